@@ -1,0 +1,77 @@
+// The simulated clock: the only source of "now" in pcsim. Time moves only when
+// a caller advances it; due timers fire in order of (due time, scheduling
+// sequence), so ties are deterministic, and a callback may schedule more
+// timers, which fire in the same advance when they are due.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <vector>
+
+#include "simulator/clock/time.h"
+
+namespace pcsim {
+
+using TimerId = uint64_t;
+
+class SimulatedClock {
+ public:
+  using Callback = std::function<void()>;
+
+  explicit SimulatedClock(Instant start) : now_(start) {}
+  SimulatedClock(const SimulatedClock&) = delete;
+  SimulatedClock& operator=(const SimulatedClock&) = delete;
+
+  Instant Now() const { return now_; }
+
+  // Schedules `callback` at `due` (a due time in the past fires at the next
+  // advance, with the clock still at its current instant). Returns its id.
+  TimerId Schedule(Instant due, Callback callback);
+  // Cancels a pending timer; returns false when it already fired or is unknown.
+  bool Cancel(TimerId id);
+
+  // Runs every timer due at or before `target` in order, setting Now() to
+  // each timer's due time while it runs, then sets Now() to `target`.
+  // A target before Now() is ignored (the clock never moves backwards).
+  // Returns the number of timers fired.
+  uint64_t AdvanceTo(Instant target);
+  uint64_t AdvanceBy(Duration d) { return AdvanceTo(now_ + d); }
+
+  size_t PendingTimers() const { return pending_; }
+  uint64_t FiredTimers() const { return fired_; }
+  // The due time of the earliest pending timer, if any.
+  std::optional<Instant> NextDue();
+
+ private:
+  // Timers are kept in buckets by due time (most timers of a book fall on
+  // the same midnights), each bucket in scheduling order, so the pair
+  // (due time, sequence) orders them and a pop is O(1). Callbacks live in
+  // `slots_`, reused through a free list.
+  struct Entry {
+    uint64_t sequence;
+    uint32_t slot;
+  };
+  struct Bucket {
+    std::vector<Entry> entries;
+    size_t head = 0;
+  };
+  struct Slot {
+    Callback callback;
+    uint64_t sequence = 0;  // 0: free
+  };
+  static constexpr int kSlotShift = 40;
+  static TimerId MakeId(uint32_t slot, uint64_t sequence) { return (uint64_t{slot} << kSlotShift) | sequence; }
+  void DropCancelledTop();
+
+  Instant now_;
+  uint64_t next_sequence_ = 1;
+  uint64_t fired_ = 0;
+  size_t pending_ = 0;
+  std::map<Instant, Bucket> buckets_;
+  std::vector<Slot> slots_;
+  std::vector<uint32_t> free_slots_;
+};
+
+}  // namespace pcsim

@@ -1,0 +1,229 @@
+#include "simulator/clock/time.h"
+
+#include <boost/date_time/gregorian/gregorian_types.hpp>
+
+#include <cassert>
+#include <cstdio>
+
+namespace pcsim {
+namespace {
+
+using GregorianCalendar = boost::gregorian::gregorian_calendar;
+// boost's day numbers are Julian day numbers; 1970-01-01 is 2440588.
+constexpr int64_t kEpochDayNumber = 2440588;
+
+using YearMonthDay = Date::YearMonthDay;
+
+YearMonthDay ToYmd(int32_t days) {
+  auto ymd = GregorianCalendar::from_day_number(
+      static_cast<GregorianCalendar::date_int_type>(days + kEpochDayNumber));
+  return {static_cast<int>(ymd.year), static_cast<int>(ymd.month), static_cast<int>(ymd.day)};
+}
+
+bool ParseDigits(std::string_view s, size_t pos, size_t n, int* out) {
+  if (pos + n > s.size()) return false;
+  int v = 0;
+  for (size_t i = pos; i < pos + n; ++i) {
+    if (s[i] < '0' || s[i] > '9') return false;
+    v = v * 10 + (s[i] - '0');
+  }
+  *out = v;
+  return true;
+}
+
+}  // namespace
+
+int DaysInMonth(int year, int month) {
+  return GregorianCalendar::end_of_month_day(static_cast<unsigned short>(year),
+                                             static_cast<unsigned short>(month));
+}
+
+std::optional<Date> Date::FromYmd(int year, int month, int day) {
+  if (year < 1400 || year > 9999 || month < 1 || month > 12 || day < 1) return std::nullopt;
+  if (day > pcsim::DaysInMonth(year, month)) return std::nullopt;
+  auto n = GregorianCalendar::day_number(
+      GregorianCalendar::ymd_type(static_cast<unsigned short>(year), static_cast<unsigned short>(month),
+                                  static_cast<unsigned short>(day)));
+  return FromDaysSinceEpoch(static_cast<int32_t>(static_cast<int64_t>(n) - kEpochDayNumber));
+}
+
+Date Date::Ymd(int year, int month, int day) {
+  auto d = FromYmd(year, month, day);
+  assert(d.has_value());
+  return *d;
+}
+
+std::optional<Date> Date::Parse(std::string_view text) {
+  int y, m, d;
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
+  if (!ParseDigits(text, 0, 4, &y) || !ParseDigits(text, 5, 2, &m) || !ParseDigits(text, 8, 2, &d))
+    return std::nullopt;
+  return FromYmd(y, m, d);
+}
+
+Date::YearMonthDay Date::ymd() const { return ToYmd(days_); }
+int Date::year() const { return ToYmd(days_).year; }
+int Date::month() const { return ToYmd(days_).month; }
+int Date::day() const { return ToYmd(days_).day; }
+
+Date Date::AddMonthsClamped(int n) const {
+  YearMonthDay v = ToYmd(days_);
+  int index = v.year * 12 + (v.month - 1) + n;
+  int year = index / 12;
+  int month = index % 12 + 1;
+  int day = std::min(v.day, pcsim::DaysInMonth(year, month));
+  return Ymd(year, month, day);
+}
+
+int Date::DaysInMonth() const {
+  YearMonthDay v = ToYmd(days_);
+  return pcsim::DaysInMonth(v.year, v.month);
+}
+
+Date Date::FirstOfMonth() const { return AddDays(1 - day()); }
+
+std::string Date::ToString() const {
+  YearMonthDay v = ToYmd(days_);
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", v.year, v.month, v.day);
+  return buf;
+}
+
+std::optional<CalendarDuration> CalendarDuration::Parse(std::string_view text) {
+  if (text.size() < 2 || text[0] != 'P') return std::nullopt;
+  CalendarDuration out;
+  bool in_time = false, any = false;
+  size_t i = 1;
+  int64_t micros = 0;
+  while (i < text.size()) {
+    if (text[i] == 'T') {
+      // A T must be followed by at least one time component.
+      if (in_time || i + 1 == text.size()) return std::nullopt;
+      in_time = true;
+      ++i;
+      continue;
+    }
+    int64_t value = 0;
+    size_t start = i;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+      value = value * 10 + (text[i] - '0');
+      if (value > 1'000'000) return std::nullopt;
+      ++i;
+    }
+    if (i == start || i >= text.size()) return std::nullopt;
+    char unit = text[i++];
+    any = true;
+    if (!in_time) {
+      switch (unit) {
+        case 'Y': out.months += static_cast<int>(value * 12); break;
+        case 'M': out.months += static_cast<int>(value); break;
+        case 'W': micros += value * 7 * 86'400'000'000; break;
+        case 'D': micros += value * 86'400'000'000; break;
+        default: return std::nullopt;
+      }
+    } else {
+      switch (unit) {
+        case 'H': micros += value * 3'600'000'000; break;
+        case 'M': micros += value * 60'000'000; break;
+        case 'S': micros += value * 1'000'000; break;
+        default: return std::nullopt;
+      }
+    }
+  }
+  if (!any) return std::nullopt;
+  out.time = Duration::Micros(micros);
+  return out;
+}
+
+std::optional<Instant> Instant::Parse(std::string_view text) {
+  if (text.size() == 10) {
+    auto d = Date::Parse(text);
+    if (!d) return std::nullopt;
+    return StartOf(*d);
+  }
+  if (text.size() < 20 || (text[10] != 'T' && text[10] != 't')) return std::nullopt;
+  auto d = Date::Parse(text.substr(0, 10));
+  if (!d) return std::nullopt;
+  int hh, mm, ss;
+  if (!ParseDigits(text, 11, 2, &hh) || text[13] != ':' || !ParseDigits(text, 14, 2, &mm) ||
+      text[16] != ':' || !ParseDigits(text, 17, 2, &ss))
+    return std::nullopt;
+  if (hh > 23 || mm > 59 || ss > 59) return std::nullopt;
+  size_t i = 19;
+  int64_t frac_micros = 0;
+  if (i < text.size() && text[i] == '.') {
+    ++i;
+    size_t start = i;
+    int64_t scale = 100000;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+      frac_micros += (text[i] - '0') * scale;
+      scale /= 10;
+      ++i;
+    }
+    if (i == start || i - start > 9) return std::nullopt;
+  }
+  if (i >= text.size()) return std::nullopt;
+  int64_t offset_seconds = 0;
+  if (text[i] == 'Z' || text[i] == 'z') {
+    ++i;
+  } else if (text[i] == '+' || text[i] == '-') {
+    int oh, om;
+    if (!ParseDigits(text, i + 1, 2, &oh) || i + 3 >= text.size() || text[i + 3] != ':' ||
+        !ParseDigits(text, i + 4, 2, &om) || oh > 23 || om > 59)
+      return std::nullopt;
+    offset_seconds = (oh * 3600 + om * 60) * (text[i] == '+' ? 1 : -1);
+    i += 6;
+  } else {
+    return std::nullopt;
+  }
+  if (i != text.size()) return std::nullopt;
+  int64_t micros = StartOf(*d).micros() + (int64_t{hh} * 3600 + mm * 60 + ss - offset_seconds) * 1'000'000 +
+                   frac_micros;
+  return FromMicros(micros);
+}
+
+Date Instant::date() const {
+  int64_t days = micros_ / 86'400'000'000;
+  if (micros_ % 86'400'000'000 < 0) --days;
+  return Date::FromDaysSinceEpoch(static_cast<int32_t>(days));
+}
+
+int64_t Instant::MicrosOfDay() const { return micros_ - StartOf(date()).micros(); }
+
+Instant Instant::Plus(const CalendarDuration& d) const {
+  Instant base = *this;
+  if (d.months != 0) {
+    Date day = date();
+    base = StartOf(day.AddMonthsClamped(d.months)) + Duration::Micros(MicrosOfDay());
+  }
+  return base + d.time;
+}
+
+std::string Instant::ToString() const {
+  int64_t of_day = MicrosOfDay();
+  int64_t secs = of_day / 1'000'000;
+  int64_t frac = of_day % 1'000'000;
+  char buf[48];
+  std::string day = date().ToString();
+  if (frac == 0) {
+    std::snprintf(buf, sizeof buf, "%sT%02d:%02d:%02dZ", day.c_str(), static_cast<int>(secs / 3600),
+                  static_cast<int>(secs / 60 % 60), static_cast<int>(secs % 60));
+  } else {
+    std::snprintf(buf, sizeof buf, "%sT%02d:%02d:%02d.%06dZ", day.c_str(), static_cast<int>(secs / 3600),
+                  static_cast<int>(secs / 60 % 60), static_cast<int>(secs % 60), static_cast<int>(frac));
+  }
+  return buf;
+}
+
+std::string Instant::ToStringWith7Fraction() const {
+  int64_t of_day = MicrosOfDay();
+  int64_t secs = of_day / 1'000'000;
+  int64_t frac = of_day % 1'000'000;
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%sT%02d:%02d:%02d.%06d0Z", date().ToString().c_str(),
+                static_cast<int>(secs / 3600), static_cast<int>(secs / 60 % 60), static_cast<int>(secs % 60),
+                static_cast<int>(frac));
+  return buf;
+}
+
+}  // namespace pcsim

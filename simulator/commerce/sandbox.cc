@@ -1,0 +1,646 @@
+#include "simulator/commerce/sandbox.h"
+
+#include <algorithm>
+
+namespace pcsim {
+
+Sandbox::Sandbox(SandboxOptions options)
+    : clock_(options.start),
+      catalog_(options.catalog ? std::move(options.catalog) : Catalog::Default()),
+      policy_(options.policy ? std::move(*options.policy) : Policy::Microsoft()),
+      country_rules_(CountryRules::Default()),
+      environment_(options.environment),
+      seed_(options.seed),
+      random_(options.seed) {
+  ScheduleInvoiceClose(Today().FirstOfMonth());
+}
+
+// --- lookups -----------------------------------------------------------------
+
+const Customer* Sandbox::FindCustomer(std::string_view id) const {
+  auto it = customer_index_.find(std::string(id));
+  if (it == customer_index_.end() || customers_[it->second]->deleted) return nullptr;
+  return customers_[it->second].get();
+}
+
+Customer* Sandbox::MutableCustomer(std::string_view id) { return const_cast<Customer*>(FindCustomer(id)); }
+
+const Subscription* Sandbox::FindSubscription(std::string_view id) const {
+  auto it = subscription_index_.find(std::string(id));
+  if (it == subscription_index_.end()) return nullptr;
+  return subscriptions_[it->second].get();
+}
+
+Subscription* Sandbox::Mutable(std::string_view id) { return const_cast<Subscription*>(FindSubscription(id)); }
+
+const Order* Sandbox::FindOrder(std::string_view id) const {
+  auto it = order_index_.find(std::string(id));
+  return it == order_index_.end() ? nullptr : orders_[it->second].get();
+}
+
+const Offer* Sandbox::ResolveOffer(std::string_view item, std::string_view country) const {
+  size_t colons = static_cast<size_t>(std::count(item.begin(), item.end(), ':'));
+  if (colons == 2) return catalog_->FindOffer(item, country);
+  if (colons == 1) {
+    auto offers = catalog_->OffersOfSku(item, country);
+    return offers.empty() ? nullptr : offers.front();
+  }
+  return nullptr;
+}
+
+std::string Sandbox::TermAndBillingCycleText(const ChargeLine& line) const {
+  Date day = line.order_date.date();
+  if (line.flags & kLineTrial) return policy_.Str(PolicyKey::kTermTextTrial, day);
+  if (line.flags & kLineExtendedServiceTerm) return policy_.Str(PolicyKey::kEstTermAndBillingCycle, day);
+  switch (line.term) {
+    case Term::P1M: return policy_.Str(PolicyKey::kTermTextP1MMonthly, day);
+    case Term::P1Y:
+      return policy_.Str(line.billing == Billing::Annual ? PolicyKey::kTermTextP1YAnnual : PolicyKey::kTermTextP1YMonthly, day);
+    case Term::P3Y:
+      return policy_.Str(line.billing == Billing::Triennial ? PolicyKey::kTermTextP3YTriennial
+                         : line.billing == Billing::Annual  ? PolicyKey::kTermTextP3YAnnual
+                                                            : PolicyKey::kTermTextP3YMonthly,
+                         day);
+  }
+  return "";
+}
+
+const std::string& Sandbox::PartnerOf(const ChargeLine& line) const {
+  return customers_[line.customer]->partner_tenant_id;
+}
+
+void Sandbox::Journal(JournalKind kind, uint32_t subject, uint32_t detail) {
+  journal_.push_back(JournalEntry{Now(), subject, detail, kind});
+}
+
+void Sandbox::Touch(Subscription& sub) {
+  ++sub.version;
+  sub.last_updated = Now();
+}
+
+uint64_t Sandbox::AdvanceTo(Instant target) { return clock_.AdvanceTo(target); }
+
+// --- customers -----------------------------------------------------------------
+
+StatusOr<const Customer*> Sandbox::CreateCustomer(const CustomerSpec& spec) {
+  if (environment_ == Environment::Sandbox && policy_.Bool(PolicyKey::kSandboxEnforceQuotas, Today())) {
+    int64_t live = std::count_if(customers_.begin(), customers_.end(), [](const auto& c) { return !c->deleted; });
+    if (live >= policy_.Int(PolicyKey::kSandboxMaxCustomers, Today()))
+      return BadRequest(800018, "The sandbox limit has been met: at most " +
+                                    std::to_string(policy_.Int(PolicyKey::kSandboxMaxCustomers, Today())) +
+                                    " customers per sandbox partner.");
+  }
+  if (spec.domain.empty()) return BadRequest(800002, "Invalid request input: companyProfile.domain is required.");
+  if (spec.company_name.empty())
+    return BadRequest(800002, "Invalid request input: billingProfile.companyName is required.");
+  if (spec.address.country.empty())
+    return BadRequest(800002, "Invalid request input: billingProfile.defaultAddress.country is required.");
+  if (live_domains_.count(spec.domain) != 0)
+    return Conflict(600005, "The domain " + spec.domain + " is already in use by another customer.");
+  PCSIM_RETURN_IF_ERROR(country_rules_->Validate(spec.address, spec.organization_registration_number));
+  if (!spec.id.empty() && customer_index_.count(spec.id) != 0)
+    return Conflict(600005, "A customer with id " + spec.id + " already exists.");
+
+  auto c = std::make_unique<Customer>();
+  c->index = static_cast<uint32_t>(customers_.size());
+  c->id = spec.id.empty() ? random_.Guid() : spec.id;
+  c->commerce_id = random_.Guid();
+  c->billing_profile_id = random_.Guid();
+  c->partner_tenant_id = spec.partner_tenant_id;
+  c->company_name = spec.company_name;
+  c->domain = spec.domain;
+  c->email = spec.email;
+  c->culture = spec.culture;
+  c->language = spec.language;
+  c->organization_registration_number = spec.organization_registration_number;
+  c->address = spec.address;
+  for (char& ch : c->address.country) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  c->associated_reseller = spec.associated_reseller;
+  c->created = Now();
+  customer_index_[c->id] = c->index;
+  live_domains_[c->domain] = c->index;
+  subscriptions_of_customer_.emplace_back();
+  customers_.push_back(std::move(c));
+  Journal(JournalKind::CustomerCreated, customers_.back()->index);
+  return customers_.back().get();
+}
+
+Status Sandbox::DeleteCustomer(std::string_view customer_id) {
+  Customer* c = MutableCustomer(customer_id);
+  if (c == nullptr) return NotFound(1000, "Customer " + std::string(customer_id) + " was not found.");
+  if (environment_ != Environment::Sandbox)
+    return Forbidden(800019, "Customers can be deleted only in the integration sandbox environment.");
+  for (uint32_t i : subscriptions_of_customer_[c->index]) {
+    Subscription* sub = subscriptions_[i].get();
+    if (sub->status == SubscriptionStatus::Deleted) continue;
+    clock_.Cancel(sub->next_timer);
+    sub->status = SubscriptionStatus::Deleted;
+    sub->auto_renew = false;
+    Touch(*sub);
+    Journal(JournalKind::Deleted, sub->index);
+  }
+  c->deleted = true;
+  live_domains_.erase(c->domain);
+  return OkStatus();
+}
+
+Status Sandbox::RecordAgreement(std::string_view customer_id, const AgreementRecord& agreement) {
+  Customer* c = MutableCustomer(customer_id);
+  if (c == nullptr) return NotFound(1000, "Customer " + std::string(customer_id) + " was not found.");
+  if (agreement.date_agreed > Now())
+    return BadRequest(800002, "Invalid request input: dateAgreed can't be in the future.");
+  if (agreement.first_name.empty() || agreement.last_name.empty() || agreement.email.empty())
+    return BadRequest(800002, "Invalid request input: primaryContact needs firstName, lastName and email.");
+  for (const auto& a : c->agreements)
+    if (a.type == agreement.type && a.first_name == agreement.first_name && a.last_name == agreement.last_name &&
+        a.email == agreement.email && a.phone_number == agreement.phone_number)
+      return Conflict(600061, "PartnerConfirmedAgreementAlreadyExists: an agreement with this contact is already recorded.");
+  c->agreements.push_back(agreement);
+  Journal(JournalKind::AgreementAttested, c->index);
+  return OkStatus();
+}
+
+Status Sandbox::AddQualification(std::string_view customer_id, const Qualification& qualification) {
+  Customer* c = MutableCustomer(customer_id);
+  if (c == nullptr) return NotFound(1000, "Customer " + std::string(customer_id) + " was not found.");
+  for (auto& q : c->qualifications)
+    if (q.name == qualification.name) {
+      q = qualification;
+      Journal(JournalKind::QualificationAdded, c->index);
+      return OkStatus();
+    }
+  c->qualifications.push_back(qualification);
+  Journal(JournalKind::QualificationAdded, c->index);
+  return OkStatus();
+}
+
+// --- purchases -----------------------------------------------------------------
+
+int Sandbox::SeatsInGroup(const Customer& customer, std::string_view group) const {
+  int seats = 0;
+  for (uint32_t i : subscriptions_of_customer_[customer.index])
+    if (const Subscription* s = subscriptions_[i].get(); s->offer->sku->seat_cap_group == group &&
+        (s->status == SubscriptionStatus::Active || s->status == SubscriptionStatus::Suspended))
+      seats += s->quantity;
+  return seats;
+}
+
+int Sandbox::ActiveSubscriptionsOfSku(const Customer& customer, const Offer& offer) const {
+  int n = 0;
+  for (uint32_t i : subscriptions_of_customer_[customer.index])
+    if (const Subscription* s = subscriptions_[i].get(); s->offer->sku == offer.sku &&
+        (s->status == SubscriptionStatus::Active || s->status == SubscriptionStatus::Suspended))
+      ++n;
+  return n;
+}
+
+Status Sandbox::CheckCustomTermEnd(const Customer& customer, const PurchaseRequest& request) const {
+  const Date end = *request.custom_term_end;
+  const Date today = Today();
+  const Date natural = TermEndDate(today, request.term);
+  auto invalid = [&] {
+    return BadRequest(900242, "The custom term end date " + end.ToString() +
+                                  " for line item 0 doesn't match an active OnlineServicesNCE subscription end date "
+                                  "or calendar month end.");
+  };
+  if (end <= today || end > natural) return invalid();
+  if (end.IsLastDayOfMonth()) return OkStatus();
+  for (uint32_t i : subscriptions_of_customer_[customer.index])
+    if (const Subscription* s = subscriptions_[i].get(); s->status == SubscriptionStatus::Active && s->term_end == end)
+      return OkStatus();
+  return invalid();
+}
+
+Status Sandbox::ValidatePurchase(const PurchaseRequest& request) const { return ValidatePurchaseAgainst(request, {}); }
+
+Status Sandbox::ValidatePurchaseAgainst(const PurchaseRequest& request,
+                                        const std::vector<PurchaseRequest>& earlier) const {
+  const Date today = Today();
+  const Customer* customer = FindCustomer(request.customer_id);
+  if (customer == nullptr) return NotFound(1000, "Customer " + request.customer_id + " was not found.");
+  const Offer* offer = catalog_->FindOffer(request.catalog_item_id, customer->country());
+  if (offer == nullptr) {
+    if (catalog_->FindAnyOffer(request.catalog_item_id) != nullptr)
+      return BadRequest(800070, "Offer " + request.catalog_item_id + " isn't available in the specified country/region " +
+                                    customer->country() + ".");
+    return NotFound(400019, "Availability " + request.catalog_item_id + " was not found.");
+  }
+  const Sku& sku = *offer->sku;
+  if (!customer->HasMcaOn(Now()))
+    return Forbidden(13605, "MCA acceptance is required before purchase: attest the Microsoft Customer Agreement "
+                            "for customer " + customer->id + " first.");
+  if (offer->availability->segment != Segment::Commercial) {
+    std::string_view needed = offer->availability->segment == Segment::Education    ? "Education"
+                              : offer->availability->segment == Segment::Government ? "GovernmentCommunityCloud"
+                                                                                   : "Nonprofit";
+    if (!customer->HasApprovedQualification(needed))
+      return Forbidden(800020, "Catalog item " + request.catalog_item_id + " isn't eligible for purchase: the customer needs an approved " +
+                                   std::string(needed) + " qualification.");
+  }
+  if (!IsValidPair(request.term, request.billing) || !catalog_->HasTerm(*offer, request.term, today))
+    return BadRequest(800121, "The term duration " + std::string(ToString(request.term)) + " with billing cycle " +
+                                  std::string(ToString(request.billing)) + " is not valid for " +
+                                  request.catalog_item_id + ".");
+  if (!catalog_->PriceAt(*offer, request.term, request.billing, today))
+    return BadRequest(800121, "The billing cycle " + std::string(ToString(request.billing)) +
+                                  " is not available for term " + std::string(ToString(request.term)) + " of " +
+                                  request.catalog_item_id + ".");
+  if (request.quantity < sku.minimum_quantity || request.quantity > sku.maximum_quantity)
+    return BadRequest(900275, "The requested quantity " + std::to_string(request.quantity) +
+                                  " for line item 0 is not within the allowed quantity (" +
+                                  std::to_string(sku.minimum_quantity) + " to " +
+                                  std::to_string(sku.maximum_quantity) + ").");
+  int earlier_same_sku = 0, earlier_group_seats = 0, earlier_lines = 0;
+  for (const auto& e : earlier) {
+    if (e.customer_id != request.customer_id) continue;
+    ++earlier_lines;
+    const Offer* o = catalog_->FindOffer(e.catalog_item_id, customer->country());
+    if (o == nullptr) continue;
+    if (o->sku == offer->sku) ++earlier_same_sku;
+    if (!sku.seat_cap_group.empty() && o->sku->seat_cap_group == sku.seat_cap_group) earlier_group_seats += e.quantity;
+  }
+  if (environment_ == Environment::Sandbox && policy_.Bool(PolicyKey::kSandboxEnforceQuotas, today)) {
+    int64_t max_seats = policy_.Int(PolicyKey::kSandboxMaxSeatsPerSubscription, today);
+    int64_t max_subs = policy_.Int(PolicyKey::kSandboxMaxSubscriptionsPerCustomer, today);
+    int held = 0;
+    for (uint32_t i : subscriptions_of_customer_[customer->index])
+      if (subscriptions_[i]->status != SubscriptionStatus::Deleted) ++held;
+    if (request.quantity > max_seats)
+      return BadRequest(800018, "The sandbox limit has been met: at most " + std::to_string(max_seats) +
+                                    " licenses per subscription.");
+    if (held + earlier_lines >= max_subs)
+      return BadRequest(800018, "The sandbox limit has been met: at most " + std::to_string(max_subs) +
+                                    " subscriptions per customer.");
+  }
+  if (sku.max_subscriptions_per_customer &&
+      ActiveSubscriptionsOfSku(*customer, *offer) + earlier_same_sku >= *sku.max_subscriptions_per_customer)
+    return Forbidden(800066, "The customer already has the maximum of " +
+                                 std::to_string(*sku.max_subscriptions_per_customer) + " subscriptions of " +
+                                 offer->ProductSkuId() + ".");
+  if (!sku.seat_cap_group.empty()) {
+    int cap = catalog_->SeatCap(sku.seat_cap_group).value_or(INT32_MAX);
+    int remaining = cap - SeatsInGroup(*customer, sku.seat_cap_group) - earlier_group_seats;
+    if (request.quantity > remaining)
+      return Forbidden(800088, "The requested " + std::to_string(request.quantity) +
+                                   " seats exceeded remaining limit of " + std::to_string(std::max(remaining, 0)) +
+                                   " for CatalogID " + request.catalog_item_id + ".");
+  }
+  if (!sku.prerequisite_skus.empty()) {
+    bool has = false;
+    for (uint32_t i : subscriptions_of_customer_[customer->index])
+      if (const Subscription* s = subscriptions_[i].get(); s->status == SubscriptionStatus::Active &&
+          std::find(sku.prerequisite_skus.begin(), sku.prerequisite_skus.end(), s->offer->ProductSkuId()) !=
+              sku.prerequisite_skus.end())
+        has = true;
+    if (!has)
+      return BadRequest(800002, "Invalid request input: add-on " + request.catalog_item_id +
+                                    " requires an active subscription of one of its prerequisite SKUs.");
+  }
+  if (!request.promotion_id.empty()) {
+    const Promotion* promo = catalog_->FindPromotion(request.promotion_id);
+    bool country_ok = promo != nullptr && (promo->countries.empty() ||
+                                           std::find(promo->countries.begin(), promo->countries.end(),
+                                                     customer->country()) != promo->countries.end());
+    if (promo == nullptr || promo->catalog_item_id != request.catalog_item_id || !country_ok ||
+        !promo->Covers(today, request.term))
+      return BadRequest(27007, "Invalid promotion code " + request.promotion_id + " for " + request.catalog_item_id +
+                                   " on " + today.ToString() + ".");
+  }
+  if (request.custom_term_end) PCSIM_RETURN_IF_ERROR(CheckCustomTermEnd(*customer, request));
+  return OkStatus();
+}
+
+std::optional<Decimal> Sandbox::LockedPrice(const Offer& offer, Term term, Billing billing, Date day,
+                                            std::string_view promotion_id) const {
+  auto price = catalog_->PriceAt(offer, term, billing, day);
+  if (!price || promotion_id.empty()) return price;
+  const Promotion* promo = catalog_->FindPromotion(promotion_id);
+  if (promo == nullptr || promo->catalog_item_id != offer.catalog_item_id || !promo->Covers(day, term)) return price;
+  Decimal keep = Decimal::FromInt(100) - promo->discount_percent;
+  int places = static_cast<int>(policy_.Int(PolicyKey::kPromotionPriceDecimals, day));
+  return ExactAmount(*price).Times(keep).Times(Fraction{1, 100}).RoundHalfUp(places);
+}
+
+Fraction Sandbox::Share(const Period& nominal, Billing billing, Date from) const {
+  if (BillingMonths(billing) > 1 && policy_.Str(PolicyKey::kLongCycleProration, from) == "days")
+    return {nominal.end - from + 1, nominal.Days()};
+  return RemainingShare(nominal, billing, from);
+}
+
+uint32_t Sandbox::Charge(const Subscription& sub, const Offer& offer, ChargeType type, uint64_t reference,
+                         Period period, Decimal unit_price, Fraction share, int quantity, PolicyKey rounding,
+                         bool refund, uint8_t extra_flags) {
+  const Date today = Today();
+  ProratedAmount amount = Prorate(unit_price, share, quantity, policy_.RoundingOf(rounding, today), refund);
+  ChargeLine line;
+  line.subscription = sub.index;
+  line.customer = sub.customer;
+  line.offer = offer.index;
+  line.order = sub.order;
+  if (!sub.promotion_id.empty()) {
+    const auto& promos = catalog_->data().promotions;
+    for (uint32_t i = 0; i < promos.size(); ++i)
+      if (promos[i].id == sub.promotion_id) line.promotion = i;
+  }
+  line.reference = reference;
+  line.order_date = Now();
+  line.charge_start = period.start;
+  line.charge_end = period.end;
+  line.subscription_start = sub.term_start;
+  line.subscription_end = sub.term_end;
+  line.unit_price = unit_price;
+  if (share.IsWhole()) {
+    line.effective_unit_price = refund ? -unit_price : unit_price;
+  } else {
+    int decimals = static_cast<int>(policy_.Int(PolicyKey::kEffectiveUnitPriceDecimals, today));
+    line.effective_unit_price = amount.effective_unit_price.RoundHalfUp(decimals).Normalized();
+  }
+  line.total = amount.total;
+  line.quantity = quantity;
+  line.charge_type = type;
+  line.term = sub.term;
+  line.billing = sub.billing;
+  line.flags = static_cast<uint8_t>((sub.is_trial ? kLineTrial : 0) | (offer.sku->is_add_on ? kLineAddOn : 0) | extra_flags);
+  uint32_t index = ledger_.Add(line);
+  Journal(JournalKind::Charged, sub.index, index);
+  return index;
+}
+
+void Sandbox::StartTerm(Subscription& sub, Date start, std::optional<Date> custom_end) {
+  sub.term_start = start;
+  sub.custom_term_end = custom_end;
+  CycleCalendar calendar = custom_end ? CycleCalendar::WithCustomEnd(start, *custom_end, sub.term, sub.billing)
+                                      : CycleCalendar::ForTerm(start, sub.term, sub.billing);
+  sub.cycle_anchor = calendar.anchor();
+  sub.term_end = calendar.term_end();
+  sub.cycle_index = calendar.FirstIndex();
+  sub.cycle = calendar.Clipped(sub.cycle_index);
+}
+
+StatusOr<const Subscription*> Sandbox::Purchase(const PurchaseRequest& request) {
+  auto order = PlaceOrder({request});
+  if (!order.ok()) return order.status();
+  return subscriptions_[(*order)->lines.front().subscription].get();
+}
+
+StatusOr<const Order*> Sandbox::PlaceOrder(const std::vector<PurchaseRequest>& lines) {
+  if (lines.empty()) return BadRequest(800002, "Invalid request input: an order needs at least one line item.");
+  std::vector<PurchaseRequest> earlier;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (lines[i].customer_id != lines.front().customer_id)
+      return BadRequest(800002, "Invalid request input: all line items of an order belong to one customer.");
+    PCSIM_RETURN_IF_ERROR(ValidatePurchaseAgainst(lines[i], earlier));
+    earlier.push_back(lines[i]);
+  }
+  const Date today = Today();
+  const Customer& customer = *FindCustomer(lines.front().customer_id);
+
+  auto order = std::make_unique<Order>();
+  order->index = static_cast<uint32_t>(orders_.size());
+  order->id = random_.Hex(12);
+  order->customer = customer.index;
+  order->created = Now();
+  order->completes_at = Now() + Duration::Seconds(policy_.Int(PolicyKey::kOrderProvisioningSeconds, today));
+  order->status = OrderStatus::Pending;
+  Order& o = *order;
+  order_index_[o.id] = o.index;
+  orders_.push_back(std::move(order));
+  Journal(JournalKind::OrderCreated, o.index);
+
+  int line_number = 0;
+  for (const PurchaseRequest& request : lines) {
+    const Offer* offer = catalog_->FindOffer(request.catalog_item_id, customer.country());
+    auto sub = std::make_unique<Subscription>();
+    sub->index = static_cast<uint32_t>(subscriptions_.size());
+    sub->id = random_.Guid();
+    sub->customer = customer.index;
+    sub->order = o.index;
+    sub->reseller_id = request.reseller_id.empty() ? customer.associated_reseller : request.reseller_id;
+    sub->offer = offer;
+    sub->friendly_name = request.friendly_name.empty() ? offer->sku->title : request.friendly_name;
+    sub->quantity = request.quantity;
+    sub->term = request.term;
+    sub->billing = request.billing;
+    sub->is_trial = offer->sku->is_trial;
+    sub->created = Now();
+    sub->last_updated = Now();
+    StartTerm(*sub, today, request.custom_term_end);
+    sub->window_start = Now();
+    sub->promotion_id = request.promotion_id;
+    sub->unit_price = *LockedPrice(*offer, sub->term, sub->billing, today, sub->promotion_id);
+    sub->auto_renew = !sub->is_trial;
+    sub->refundable.push_back(
+        {sub->quantity, Now() + Duration::Hours(policy_.Int(PolicyKey::kSeatReductionWindowHours, today))});
+    o.currency = offer->market->currency;
+    OrderLine line;
+    line.line_number = line_number++;
+    line.subscription = sub->index;
+    line.offer = offer;
+    line.term = sub->term;
+    line.billing = sub->billing;
+    line.quantity = sub->quantity;
+    line.friendly_name = sub->friendly_name;
+    line.promotion_id = sub->promotion_id;
+    line.reseller_id = sub->reseller_id;
+    line.custom_term_end = request.custom_term_end;
+    line.unit_price = sub->unit_price;
+    o.lines.push_back(line);
+
+    Subscription& s = AddSubscription(std::move(sub));
+    Journal(JournalKind::Purchased, s.index, static_cast<uint32_t>(s.quantity));
+    CycleCalendar calendar = s.Calendar();
+    Period nominal = calendar.Nominal(calendar.FirstIndex());
+    Charge(s, *offer, ChargeType::New, ledger_.NewReference(), s.cycle, s.unit_price,
+           Share(nominal, s.billing, s.cycle.start), s.quantity, PolicyKey::kRoundingShortenedCycle, false);
+    ScheduleNextBoundary(s);
+  }
+  uint32_t index = o.index;
+  clock_.Schedule(o.completes_at, [this, index] { CompleteOrder(index); });
+  return &o;
+}
+
+void Sandbox::CompleteOrder(uint32_t index) {
+  Order& o = *orders_[index];
+  if (o.status != OrderStatus::Pending) return;
+  o.status = OrderStatus::Completed;
+  Journal(JournalKind::OrderCompleted, index);
+}
+
+Subscription& Sandbox::AddSubscription(std::unique_ptr<Subscription> sub) {
+  Subscription& s = *sub;
+  subscription_index_[s.id] = s.index;
+  subscriptions_of_customer_[s.customer].push_back(s.index);
+  subscriptions_.push_back(std::move(sub));
+  return s;
+}
+
+// --- timed events ------------------------------------------------------------------
+
+void Sandbox::ScheduleNextBoundary(Subscription& sub) {
+  uint32_t index = sub.index;
+  sub.next_timer = clock_.Schedule(Instant::StartOf(sub.cycle.end.AddDays(1)), [this, index] { OnBoundary(index); });
+}
+
+void Sandbox::OnBoundary(uint32_t index) {
+  Subscription& sub = *subscriptions_[index];
+  if (sub.status != SubscriptionStatus::Active && sub.status != SubscriptionStatus::Suspended) return;
+  const Date today = Today();
+  if (today > sub.term_end) {
+    OnTermEnd(sub);
+    return;
+  }
+  if (sub.pending_billing) {
+    sub.billing = *sub.pending_billing;
+    sub.pending_billing.reset();
+    CycleCalendar calendar = sub.Calendar();
+    int k = calendar.IndexOf(today);
+    Period nominal = calendar.Nominal(k);
+    sub.cycle_index = k;
+    sub.cycle = {today, calendar.Clipped(k).end};
+    auto price = LockedPrice(*sub.offer, sub.term, sub.billing, sub.term_start, sub.promotion_id);
+    if (!price) price = LockedPrice(*sub.offer, sub.term, sub.billing, today, sub.promotion_id);
+    sub.unit_price = *price;
+    Touch(sub);
+    Journal(JournalKind::BillingPlanChanged, sub.index);
+    Charge(sub, *sub.offer, ChargeType::ChangeBillingPlan, ledger_.NewReference(), sub.cycle, sub.unit_price,
+           Share(nominal, sub.billing, today), sub.quantity, PolicyKey::kRoundingChangeBillingPlan, false);
+  } else {
+    // The boundary is the day after the current cycle: the next cycle starts.
+    sub.cycle = sub.Calendar().Clipped(++sub.cycle_index);
+    Charge(sub, *sub.offer, ChargeType::CycleCharge, ledger_.NewReference(), sub.cycle, sub.unit_price,
+           Fraction::Whole(), sub.quantity, PolicyKey::kRoundingShortenedCycle, false);
+  }
+  ScheduleNextBoundary(sub);
+}
+
+void Sandbox::OnTermEnd(Subscription& sub) {
+  const Date term_end = sub.term_end;
+  const Date today = Today();
+  const auto& action = sub.scheduled_action;
+  if (sub.status == SubscriptionStatus::Suspended) {
+    // Still suspended at term end: disabled, then deleted (Subscription lifecycle).
+    int days = static_cast<int>(policy_.Int(PolicyKey::kSuspendedAtTermEndDisabledDays, today) +
+                                policy_.Int(PolicyKey::kDisabledDays, today));
+    EnterLifecycleState(sub, SubscriptionStatus::Disabled, days, std::nullopt, 0);
+    return;
+  }
+  // Section 7, in order: 1. renew; 2. an explicit Cancel; 4. the grace path.
+  if (sub.auto_renew || (action && action->action == ScheduledActionType::RenewToNewTerm)) {
+    Renew(sub);
+    return;
+  }
+  if (action && action->action == ScheduledActionType::Cancel &&
+      term_end >= policy_.DateOf(PolicyKey::kEstEnforcementDate)) {
+    EnterLifecycleState(sub, SubscriptionStatus::Disabled,
+                        static_cast<int>(policy_.Int(PolicyKey::kCancelledAtTermEndRetentionDays, today)), std::nullopt,
+                        0);
+    return;
+  }
+  // The old grace path: expired (access kept, not billed), disabled, deleted.
+  EnterLifecycleState(sub, SubscriptionStatus::Expired, static_cast<int>(policy_.Int(PolicyKey::kExpiredDays, today)),
+                      SubscriptionStatus::Disabled, static_cast<int>(policy_.Int(PolicyKey::kDisabledDays, today)));
+}
+
+void Sandbox::Renew(Subscription& sub) {
+  const Date today = Today();
+  std::optional<NextTermInstructions> next = sub.next_term;
+  if (sub.scheduled_action && sub.scheduled_action->instructions) next = sub.scheduled_action->instructions;
+  const Offer* offer = sub.offer;
+  Term term = sub.term;
+  Billing billing = sub.billing;
+  int quantity = sub.quantity;
+  std::optional<Date> custom_end;
+  std::string promotion = sub.promotion_id;
+  if (sub.is_trial) {
+    // A trial that renews becomes the paid SKU it converts to, monthly.
+    const Offer* paid = ResolveOffer(offer->sku->trial_converts_to, customers_[sub.customer]->country());
+    if (paid != nullptr) offer = paid;
+    promotion.clear();
+  }
+  if (next) {
+    offer = next->offer;
+    term = next->term;
+    billing = next->billing;
+    quantity = next->quantity;
+    custom_end = next->custom_term_end;
+    promotion = next->promotion_id;
+  }
+  auto price = LockedPrice(*offer, term, billing, today, promotion);
+  if (!price) {
+    // The offer can no longer be bought on these terms: it lapses.
+    EnterLifecycleState(sub, SubscriptionStatus::Expired, static_cast<int>(policy_.Int(PolicyKey::kExpiredDays, today)),
+                        SubscriptionStatus::Disabled, static_cast<int>(policy_.Int(PolicyKey::kDisabledDays, today)));
+    return;
+  }
+  const Promotion* promo = promotion.empty() ? nullptr : catalog_->FindPromotion(promotion);
+  sub.promotion_id = promo != nullptr && promo->catalog_item_id == offer->catalog_item_id && promo->Covers(today, term)
+                         ? promotion
+                         : std::string();
+  sub.offer = offer;
+  sub.term = term;
+  sub.billing = billing;
+  sub.quantity = quantity;
+  sub.is_trial = offer->sku->is_trial;
+  sub.unit_price = *price;
+  StartTerm(sub, today, custom_end);
+  sub.window_start = Now();
+  sub.refundable = {{quantity, Now() + Duration::Hours(policy_.Int(PolicyKey::kSeatReductionWindowHours, today))}};
+  sub.next_term.reset();
+  sub.scheduled_action.reset();
+  sub.pending_billing.reset();
+  Touch(sub);
+  Journal(JournalKind::Renewed, sub.index, static_cast<uint32_t>(quantity));
+  CycleCalendar calendar = sub.Calendar();
+  Period nominal = calendar.Nominal(calendar.FirstIndex());
+  Charge(sub, *offer, ChargeType::Renew, ledger_.NewReference(), sub.cycle, sub.unit_price,
+         Share(nominal, sub.billing, sub.cycle.start), sub.quantity, PolicyKey::kRoundingShortenedCycle, false);
+  ScheduleNextBoundary(sub);
+}
+
+void Sandbox::EnterLifecycleState(Subscription& sub, SubscriptionStatus status, int days_until_next,
+                                  std::optional<SubscriptionStatus> then, int then_days) {
+  sub.status = status;
+  sub.status_changed_at = Now();
+  sub.refundable.clear();
+  Touch(sub);
+  Journal(status == SubscriptionStatus::Expired ? JournalKind::Expired
+          : status == SubscriptionStatus::Disabled ? JournalKind::Disabled
+                                                   : JournalKind::Deleted,
+          sub.index);
+  if (status == SubscriptionStatus::Deleted) return;
+  SubscriptionStatus next = then.value_or(SubscriptionStatus::Deleted);
+  Date when = Today().AddDays(days_until_next);
+  sub.deletion_date = then ? when.AddDays(then_days) : when;
+  uint32_t index = sub.index;
+  sub.next_timer = clock_.Schedule(Instant::StartOf(when), [this, index, next, then_days] {
+    OnLifecycleTimer(index, next, then_days);
+  });
+}
+
+void Sandbox::OnLifecycleTimer(uint32_t index, SubscriptionStatus next, int next_days) {
+  Subscription& sub = *subscriptions_[index];
+  if (sub.status == SubscriptionStatus::Deleted || sub.status == SubscriptionStatus::Active) return;
+  EnterLifecycleState(sub, next, next_days, std::nullopt, 0);
+}
+
+void Sandbox::ScheduleInvoiceClose(Date month_start) {
+  Date next_month = month_start.AddMonthsClamped(1);
+  int day = static_cast<int>(policy_.Int(PolicyKey::kInvoiceCloseDay, next_month));
+  day = std::clamp(day, 1, next_month.DaysInMonth());
+  clock_.Schedule(Instant::StartOf(next_month.AddDays(day - 1)), [this, month_start, next_month] {
+    CloseInvoices(month_start);
+    ScheduleInvoiceClose(next_month);
+  });
+}
+
+void Sandbox::CloseInvoices(Date month_start) {
+  const Date today = Today();
+  auto created = ledger_.ClosePeriod(
+      month_start, Now(), policy_.Str(PolicyKey::kInvoiceIdPrefix, today),
+      static_cast<int>(policy_.Int(PolicyKey::kInvoiceIdDigits, today)), [this](const ChargeLine& line) {
+        return Ledger::BillingGroup{PartnerOf(line), catalog_->OfferAt(line.offer)->market->currency};
+      });
+  for (uint32_t i : created) Journal(JournalKind::InvoiceClosed, i);
+}
+
+}  // namespace pcsim

@@ -1,0 +1,224 @@
+// A Sandbox is one simulated Partner Center: its clock, catalog and policy,
+// its customers, orders and subscriptions, the ledger of charge lines and
+// invoices, and the event journal. Commands check catalog and policy, change
+// the store, schedule timers and hand events to billing; timers call the same
+// code. A Sandbox is not thread-safe: the API layer serialises access to it.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "simulator/billing/ledger.h"
+#include "simulator/catalog/catalog.h"
+#include "simulator/catalog/country_rules.h"
+#include "simulator/clock/simulated_clock.h"
+#include "simulator/model/commerce_types.h"
+#include "simulator/model/seeded_random.h"
+#include "simulator/model/status.h"
+#include "simulator/policy/policy.h"
+
+namespace pcsim {
+
+inline constexpr std::string_view kDefaultPartnerTenantId = "4f6c1a8e-2b7d-4e0f-9a3c-5d8e7f1b2c40";
+inline constexpr std::string_view kMcaTemplateId = "117a77b0-9360-443b-8795-c6dedc750cf9";
+
+struct SandboxOptions {
+  Instant start = Instant::StartOf(Date::Ymd(2026, 1, 1));
+  std::shared_ptr<const Catalog> catalog;  // null: the embedded default
+  std::optional<Policy> policy;            // empty: the embedded "microsoft" policy
+  Environment environment = Environment::Production;
+  uint64_t seed = 1;
+};
+
+struct CustomerSpec {
+  std::string partner_tenant_id{kDefaultPartnerTenantId};
+  std::string company_name;
+  std::string domain;
+  std::string email;
+  std::string culture = "en-US";
+  std::string language = "en";
+  std::string organization_registration_number;
+  Address address;
+  std::string associated_reseller;
+  std::string id;  // empty: generated
+};
+
+// One line of an order: what a cart line asks for.
+struct PurchaseRequest {
+  std::string customer_id;
+  std::string catalog_item_id;
+  int quantity = 0;
+  Term term = Term::P1M;
+  Billing billing = Billing::Monthly;
+  std::string promotion_id;
+  std::string reseller_id;
+  std::optional<Date> custom_term_end;
+  std::string friendly_name;
+};
+
+struct UpgradeRequest {
+  std::string subscription_id;
+  std::string target_catalog_item_id;  // or "productId:skuId"
+  std::optional<int> quantity;         // less than the current quantity: a partial upgrade
+  std::string into_subscription_id;    // an existing target subscription
+};
+
+struct ConvertTrialRequest {
+  std::string subscription_id;
+  std::string target_catalog_item_id;  // empty: the SKU's conversion target
+  std::optional<int> quantity;
+  std::optional<Term> term;
+  std::optional<Billing> billing;
+};
+
+class Sandbox {
+ public:
+  explicit Sandbox(SandboxOptions options = {});
+  Sandbox(const Sandbox&) = delete;
+  Sandbox& operator=(const Sandbox&) = delete;
+
+  // --- state -------------------------------------------------------------
+  Instant Now() const { return clock_.Now(); }
+  Date Today() const { return clock_.Now().date(); }
+  SimulatedClock& clock() { return clock_; }
+  const Catalog& catalog() const { return *catalog_; }
+  std::shared_ptr<const Catalog> catalog_ptr() const { return catalog_; }
+  const Policy& policy() const { return policy_; }
+  const CountryRules& country_rules() const { return *country_rules_; }
+  Environment environment() const { return environment_; }
+  uint64_t seed() const { return seed_; }
+  SeededRandom& random() { return random_; }
+
+  const std::vector<std::unique_ptr<Customer>>& customers() const { return customers_; }
+  const std::vector<std::unique_ptr<Order>>& orders() const { return orders_; }
+  const std::vector<std::unique_ptr<Subscription>>& subscriptions() const { return subscriptions_; }
+  const Ledger& ledger() const { return ledger_; }
+  const std::vector<JournalEntry>& journal() const { return journal_; }
+
+  const Customer* FindCustomer(std::string_view id) const;
+  const Subscription* FindSubscription(std::string_view id) const;
+  const Order* FindOrder(std::string_view id) const;
+  const Customer& CustomerAt(uint32_t i) const { return *customers_[i]; }
+  const Subscription& SubscriptionAt(uint32_t i) const { return *subscriptions_[i]; }
+  const Order& OrderAt(uint32_t i) const { return *orders_[i]; }
+  // Indexes of a customer's subscriptions, in order of creation.
+  const std::vector<uint32_t>& SubscriptionsOf(const Customer& customer) const {
+    return subscriptions_of_customer_[customer.index];
+  }
+
+  // The termAndBillingCycle text of a line (policy wording).
+  std::string TermAndBillingCycleText(const ChargeLine& line) const;
+  // The partner tenant a line is billed to.
+  const std::string& PartnerOf(const ChargeLine& line) const;
+
+  // --- time ----------------------------------------------------------------
+  // Runs every event due up to `target`; returns how many fired.
+  uint64_t AdvanceTo(Instant target);
+
+  // --- customers -------------------------------------------------------------
+  // Validates the address per country rules (section 10).
+  StatusOr<const Customer*> CreateCustomer(const CustomerSpec& spec);
+  // Sandbox environment only (403 800019 otherwise); the customer's
+  // subscriptions are cancelled without refund lines.
+  Status DeleteCustomer(std::string_view customer_id);
+  // Records an MCA acceptance (partner attestation). A date in the future
+  // is refused. Same contact twice: 409 600061.
+  Status RecordAgreement(std::string_view customer_id, const AgreementRecord& agreement);
+  Status AddQualification(std::string_view customer_id, const Qualification& qualification);
+
+  // --- purchases -------------------------------------------------------------
+  // Checks one order line without changing anything.
+  Status ValidatePurchase(const PurchaseRequest& request) const;
+  // Creates one order holding one subscription per request (all lines valid,
+  // or nothing happens) and charges the first cycle of each. The order is
+  // pending until the policy's provisioning delay has passed.
+  StatusOr<const Order*> PlaceOrder(const std::vector<PurchaseRequest>& lines);
+  // A single-line order; returns the new subscription.
+  StatusOr<const Subscription*> Purchase(const PurchaseRequest& request);
+
+  // --- subscription changes --------------------------------------------------
+  Status ChangeQuantity(std::string_view subscription_id, int quantity);
+  Status Cancel(std::string_view subscription_id);
+  Status Suspend(std::string_view subscription_id);
+  Status Reactivate(std::string_view subscription_id);
+  Status SetAutoRenew(std::string_view subscription_id, bool enabled);
+  Status SetFriendlyName(std::string_view subscription_id, std::string name);
+  // Sets (or, with nullopt, clears) scheduledNextTermInstructions. Requires
+  // auto-renew on.
+  Status SetNextTermInstructions(std::string_view subscription_id, std::optional<NextTermInstructions> instructions);
+  // Upgrades seats to a higher SKU: in place (all seats), into a new
+  // coterminous subscription (some seats), or into an existing one.
+  StatusOr<const Subscription*> Upgrade(const UpgradeRequest& request);
+  // Changes the billing plan from the next charge cycle boundary.
+  Status ChangeBillingPlan(std::string_view subscription_id, Billing billing);
+  // Moves to a longer term starting today (never a shorter one: 800122).
+  Status ChangeTerm(std::string_view subscription_id, Term term, std::optional<Billing> billing);
+  // Converts a trial into the paid offer with a new term starting today.
+  StatusOr<const Subscription*> ConvertTrial(const ConvertTrialRequest& request);
+
+  // --- for the API layer -------------------------------------------------------
+  // Resolves an offer for a customer ("productId:skuId:availabilityId" or
+  // "productId:skuId", which picks the SKU's first availability).
+  const Offer* ResolveOffer(std::string_view item, std::string_view country) const;
+  // Seats of the SKU's seat-cap group a customer already holds.
+  int SeatsInGroup(const Customer& customer, std::string_view group) const;
+  int ActiveSubscriptionsOfSku(const Customer& customer, const Offer& offer) const;
+
+ private:
+  Subscription* Mutable(std::string_view subscription_id);
+  Customer* MutableCustomer(std::string_view customer_id);
+  Status CheckChangeable(const Subscription& sub, bool allow_suspended) const;
+  void Journal(JournalKind kind, uint32_t subject, uint32_t detail = 0);
+  void Touch(Subscription& sub);
+
+  // Appends one charge line for `sub` at Now().
+  uint32_t Charge(const Subscription& sub, const Offer& offer, ChargeType type, uint64_t reference, Period period,
+                  Decimal unit_price, Fraction share, int quantity, PolicyKey rounding, bool refund,
+                  uint8_t extra_flags = 0);
+  // The price of a pair on a day, with the subscription's promotion applied.
+  std::optional<Decimal> LockedPrice(const Offer& offer, Term term, Billing billing, Date day,
+                                     std::string_view promotion_id) const;
+  Fraction Share(const Period& nominal, Billing billing, Date from) const;
+
+  // Starts a term on `start` (purchase, renewal, conversion): sets the dates
+  // and the first cycle, but charges nothing.
+  void StartTerm(Subscription& sub, Date start, std::optional<Date> custom_end);
+  // Schedules the subscription's next boundary (cycle start or term end).
+  void ScheduleNextBoundary(Subscription& sub);
+  void OnBoundary(uint32_t index);
+  void OnTermEnd(Subscription& sub);
+  void Renew(Subscription& sub);
+  void EnterLifecycleState(Subscription& sub, SubscriptionStatus status, int days_until_next,
+                           std::optional<SubscriptionStatus> then, int then_days);
+  void OnLifecycleTimer(uint32_t index, SubscriptionStatus next, int next_days);
+  void ScheduleInvoiceClose(Date month_start);
+  void CloseInvoices(Date month_start);
+  void CompleteOrder(uint32_t index);
+  Status ValidatePurchaseAgainst(const PurchaseRequest& request, const std::vector<PurchaseRequest>& earlier) const;
+  Status CheckCustomTermEnd(const Customer& customer, const PurchaseRequest& request) const;
+  Subscription& AddSubscription(std::unique_ptr<Subscription> sub);
+
+  SimulatedClock clock_;
+  std::shared_ptr<const Catalog> catalog_;
+  Policy policy_;
+  std::shared_ptr<const CountryRules> country_rules_;
+  Environment environment_;
+  uint64_t seed_;
+  SeededRandom random_;
+
+  std::vector<std::unique_ptr<Customer>> customers_;
+  std::vector<std::unique_ptr<Order>> orders_;
+  std::vector<std::unique_ptr<Subscription>> subscriptions_;
+  std::unordered_map<std::string, uint32_t> customer_index_;
+  std::unordered_map<std::string, uint32_t> subscription_index_;
+  std::unordered_map<std::string, uint32_t> order_index_;
+  std::vector<std::vector<uint32_t>> subscriptions_of_customer_;  // by customer index
+  std::unordered_map<std::string, uint32_t> live_domains_;
+  Ledger ledger_;
+  std::vector<JournalEntry> journal_;
+};
+
+}  // namespace pcsim

@@ -1,0 +1,278 @@
+// Plain value types of the commerce model: customers, orders, subscriptions,
+// charge lines, invoices and the event journal. They hold state only; the
+// rules that change them live in simulator/commerce and simulator/billing.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "simulator/catalog/catalog.h"
+#include "simulator/clock/simulated_clock.h"
+#include "simulator/clock/term_dates.h"
+#include "simulator/clock/time.h"
+#include "simulator/money/decimal.h"
+
+namespace pcsim {
+
+inline constexpr uint32_t kNoIndex = UINT32_MAX;
+
+enum class Environment : uint8_t { Production, Sandbox };
+std::string_view ToString(Environment e);  // "production", "sandbox"
+std::optional<Environment> ParseEnvironment(std::string_view text);
+
+struct Address {
+  std::string first_name, last_name, address_line1, address_line2, address_line3;
+  std::string city, state, postal_code, country, region, phone_number;
+};
+
+enum class QualificationStatus : uint8_t { Approved, InReview, Denied };
+struct Qualification {
+  std::string name;  // "Education", "GovernmentCommunityCloud", "Nonprofit", "StateOwnedEntity"
+  QualificationStatus status = QualificationStatus::Approved;
+  Instant created;
+};
+
+struct AgreementRecord {
+  std::string template_id;
+  std::string type;  // "MicrosoftCustomerAgreement"
+  Instant date_agreed;
+  std::string first_name, last_name, email, phone_number;
+  std::string user_id;
+};
+
+struct Customer {
+  uint32_t index = 0;
+  std::string id;  // customer tenant id
+  std::string commerce_id;
+  std::string billing_profile_id;
+  std::string partner_tenant_id;
+  std::string company_name;
+  std::string domain;
+  std::string email;
+  std::string culture = "en-US";
+  std::string language = "en";
+  std::string organization_registration_number;
+  Address address;  // billing default address; address.country is the market
+  std::string associated_reseller;  // indirect reseller id, if any
+  std::vector<AgreementRecord> agreements;
+  std::vector<Qualification> qualifications;
+  Instant created;
+  uint64_t billing_profile_version = 1;
+  bool deleted = false;
+
+  const std::string& country() const { return address.country; }
+  // Whether a purchase on `at` has an MCA attestation to rely on.
+  bool HasMcaOn(Instant at) const;
+  bool HasApprovedQualification(std::string_view name) const;
+};
+
+enum class OrderStatus : uint8_t { Pending, Completed, Cancelled };
+std::string_view ToString(OrderStatus s);  // "pending", "completed", "cancelled"
+
+struct OrderLine {
+  int line_number = 0;
+  uint32_t subscription = kNoIndex;
+  const Offer* offer = nullptr;
+  Term term = Term::P1M;
+  Billing billing = Billing::Monthly;
+  int quantity = 0;
+  std::string friendly_name;
+  std::string promotion_id;
+  std::string reseller_id;
+  std::optional<Date> custom_term_end;
+  Decimal unit_price;
+};
+
+struct Order {
+  uint32_t index = 0;
+  std::string id;  // 12 hex digits
+  uint32_t customer = kNoIndex;
+  Instant created;
+  Instant completes_at;  // NCE orders are pending until then
+  OrderStatus status = OrderStatus::Pending;
+  std::string currency;
+  std::vector<OrderLine> lines;
+};
+
+enum class SubscriptionStatus : uint8_t { Active, Suspended, Expired, Disabled, Deleted };
+std::string_view ToString(SubscriptionStatus s);  // "active", "suspended", ...
+
+enum class ScheduledActionType : uint8_t { Cancel, RenewToNewTerm, RenewToExtendedServiceTerm, Transition };
+std::string_view ToString(ScheduledActionType t);
+enum class ScheduleType : uint8_t { TermEnd, CustomDate };
+std::string_view ToString(ScheduleType t);
+
+// What the next term looks like (scheduledNextTermInstructions).
+struct NextTermInstructions {
+  const Offer* offer = nullptr;
+  Term term = Term::P1Y;
+  Billing billing = Billing::Monthly;
+  int quantity = 0;
+  std::optional<Date> custom_term_end;
+  std::string promotion_id;
+};
+
+// Who set a scheduled action: the partner, or one of the 2026 rules.
+enum class ActionOrigin : uint8_t { Partner, Backfill, AutoRenewOffRule };
+
+struct ScheduledAction {
+  ScheduleType schedule = ScheduleType::TermEnd;
+  ScheduledActionType action = ScheduledActionType::Cancel;
+  std::optional<Date> effective_date;
+  std::optional<NextTermInstructions> instructions;
+  ActionOrigin origin = ActionOrigin::Partner;
+};
+
+// Seats that may still be removed for a refund until `refundable_until`.
+struct SeatBatch {
+  int quantity = 0;
+  Instant refundable_until;
+};
+
+struct Subscription {
+  uint32_t index = 0;
+  std::string id;
+  uint32_t customer = kNoIndex;
+  uint32_t order = kNoIndex;
+  std::string reseller_id;  // partnerId of the indirect reseller, or empty
+  const Offer* offer = nullptr;
+  std::string friendly_name;
+  int quantity = 0;
+  Term term = Term::P1M;
+  Billing billing = Billing::Monthly;
+  bool is_trial = false;
+  Instant created;
+
+  // The current term and its charge cycles.
+  Date term_start;
+  Date term_end;  // inclusive
+  Date cycle_anchor;
+  Period cycle;  // the current charge cycle, as billed (clipped to the term)
+  int cycle_index = 0;  // its index in Calendar()
+  std::optional<Date> custom_term_end;
+  // Start of the cancellation window: the purchase or the last renewal.
+  Instant window_start;
+  // Locked unit price per billing period for this term and billing plan.
+  Decimal unit_price;
+  std::string promotion_id;
+
+  SubscriptionStatus status = SubscriptionStatus::Active;
+  bool auto_renew = true;
+  std::vector<SeatBatch> refundable;
+  std::optional<NextTermInstructions> next_term;
+  std::optional<Billing> pending_billing;  // a billing plan change at the next cycle boundary
+  std::optional<ScheduledAction> scheduled_action;
+  // Why the subscription left `active` at term end, if it did.
+  std::optional<Instant> status_changed_at;
+  std::optional<Date> deletion_date;  // for expired/disabled subscriptions
+  Instant last_updated;
+
+  TimerId next_timer = 0;
+  uint64_t version = 1;  // bumps on every change (ETag)
+
+  CycleCalendar Calendar() const;
+  int RefundableQuantity(Instant now) const;
+};
+
+enum class ChargeType : uint8_t {
+  New,
+  Renew,
+  CycleCharge,
+  AddQuantity,
+  RemoveQuantity,
+  MoveQuantity,
+  CancelImmediate,
+  Convert,
+  ChangeBillingPlan,
+  CustomerCredit,
+  ExtendTerm,
+};
+std::string_view ToString(ChargeType t);  // reconciliation spelling: "new", "cycleCharge", ...
+std::optional<ChargeType> ParseChargeType(std::string_view text);  // case-insensitive
+
+enum ChargeLineFlags : uint8_t {
+  kLineTrial = 1,                 // productQualifiers ["Trial"]
+  kLineAddOn = 2,                 // productQualifiers ["AddOn"]
+  kLineExtendedServiceTerm = 4,   // an EST charge
+};
+
+// One reconciliation line (partner-center-api.md section 7.2). Fields that the
+// catalog, the customer or the subscription already hold are referenced, not
+// copied; the API renders the full line.
+struct ChargeLine {
+  uint32_t subscription = kNoIndex;
+  uint32_t customer = kNoIndex;
+  uint32_t offer = kNoIndex;   // Catalog::OfferAt
+  uint32_t order = kNoIndex;
+  uint32_t invoice = kNoIndex; // kNoIndex while unbilled
+  uint32_t promotion = kNoIndex;  // index into the catalog's promotions
+  uint64_t reference = 0;      // events share it; rendered as a GUID
+  Instant order_date;
+  Date charge_start, charge_end;
+  Date subscription_start, subscription_end;
+  Decimal unit_price;
+  Decimal effective_unit_price;  // rounded for display (policy decimals)
+  Decimal total;
+  int32_t quantity = 0;
+  ChargeType charge_type = ChargeType::New;
+  Term term = Term::P1M;
+  Billing billing = Billing::Monthly;
+  uint8_t flags = 0;
+};
+
+struct Invoice {
+  uint32_t index = 0;
+  std::string id;  // "G" + 9 digits
+  std::string partner_tenant_id;
+  std::string currency;
+  Date period_start, period_end;  // the calendar month
+  Instant invoice_date;
+  Decimal total;
+  std::vector<uint32_t> lines;
+};
+
+enum class JournalKind : uint8_t {
+  CustomerCreated,
+  AgreementAttested,
+  QualificationAdded,
+  OrderCreated,
+  OrderCompleted,
+  Purchased,
+  QuantityChanged,
+  Cancelled,
+  Suspended,
+  Reactivated,
+  AutoRenewChanged,
+  NextTermScheduled,
+  ScheduledActionSet,
+  Upgraded,
+  BillingPlanChangeScheduled,
+  BillingPlanChanged,
+  TermChanged,
+  TrialConverted,
+  Renewed,
+  CycleStarted,
+  Expired,
+  Disabled,
+  Deleted,
+  ExtendedServiceTermStarted,
+  Charged,
+  InvoiceClosed,
+};
+std::string_view ToString(JournalKind k);  // "purchased", "charged", ...
+
+// One entry of the event journal. `subject` is a subscription index, a
+// customer index (customer and agreement kinds), an order index (order kinds)
+// or an invoice index (InvoiceClosed); `detail` depends on the kind (the
+// charge line index for Charged, the new quantity for QuantityChanged, ...).
+struct JournalEntry {
+  Instant at;
+  uint32_t subject = kNoIndex;
+  uint32_t detail = 0;
+  JournalKind kind = JournalKind::Purchased;
+};
+
+}  // namespace pcsim

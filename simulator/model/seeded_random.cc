@@ -1,0 +1,51 @@
+#include "simulator/model/seeded_random.h"
+
+#include <cstdio>
+
+namespace pcsim {
+namespace {
+
+std::string FormatGuid(uint64_t hi, uint64_t lo) {
+  // Version 4 layout, as Partner Center's GUIDs mostly are.
+  hi = (hi & 0xFFFFFFFFFFFF0FFFULL) | 0x0000000000004000ULL;
+  lo = (lo & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(hi >> 32),
+                static_cast<unsigned>((hi >> 16) & 0xFFFF), static_cast<unsigned>(hi & 0xFFFF),
+                static_cast<unsigned>(lo >> 48), static_cast<unsigned long long>(lo & 0xFFFFFFFFFFFFULL));
+  return buf;
+}
+
+uint64_t Mix(uint64_t z) {
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+
+}  // namespace
+
+std::string SeededRandom::Guid() {
+  uint64_t hi = Next();
+  uint64_t lo = Next();
+  return FormatGuid(hi, lo);
+}
+
+std::string SeededRandom::Hex(int n) {
+  static const char kDigits[] = "0123456789abcdef";
+  std::string out;
+  uint64_t bits = Next();
+  for (int i = 0; i < n; ++i) {
+    if (i == 16) bits = Next();
+    out.push_back(kDigits[bits & 0xF]);
+    bits >>= 4;
+  }
+  return out;
+}
+
+std::string GuidFromNumber(uint64_t seed, uint64_t n) {
+  uint64_t a = Mix(seed * 0x9E3779B97F4A7C15ULL + n);
+  uint64_t b = Mix(a ^ (n + 0x632BE59BD9B4E019ULL));
+  return FormatGuid(a, b);
+}
+
+}  // namespace pcsim

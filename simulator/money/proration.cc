@@ -1,0 +1,46 @@
+#include "simulator/money/proration.h"
+
+#include <cassert>
+
+namespace pcsim {
+
+Fraction RemainingShare(const Period& nominal, Billing billing, Date from, Date to) {
+  assert(from >= nominal.start && from <= nominal.end);
+  int months = BillingMonths(billing);
+  if (months == 1) return {to - from + 1, nominal.Days()};
+  // Find the monthly step [step_start, next_start) that contains `from`.
+  int j = 0;
+  Date step_start = nominal.start;
+  Date next_start = AnchoredMonthStart(nominal.start, 1);
+  while (next_start <= from) {
+    ++j;
+    step_start = next_start;
+    next_start = AnchoredMonthStart(nominal.start, j + 1);
+  }
+  int64_t step_days = next_start - step_start;
+  int64_t days_left = next_start - from;
+  int64_t whole_months_left = months - j - 1;
+  return {whole_months_left * step_days + days_left, step_days * months};
+}
+
+ProratedAmount Prorate(Decimal unit_price, Fraction share, int64_t quantity, Rounding rounding, bool refund) {
+  ProratedAmount out;
+  if (share.IsWhole()) {
+    out.effective_unit_price = ExactAmount(unit_price);
+    out.total = unit_price * quantity;
+  } else if (rounding == Rounding::TruncateTotal) {
+    out.effective_unit_price = ExactAmount(unit_price).Times(share);
+    out.total = out.effective_unit_price.Times(quantity).RoundDown(2);
+  } else {
+    Decimal eup = ExactAmount(unit_price).Times(share).RoundDown(2);
+    out.effective_unit_price = ExactAmount(eup);
+    out.total = eup * quantity;
+  }
+  if (refund) {
+    out.effective_unit_price = out.effective_unit_price.Times(-1);
+    out.total = -out.total;
+  }
+  return out;
+}
+
+}  // namespace pcsim

@@ -1,0 +1,37 @@
+// Proration of a charge over part of a charge cycle, and the two rounding
+// modes Microsoft's worked examples use (simulator-decisions.md section 3).
+#pragma once
+
+#include "simulator/clock/term_dates.h"
+#include "simulator/money/decimal.h"
+
+namespace pcsim {
+
+// Share of the cycle `nominal` covered from `from` (inclusive) to its end:
+// - a one-month cycle: days from `from` to `to` inclusive over the cycle's days;
+// - a longer cycle (annual, triennial): whole months left plus the days left
+//   in the current month over that month's days, divided by the cycle's months.
+//   Months are the monthly steps anchored on the cycle start.
+Fraction RemainingShare(const Period& nominal, Billing billing, Date from, Date to);
+inline Fraction RemainingShare(const Period& nominal, Billing billing, Date from) {
+  return RemainingShare(nominal, billing, from, nominal.end);
+}
+
+enum class Rounding : uint8_t {
+  // effectiveUnitPrice = unitPrice x share (exact); total = ROUNDDOWN(eup x quantity, 2).
+  TruncateTotal,
+  // effectiveUnitPrice = ROUNDDOWN(unitPrice x share, 2); total = eup x quantity.
+  TruncateUnitPrice,
+};
+
+struct ProratedAmount {
+  ExactAmount effective_unit_price{Decimal{}};  // exact, before display rounding
+  Decimal total;
+};
+
+// The charge for `quantity` seats at `unit_price` per full cycle over `share`.
+// A whole share is charged at the unit price whatever the mode. `refund`
+// negates both the unit price and the total (quantity stays positive).
+ProratedAmount Prorate(Decimal unit_price, Fraction share, int64_t quantity, Rounding rounding, bool refund);
+
+}  // namespace pcsim

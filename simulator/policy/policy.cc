@@ -1,0 +1,271 @@
+#include "simulator/policy/policy.h"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "simulator/model/json_reader.h"
+
+namespace pcsim {
+
+// Defined in the generated embedded_fixtures.cc.
+extern const std::string_view kEmbeddedMicrosoftPolicy;
+
+namespace {
+
+constexpr std::array<PolicyParameterInfo, static_cast<size_t>(PolicyKey::kCount)> kParameters = {{
+    {PolicyKey::kEffectiveUnitPriceDecimals, "billing.effectiveUnitPriceDecimals", PolicyType::Integer},
+    {PolicyKey::kRoundingAddQuantity, "billing.rounding.addQuantity", PolicyType::Rounding},
+    {PolicyKey::kRoundingRemoveQuantity, "billing.rounding.removeQuantity", PolicyType::Rounding},
+    {PolicyKey::kRoundingCancelImmediate, "billing.rounding.cancelImmediate", PolicyType::Rounding},
+    {PolicyKey::kRoundingConvert, "billing.rounding.convert", PolicyType::Rounding},
+    {PolicyKey::kRoundingMoveQuantity, "billing.rounding.moveQuantity", PolicyType::Rounding},
+    {PolicyKey::kRoundingChangeBillingPlan, "billing.rounding.changeBillingPlan", PolicyType::Rounding},
+    {PolicyKey::kRoundingShortenedCycle, "billing.rounding.shortenedCycle", PolicyType::Rounding},
+    {PolicyKey::kLongCycleProration, "billing.longCycleProration", PolicyType::String},
+    {PolicyKey::kPromotionPriceDecimals, "billing.promotionPriceDecimals", PolicyType::Integer},
+    {PolicyKey::kInvoiceCloseDay, "invoices.closeDay", PolicyType::Integer},
+    {PolicyKey::kInvoiceIdPrefix, "invoices.idPrefix", PolicyType::String},
+    {PolicyKey::kInvoiceIdDigits, "invoices.idDigits", PolicyType::Integer},
+    {PolicyKey::kFullRefundHours, "cancellation.fullRefundHours", PolicyType::Integer},
+    {PolicyKey::kCancellationWindowHours, "cancellation.windowHours", PolicyType::Integer},
+    {PolicyKey::kSeatReductionWindowHours, "seats.reductionWindowHours", PolicyType::Integer},
+    {PolicyKey::kTriennialMidTermBillingChangeAllowed, "billingPlan.triennialMidTermChangeAllowed", PolicyType::Bool},
+    {PolicyKey::kExpiredDays, "lifecycle.expiredDays", PolicyType::Integer},
+    {PolicyKey::kDisabledDays, "lifecycle.disabledDays", PolicyType::Integer},
+    {PolicyKey::kSuspendedAtTermEndDisabledDays, "lifecycle.suspendedAtTermEndDisabledDays", PolicyType::Integer},
+    {PolicyKey::kCancelledAtTermEndRetentionDays, "lifecycle.cancelledAtTermEndRetentionDays", PolicyType::Integer},
+    {PolicyKey::kEstEnforcementDate, "est.enforcementDate", PolicyType::Date},
+    {PolicyKey::kEstEligiblePurchasedFrom, "est.eligiblePurchasedFrom", PolicyType::Date},
+    {PolicyKey::kEstUpliftPercent, "est.upliftPercent", PolicyType::Decimal},
+    {PolicyKey::kEstNoMonthlyUpliftPercent, "est.noMonthlyPlanUpliftPercent", PolicyType::Decimal},
+    {PolicyKey::kEstNoMonthlyBase, "est.noMonthlyPlanBase", PolicyType::String},
+    {PolicyKey::kEstPriceDecimals, "est.priceDecimals", PolicyType::Integer},
+    {PolicyKey::kEstTermAndBillingCycle, "est.termAndBillingCycle", PolicyType::String},
+    {PolicyKey::kScheduledActionsSandboxFrom, "scheduledActions.sandboxFrom", PolicyType::Date},
+    {PolicyKey::kScheduledActionsProductionFrom, "scheduledActions.productionFrom", PolicyType::Date},
+    {PolicyKey::kBackfillStart, "est.backfillStart", PolicyType::Date},
+    {PolicyKey::kBackfillEnd, "est.backfillEnd", PolicyType::Date},
+    {PolicyKey::kAutoRenewOffRuleFrom, "est.autoRenewOffRuleFrom", PolicyType::Date},
+    {PolicyKey::kAutoRenewOffRuleDelayHours, "est.autoRenewOffRuleDelayHours", PolicyType::Integer},
+    {PolicyKey::kEstAuditDownloadFrom, "est.auditDownloadFrom", PolicyType::Date},
+    {PolicyKey::kMfaRequiredFrom, "auth.mfaRequiredFrom", PolicyType::Date},
+    {PolicyKey::kSandboxEnforceQuotas, "sandbox.enforceQuotas", PolicyType::Bool},
+    {PolicyKey::kSandboxMaxCustomers, "sandbox.maxCustomers", PolicyType::Integer},
+    {PolicyKey::kSandboxMaxSubscriptionsPerCustomer, "sandbox.maxSubscriptionsPerCustomer", PolicyType::Integer},
+    {PolicyKey::kSandboxMaxSeatsPerSubscription, "sandbox.maxSeatsPerSubscription", PolicyType::Integer},
+    {PolicyKey::kCartExpiryDays, "carts.expiryDays", PolicyType::Integer},
+    {PolicyKey::kOrderProvisioningSeconds, "orders.provisioningSeconds", PolicyType::Integer},
+    {PolicyKey::kTermTextP1MMonthly, "termAndBillingCycle.P1M.monthly", PolicyType::String},
+    {PolicyKey::kTermTextP1YMonthly, "termAndBillingCycle.P1Y.monthly", PolicyType::String},
+    {PolicyKey::kTermTextP1YAnnual, "termAndBillingCycle.P1Y.annual", PolicyType::String},
+    {PolicyKey::kTermTextP3YMonthly, "termAndBillingCycle.P3Y.monthly", PolicyType::String},
+    {PolicyKey::kTermTextP3YAnnual, "termAndBillingCycle.P3Y.annual", PolicyType::String},
+    {PolicyKey::kTermTextP3YTriennial, "termAndBillingCycle.P3Y.triennial", PolicyType::String},
+    {PolicyKey::kTermTextTrial, "termAndBillingCycle.trial", PolicyType::String},
+    {PolicyKey::kPecRate, "azure.partnerEarnedCreditRate", PolicyType::Decimal},
+    {PolicyKey::kUsageDataLagHours, "azure.usageDataLagHours", PolicyType::Integer},
+    {PolicyKey::kSandboxMaxAzurePlans, "sandbox.maxAzurePlans", PolicyType::Integer},
+    {PolicyKey::kSandboxMaxAzureSubscriptionsPerPlan, "sandbox.maxAzureSubscriptionsPerPlan", PolicyType::Integer},
+    {PolicyKey::kSandboxAzureSpendLimit, "sandbox.azureSpendLimitUsd", PolicyType::Decimal},
+}};
+
+std::optional<PolicyValue> ParseValueText(PolicyType type, std::string_view text) {
+  switch (type) {
+    case PolicyType::Integer: {
+      auto d = Decimal::Parse(text);
+      if (!d || d->scale() != 0) return std::nullopt;
+      return PolicyValue(d->units());
+    }
+    case PolicyType::Decimal: {
+      auto d = Decimal::Parse(text);
+      if (!d) return std::nullopt;
+      return PolicyValue(*d);
+    }
+    case PolicyType::Date: {
+      auto d = Date::Parse(text);
+      if (!d) return std::nullopt;
+      return PolicyValue(*d);
+    }
+    case PolicyType::String: return PolicyValue(std::string(text));
+    case PolicyType::Bool:
+      if (text == "true") return PolicyValue(true);
+      if (text == "false") return PolicyValue(false);
+      return std::nullopt;
+    case PolicyType::Rounding:
+      if (text == "truncate-total") return PolicyValue(Rounding::TruncateTotal);
+      if (text == "truncate-unit-price") return PolicyValue(Rounding::TruncateUnitPrice);
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+std::string_view TypeHint(PolicyType type) {
+  switch (type) {
+    case PolicyType::Integer: return "an integer";
+    case PolicyType::Decimal: return "an exact decimal";
+    case PolicyType::Date: return "a date YYYY-MM-DD";
+    case PolicyType::String: return "a string";
+    case PolicyType::Bool: return "true or false";
+    case PolicyType::Rounding: return "truncate-total or truncate-unit-price";
+  }
+  return "a value";
+}
+
+// A JSON value as the text ParseValueText reads: strings as they are, numbers
+// by their literal text (never through a float), booleans as true/false.
+std::optional<std::string> JsonValueText(const nlohmann::json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
+  if (v.is_number_integer()) return v.dump();
+  return std::nullopt;  // floats are refused: write decimals as strings
+}
+
+PolicyValue ReadValue(JsonObjectReader& r, const nlohmann::json& v, std::string_view key, PolicyType type) {
+  auto text = JsonValueText(v);
+  if (!text) r.Fail(key, std::string("expected ") + std::string(TypeHint(type)) + " (decimals as strings)");
+  auto parsed = ParseValueText(type, *text);
+  if (!parsed) r.Fail(key, std::string("expected ") + std::string(TypeHint(type)) + ", got \"" + *text + "\"");
+  return *parsed;
+}
+
+void RequireOnlyKeys(const nlohmann::json& object, const std::string& path, std::initializer_list<std::string_view> allowed) {
+  if (!object.is_object()) throw DataFileError{path + ": expected an object"};
+  for (auto it = object.begin(); it != object.end(); ++it)
+    if (std::find(allowed.begin(), allowed.end(), it.key()) == allowed.end())
+      throw DataFileError{path + "." + it.key() + ": unknown key"};
+}
+
+std::vector<DatedPolicyValue> ReadDatedValues(const nlohmann::json& list, const std::string& path, PolicyType type) {
+  std::vector<DatedPolicyValue> values;
+  for (size_t i = 0; i < list.size(); ++i) {
+    std::string item_path = IndexPath(path, i);
+    RequireOnlyKeys(list[i], item_path, {"from", "value"});
+    JsonObjectReader e(list[i], item_path);
+    DatedPolicyValue dv;
+    dv.from = e.DateString("from");
+    if (!e.Has("value")) e.Fail("value", "missing required key");
+    dv.value = ReadValue(e, list[i]["value"], "value", type);
+    if (!values.empty() && dv.from <= values.back().from)
+      e.Fail("from", "dated values must be in increasing order of date");
+    values.push_back(std::move(dv));
+  }
+  if (values.empty()) throw DataFileError{path + ": must list at least one value"};
+  return values;
+}
+
+}  // namespace
+
+const PolicyParameterInfo& InfoOf(PolicyKey key) { return kParameters[static_cast<size_t>(key)]; }
+
+std::optional<PolicyKey> FindPolicyKey(std::string_view name) {
+  for (const auto& p : kParameters)
+    if (p.name == name) return p.key;
+  return std::nullopt;
+}
+
+StatusOr<Policy> Policy::FromJson(std::string_view text, std::string_view source) {
+  try {
+    nlohmann::json doc = ParseJsonDocument(text);
+    JsonObjectReader r(doc, "");
+    Policy policy;
+    r.Int("format", 1, 1);
+    policy.name_ = r.String("name");
+    r.OptionalString("description");
+    const auto& params = r.Object("parameters");
+    for (auto it = params.begin(); it != params.end(); ++it) {
+      std::string path = "parameters." + it.key();
+      auto key = FindPolicyKey(it.key());
+      if (!key) throw DataFileError{path + ": unknown policy parameter"};
+      const auto& info = InfoOf(*key);
+      RequireOnlyKeys(it.value(), path, {"value", "values", "source"});
+      JsonObjectReader p(it.value(), path);
+      PolicyParameter param;
+      param.source = p.String("source");
+      if (param.source.empty()) p.Fail("source", "must name a document or say \"assumption\"");
+      bool has_value = p.Has("value"), has_values = p.Has("values");
+      if (has_value == has_values) throw DataFileError{path + ": give exactly one of \"value\" or \"values\""};
+      if (has_value)
+        param.values.push_back({Date::Ymd(1970, 1, 1), ReadValue(p, it.value()["value"], "value", info.type)});
+      else
+        param.values = ReadDatedValues(p.Array("values"), p.ChildPath("values"), info.type);
+      policy.parameters_[Index(*key)] = std::move(param);
+    }
+    for (const auto& info : kParameters)
+      if (policy.parameters_[Index(info.key)].values.empty())
+        throw DataFileError{"parameters." + std::string(info.name) + ": missing required parameter"};
+    r.RejectUnknownKeys();
+    return policy;
+  } catch (const DataFileError& e) {
+    return BadRequest(3000, std::string(source) + ": " + e.message);
+  } catch (const nlohmann::json::exception& e) {
+    return BadRequest(3000, std::string(source) + ": " + e.what());
+  }
+}
+
+const Policy& Policy::Microsoft() {
+  static const Policy policy = [] {
+    auto p = FromJson(kEmbeddedMicrosoftPolicy, "embedded microsoft policy");
+    if (!p.ok()) throw std::logic_error(p.status().description());
+    return *p;
+  }();
+  return policy;
+}
+
+StatusOr<Policy> Policy::Load(std::string_view name_or_path) {
+  if (name_or_path == "microsoft") return Microsoft();
+  std::ifstream in{std::string(name_or_path)};
+  if (!in) return BadRequest(3000, "unknown policy \"" + std::string(name_or_path) + "\" (not a built-in name nor a readable file)");
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return FromJson(buffer.str(), name_or_path);
+}
+
+Status Policy::Override(std::string_view key, std::string_view value) {
+  auto k = FindPolicyKey(key);
+  if (!k) return BadRequest(3000, "unknown policy parameter \"" + std::string(key) + "\"");
+  const auto& info = InfoOf(*k);
+  PolicyParameter& param = parameters_[Index(*k)];
+  if (!value.empty() && value.front() == '[') {
+    try {
+      nlohmann::json list = ParseJsonDocument(value);
+      if (!list.is_array()) return BadRequest(3000, std::string(key) + ": expected a list of {from, value}");
+      param.values = ReadDatedValues(list, std::string(key), info.type);
+    } catch (const DataFileError& e) {
+      return BadRequest(3000, "policy override " + e.message);
+    }
+  } else {
+    auto parsed = ParseValueText(info.type, value);
+    if (!parsed)
+      return BadRequest(3000, "policy override " + std::string(key) + ": expected " + std::string(TypeHint(info.type)) +
+                                  ", got \"" + std::string(value) + "\"");
+    param.values = {{Date::Ymd(1970, 1, 1), *parsed}};
+  }
+  param.overridden = true;
+  param.source = "override";
+  return OkStatus();
+}
+
+const PolicyValue& Policy::ValueAt(PolicyKey key, Date at) const {
+  const auto& values = parameters_[Index(key)].values;
+  const DatedPolicyValue* best = &values.front();
+  for (const auto& v : values)
+    if (v.from <= at) best = &v;
+  return best->value;
+}
+
+std::string Policy::ToText(const PolicyValue& v) {
+  struct Visitor {
+    std::string operator()(int64_t n) const { return std::to_string(n); }
+    std::string operator()(const Decimal& d) const { return d.ToString(); }
+    std::string operator()(const Date& d) const { return d.ToString(); }
+    std::string operator()(const std::string& s) const { return s; }
+    std::string operator()(bool b) const { return b ? "true" : "false"; }
+    std::string operator()(Rounding r) const {
+      return r == Rounding::TruncateTotal ? "truncate-total" : "truncate-unit-price";
+    }
+  };
+  return std::visit(Visitor{}, v);
+}
+
+}  // namespace pcsim
