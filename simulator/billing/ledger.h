@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "simulator/model/chunked_vector.h"
 #include "simulator/model/commerce_types.h"
 
 namespace pcsim {
@@ -20,7 +21,7 @@ class Ledger {
   // A new referenceId shared by the lines of one event.
   uint64_t NewReference() { return ++last_reference_; }
 
-  const std::vector<ChargeLine>& lines() const { return lines_; }
+  const ChunkedVector<ChargeLine>& lines() const { return lines_; }
   const std::vector<Invoice>& invoices() const { return invoices_; }
   const ChargeLine& line(uint32_t i) const { return lines_[i]; }
 
@@ -39,7 +40,7 @@ class Ledger {
   std::vector<uint32_t> LinesOfPeriod(Date month_start) const;
 
  private:
-  std::vector<ChargeLine> lines_;
+  ChunkedVector<ChargeLine> lines_;
   std::vector<Invoice> invoices_;
   uint64_t last_reference_ = 0;
   uint64_t next_invoice_number_ = 1;

@@ -247,7 +247,14 @@ Status Catalog::Index() {
 
 StatusOr<std::shared_ptr<const Catalog>> Catalog::FromJson(std::string_view text, std::string_view source) {
   try {
-    return Build(ReadCatalog(ParseJsonDocument(text)));
+    auto built = Build(ReadCatalog(ParseJsonDocument(text)));
+    if (!built.ok()) {
+      // Build's messages start with "catalog: "; name the file instead.
+      std::string message = built.status().description();
+      if (message.rfind("catalog: ", 0) == 0) message = message.substr(9);
+      return BadRequest(3000, std::string(source) + ": " + message);
+    }
+    return built;
   } catch (const DataFileError& e) {
     return BadRequest(3000, std::string(source) + ": " + e.message);
   } catch (const nlohmann::json::exception& e) {

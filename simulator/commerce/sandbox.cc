@@ -13,6 +13,7 @@ Sandbox::Sandbox(SandboxOptions options)
       seed_(options.seed),
       random_(options.seed) {
   ScheduleInvoiceClose(Today().FirstOfMonth());
+  ScheduleBackfill();
 }
 
 // --- lookups -----------------------------------------------------------------
@@ -171,6 +172,25 @@ Status Sandbox::AddQualification(std::string_view customer_id, const Qualificati
     }
   c->qualifications.push_back(qualification);
   Journal(JournalKind::QualificationAdded, c->index);
+  return OkStatus();
+}
+
+Status Sandbox::UpdateBillingProfile(std::string_view customer_id, const CustomerSpec& profile) {
+  Customer* c = MutableCustomer(customer_id);
+  if (c == nullptr) return NotFound(1000, "Customer " + std::string(customer_id) + " was not found.");
+  Address address = profile.address;
+  for (char& ch : address.country) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  if (address.country != c->address.country)
+    return BadRequest(800002, "Invalid request input: the country of a customer can't change.");
+  if (profile.company_name.empty())
+    return BadRequest(800002, "Invalid request input: companyName is required.");
+  PCSIM_RETURN_IF_ERROR(country_rules_->Validate(address, c->organization_registration_number));
+  c->email = profile.email;
+  c->culture = profile.culture;
+  c->language = profile.language;
+  c->company_name = profile.company_name;
+  c->address = address;
+  ++c->billing_profile_version;
   return OkStatus();
 }
 
@@ -447,6 +467,7 @@ StatusOr<const Order*> Sandbox::PlaceOrder(const std::vector<PurchaseRequest>& l
     o.lines.push_back(line);
 
     Subscription& s = AddSubscription(std::move(sub));
+    ScheduleBackfillOf(s);
     Journal(JournalKind::Purchased, s.index, static_cast<uint32_t>(s.quantity));
     CycleCalendar calendar = s.Calendar();
     Period nominal = calendar.Nominal(calendar.FirstIndex());
@@ -517,6 +538,7 @@ void Sandbox::OnTermEnd(Subscription& sub) {
   const Date term_end = sub.term_end;
   const Date today = Today();
   const auto& action = sub.scheduled_action;
+  const Date enforcement = policy_.DateOf(PolicyKey::kEstEnforcementDate);
   if (sub.status == SubscriptionStatus::Suspended) {
     // Still suspended at term end: disabled, then deleted (Subscription lifecycle).
     int days = static_cast<int>(policy_.Int(PolicyKey::kSuspendedAtTermEndDisabledDays, today) +
@@ -524,19 +546,30 @@ void Sandbox::OnTermEnd(Subscription& sub) {
     EnterLifecycleState(sub, SubscriptionStatus::Disabled, days, std::nullopt, 0);
     return;
   }
-  // Section 7, in order: 1. renew; 2. an explicit Cancel; 4. the grace path.
-  if (sub.auto_renew || (action && action->action == ScheduledActionType::RenewToNewTerm)) {
+  // Section 7, in order. 1. Renew.
+  if (sub.auto_renew || (action && (action->action == ScheduledActionType::RenewToNewTerm ||
+                                    action->action == ScheduledActionType::Transition))) {
     Renew(sub);
     return;
   }
-  if (action && action->action == ScheduledActionType::Cancel &&
-      term_end >= policy_.DateOf(PolicyKey::kEstEnforcementDate)) {
+  // 2. An explicit Cancel: from the enforcement date straight to disabled.
+  if (action && action->action == ScheduledActionType::Cancel && (sub.in_est || term_end >= enforcement)) {
     EnterLifecycleState(sub, SubscriptionStatus::Disabled,
                         static_cast<int>(policy_.Int(PolicyKey::kCancelledAtTermEndRetentionDays, today)), std::nullopt,
                         0);
     return;
   }
-  // The old grace path: expired (access kept, not billed), disabled, deleted.
+  // 3. EST: an eligible subscription with auto-renew off or an EST action; an
+  // EST month ends into the next one.
+  if (sub.in_est) {
+    ContinueEst(sub);
+    return;
+  }
+  if (IsEstEligible(sub) && EstPrice(*sub.offer, today)) {
+    EnterEst(sub);
+    return;
+  }
+  // 4. The old grace path: expired (access kept, not billed), disabled, deleted.
   EnterLifecycleState(sub, SubscriptionStatus::Expired, static_cast<int>(policy_.Int(PolicyKey::kExpiredDays, today)),
                       SubscriptionStatus::Disabled, static_cast<int>(policy_.Int(PolicyKey::kDisabledDays, today)));
 }
@@ -546,8 +579,8 @@ void Sandbox::Renew(Subscription& sub) {
   std::optional<NextTermInstructions> next = sub.next_term;
   if (sub.scheduled_action && sub.scheduled_action->instructions) next = sub.scheduled_action->instructions;
   const Offer* offer = sub.offer;
-  Term term = sub.term;
-  Billing billing = sub.billing;
+  Term term = sub.in_est ? sub.pre_est_term : sub.term;
+  Billing billing = sub.in_est ? sub.pre_est_billing : sub.billing;
   int quantity = sub.quantity;
   std::optional<Date> custom_end;
   std::string promotion = sub.promotion_id;
@@ -581,6 +614,7 @@ void Sandbox::Renew(Subscription& sub) {
   sub.billing = billing;
   sub.quantity = quantity;
   sub.is_trial = offer->sku->is_trial;
+  sub.in_est = false;
   sub.unit_price = *price;
   StartTerm(sub, today, custom_end);
   sub.window_start = Now();

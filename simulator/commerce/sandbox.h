@@ -96,7 +96,7 @@ class Sandbox {
   const std::vector<std::unique_ptr<Order>>& orders() const { return orders_; }
   const std::vector<std::unique_ptr<Subscription>>& subscriptions() const { return subscriptions_; }
   const Ledger& ledger() const { return ledger_; }
-  const std::vector<JournalEntry>& journal() const { return journal_; }
+  const ChunkedVector<JournalEntry>& journal() const { return journal_; }
 
   const Customer* FindCustomer(std::string_view id) const;
   const Subscription* FindSubscription(std::string_view id) const;
@@ -128,6 +128,9 @@ class Sandbox {
   // is refused. Same contact twice: 409 600061.
   Status RecordAgreement(std::string_view customer_id, const AgreementRecord& agreement);
   Status AddQualification(std::string_view customer_id, const Qualification& qualification);
+  // Replaces the billing profile's contact, company name and default address
+  // (validated per country rules).
+  Status UpdateBillingProfile(std::string_view customer_id, const CustomerSpec& profile);
 
   // --- purchases -------------------------------------------------------------
   // Checks one order line without changing anything.
@@ -158,6 +161,27 @@ class Sandbox {
   Status ChangeTerm(std::string_view subscription_id, Term term, std::optional<Billing> billing);
   // Converts a trial into the paid offer with a new term starting today.
   StatusOr<const Subscription*> ConvertTrial(const ConvertTrialRequest& request);
+
+  // --- the end-of-term choice and the 2026 calendar (sections 7-9) ----------
+  // Sets (or, with nullopt, clears) the subscription's term-end action as the
+  // partner asks. From the policy's availability date for the environment.
+  // Cancel and RenewToExtendedServiceTerm turn auto-renew off,
+  // RenewToNewTerm turns it on (its instructions become the next term).
+  Status SetScheduledAction(std::string_view subscription_id, std::optional<ScheduledAction> action);
+  // Whether scheduledActions are accepted on `day` in this environment.
+  bool ScheduledActionsAvailable(Date day) const;
+  // Section 7 rule 3 without the action: license-based, not a trial,
+  // purchased or last renewed on or after est.eligiblePurchasedFrom, term end
+  // on or after the enforcement date, SKU not marked ineligible.
+  bool IsEstEligible(const Subscription& sub) const;
+  // The EST price per seat per month on `day` (section 8), or nullopt when
+  // the offer has neither an EST price nor a price to derive one from.
+  std::optional<Decimal> EstPrice(const Offer& offer, Date day) const;
+  // What happens at the end of the current term if nothing changes:
+  // "Renew", "Cancel", "EST" or "Grace" (the audit download).
+  std::string ProjectedOutcome(const Subscription& sub) const;
+  // The instant of a subscription's backfill within the window (seeded).
+  Instant BackfillInstant(const Subscription& sub) const;
 
   // --- for the API layer -------------------------------------------------------
   // Resolves an offer for a customer ("productId:skuId:availabilityId" or
@@ -195,6 +219,17 @@ class Sandbox {
                            std::optional<SubscriptionStatus> then, int then_days);
   void OnLifecycleTimer(uint32_t index, SubscriptionStatus next, int next_days);
   void ScheduleInvoiceClose(Date month_start);
+  void EnterEst(Subscription& sub);
+  void ContinueEst(Subscription& sub);
+  void ChargeEstMonth(Subscription& sub);
+  // Refunds the rest of the current EST month (leaving EST) with `type`.
+  void RefundRestOfEstMonth(Subscription& sub, ChargeType type, uint64_t reference, PolicyKey rounding);
+  void ScheduleBackfill();
+  void ScheduleBackfillOf(Subscription& sub);
+  void OnBackfill(uint32_t index);
+  void OnAutoRenewOffRule(uint32_t index);
+  // Sets an action set by a 2026 rule: never replaces a partner's Cancel.
+  void SetRuleAction(Subscription& sub, ActionOrigin origin);
   void CloseInvoices(Date month_start);
   void CompleteOrder(uint32_t index);
   Status ValidatePurchaseAgainst(const PurchaseRequest& request, const std::vector<PurchaseRequest>& earlier) const;
@@ -218,7 +253,7 @@ class Sandbox {
   std::vector<std::vector<uint32_t>> subscriptions_of_customer_;  // by customer index
   std::unordered_map<std::string, uint32_t> live_domains_;
   Ledger ledger_;
-  std::vector<JournalEntry> journal_;
+  ChunkedVector<JournalEntry> journal_;
 };
 
 }  // namespace pcsim

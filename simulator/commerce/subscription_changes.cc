@@ -55,6 +55,9 @@ Status Sandbox::ChangeQuantity(std::string_view subscription_id, int quantity) {
   const Sku& sku = *sub->offer->sku;
   const Date today = Today();
   if (quantity == sub->quantity) return OkStatus();
+  if (sub->in_est)
+    return BadRequest(800095, "The seat quantity can't change during an Extended Service Term; renew to a new term "
+                              "or upgrade first.");
   if (quantity < sku.minimum_quantity || quantity < 1)
     return BadRequest(900275, "The requested quantity " + std::to_string(quantity) +
                                   " is not within the allowed quantity (" + std::to_string(sku.minimum_quantity) +
@@ -107,6 +110,17 @@ Status Sandbox::Cancel(std::string_view subscription_id) {
   if (sub == nullptr) return SubscriptionNotFound(subscription_id);
   PCSIM_RETURN_IF_ERROR(CheckChangeable(*sub, true));
   const Date today = Today();
+  if (sub->in_est) {
+    // An EST can be cancelled any time, refunded by days (section 8).
+    RefundRestOfEstMonth(*sub, ChargeType::CancelImmediate, ledger_.NewReference(), PolicyKey::kRoundingCancelImmediate);
+    clock_.Cancel(sub->next_timer);
+    sub->status = SubscriptionStatus::Deleted;
+    sub->status_changed_at = Now();
+    sub->scheduled_action.reset();
+    Touch(*sub);
+    Journal(JournalKind::Cancelled, sub->index);
+    return OkStatus();
+  }
   int64_t window_hours = policy_.Int(PolicyKey::kCancellationWindowHours, today);
   Duration elapsed = Now() - sub->window_start;
   if (elapsed > Duration::Hours(window_hours))
@@ -165,10 +179,31 @@ Status Sandbox::SetAutoRenew(std::string_view subscription_id, bool enabled) {
   if (sub == nullptr) return SubscriptionNotFound(subscription_id);
   PCSIM_RETURN_IF_ERROR(CheckChangeable(*sub, false));
   if (sub->auto_renew == enabled) return OkStatus();
+  if (enabled && sub->in_est) {
+    // Renewing out of EST starts the new term today (section 8).
+    sub->auto_renew = true;
+    sub->scheduled_action.reset();
+    Journal(JournalKind::AutoRenewChanged, sub->index, 1);
+    return ChangeTerm(sub->id, sub->pre_est_term, sub->pre_est_billing);
+  }
   sub->auto_renew = enabled;
   if (!enabled) sub->next_term.reset();  // turning auto-renew off deletes scheduled changes
-  if (enabled && sub->scheduled_action && sub->scheduled_action->action == ScheduledActionType::Cancel)
-    sub->scheduled_action.reset();  // renewing replaces a cancel at term end
+  if (enabled && sub->scheduled_action &&
+      (sub->scheduled_action->action == ScheduledActionType::Cancel ||
+       sub->scheduled_action->action == ScheduledActionType::RenewToExtendedServiceTerm))
+    sub->scheduled_action.reset();  // renewing replaces a cancel or EST at term end
+  if (enabled) clock_.Cancel(sub->auto_renew_rule_timer);
+  const Date today = Today();
+  // The 24-hour rule (section 9): auto-renew turned off without a Cancel
+  // becomes an EST action a day later unless a Cancel arrives first.
+  if (!enabled && today >= policy_.DateOf(PolicyKey::kAutoRenewOffRuleFrom) && IsEstEligible(*sub) &&
+      !(sub->scheduled_action && sub->scheduled_action->action == ScheduledActionType::Cancel)) {
+    clock_.Cancel(sub->auto_renew_rule_timer);
+    uint32_t index = sub->index;
+    sub->auto_renew_rule_timer =
+        clock_.Schedule(Now() + Duration::Hours(policy_.Int(PolicyKey::kAutoRenewOffRuleDelayHours, today)),
+                        [this, index] { OnAutoRenewOffRule(index); });
+  }
   Touch(*sub);
   Journal(JournalKind::AutoRenewChanged, sub->index, enabled ? 1 : 0);
   return OkStatus();
@@ -257,6 +292,39 @@ StatusOr<const Subscription*> Sandbox::Upgrade(const UpgradeRequest& request) {
   if (quantity < 1 || quantity > source->quantity)
     return BadRequest(900275, "The quantity to upgrade must be between 1 and " + std::to_string(source->quantity) + ".");
   const Date today = Today();
+  if (source->in_est) {
+    // Upgrading out of EST: all seats, into a new term starting today.
+    if (quantity != source->quantity || !request.into_subscription_id.empty())
+      return BadRequest(800095, "An Extended Service Term is upgraded as a whole, into a new term.");
+    Term term = source->pre_est_term;
+    Billing billing = source->pre_est_billing;
+    auto price = LockedPrice(*target, term, billing, today, "");
+    if (!price) {
+      term = Term::P1M;
+      billing = Billing::Monthly;
+      price = LockedPrice(*target, term, billing, today, "");
+    }
+    if (!price) return BadRequest(900268, "The target " + target->catalog_item_id + " has no price for a new term.");
+    uint64_t ref = ledger_.NewReference();
+    RefundRestOfEstMonth(*source, ChargeType::Convert, ref, PolicyKey::kRoundingConvert);
+    clock_.Cancel(source->next_timer);
+    source->in_est = false;
+    source->offer = target;
+    source->friendly_name = target->sku->title;
+    source->term = term;
+    source->billing = billing;
+    source->unit_price = *price;
+    source->auto_renew = true;
+    source->scheduled_action.reset();
+    StartTerm(*source, today, std::nullopt);
+    source->window_start = Now();
+    Touch(*source);
+    Journal(JournalKind::Upgraded, source->index, source->index);
+    Charge(*source, *target, ChargeType::Convert, ref, source->cycle, source->unit_price, Fraction::Whole(),
+           source->quantity, PolicyKey::kRoundingConvert, false);
+    ScheduleNextBoundary(*source);
+    return source;
+  }
   Subscription* into = nullptr;
   if (!request.into_subscription_id.empty()) {
     into = Mutable(request.into_subscription_id);
@@ -344,6 +412,7 @@ StatusOr<const Subscription*> Sandbox::Upgrade(const UpgradeRequest& request) {
   s.unit_price = *target_price;
   s.auto_renew = source->auto_renew;
   AddSubscription(std::move(created));
+  ScheduleBackfillOf(s);
   source->quantity -= quantity;
   ConsumeBatches(*source, quantity);
   source->next_term.reset();
@@ -367,6 +436,8 @@ Status Sandbox::ChangeBillingPlan(std::string_view subscription_id, Billing bill
     }
     return OkStatus();
   }
+  if (sub->in_est)
+    return BadRequest(800097, "The billing plan can't change during an Extended Service Term.");
   if (!IsValidPair(sub->term, billing))
     return BadRequest(800097, "A " + std::string(ToString(sub->term)) + " term can't be billed " +
                                   std::string(ToString(billing)) + ".");
@@ -391,6 +462,35 @@ Status Sandbox::ChangeTerm(std::string_view subscription_id, Term term, std::opt
   if (sub == nullptr) return SubscriptionNotFound(subscription_id);
   PCSIM_RETURN_IF_ERROR(CheckChangeable(*sub, false));
   if (sub->is_trial) return BadRequest(800107, "Term changes are not supported for trial offers.");
+  if (sub->in_est) {
+    // Leaving EST for a new term: a convert refund of the rest of the EST
+    // month and a convert charge for the first cycle of the new term.
+    const Date today = Today();
+    Billing new_billing = billing.value_or(IsValidPair(term, sub->pre_est_billing) ? sub->pre_est_billing : Billing::Monthly);
+    auto price = IsValidPair(term, new_billing) ? LockedPrice(*sub->offer, term, new_billing, today, "") : std::nullopt;
+    if (!price)
+      return BadRequest(800121, "The term " + std::string(ToString(term)) + " with billing " +
+                                    std::string(ToString(new_billing)) + " is not available for " +
+                                    sub->offer->catalog_item_id + ".");
+    uint64_t ref = ledger_.NewReference();
+    RefundRestOfEstMonth(*sub, ChargeType::Convert, ref, PolicyKey::kRoundingConvert);
+    clock_.Cancel(sub->next_timer);
+    sub->in_est = false;
+    sub->term = term;
+    sub->billing = new_billing;
+    sub->unit_price = *price;
+    sub->auto_renew = true;
+    sub->scheduled_action.reset();
+    StartTerm(*sub, today, std::nullopt);
+    sub->window_start = Now();
+    sub->refundable.clear();
+    Touch(*sub);
+    Journal(JournalKind::TermChanged, sub->index);
+    Charge(*sub, *sub->offer, ChargeType::Convert, ref, sub->cycle, sub->unit_price, Fraction::Whole(), sub->quantity,
+           PolicyKey::kRoundingConvert, false);
+    ScheduleNextBoundary(*sub);
+    return OkStatus();
+  }
   if (TermMonths(term) < TermMonths(sub->term))
     return BadRequest(800122, "The target term " + std::string(ToString(term)) + " is shorter than the current term " +
                                   std::string(ToString(sub->term)) + ".");

@@ -165,6 +165,14 @@ struct Subscription {
   std::optional<NextTermInstructions> next_term;
   std::optional<Billing> pending_billing;  // a billing plan change at the next cycle boundary
   std::optional<ScheduledAction> scheduled_action;
+  // In an Extended Service Term (simulator-decisions.md section 8): the
+  // current term and cycle are then the EST month, billed at the EST price;
+  // the term and billing before EST are kept for a renewal out of EST.
+  bool in_est = false;
+  Date est_start;
+  Term pre_est_term = Term::P1Y;
+  Billing pre_est_billing = Billing::Monthly;
+  TimerId auto_renew_rule_timer = 0;  // the pending 24-hour rule, if any
   // Why the subscription left `active` at term end, if it did.
   std::optional<Instant> status_changed_at;
   std::optional<Date> deletion_date;  // for expired/disabled subscriptions

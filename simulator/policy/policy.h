@@ -115,7 +115,8 @@ class Policy {
 
   // Replaces a parameter by one value in force at all times. `value` is the
   // parameter's text ("2026-04-01", "168", "truncate-total", "true", "3.5");
-  // a JSON list of {"from", "value"} objects sets dated values.
+  // a JSON list of {"from", "value"} objects sets dated values (before the
+  // first date, the first value applies).
   Status Override(std::string_view key, std::string_view value);
 
   int64_t Int(PolicyKey key, Date at) const { return std::get<int64_t>(ValueAt(key, at)); }

@@ -1,12 +1,24 @@
 // The pcsim command line. Exit codes: 0 success, 1 a check failed, 2 bad
 // input or usage.
+#include <pthread.h>
+
+#include <algorithm>
+#include <charconv>
+#include <csignal>
 #include <fstream>
 #include <iostream>
+#include <limits>
+#include <optional>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "simulator/api/router.h"
 #include "simulator/catalog/catalog.h"
+#include "simulator/replay/replay_command.h"
+#include "simulator/clock/time.h"
+#include "simulator/http/http_server.h"
 #include "simulator/policy/policy.h"
 
 namespace {
@@ -14,11 +26,30 @@ namespace {
 constexpr const char* kUsage = R"(pcsim: a simulated Microsoft Partner Center.
 
 Usage:
+  pcsim serve [OPTIONS]           run the sandbox as an HTTP server until SIGINT/SIGTERM
+  pcsim replay PATH... [--junit FILE] [--report DIR] [--tag T] [--jobs N] [--policy-override KEY=VALUE]
+                                  replay scenario files and folders; exit 0 all passed, 1 a
+                                  scenario failed, 2 a file is not a valid scenario
   pcsim policy [NAME|FILE]        print every policy parameter, its values and source
   pcsim check-catalog FILE        validate a catalog file (exit 2 with the reason if invalid)
   pcsim check-policy FILE         validate a policy file (exit 2 with the reason if invalid)
   pcsim --version                 print the version
   pcsim --help                    print this help
+
+Options of serve:
+  --host HOST                     address to bind (default 127.0.0.1)
+  --port N                        port to bind (default 8080; 0 picks a free port)
+  --start INSTANT                 simulated start, RFC 3339 or a date (default 2026-01-01T00:00:00Z)
+  --policy NAME|FILE              the policy (default microsoft)
+  --policy-override KEY=VALUE     replace one policy parameter (repeatable)
+  --catalog FILE                  the catalog (default: the embedded one)
+  --environment production|sandbox
+  --seed N                        the seed of every random choice (default 1)
+  --state-dir DIR                 keep state across restarts (not supported by this build yet)
+  --auth lenient|strict           which bearer tokens are accepted (default lenient)
+  --threads N                     worker threads (default 8)
+  --max-body-bytes N              larger request bodies get 413 (default 1048576)
+When ready it prints one line: pcsim listening on http://HOST:PORT (clock START)
 )";
 
 int ReadFile(const std::string& path, std::string* out) {
@@ -53,6 +84,148 @@ int PrintPolicy(const std::string& name) {
   return 0;
 }
 
+
+template <typename T>
+std::optional<T> ParseNumber(const std::string& text, T min, T max) {
+  T value{};
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ec != std::errc() || ptr != end || value < min || value > max) return std::nullopt;
+  return value;
+}
+
+struct ServeFlags {
+  pcsim::api::RouterOptions router;
+  pcsim::http::HttpServerOptions http;
+  std::string policy = "microsoft";
+  std::vector<std::pair<std::string, std::string>> overrides;
+  std::string catalog_path;
+};
+
+int ServeUsageError(const std::string& message) {
+  std::cerr << "pcsim serve: " << message << "\n";
+  return 2;
+}
+
+// Parses the serve flags ("--flag VALUE" or "--flag=VALUE"): 0 to serve, -1
+// after printing the help, else the exit code of a usage error.
+int ParseServeFlags(const std::vector<std::string>& args, ServeFlags* flags) {
+  flags->http.port = 8080;
+  for (size_t i = 1; i < args.size(); ++i) {
+    std::string flag = args[i];
+    if (flag == "--help" || flag == "-h") {
+      std::cout << kUsage;
+      return -1;
+    }
+    std::optional<std::string> value;
+    if (size_t eq = flag.find('='); flag.rfind("--", 0) == 0 && eq != std::string::npos) {
+      value = flag.substr(eq + 1);
+      flag = flag.substr(0, eq);
+    }
+    static const std::vector<std::string> kFlags = {
+        "--host", "--port",     "--start", "--policy",  "--policy-override", "--catalog", "--environment",
+        "--seed", "--state-dir", "--auth", "--threads", "--max-body-bytes"};
+    if (std::find(kFlags.begin(), kFlags.end(), flag) == kFlags.end())
+      return ServeUsageError("unknown option \"" + args[i] + "\" (see pcsim --help)");
+    if (!value) {
+      if (i + 1 >= args.size()) return ServeUsageError(flag + " needs a value");
+      value = args[++i];
+    }
+    const std::string& v = *value;
+    if (flag == "--host") {
+      if (v.empty()) return ServeUsageError("--host needs a non-empty address");
+      flags->http.host = v;
+    } else if (flag == "--port") {
+      auto port = ParseNumber<int>(v, 0, 65535);
+      if (!port) return ServeUsageError("--port expects a number from 0 to 65535, got \"" + v + "\"");
+      flags->http.port = *port;
+    } else if (flag == "--start") {
+      auto start = pcsim::Instant::Parse(v);
+      if (!start) return ServeUsageError("--start expects an RFC 3339 instant or a date (YYYY-MM-DD), got \"" + v + "\"");
+      flags->router.sandbox.start = *start;
+    } else if (flag == "--policy") {
+      flags->policy = v;
+    } else if (flag == "--policy-override") {
+      size_t eq = v.find('=');
+      if (eq == std::string::npos || eq == 0)
+        return ServeUsageError("--policy-override expects KEY=VALUE, got \"" + v + "\"");
+      flags->overrides.emplace_back(v.substr(0, eq), v.substr(eq + 1));
+    } else if (flag == "--catalog") {
+      flags->catalog_path = v;
+    } else if (flag == "--environment") {
+      auto environment = pcsim::ParseEnvironment(v);
+      if (!environment) return ServeUsageError("--environment expects production or sandbox, got \"" + v + "\"");
+      flags->router.sandbox.environment = *environment;
+    } else if (flag == "--seed") {
+      auto seed = ParseNumber<uint64_t>(v, 0, std::numeric_limits<uint64_t>::max());
+      if (!seed) return ServeUsageError("--seed expects a non-negative integer, got \"" + v + "\"");
+      flags->router.sandbox.seed = *seed;
+    } else if (flag == "--state-dir") {
+      return ServeUsageError("--state-dir is not supported by this build yet");
+    } else if (flag == "--auth") {
+      if (v == "lenient") flags->router.auth = pcsim::api::AuthMode::Lenient;
+      else if (v == "strict") flags->router.auth = pcsim::api::AuthMode::Strict;
+      else return ServeUsageError("--auth expects lenient or strict, got \"" + v + "\"");
+    } else if (flag == "--threads") {
+      auto threads = ParseNumber<int>(v, 1, 1024);
+      if (!threads) return ServeUsageError("--threads expects a number from 1 to 1024, got \"" + v + "\"");
+      flags->http.threads = *threads;
+    } else if (flag == "--max-body-bytes") {
+      auto bytes = ParseNumber<size_t>(v, 1, size_t{1} << 40);
+      if (!bytes) return ServeUsageError("--max-body-bytes expects a positive number of bytes, got \"" + v + "\"");
+      flags->http.max_body_bytes = *bytes;
+      flags->router.max_body_bytes = *bytes;
+    }
+  }
+  return 0;
+}
+
+// pcsim serve: the sandbox behind a socket until SIGINT or SIGTERM.
+int Serve(const std::vector<std::string>& args) {
+  ServeFlags flags;
+  if (int rc = ParseServeFlags(args, &flags); rc != 0) return rc < 0 ? 0 : rc;
+
+  auto policy = pcsim::Policy::Load(flags.policy);
+  if (!policy.ok()) return ServeUsageError("--policy: " + policy.status().description());
+  for (const auto& [key, value] : flags.overrides) {
+    pcsim::Status status = policy->Override(key, value);
+    if (!status.ok()) return ServeUsageError("--policy-override " + key + ": " + status.description());
+  }
+  flags.router.sandbox.policy = std::move(*policy);
+  if (!flags.catalog_path.empty()) {
+    std::ifstream in(flags.catalog_path, std::ios::binary);
+    if (!in) return ServeUsageError("--catalog: cannot read " + flags.catalog_path);
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    auto catalog = pcsim::Catalog::FromJson(buffer.str(), flags.catalog_path);
+    if (!catalog.ok()) return ServeUsageError("--catalog: " + catalog.status().description());
+    flags.router.sandbox.catalog = *catalog;
+  }
+
+  // Block the stop signals before any thread starts, so every thread inherits
+  // the mask and only sigwait() below receives them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  const std::string start = flags.router.sandbox.start.ToString();
+  pcsim::api::Router router(flags.router);
+  pcsim::http::HttpServer server(router, flags.http);
+  if (pcsim::Status status = server.Start(); !status.ok()) {
+    std::cerr << "pcsim serve: " << status.description() << "\n";
+    return 2;
+  }
+  std::cout << "pcsim listening on " << server.BaseUrl() << " (clock " << start << ")" << std::endl;
+
+  int signal_number = 0;
+  sigwait(&stop_signals, &signal_number);
+  server.Stop();
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -65,6 +238,8 @@ int main(int argc, char** argv) {
     std::cout << "pcsim 0.1.0\n";
     return 0;
   }
+  if (args[0] == "serve") return Serve(args);
+  if (args[0] == "replay") return pcsim::replay::ReplayCommand({args.begin() + 1, args.end()}, std::cout, std::cerr);
   if (args[0] == "policy") {
     if (args.size() > 2) {
       std::cerr << "pcsim policy: expected at most one NAME or FILE\n";

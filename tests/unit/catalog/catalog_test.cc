@@ -452,13 +452,13 @@ TEST(CatalogFromJsonTest, RejectsAnInvalidPriceDate) {
 TEST(CatalogFromJsonTest, RejectsDuplicateSkus) {
   auto doc = MinimalCatalog();
   doc["products"][0]["skus"].push_back(FirstSku(doc));
-  EXPECT_THAT(ErrorOf(doc), HasSubstr("catalog: duplicate SKU AAAAAAAAAAA1:0001"));
+  EXPECT_THAT(ErrorOf(doc), HasSubstr("test.json: duplicate SKU AAAAAAAAAAA1:0001"));
 }
 
 TEST(CatalogFromJsonTest, RejectsDuplicateProducts) {
   auto doc = MinimalCatalog();
   doc["products"].push_back(doc["products"][0]);
-  EXPECT_THAT(ErrorOf(doc), HasSubstr("catalog: duplicate product AAAAAAAAAAA1"));
+  EXPECT_THAT(ErrorOf(doc), HasSubstr("test.json: duplicate product AAAAAAAAAAA1"));
 }
 
 TEST(CatalogFromJsonTest, RejectsAnUpgradeTargetThatDoesNotExist) {
@@ -466,7 +466,7 @@ TEST(CatalogFromJsonTest, RejectsAnUpgradeTargetThatDoesNotExist) {
   FirstSku(doc)["upgradeTargets"] = {"ZZZZZZZZZZZ9:0001"};
   std::string error = ErrorOf(doc);
   EXPECT_THAT(error, HasSubstr("ZZZZZZZZZZZ9:0001"));
-  EXPECT_THAT(error, HasSubstr("catalog: AAAAAAAAAAA1:0001 upgrade target ZZZZZZZZZZZ9:0001 is not a SKU of this catalog"));
+  EXPECT_THAT(error, HasSubstr("test.json: AAAAAAAAAAA1:0001 upgrade target ZZZZZZZZZZZ9:0001 is not a SKU of this catalog"));
 }
 
 TEST(CatalogFromJsonTest, AcceptsAnUpgradeTargetInTheSameCatalog) {
@@ -484,23 +484,23 @@ TEST(CatalogFromJsonTest, AcceptsAnUpgradeTargetInTheSameCatalog) {
 TEST(CatalogFromJsonTest, RejectsAPrerequisiteOrTrialConversionThatDoesNotExist) {
   auto doc = MinimalCatalog();
   FirstSku(doc)["prerequisiteSkus"] = {"ZZZZZZZZZZZ9:0001"};
-  EXPECT_THAT(ErrorOf(doc), HasSubstr("catalog: AAAAAAAAAAA1:0001 prerequisite ZZZZZZZZZZZ9:0001 is not a SKU of this catalog"));
+  EXPECT_THAT(ErrorOf(doc), HasSubstr("test.json: AAAAAAAAAAA1:0001 prerequisite ZZZZZZZZZZZ9:0001 is not a SKU of this catalog"));
   doc = MinimalCatalog();
   FirstSku(doc)["trialConvertsTo"] = "ZZZZZZZZZZZ9:0001";
   EXPECT_THAT(ErrorOf(doc),
-              HasSubstr("catalog: AAAAAAAAAAA1:0001 trial conversion ZZZZZZZZZZZ9:0001 is not a SKU of this catalog"));
+              HasSubstr("test.json: AAAAAAAAAAA1:0001 trial conversion ZZZZZZZZZZZ9:0001 is not a SKU of this catalog"));
 }
 
 TEST(CatalogFromJsonTest, RejectsAnUnknownSeatCapGroup) {
   auto doc = MinimalCatalog();
   FirstSku(doc)["seatCapGroup"] = "huge";
-  EXPECT_THAT(ErrorOf(doc), HasSubstr("catalog: SKU AAAAAAAAAAA1:0001 names unknown seatCapGroup huge"));
+  EXPECT_THAT(ErrorOf(doc), HasSubstr("test.json: SKU AAAAAAAAAAA1:0001 names unknown seatCapGroup huge"));
 }
 
 TEST(CatalogFromJsonTest, RejectsANonPositiveSeatCap) {
   auto doc = MinimalCatalog();
   doc["seatCapGroups"]["small"] = 0;
-  EXPECT_THAT(ErrorOf(doc), StartsWith("test.json: seatCapGroups.small: expected a positive integer up to 1000000"));
+  EXPECT_THAT(ErrorOf(doc), StartsWith("test.json: seatCapGroups.small: expected a positive integer"));
 }
 
 // A seat cap beyond the range of int must be rejected, not wrapped by
@@ -510,7 +510,7 @@ TEST(CatalogFromJsonTest, RejectsASeatCapBeyondIntRange) {
   doc["seatCapGroups"]["small"] = 4294967297LL;
   auto c = Load(doc);
   EXPECT_FALSE(c.ok()) << "SeatCap(\"small\") = " << (c.ok() ? *(*c)->SeatCap("small") : 0);
-  EXPECT_THAT(ErrorOf(doc), StartsWith("test.json: seatCapGroups.small: expected a positive integer up to 1000000"));
+  EXPECT_THAT(ErrorOf(doc), StartsWith("test.json: seatCapGroups.small: expected a positive integer"));
 }
 
 TEST(CatalogFromJsonTest, RejectsAWrongLengthId) {
@@ -536,7 +536,7 @@ TEST(CatalogFromJsonTest, RejectsACountryInTwoMarketsOfOneAvailability) {
   auto& markets = FirstSku(doc)["availabilities"][0]["markets"];
   markets.push_back(markets[0]);
   markets[1]["currency"] = "EUR";
-  EXPECT_THAT(ErrorOf(doc), HasSubstr("catalog: AAAAAAAAAAA1:0001:BBBBBBBBBBB1 lists country US in two markets"));
+  EXPECT_THAT(ErrorOf(doc), HasSubstr("test.json: AAAAAAAAAAA1:0001:BBBBBBBBBBB1 lists country US in two markets"));
 }
 
 TEST(CatalogFromJsonTest, RejectsAMarketWithoutPrices) {
@@ -583,7 +583,7 @@ TEST(CatalogFromJsonTest, LoadsAPromotion) {
 TEST(CatalogFromJsonTest, RejectsAPromotionForAnUnknownItem) {
   auto doc = MinimalCatalog();
   doc["promotions"] = {PromotionJson("AAAAAAAAAAA1:0001:XXXXXXXXXXXX")};
-  EXPECT_THAT(ErrorOf(doc), HasSubstr("catalog: promotion PROMO1 names unknown item AAAAAAAAAAA1:0001:XXXXXXXXXXXX"));
+  EXPECT_THAT(ErrorOf(doc), HasSubstr("test.json: promotion PROMO1 names unknown item AAAAAAAAAAA1:0001:XXXXXXXXXXXX"));
 }
 
 TEST(CatalogFromJsonTest, RejectsAPromotionEndingBeforeItStarts) {

@@ -1,0 +1,223 @@
+// The sandbox's own surface under /_sim/ (control-api.md): the clock, reset,
+// the event and request journals, and tokens.
+#include "simulator/api/resources.h"
+#include "simulator/commerce/est_report.h"
+#include "simulator/api/router.h"
+
+namespace pcsim::api {
+namespace {
+
+Json EventJson(const Sandbox& sandbox, const JournalEntry& e) {
+  Json j;
+  j["at"] = e.at.ToString();
+  j["kind"] = ToString(e.kind);
+  switch (e.kind) {
+    case JournalKind::CustomerCreated:
+    case JournalKind::AgreementAttested:
+    case JournalKind::QualificationAdded:
+      j["customerId"] = sandbox.CustomerAt(e.subject).id;
+      break;
+    case JournalKind::OrderCreated:
+    case JournalKind::OrderCompleted: {
+      const Order& o = sandbox.OrderAt(e.subject);
+      j["orderId"] = o.id;
+      j["customerId"] = sandbox.CustomerAt(o.customer).id;
+      break;
+    }
+    case JournalKind::InvoiceClosed: {
+      const Invoice& inv = sandbox.ledger().invoices()[e.subject];
+      j["invoiceId"] = inv.id;
+      j["currency"] = inv.currency;
+      j["total"] = Number(inv.total);
+      break;
+    }
+    default: {
+      const Subscription& s = sandbox.SubscriptionAt(e.subject);
+      j["subscriptionId"] = s.id;
+      j["customerId"] = sandbox.CustomerAt(s.customer).id;
+      if (e.kind == JournalKind::Charged) {
+        const ChargeLine& line = sandbox.ledger().line(e.detail);
+        j["chargeType"] = ToString(line.charge_type);
+        j["quantity"] = line.quantity;
+        j["total"] = Number(line.total);
+        j["currency"] = sandbox.catalog().OfferAt(line.offer)->market->currency;
+        j["chargeStartDate"] = line.charge_start.ToString();
+        j["chargeEndDate"] = line.charge_end.ToString();
+      } else if (e.kind == JournalKind::QuantityChanged || e.kind == JournalKind::Purchased ||
+                 e.kind == JournalKind::Renewed) {
+        j["quantity"] = e.detail;
+      } else if (e.kind == JournalKind::AutoRenewChanged) {
+        j["autoRenewEnabled"] = e.detail != 0;
+      } else if (e.kind == JournalKind::Upgraded) {
+        j["targetSubscriptionId"] = sandbox.SubscriptionAt(e.detail).id;
+      }
+    }
+  }
+  return j;
+}
+
+Response Clock(RouteContext& ctx) { return JsonResponse(200, Json{{"now", ctx.sandbox.Now().ToString()}}); }
+
+Response Advance(RouteContext& ctx) {
+  auto body = ParseBody(ctx.request.body);
+  if (!body.ok()) return ErrorResponse(body.status());
+  auto to = StringField(*body, "to");
+  auto by = StringField(*body, "by");
+  if (!to.ok()) return ErrorResponse(to.status());
+  if (!by.ok()) return ErrorResponse(by.status());
+  if (to->has_value() == by->has_value())
+    return ErrorResponse(BadRequest(800002, "Give exactly one of \"to\" (an RFC 3339 instant) or \"by\" (an ISO 8601 duration such as P30D)."));
+  Instant target;
+  if (to->has_value()) {
+    auto t = Instant::Parse(**to);
+    if (!t) return ErrorResponse(BadRequest(800002, "\"to\" is not an RFC 3339 instant: " + **to));
+    if (*t < ctx.sandbox.Now())
+      return ErrorResponse(BadRequest(800002, "\"to\" (" + t->ToString() + ") is before the simulated now (" +
+                                                  ctx.sandbox.Now().ToString() + "); the clock never moves backwards."));
+    target = *t;
+  } else {
+    auto d = CalendarDuration::Parse(**by);
+    if (!d) return ErrorResponse(BadRequest(800002, "\"by\" is not an ISO 8601 duration (e.g. P30D, PT25H): " + **by));
+    target = ctx.sandbox.Now().Plus(*d);
+  }
+  if (target.date().year() > 9000) return ErrorResponse(BadRequest(800002, "The target instant is too far in the future."));
+  uint64_t events = ctx.sandbox.AdvanceTo(target);
+  return JsonResponse(200, Json{{"now", ctx.sandbox.Now().ToString()}, {"events", events}});
+}
+
+Response Reset(RouteContext& ctx) {
+  SandboxOptions options;
+  options.start = ctx.router.options().sandbox.start;
+  options.catalog = ctx.router.options().sandbox.catalog;
+  options.policy = ctx.router.options().sandbox.policy;
+  options.environment = ctx.router.options().sandbox.environment;
+  options.seed = ctx.router.options().sandbox.seed;
+  if (!ctx.request.body.empty()) {
+    auto body = ParseBody(ctx.request.body);
+    if (!body.ok()) return ErrorResponse(body.status());
+    for (auto it = body->begin(); it != body->end(); ++it) {
+      std::string key = ToLower(it.key());
+      if (key != "start" && key != "policy" && key != "environment" && key != "seed")
+        return ErrorResponse(BadRequest(800002, "Unknown reset option \"" + it.key() + "\" (start, policy, environment, seed)."));
+    }
+    auto start = StringField(*body, "start");
+    if (!start.ok()) return ErrorResponse(start.status());
+    if (start->has_value()) {
+      auto t = Instant::Parse(**start);
+      if (!t) return ErrorResponse(BadRequest(800002, "\"start\" is not an RFC 3339 instant: " + **start));
+      options.start = *t;
+    }
+    auto policy = StringField(*body, "policy");
+    if (!policy.ok()) return ErrorResponse(policy.status());
+    if (policy->has_value()) {
+      auto p = Policy::Load(**policy);
+      if (!p.ok()) return ErrorResponse(p.status());
+      options.policy = std::move(*p);
+    }
+    auto env = StringField(*body, "environment");
+    if (!env.ok()) return ErrorResponse(env.status());
+    if (env->has_value()) {
+      auto e = ParseEnvironment(**env);
+      if (!e) return ErrorResponse(BadRequest(800002, "\"environment\" must be production or sandbox."));
+      options.environment = *e;
+    }
+    auto seed = IntField(*body, "seed");
+    if (!seed.ok()) return ErrorResponse(seed.status());
+    if (seed->has_value()) options.seed = static_cast<uint64_t>(**seed);
+  }
+  ctx.router.Reset(options);
+  Sandbox& sandbox = ctx.router.sandbox();
+  return JsonResponse(200, Json{{"now", sandbox.Now().ToString()},
+                                {"environment", ToString(sandbox.environment())},
+                                {"policy", sandbox.policy().name()},
+                                {"seed", sandbox.seed()}});
+}
+
+Response Events(RouteContext& ctx) {
+  std::optional<Instant> since;
+  if (auto s = ctx.request.Query("since")) {
+    since = Instant::Parse(*s);
+    if (!since) return ErrorResponse(BadRequest(800002, "\"since\" is not an RFC 3339 instant."));
+  }
+  std::optional<std::string> kind = ctx.request.Query("kind");
+  Json items = Json::array();
+  for (const JournalEntry& e : ctx.sandbox.journal()) {
+    if (since && e.at < *since) continue;
+    if (kind && !EqualsIgnoreCase(*kind, ToString(e.kind))) continue;
+    items.push_back(EventJson(ctx.sandbox, e));
+  }
+  return JsonResponse(200, Json{{"totalCount", items.size()}, {"items", std::move(items)}});
+}
+
+Response Requests(RouteContext& ctx) {
+  Json items = Json::array();
+  for (const RequestRecord& r : ctx.router.request_journal()) {
+    Json j;
+    j["at"] = r.at.ToString();
+    j["method"] = r.method;
+    j["path"] = r.path;
+    j["status"] = r.status;
+    if (!r.request_id.empty()) j["requestId"] = r.request_id;
+    if (!r.partner.empty()) j["partner"] = r.partner;
+    items.push_back(std::move(j));
+  }
+  return JsonResponse(200, Json{{"totalCount", items.size()}, {"items", std::move(items)}});
+}
+
+Response Token(RouteContext& ctx) {
+  Caller caller;
+  int64_t lifetime_seconds = 3600;
+  if (!ctx.request.body.empty()) {
+    auto body = ParseBody(ctx.request.body);
+    if (!body.ok()) return ErrorResponse(body.status());
+    auto partner = StringField(*body, "partner");
+    auto app_only = BoolField(*body, "app-only");
+    auto mfa = BoolField(*body, "mfa");
+    auto expires = IntField(*body, "expires-in");
+    for (const Status* s : {&partner.status(), &app_only.status(), &mfa.status(), &expires.status()})
+      if (!s->ok()) return ErrorResponse(*s);
+    if (partner->has_value()) {
+      if ((*partner)->empty()) return ErrorResponse(BadRequest(800002, "\"partner\" must not be empty."));
+      caller.partner_tenant_id = **partner;
+    }
+    caller.app_only = app_only->value_or(false);
+    caller.mfa = mfa->value_or(true);
+    if (expires->has_value()) {
+      if (**expires < 1) return ErrorResponse(BadRequest(800002, "\"expires-in\" must be a positive number of seconds."));
+      lifetime_seconds = **expires;
+    }
+  }
+  Instant expires = ctx.sandbox.Now() + Duration::Seconds(lifetime_seconds);
+  std::string token = ctx.router.IssueToken(caller, expires);
+  return JsonResponse(200, Json{{"token", token},
+                                {"token_type", "Bearer"},
+                                {"partner", caller.partner_tenant_id},
+                                {"app-only", caller.app_only},
+                                {"mfa", caller.mfa},
+                                {"expiresAt", expires.ToString()}});
+}
+
+Response EstReport(RouteContext& ctx) {
+  bool compare = false;
+  if (auto c = ctx.request.Query("compareToRenewal")) compare = EqualsIgnoreCase(*c, "true");
+  auto csv = EstAuditCsv(ctx.sandbox, compare);
+  if (!csv.ok()) return ErrorResponse(csv.status());
+  Response r;
+  r.body = *csv;
+  r.content_type = "text/csv; charset=utf-8";
+  return r;
+}
+
+}  // namespace
+
+void RegisterControlRoutes(RouteTable& table) {
+  table.Add("GET", "/_sim/clock", Clock);
+  table.Add("POST", "/_sim/clock/advance", Advance);
+  table.Add("POST", "/_sim/reset", Reset);
+  table.Add("GET", "/_sim/events", Events);
+  table.Add("GET", "/_sim/requests", Requests);
+  table.Add("POST", "/_sim/token", Token);
+  table.Add("GET", "/_sim/reports/est", EstReport);
+}
+
+}  // namespace pcsim::api

@@ -1,0 +1,47 @@
+// Transport-free HTTP messages: what api::Router takes and returns. The HTTP
+// server, the scenario runner and in-process callers all build these.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace pcsim::api {
+
+using HeaderList = std::vector<std::pair<std::string, std::string>>;
+
+struct Request {
+  std::string method;  // "GET", "POST", ...
+  std::string path;    // without the query, percent-decoded: "/v1/customers/abc"
+  HeaderList query;    // decoded query parameters, in order
+  HeaderList headers;
+  std::string body;
+
+  // Case-insensitive lookups (the first match).
+  std::optional<std::string> Header(std::string_view name) const;
+  std::optional<std::string> Query(std::string_view name) const;
+};
+
+struct Response {
+  int status = 200;
+  HeaderList headers;
+  std::string body;
+  std::string content_type = "application/json; charset=utf-8";
+
+  std::optional<std::string> Header(std::string_view name) const;
+  void SetHeader(std::string name, std::string value);
+};
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+std::string ToLower(std::string_view s);
+
+// Splits "a=1&b=x%20y" into decoded pairs ('+' is a space).
+HeaderList ParseQuery(std::string_view query);
+// Decodes %XX escapes; nullopt for malformed escapes.
+std::optional<std::string> PercentDecode(std::string_view text, bool plus_is_space);
+// Builds a Request from a target such as "/v1/customers?size=40".
+Request MakeRequest(std::string method, std::string_view target, std::string body = "", HeaderList headers = {});
+
+}  // namespace pcsim::api

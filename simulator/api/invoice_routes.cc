@@ -1,0 +1,343 @@
+// Invoices and new-commerce reconciliation line items (partner-center-api.md
+// sections 1.5 and 7; simulator-decisions.md sections 4 and 5).
+//
+//   GET /v1/invoices?size=&offset=                         index paging, Collection of Invoice
+//   GET /v1/invoices/{id}                                  one Invoice, with pdfDownloadLink
+//   GET /v1/invoices/{id}/lineitems?provider=onetime&invoicelineitemtype=billinglineitems[&currencycode=][&size=]
+//                                                          seek paging (MS-ContinuationToken)
+//   GET /v1/invoices/{id}/lineitems/{provider}/{type}?size=&offset=   the older path form
+//   GET /v1/invoices/unbilled/lineitems?provider=onetime&invoicelineitemtype=billinglineitems
+//       &currencycode=USD&period=current|previous[&size=]  unbilled lines, seek paging
+//
+// A partner sees only its own invoices (Invoice::partner_tenant_id) and lines
+// (the partner of the line's customer). Another partner's invoice is a 404,
+// exactly like an unknown one.
+//
+// Line-item pages: `size` defaults to 2000 and is clamped to 2000; 0, a
+// negative or a non-numeric size is a 400. When lines remain, links.next is
+// {uri: ".../lineitems?...&size=N&seekOperation=Next", method: GET, headers:
+// [{key: MS-ContinuationToken, value: TOKEN}]} and the collection carries
+// "continuationToken": TOKEN. The next page is requested with
+// seekOperation=Next and the header. A token is "v1:<offset>:<32 hex>", the
+// hex being a keyed hash (sandbox seed + a fixed key) of the caller's
+// partner, the collection it pages (invoice id or unbilled period and
+// currency) and the offset: deterministic, no wall clock, and a token edited
+// by hand, taken from another collection or another partner is a 400.
+#include <algorithm>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "simulator/api/resources.h"
+#include "simulator/api/router.h"
+
+namespace pcsim::api {
+namespace {
+
+constexpr int64_t kDefaultInvoicePageSize = 200;
+constexpr int64_t kMaxLineItemPageSize = 2000;
+constexpr std::string_view kTokenVersion = "v1";
+constexpr std::string_view kTokenHeader = "MS-ContinuationToken";
+
+Status BadParameter(std::string description) { return BadRequest(800002, "Invalid request input: " + description); }
+
+// --- query parameters -----------------------------------------------------------
+
+// An integer query parameter: nullopt when absent; a 400 when it is not a
+// base-10 integer. Very large values saturate at INT64_MAX / INT64_MIN.
+StatusOr<std::optional<int64_t>> IntParam(const Request& request, std::string_view name) {
+  auto text = request.Query(name);
+  if (!text) return std::optional<int64_t>();
+  std::string_view s = *text;
+  bool negative = false;
+  if (!s.empty() && (s.front() == '-' || s.front() == '+')) {
+    negative = s.front() == '-';
+    s.remove_prefix(1);
+  }
+  if (s.empty()) return BadParameter("'" + std::string(name) + "' must be an integer.");
+  int64_t value = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return BadParameter("'" + std::string(name) + "' must be an integer, not '" + *text + "'.");
+    if (value > (INT64_MAX - (c - '0')) / 10) value = INT64_MAX;  // saturate
+    else value = value * 10 + (c - '0');
+  }
+  return std::optional<int64_t>(negative ? -value : value);
+}
+
+// `size` of a line-item page: default and maximum 2000.
+StatusOr<int64_t> LineItemPageSize(const Request& request) {
+  auto size = IntParam(request, "size");
+  if (!size.ok()) return size.status();
+  if (!size->has_value()) return kMaxLineItemPageSize;
+  if (**size <= 0) return BadParameter("'size' must be a positive integer (at most 2000).");
+  return std::min(**size, kMaxLineItemPageSize);
+}
+
+StatusOr<int64_t> OffsetParam(const Request& request) {
+  auto offset = IntParam(request, "offset");
+  if (!offset.ok()) return offset.status();
+  if (!offset->has_value()) return int64_t{0};
+  if (**offset < 0) return BadParameter("'offset' must not be negative.");
+  return **offset;
+}
+
+enum class LineItemType { Billing, Usage };
+
+// provider and invoicelineitemtype, case-insensitive. Only the OneTime
+// (modern, new commerce) provider exists in the simulator.
+StatusOr<LineItemType> ParseLineItemKind(const std::optional<std::string>& provider,
+                                         const std::optional<std::string>& type) {
+  if (!provider || provider->empty())
+    return BadParameter("the 'provider' parameter is required (provider=onetime).");
+  if (ToLower(*provider) != "onetime")
+    return BadParameter("provider '" + *provider + "' is not supported; use provider=onetime.");
+  if (!type || type->empty())
+    return BadParameter("the 'invoicelineitemtype' parameter is required (billinglineitems or usagelineitems).");
+  std::string t = ToLower(*type);
+  if (t == "billinglineitems") return LineItemType::Billing;
+  if (t == "usagelineitems") return LineItemType::Usage;
+  return BadParameter("invoicelineitemtype '" + *type + "' is not supported; use billinglineitems or usagelineitems.");
+}
+
+std::string_view WireType(LineItemType t) { return t == LineItemType::Billing ? "billinglineitems" : "usagelineitems"; }
+
+bool IsCurrencyCode(std::string_view s) {
+  if (s.size() != 3) return false;
+  for (char c : s)
+    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'))) return false;
+  return true;
+}
+
+// --- continuation tokens -----------------------------------------------------------
+
+uint64_t Mix(uint64_t z) {
+  z += 0x9E3779B97F4A7C15ULL;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+
+uint64_t KeyedHash(uint64_t key, std::string_view message) {
+  uint64_t h = Mix(key);
+  for (unsigned char c : message) h = Mix(h ^ c);
+  return Mix(h ^ static_cast<uint64_t>(message.size()));
+}
+
+std::string TokenCheck(const Sandbox& sandbox, std::string_view partner, std::string_view scope, int64_t offset) {
+  std::string message = "pcsim-continuation";
+  for (std::string_view part : {partner, scope}) {
+    message.push_back('\x1f');
+    message.append(part);
+  }
+  message.push_back('\x1f');
+  message += std::to_string(offset);
+  const uint64_t key = Mix(sandbox.seed() ^ 0x5043534D436F6E74ULL);  // "PCSMCont"
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (uint64_t lane : {KeyedHash(key, message), KeyedHash(Mix(key ^ 0xA5A5A5A5A5A5A5A5ULL), message)})
+    for (int shift = 60; shift >= 0; shift -= 4) out.push_back(kHex[(lane >> shift) & 0xF]);
+  return out;
+}
+
+std::string MakeToken(const RouteContext& ctx, std::string_view scope, int64_t offset) {
+  return std::string(kTokenVersion) + ":" + std::to_string(offset) + ":" +
+         TokenCheck(ctx.sandbox, ctx.caller.partner_tenant_id, scope, offset);
+}
+
+StatusOr<int64_t> ReadToken(const RouteContext& ctx, std::string_view scope) {
+  auto header = ctx.request.Header(kTokenHeader);
+  if (!header || header->empty())
+    return BadParameter("seekOperation=Next requires the MS-ContinuationToken header from links.next of the "
+                        "previous page.");
+  const Status invalid = BadParameter("the MS-ContinuationToken is not valid for this collection.");
+  std::string_view token = *header;
+  size_t a = token.find(':');
+  if (a == std::string_view::npos || token.substr(0, a) != kTokenVersion) return invalid;
+  size_t b = token.find(':', a + 1);
+  if (b == std::string_view::npos) return invalid;
+  std::string_view digits = token.substr(a + 1, b - a - 1);
+  if (digits.empty() || digits.size() > 12) return invalid;
+  int64_t offset = 0;
+  for (char c : digits) {
+    if (c < '0' || c > '9') return invalid;
+    offset = offset * 10 + (c - '0');
+  }
+  if (token.substr(b + 1) != TokenCheck(ctx.sandbox, ctx.caller.partner_tenant_id, scope, offset)) return invalid;
+  return offset;
+}
+
+// The offset a page starts at: from the token when seekOperation=Next, else
+// from `offset` (0 by default).
+StatusOr<int64_t> PageStart(const RouteContext& ctx, std::string_view scope) {
+  if (auto seek = ctx.request.Query("seekOperation")) {
+    if (ToLower(*seek) != "next") return BadParameter("seekOperation '" + *seek + "' is not supported; use Next.");
+    return ReadToken(ctx, scope);
+  }
+  return OffsetParam(ctx.request);
+}
+
+// --- rendering --------------------------------------------------------------------
+
+// One page of line items. `base_uri` is the collection's URI with its
+// filters (no size, offset or seekOperation).
+Response LineItemPage(const RouteContext& ctx, const std::vector<uint32_t>& lines, std::string_view scope,
+                      const std::string& base_uri) {
+  auto size = LineItemPageSize(ctx.request);
+  if (!size.ok()) return ErrorResponse(size.status());
+  auto start = PageStart(ctx, scope);
+  if (!start.ok()) return ErrorResponse(start.status());
+  const int64_t total = static_cast<int64_t>(lines.size());
+  const int64_t begin = std::min(*start, total);
+  const int64_t end = std::min(total, begin + *size);
+  Json items = Json::array();
+  for (int64_t i = begin; i < end; ++i)
+    items.push_back(LineItemJson(ctx.sandbox, ctx.sandbox.ledger().line(lines[static_cast<size_t>(i)])));
+  const std::string self = base_uri + "&size=" + std::to_string(*size);
+  if (end >= total) return JsonResponse(200, CollectionJson(std::move(items), self));
+  std::string token = MakeToken(ctx, scope, end);
+  Json headers = Json::array({Json{{"key", std::string(kTokenHeader)}, {"value", token}}});
+  Json collection = CollectionJson(std::move(items), self, LinkJson(self + "&seekOperation=Next", "GET", std::move(headers)));
+  Json out;
+  out["continuationToken"] = std::move(token);
+  for (auto it = collection.begin(); it != collection.end(); ++it) out[it.key()] = std::move(it.value());
+  return JsonResponse(200, out);
+}
+
+// The invoice `id` ("G000000001", or "OneTime-G000000001" as documented
+// detail links write it) if the caller's partner owns it.
+const Invoice* VisibleInvoice(const RouteContext& ctx, std::string_view id) {
+  constexpr std::string_view kPrefix = "OneTime-";
+  if (id.size() > kPrefix.size() && EqualsIgnoreCase(id.substr(0, kPrefix.size()), kPrefix)) id.remove_prefix(kPrefix.size());
+  for (const Invoice& inv : ctx.sandbox.ledger().invoices())
+    if (EqualsIgnoreCase(inv.id, id)) return inv.partner_tenant_id == ctx.caller.partner_tenant_id ? &inv : nullptr;
+  return nullptr;
+}
+
+Response InvoiceNotFound(std::string_view id) {
+  return ErrorResponse(NotFound(1000, "Invoice " + std::string(id) + " was not found for this partner."));
+}
+
+const std::string& CurrencyOf(const Sandbox& sandbox, const ChargeLine& line) {
+  return sandbox.catalog().OfferAt(line.offer)->market->currency;
+}
+
+// The lines of an invoice, in ledger order, that the caller may see.
+Response InvoiceLineItems(const RouteContext& ctx, const std::string& invoice_id,
+                          const std::optional<std::string>& provider, const std::optional<std::string>& type) {
+  const Invoice* inv = VisibleInvoice(ctx, invoice_id);
+  if (inv == nullptr) return InvoiceNotFound(invoice_id);
+  auto kind = ParseLineItemKind(provider, type);
+  if (!kind.ok()) return ErrorResponse(kind.status());
+  std::string base = "/invoices/" + inv->id + "/lineitems?provider=onetime&invoicelineitemtype=" +
+                     std::string(WireType(*kind));
+  auto currency = ctx.request.Query("currencycode");
+  if (currency) {
+    if (!IsCurrencyCode(*currency)) return ErrorResponse(BadParameter("currencycode '" + *currency + "' is not a currency code."));
+    base += "&currencycode=" + *currency;
+  }
+  std::vector<uint32_t> lines;
+  if (*kind == LineItemType::Billing) {
+    for (uint32_t i : inv->lines) {
+      const ChargeLine& line = ctx.sandbox.ledger().line(i);
+      if (ctx.sandbox.PartnerOf(line) != ctx.caller.partner_tenant_id) continue;
+      if (currency && !EqualsIgnoreCase(CurrencyOf(ctx.sandbox, line), *currency)) continue;
+      lines.push_back(i);
+    }
+  }
+  // Usage line items (Azure plan) are not simulated yet: always an empty collection.
+  std::string scope = "invoice|" + inv->id + "|" + std::string(WireType(*kind)) + "|" + ToLower(currency.value_or(""));
+  return LineItemPage(ctx, lines, scope, base);
+}
+
+// --- handlers ---------------------------------------------------------------------
+
+// Invoices are listed in the order they were issued (ascending id, which is
+// also ascending invoiceDate): a new invoice is appended at the end, so the
+// offsets of the pages already read do not move.
+Response ListInvoices(RouteContext& ctx) {
+  auto size = IntParam(ctx.request, "size");
+  if (!size.ok()) return ErrorResponse(size.status());
+  int64_t page = size->value_or(kDefaultInvoicePageSize);
+  if (page <= 0) return ErrorResponse(BadParameter("'size' must be a positive integer."));
+  auto offset = OffsetParam(ctx.request);
+  if (!offset.ok()) return ErrorResponse(offset.status());
+  std::vector<const Invoice*> visible;
+  for (const Invoice& inv : ctx.sandbox.ledger().invoices())
+    if (inv.partner_tenant_id == ctx.caller.partner_tenant_id) visible.push_back(&inv);
+  const int64_t total = static_cast<int64_t>(visible.size());
+  const int64_t begin = std::min(*offset, total);
+  const int64_t end = std::min(total, begin + std::min(page, total - begin));
+  Json items = Json::array();
+  for (int64_t i = begin; i < end; ++i) items.push_back(InvoiceJson(ctx.sandbox, *visible[static_cast<size_t>(i)], false));
+  const std::string size_text = std::to_string(page);
+  std::optional<Json> next;
+  if (end < total) next = LinkJson("/invoices?size=" + size_text + "&offset=" + std::to_string(end));
+  return JsonResponse(200, CollectionJson(std::move(items), "/invoices?size=" + size_text + "&offset=" +
+                                                                std::to_string(*offset), std::move(next)));
+}
+
+Response GetInvoice(RouteContext& ctx) {
+  const Invoice* inv = VisibleInvoice(ctx, ctx.params[0]);
+  if (inv == nullptr) return InvoiceNotFound(ctx.params[0]);
+  return JsonResponse(200, InvoiceJson(ctx.sandbox, *inv, true));
+}
+
+Response GetInvoiceLineItems(RouteContext& ctx) {
+  return InvoiceLineItems(ctx, ctx.params[0], ctx.request.Query("provider"), ctx.request.Query("invoicelineitemtype"));
+}
+
+// The older path form: /invoices/{id}/lineitems/OneTime/BillingLineItems.
+Response GetInvoiceLineItemsByPath(RouteContext& ctx) {
+  return InvoiceLineItems(ctx, ctx.params[0], ctx.params[1], ctx.params[2]);
+}
+
+// Lines not yet invoiced whose orderDate is in the current calendar month of
+// the simulated today (period=current) or in the month before (previous).
+Response GetUnbilledLineItems(RouteContext& ctx) {
+  auto kind = ParseLineItemKind(ctx.request.Query("provider"), ctx.request.Query("invoicelineitemtype"));
+  if (!kind.ok()) return ErrorResponse(kind.status());
+  auto currency = ctx.request.Query("currencycode");
+  if (!currency || currency->empty())
+    return ErrorResponse(BadParameter("the 'currencycode' parameter is required for unbilled line items."));
+  if (!IsCurrencyCode(*currency))
+    return ErrorResponse(BadParameter("currencycode '" + *currency + "' is not a currency code."));
+  auto period = ctx.request.Query("period");
+  if (!period || period->empty())
+    return ErrorResponse(BadParameter("the 'period' parameter is required (current or previous)."));
+  const std::string period_text = ToLower(*period);
+  Date month = ctx.sandbox.Today().FirstOfMonth();
+  if (period_text == "previous") month = month.AddMonthsClamped(-1);
+  else if (period_text != "current")
+    return ErrorResponse(BadParameter("period '" + *period + "' is not supported; use current or previous."));
+
+  std::vector<uint32_t> lines;
+  if (*kind == LineItemType::Billing) {
+    for (uint32_t i : ctx.sandbox.ledger().LinesOfPeriod(month)) {
+      const ChargeLine& line = ctx.sandbox.ledger().line(i);
+      if (line.invoice != kNoIndex) continue;
+      if (ctx.sandbox.PartnerOf(line) != ctx.caller.partner_tenant_id) continue;
+      if (!EqualsIgnoreCase(CurrencyOf(ctx.sandbox, line), *currency)) continue;
+      lines.push_back(i);
+    }
+  }
+  std::string base = "/invoices/unbilled/lineitems?provider=onetime&invoicelineitemtype=" +
+                     std::string(WireType(*kind)) + "&currencycode=" + *currency + "&period=" + period_text;
+  // The month is part of the scope: a token read in one month is not valid in the next.
+  std::string scope = "unbilled|" + std::string(WireType(*kind)) + "|" + ToLower(*currency) + "|" + month.ToString();
+  return LineItemPage(ctx, lines, scope, base);
+}
+
+}  // namespace
+
+void RegisterInvoiceRoutes(RouteTable& table) {
+  // Before /v1/invoices/{}/lineitems, which would otherwise take "unbilled" for an invoice id.
+  table.Add("GET", "/v1/invoices/unbilled/lineitems", GetUnbilledLineItems);
+  table.Add("GET", "/v1/invoices", ListInvoices);
+  table.Add("GET", "/v1/invoices/{}", GetInvoice);
+  table.Add("GET", "/v1/invoices/{}/lineitems", GetInvoiceLineItems);
+  table.Add("GET", "/v1/invoices/{}/lineitems/{}/{}", GetInvoiceLineItemsByPath);
+}
+
+}  // namespace pcsim::api

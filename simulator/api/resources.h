@@ -1,0 +1,32 @@
+// Partner Center resources as JSON (partner-center-api.md sections 2-7 and
+// the appendices): the wire form of the sandbox's model types.
+#pragma once
+
+#include "simulator/api/json_support.h"
+#include "simulator/commerce/sandbox.h"
+
+namespace pcsim::api {
+
+Json AddressJson(const Address& a);
+Json CustomerJson(const Sandbox& sandbox, const Customer& c);
+// The short form customer lists use.
+Json CustomerListItemJson(const Customer& c);
+Json CompanyProfileJson(const Customer& c);
+Json BillingProfileJson(const Customer& c);
+Json AgreementJson(const AgreementRecord& a);
+
+// The subscription resource (Appendix A), with its ETag.
+Json SubscriptionJson(const Sandbox& sandbox, const Subscription& s);
+std::string SubscriptionEtag(const Subscription& s);
+
+Json OrderJson(const Sandbox& sandbox, const Order& o);
+
+// A new-commerce reconciliation line (OneTimeInvoiceLineItem, section 7.2).
+Json LineItemJson(const Sandbox& sandbox, const ChargeLine& line);
+Json InvoiceJson(const Sandbox& sandbox, const Invoice& inv, bool with_pdf_link);
+
+// The catalog's wire names.
+std::string_view WireBillingCycle(Billing b);  // "monthly", "annual", "triennial", "none"
+std::string_view BillingFrequencyText(Billing b);  // "Monthly", "Annual", "Triennial"
+
+}  // namespace pcsim::api

@@ -1,0 +1,247 @@
+#include "simulator/api/router.h"
+
+#include <exception>
+
+namespace pcsim::api {
+namespace {
+
+constexpr size_t kIdempotencyEntries = 10000;
+constexpr size_t kRequestJournalEntries = 1000;
+
+std::vector<std::string> SplitPath(std::string_view path) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start < path.size()) {
+    size_t end = path.find('/', start);
+    if (end == std::string_view::npos) end = path.size();
+    if (end > start) out.emplace_back(path.substr(start, end - start));  // "//" and trailing "/" collapse
+    start = end + 1;
+  }
+  return out;
+}
+
+std::optional<std::string> Base64UrlDecode(std::string_view in) {
+  std::string out;
+  int bits = 0;
+  uint32_t buffer = 0;
+  for (char c : in) {
+    int v;
+    if (c >= 'A' && c <= 'Z') v = c - 'A';
+    else if (c >= 'a' && c <= 'z') v = c - 'a' + 26;
+    else if (c >= '0' && c <= '9') v = c - '0' + 52;
+    else if (c == '-' || c == '+') v = 62;
+    else if (c == '_' || c == '/') v = 63;
+    else if (c == '=') break;
+    else return std::nullopt;
+    buffer = (buffer << 6) | static_cast<uint32_t>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<char>((buffer >> bits) & 0xFF));
+    }
+  }
+  return out;
+}
+
+// Reads the claims of a JWT without checking its signature (lenient auth).
+std::optional<Caller> CallerFromJwt(std::string_view token) {
+  size_t a = token.find('.');
+  if (a == std::string_view::npos) return std::nullopt;
+  size_t b = token.find('.', a + 1);
+  if (b == std::string_view::npos) return std::nullopt;
+  auto payload = Base64UrlDecode(token.substr(a + 1, b - a - 1));
+  if (!payload) return std::nullopt;
+  nlohmann::json claims = nlohmann::json::parse(*payload, nullptr, false);
+  if (claims.is_discarded() || !claims.is_object()) return std::nullopt;
+  Caller caller;
+  if (auto tid = claims.find("tid"); tid != claims.end() && tid->is_string()) caller.partner_tenant_id = *tid;
+  auto idtyp = claims.find("idtyp");
+  bool user_claims = claims.contains("scp") || claims.contains("upn") || claims.contains("unique_name");
+  caller.app_only = (idtyp != claims.end() && idtyp->is_string() && *idtyp == "app") ||
+                    (claims.contains("appid") && !user_claims && idtyp == claims.end());
+  caller.mfa = false;
+  if (auto amr = claims.find("amr"); amr != claims.end() && amr->is_array())
+    for (const auto& m : *amr)
+      if (m.is_string() && m == "mfa") caller.mfa = true;
+  if (auto oid = claims.find("oid"); oid != claims.end() && oid->is_string()) caller.user_id = *oid;
+  return caller;
+}
+
+}  // namespace
+
+void RouteTable::Add(std::string method, std::string pattern, Handler handler) {
+  routes_.push_back(Route{std::move(method), SplitPath(pattern), std::move(handler)});
+}
+
+RouteTable::Match RouteTable::Find(std::string_view method, const std::vector<std::string>& segments) const {
+  Match match;
+  for (const Route& route : routes_) {
+    if (route.segments.size() != segments.size()) continue;
+    std::vector<std::string> params;
+    bool ok = true;
+    for (size_t i = 0; i < segments.size() && ok; ++i) {
+      if (route.segments[i] == "{}") params.push_back(segments[i]);
+      else ok = EqualsIgnoreCase(route.segments[i], segments[i]);
+    }
+    if (!ok) continue;
+    if (route.method != method) {
+      match.path_known = true;
+      continue;
+    }
+    match.handler = &route.handler;
+    match.params = std::move(params);
+    return match;
+  }
+  return match;
+}
+
+Router::Router(RouterOptions options) : options_(std::move(options)) {
+  sandbox_ = std::make_unique<Sandbox>(options_.sandbox);
+  RegisterCustomerRoutes(routes_);
+  RegisterCatalogRoutes(routes_);
+  RegisterCartRoutes(routes_);
+  RegisterSubscriptionRoutes(routes_);
+  RegisterInvoiceRoutes(routes_);
+  RegisterControlRoutes(routes_);
+}
+
+void Router::Reset(SandboxOptions options) {
+  sandbox_ = std::make_unique<Sandbox>(std::move(options));
+  tokens_.clear();
+  idempotent_.clear();
+  idempotent_order_.clear();
+  requests_.clear();
+  carts_.clear();
+}
+
+const Customer* Router::VisibleCustomer(const RouteContext& ctx, std::string_view id) const {
+  const Customer* c = sandbox_->FindCustomer(ToLower(id));
+  if (c == nullptr || c->partner_tenant_id != ctx.caller.partner_tenant_id) return nullptr;
+  return c;
+}
+
+std::string Router::IssueToken(const Caller& caller, Instant expires) {
+  std::string token = "pcsim." + sandbox_->random().Hex(32);
+  tokens_[token] = IssuedToken{caller, expires};
+  return token;
+}
+
+StatusOr<Caller> Router::Authenticate(const Request& request) {
+  auto header = request.Header("Authorization");
+  if (!header || header->empty())
+    return Status(401, 800001, "Partner Token missing in request context: send Authorization: Bearer <token>.");
+  std::string_view value = *header;
+  if (value.size() < 8 || !EqualsIgnoreCase(value.substr(0, 7), "Bearer ") || value.substr(7).empty())
+    return Status(401, 800001, "The Authorization header must be \"Bearer <token>\".");
+  std::string token(value.substr(7));
+  while (!token.empty() && token.front() == ' ') token.erase(token.begin());
+  if (auto it = tokens_.find(token); it != tokens_.end()) {
+    if (sandbox_->Now() >= it->second.expires) return Status(401, 400, "Access denied: the token has expired.");
+    return it->second.caller;
+  }
+  if (options_.auth == AuthMode::Strict)
+    return Status(401, 400, "Access denied: the token was not issued by this sandbox (POST /_sim/token).");
+  if (auto caller = CallerFromJwt(token)) return *caller;
+  return Caller{};
+}
+
+Response Router::Handle(const Request& request) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  Response response;
+  try {
+    response = Dispatch(request);
+  } catch (const std::exception& e) {
+    response = ErrorResponse(Status(500, 800003, std::string("Unexpected service error: ") + e.what()));
+  }
+  for (const char* echo : {"MS-RequestId", "MS-CorrelationId"})
+    if (auto v = request.Header(echo)) response.SetHeader(echo, *v);
+  RequestRecord record{sandbox_->Now(), request.method, request.path, response.status,
+                       request.Header("MS-RequestId").value_or(""), last_partner_};
+  requests_.push_back(std::move(record));
+  if (requests_.size() > kRequestJournalEntries) requests_.pop_front();
+  return response;
+}
+
+Response Router::Dispatch(const Request& request) {
+  if (request.body.size() > options_.max_body_bytes)
+    return ErrorResponse(Status(413, 800002, "The request body is larger than " +
+                                                 std::to_string(options_.max_body_bytes) + " bytes."));
+  last_partner_.clear();
+  std::vector<std::string> segments = SplitPath(request.path);
+  RouteTable::Match match = routes_.Find(request.method, segments);
+  if (match.handler == nullptr) {
+    if (match.path_known)
+      return ErrorResponse(Status(405, 405, "The method " + request.method + " is not allowed on " + request.path + "."));
+    return ErrorResponse(NotFound(1000, "No route matches " + request.method + " " + request.path + "."));
+  }
+  bool control = !segments.empty() && segments[0] == "_sim";
+  Caller caller;
+  if (!control) {
+    auto auth = Authenticate(request);
+    if (!auth.ok()) return ErrorResponse(auth.status());
+    caller = *auth;
+    last_partner_ = caller.partner_tenant_id;
+    // Partner security requirements: App+User calls need MFA from the policy date.
+    if (!caller.app_only && !caller.mfa &&
+        sandbox_->Today() >= sandbox_->policy().DateOf(PolicyKey::kMfaRequiredFrom))
+      return ErrorResponse(Status(401, 900421, "Multi-factor authentication is required for App+User calls to the "
+                                               "Partner Center API."));
+  }
+  // A POST repeated with the same MS-RequestId replays the first result.
+  std::string idempotency_key;
+  if (request.method == "POST" && !control) {
+    if (auto id = request.Header("MS-RequestId"); id && !id->empty()) {
+      idempotency_key = caller.partner_tenant_id + "|" + *id + "|" + ToLower(request.path);
+      if (auto it = idempotent_.find(idempotency_key); it != idempotent_.end()) return it->second;
+    }
+  }
+  RouteContext ctx{*this, *sandbox_, request, std::move(match.params), caller};
+  Response response = (*match.handler)(ctx);
+  if (!idempotency_key.empty() && response.status < 500) {
+    idempotent_[idempotency_key] = response;
+    idempotent_order_.push_back(idempotency_key);
+    if (idempotent_order_.size() > kIdempotencyEntries) {
+      idempotent_.erase(idempotent_order_.front());
+      idempotent_order_.pop_front();
+    }
+  }
+  return response;
+}
+
+Response JsonResponse(int status, const Json& body) {
+  Response r;
+  r.status = status;
+  r.body = Dump(body);
+  return r;
+}
+
+Response ErrorResponse(const Status& status) {
+  Json body;
+  body["code"] = status.code();
+  body["description"] = status.description().substr(0, 1024);
+  body["data"] = Json::array();
+  body["source"] = "PartnerFD";
+  return JsonResponse(status.http_status() == 0 ? 500 : status.http_status(), body);
+}
+
+Json LinkJson(std::string uri, std::string method, Json headers) {
+  Json link;
+  link["uri"] = std::move(uri);
+  link["method"] = std::move(method);
+  link["headers"] = std::move(headers);
+  return link;
+}
+
+Json CollectionJson(Json items, const std::string& self_uri, std::optional<Json> next, std::string object_type) {
+  Json c;
+  c["totalCount"] = items.size();
+  c["items"] = std::move(items);
+  Json links;
+  links["self"] = LinkJson(self_uri);
+  if (next) links["next"] = std::move(*next);
+  c["links"] = std::move(links);
+  c["attributes"] = Json{{"objectType", std::move(object_type)}};
+  return c;
+}
+
+}  // namespace pcsim::api

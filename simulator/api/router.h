@@ -1,0 +1,177 @@
+// api::Router: the one way into a sandbox. HTTP requests, scenario steps and
+// in-process callers all become a Request; the router authenticates the
+// caller, finds the route, runs it against the sandbox under one lock, and
+// returns Partner Center's wire format: camelCase resources with
+// attributes.objectType, collections {totalCount, items, links, attributes},
+// and errors {code, description, data, source}.
+#pragma once
+
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "simulator/api/http_types.h"
+#include "simulator/api/json_support.h"
+#include "simulator/commerce/sandbox.h"
+
+namespace pcsim::api {
+
+enum class AuthMode { Lenient, Strict };
+
+struct RouterOptions {
+  SandboxOptions sandbox;
+  AuthMode auth = AuthMode::Lenient;
+  size_t max_body_bytes = 1 << 20;
+};
+
+// Who calls, read from the bearer token (control-api.md, "Server").
+struct Caller {
+  std::string partner_tenant_id{kDefaultPartnerTenantId};
+  bool app_only = false;
+  bool mfa = true;
+  std::string user_id;
+};
+
+class Router;
+
+struct RouteContext {
+  Router& router;
+  Sandbox& sandbox;
+  const Request& request;
+  std::vector<std::string> params;  // the {} segments of the route pattern, in order
+  Caller caller;
+};
+
+using Handler = std::function<Response(RouteContext&)>;
+
+class RouteTable {
+ public:
+  // `pattern` is a path such as "/v1/customers/{}/subscriptions/{}"; literal
+  // segments match case-insensitively, {} matches one segment.
+  void Add(std::string method, std::string pattern, Handler handler);
+  struct Match {
+    const Handler* handler = nullptr;
+    std::vector<std::string> params;
+    bool path_known = false;  // some route has this path with another method
+  };
+  Match Find(std::string_view method, const std::vector<std::string>& segments) const;
+
+ private:
+  struct Route {
+    std::string method;
+    std::vector<std::string> segments;
+    Handler handler;
+  };
+  std::vector<Route> routes_;
+};
+
+// One entry of the request journal (GET /_sim/requests).
+struct RequestRecord {
+  Instant at;
+  std::string method;
+  std::string path;
+  int status = 0;
+  std::string request_id;
+  std::string partner;
+};
+
+// A cart: a partner's basket of line items before checkout (Create a cart).
+struct CartLine {
+  int id = 0;
+  std::string catalog_item_id;
+  std::string friendly_name;
+  int quantity = 0;
+  std::string term_duration;
+  std::string billing_cycle;
+  std::string promotion_id;
+  std::string reseller_id;  // participants: transaction_reseller
+  std::vector<std::string> additional_resellers;
+  std::optional<Date> custom_term_end;
+  std::optional<bool> attestation_accepted;
+  std::string order_group;
+  nlohmann::json provisioning_context = nlohmann::json::object();
+  std::optional<std::pair<std::string, std::string>> error;  // (errorCode, errorDescription)
+};
+
+struct Cart {
+  std::string id;
+  std::string customer_id;
+  std::string partner_tenant_id;
+  Instant created;
+  Instant last_modified;
+  Instant expires;
+  std::string last_modified_user;
+  bool ordered = false;
+  std::optional<bool> partner_on_record_attestation_accepted;
+  std::vector<CartLine> lines;
+};
+
+class Router {
+ public:
+  explicit Router(RouterOptions options = {});
+  Router(const Router&) = delete;
+  Router& operator=(const Router&) = delete;
+
+  // Handles one request; safe to call from many threads.
+  Response Handle(const Request& request);
+
+  // For in-process callers and tests: the sandbox under the router's lock.
+  // Do not hold the reference across Handle() calls from other threads.
+  Sandbox& sandbox() { return *sandbox_; }
+  std::mutex& mutex() { return mutex_; }
+  const RouterOptions& options() const { return options_; }
+
+  // --- used by the route files, under the lock -----------------------------
+  // A fresh sandbox (POST /_sim/reset).
+  void Reset(SandboxOptions options);
+  // The customer `id` if the caller's partner may see it, else nullptr.
+  const Customer* VisibleCustomer(const RouteContext& ctx, std::string_view id) const;
+  // Issues a token for /_sim/token.
+  std::string IssueToken(const Caller& caller, Instant expires);
+  std::map<std::string, Cart>& carts() { return carts_; }
+  const std::deque<RequestRecord>& request_journal() const { return requests_; }
+
+ private:
+  StatusOr<Caller> Authenticate(const Request& request);
+  Response Dispatch(const Request& request);
+
+  RouterOptions options_;
+  std::mutex mutex_;
+  std::unique_ptr<Sandbox> sandbox_;
+  RouteTable routes_;
+  struct IssuedToken {
+    Caller caller;
+    Instant expires;
+  };
+  std::unordered_map<std::string, IssuedToken> tokens_;
+  // (partner, MS-RequestId, method, path) -> the first response.
+  std::map<std::string, Response> idempotent_;
+  std::deque<std::string> idempotent_order_;
+  std::deque<RequestRecord> requests_;
+  std::map<std::string, Cart> carts_;
+  std::string last_partner_;  // the caller of the request being handled
+};
+
+// --- response helpers ----------------------------------------------------------
+Response JsonResponse(int status, const Json& body);
+// Partner Center's error body {code, description, data, source}.
+Response ErrorResponse(const Status& status);
+Json LinkJson(std::string uri, std::string method = "GET", Json headers = Json::array());
+// A collection page: {totalCount, items, links{self[, next]}, attributes}.
+Json CollectionJson(Json items, const std::string& self_uri, std::optional<Json> next = std::nullopt,
+                    std::string object_type = "Collection");
+
+// The route groups, one file each.
+void RegisterCustomerRoutes(RouteTable& table);
+void RegisterCatalogRoutes(RouteTable& table);
+void RegisterCartRoutes(RouteTable& table);
+void RegisterSubscriptionRoutes(RouteTable& table);
+void RegisterInvoiceRoutes(RouteTable& table);
+void RegisterControlRoutes(RouteTable& table);
+
+}  // namespace pcsim::api

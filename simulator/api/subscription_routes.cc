@@ -1,0 +1,533 @@
+// Subscriptions: get, list, PATCH (quantity, status, auto-renew, friendly
+// name, next-term instructions, billing cycle), transitions (upgrades and
+// longer terms), trial conversions and custom term end dates
+// (partner-center-api.md section 6).
+#include <algorithm>
+#include <set>
+
+#include "simulator/api/resources.h"
+#include "simulator/api/router.h"
+
+namespace pcsim::api {
+namespace {
+
+Response CustomerNotFound(std::string_view id) {
+  return ErrorResponse(NotFound(1000, "Customer " + std::string(id) + " was not found."));
+}
+
+Response SubscriptionNotFound(std::string_view id) {
+  return ErrorResponse(NotFound(20003, "Subscription with ID " + std::string(id) + " not found."));
+}
+
+// The customer and one of its subscriptions, as the caller may see them.
+const Subscription* FindSubscription(RouteContext& ctx, Response* error) {
+  const Customer* c = ctx.router.VisibleCustomer(ctx, ctx.params[0]);
+  if (c == nullptr) {
+    *error = CustomerNotFound(ctx.params[0]);
+    return nullptr;
+  }
+  const Subscription* s = ctx.sandbox.FindSubscription(ToLower(ctx.params[1]));
+  if (s == nullptr || s->customer != c->index) {
+    *error = SubscriptionNotFound(ctx.params[1]);
+    return nullptr;
+  }
+  return s;
+}
+
+Response ListSubscriptions(RouteContext& ctx) {
+  const Customer* c = ctx.router.VisibleCustomer(ctx, ctx.params[0]);
+  if (c == nullptr) return CustomerNotFound(ctx.params[0]);
+  auto order_id = ctx.request.Query("order_id");
+  auto mpn_id = ctx.request.Query("mpn_id");
+  Json items = Json::array();
+  for (uint32_t i : ctx.sandbox.SubscriptionsOf(*c)) {
+    const Subscription& s = ctx.sandbox.SubscriptionAt(i);
+    if (order_id && !EqualsIgnoreCase(ctx.sandbox.OrderAt(s.order).id, *order_id)) continue;
+    if (mpn_id && s.reseller_id != *mpn_id) continue;
+    items.push_back(SubscriptionJson(ctx.sandbox, s));
+  }
+  return JsonResponse(200, CollectionJson(std::move(items), "/customers/" + c->id + "/subscriptions"));
+}
+
+Response GetSubscription(RouteContext& ctx) {
+  Response error;
+  const Subscription* s = FindSubscription(ctx, &error);
+  if (s == nullptr) return error;
+  return JsonResponse(200, SubscriptionJson(ctx.sandbox, *s));
+}
+
+// Reads scheduledNextTermInstructions {product{productId, skuId,
+// availabilityId, billingCycle, termDuration, promotionId}, quantity,
+// customTermEndDate}.
+StatusOr<NextTermInstructions> ReadNextTerm(const Sandbox& sandbox, const Subscription& sub, const nlohmann::json& j) {
+  if (!j.is_object()) return BadRequest(800002, "Invalid request input: scheduledNextTermInstructions must be an object.");
+  const nlohmann::json* product = Field(j, "product");
+  if (product == nullptr || !product->is_object())
+    return BadRequest(800002, "Invalid request input: scheduledNextTermInstructions.product is required.");
+  std::string ids[3];
+  const char* names[3] = {"productId", "skuId", "availabilityId"};
+  for (int i = 0; i < 3; ++i) {
+    auto v = StringField(*product, names[i]);
+    if (!v.ok()) return v.status();
+    if (!v->has_value()) return BadRequest(800002, std::string("Invalid request input: product.") + names[i] + " is required.");
+    ids[i] = **v;
+  }
+  auto billing_text = StringField(*product, "billingCycle");
+  auto term_text = StringField(*product, "termDuration");
+  auto promotion = StringField(*product, "promotionId");
+  auto quantity = IntField(j, "quantity");
+  auto custom_end = StringField(j, "customTermEndDate");
+  for (const Status* s : {&billing_text.status(), &term_text.status(), &promotion.status(), &quantity.status(),
+                          &custom_end.status()})
+    if (!s->ok()) return *s;
+  NextTermInstructions next;
+  next.offer = sandbox.catalog().FindOffer(ids[0] + ":" + ids[1] + ":" + ids[2], sandbox.CustomerAt(sub.customer).country());
+  if (next.offer == nullptr)
+    return NotFound(400019, "Availability " + ids[0] + ":" + ids[1] + ":" + ids[2] + " was not found.");
+  next.term = sub.term;
+  if (term_text->has_value()) {
+    auto t = ParseTerm(**term_text);
+    if (!t) return BadRequest(900126, "Unable to parse enum: termDuration " + **term_text);
+    next.term = *t;
+  }
+  next.billing = sub.billing;
+  if (billing_text->has_value()) {
+    auto b = ParseBilling(**billing_text);
+    if (!b) return BadRequest(900126, "Unable to parse enum: billingCycle " + **billing_text);
+    next.billing = *b;
+  }
+  next.quantity = static_cast<int>(quantity->value_or(sub.quantity));
+  next.promotion_id = promotion->value_or("");
+  if (custom_end->has_value()) {
+    auto t = Instant::Parse(**custom_end);
+    if (!t) return BadRequest(900244, "The customTermEndDate of scheduledNextTermInstructions is not a date.");
+    next.custom_term_end = t->date();
+  }
+  return next;
+}
+
+// Reads one scheduledActions entry {scheduleType, actionType, effectiveDate?,
+// instructions?} (enum values in any casing).
+StatusOr<ScheduledAction> ReadScheduledAction(const Sandbox& sandbox, const Subscription& sub, const nlohmann::json& j) {
+  if (!j.is_object()) return BadRequest(800002, "Invalid request input: a scheduled action must be an object.");
+  auto schedule = StringField(j, "scheduleType");
+  auto type = StringField(j, "actionType");
+  auto effective = StringField(j, "effectiveDate");
+  for (const Status* s : {&schedule.status(), &type.status(), &effective.status()})
+    if (!s->ok()) return *s;
+  ScheduledAction action;
+  std::string schedule_text = schedule->value_or("TermEnd");
+  if (EqualsIgnoreCase(schedule_text, "TermEnd")) action.schedule = ScheduleType::TermEnd;
+  else if (EqualsIgnoreCase(schedule_text, "CustomDate")) action.schedule = ScheduleType::CustomDate;
+  else return BadRequest(900126, "Unable to parse enum: scheduleType " + schedule_text);
+  if (!type->has_value()) return BadRequest(800002, "Invalid request input: actionType is required.");
+  bool known = false;
+  for (auto t : {ScheduledActionType::Cancel, ScheduledActionType::RenewToNewTerm,
+                 ScheduledActionType::RenewToExtendedServiceTerm, ScheduledActionType::Transition})
+    if (EqualsIgnoreCase(**type, ToString(t))) {
+      action.action = t;
+      known = true;
+    }
+  if (!known) return BadRequest(900126, "Unable to parse enum: actionType " + **type);
+  if (effective->has_value()) {
+    auto t = Instant::Parse(**effective);
+    if (!t) return BadRequest(800002, "Invalid request input: effectiveDate is not a date.");
+    action.effective_date = t->date();
+  }
+  if (const nlohmann::json* instructions = Field(j, "instructions")) {
+    auto next = ReadNextTerm(sandbox, sub, *instructions);
+    if (!next.ok()) return next.status();
+    action.instructions = *next;
+  }
+  return action;
+}
+
+bool SameInstructions(const NextTermInstructions& a, const NextTermInstructions& b) {
+  return a.offer == b.offer && a.term == b.term && a.billing == b.billing && a.quantity == b.quantity &&
+         a.custom_term_end == b.custom_term_end && a.promotion_id == b.promotion_id;
+}
+
+Response PatchSubscription(RouteContext& ctx) {
+  Response error;
+  const Subscription* found = FindSubscription(ctx, &error);
+  if (found == nullptr) return error;
+  const std::string id = found->id;
+  if (auto match = ctx.request.Header("If-Match")) {
+    std::string etag = *match;
+    etag.erase(std::remove(etag.begin(), etag.end(), '"'), etag.end());
+    if (etag.rfind("W/", 0) == 0) etag = etag.substr(2);
+    if (etag != SubscriptionEtag(*found))
+      return ErrorResponse(BadRequest(2055, "Etag is no longer valid: GET the subscription again and use its latest etag."));
+  }
+  auto body = ParseBody(ctx.request.body);
+  if (!body.ok()) return ErrorResponse(body.status());
+  auto status_text = StringField(*body, "status");
+  auto quantity = IntField(*body, "quantity");
+  auto auto_renew = BoolField(*body, "autoRenewEnabled");
+  auto friendly = StringField(*body, "friendlyName");
+  auto billing_text = StringField(*body, "billingCycle");
+  auto term_text = StringField(*body, "termDuration");
+  for (const Status* s : {&status_text.status(), &quantity.status(), &auto_renew.status(), &friendly.status(),
+                          &billing_text.status(), &term_text.status()})
+    if (!s->ok()) return ErrorResponse(*s);
+  Sandbox& sandbox = ctx.sandbox;
+  auto current = [&]() -> const Subscription& { return *sandbox.FindSubscription(id); };
+
+  std::optional<SubscriptionStatus> wanted_status;
+  if (status_text->has_value()) {
+    std::string st = ToLower(**status_text);
+    if (st == "active") wanted_status = SubscriptionStatus::Active;
+    else if (st == "suspended") wanted_status = SubscriptionStatus::Suspended;
+    else if (st == "deleted") wanted_status = SubscriptionStatus::Deleted;
+    else if (st == "expired" || st == "disabled" || st == "pending" || st == "none") wanted_status = std::nullopt;
+    else return ErrorResponse(BadRequest(900126, "Unable to parse enum: status " + **status_text));
+    if (!wanted_status && st != ToString(current().status))
+      return ErrorResponse(BadRequest(800096, "Can't update the subscription status to " + st + "."));
+  }
+  if (term_text->has_value()) {
+    auto t = ParseTerm(**term_text);
+    if (!t) return ErrorResponse(BadRequest(900126, "Unable to parse enum: termDuration " + **term_text));
+    if (*t != current().term)
+      return ErrorResponse(BadRequest(800121, "The term can't be changed with update-subscription; POST a transition "
+                                              "to the same catalog item with the longer termDuration."));
+  }
+  std::optional<Billing> wanted_billing;
+  if (billing_text->has_value()) {
+    auto b = ParseBilling(**billing_text);
+    if (!b) return ErrorResponse(BadRequest(900126, "Unable to parse enum: billingCycle " + **billing_text));
+    wanted_billing = *b;
+  }
+  if (quantity->has_value() && (**quantity < 1))
+    return ErrorResponse(BadRequest(900275, "The requested quantity " + std::to_string(**quantity) +
+                                                " is not within the allowed quantity."));
+
+  // 1. Status: cancel, suspend or reactivate. Suspending turns auto-renew off
+  // and drops scheduled changes, so the rest of the body is not applied then.
+  bool suspending = wanted_status == SubscriptionStatus::Suspended && current().status != SubscriptionStatus::Suspended;
+  if (wanted_status && *wanted_status != current().status) {
+    Status s;
+    switch (*wanted_status) {
+      case SubscriptionStatus::Deleted: s = sandbox.Cancel(id); break;
+      case SubscriptionStatus::Suspended: s = sandbox.Suspend(id); break;
+      case SubscriptionStatus::Active: s = sandbox.Reactivate(id); break;
+      default: break;
+    }
+    if (!s.ok()) return ErrorResponse(s);
+    if (*wanted_status == SubscriptionStatus::Deleted) return JsonResponse(200, SubscriptionJson(sandbox, current()));
+  }
+  if (suspending) {
+    if (friendly->has_value() && **friendly != current().friendly_name) {
+      Status s = sandbox.SetFriendlyName(id, **friendly);
+      if (!s.ok()) return ErrorResponse(s);
+    }
+    return JsonResponse(200, SubscriptionJson(sandbox, current()));
+  }
+  // 2. Seats.
+  if (quantity->has_value() && **quantity != current().quantity) {
+    Status s = sandbox.ChangeQuantity(id, static_cast<int>(**quantity));
+    if (!s.ok()) return ErrorResponse(s);
+  }
+  // 3. Billing plan: a change of billingCycle or nextChargeInstructions takes
+  // effect at the next cycle boundary; a body without nextChargeInstructions
+  // drops a pending change (Update a subscription: send the full resource).
+  {
+    std::optional<Billing> next_charge;
+    if (const nlohmann::json* nci = Field(*body, "nextChargeInstructions")) {
+      const nlohmann::json* product = Field(*nci, "product");
+      auto b = product != nullptr ? StringField(*product, "billingCycle") : StatusOr<std::optional<std::string>>(std::nullopt);
+      if (!b.ok()) return ErrorResponse(b.status());
+      if (b->has_value()) {
+        auto parsed = ParseBilling(**b);
+        if (!parsed) return ErrorResponse(BadRequest(900126, "Unable to parse enum: billingCycle " + **b));
+        next_charge = *parsed;
+      }
+    }
+    std::optional<Billing> target = next_charge;
+    if (wanted_billing && *wanted_billing != current().billing) target = wanted_billing;
+    if (target) {
+      Status s = sandbox.ChangeBillingPlan(id, *target);
+      if (!s.ok()) return ErrorResponse(s);
+    } else if (current().pending_billing && current().status == SubscriptionStatus::Active) {
+      Status s = sandbox.ChangeBillingPlan(id, current().billing);  // clears the pending change
+      if (!s.ok()) return ErrorResponse(s);
+    }
+  }
+  // 4. The term-end action (scheduledActions): absent means unchanged; an
+  // empty list clears it; a subscription holds at most one.
+  bool actions_carry_instructions = false;
+  if (const nlohmann::json* actions = Field(*body, "scheduledActions")) {
+    if (!actions->is_array())
+      return ErrorResponse(BadRequest(800002, "Invalid request input: scheduledActions must be a list."));
+    if (actions->size() > 1)
+      return ErrorResponse(BadRequest(800002, "Invalid request input: a subscription holds at most one term-end action."));
+    std::optional<ScheduledAction> wanted;
+    if (!actions->empty()) {
+      auto parsed = ReadScheduledAction(sandbox, current(), (*actions)[0]);
+      if (!parsed.ok()) return ErrorResponse(parsed.status());
+      wanted = *parsed;
+      actions_carry_instructions = wanted->instructions.has_value();
+    }
+    const auto& existing = current().scheduled_action;
+    bool same = wanted.has_value() == existing.has_value() &&
+                (!wanted || (wanted->action == existing->action && wanted->schedule == existing->schedule &&
+                             !wanted->instructions));
+    if (!same) {
+      Status s = sandbox.SetScheduledAction(id, wanted);
+      if (!s.ok()) return ErrorResponse(s);
+      if (sandbox.FindSubscription(id)->status == SubscriptionStatus::Deleted)
+        return JsonResponse(200, SubscriptionJson(sandbox, current()));
+    }
+    if (wanted) {
+      // The action decides auto-renew: the body's autoRenewEnabled follows it.
+      auto_renew = std::optional<bool>(current().auto_renew);
+    }
+  }
+  // 5. Auto-renew: a body without autoRenewEnabled turns it off (Update a
+  // subscription by ID: PATCH the full resource).
+  bool renew = auto_renew->value_or(false);
+  if (renew != current().auto_renew &&
+      (current().status == SubscriptionStatus::Active || current().status == SubscriptionStatus::Suspended)) {
+    Status s = sandbox.SetAutoRenew(id, renew);
+    if (!s.ok()) return ErrorResponse(s);
+  }
+  // 6. Next-term instructions: absent means none.
+  if (!actions_carry_instructions) {
+    const nlohmann::json* next = Field(*body, "scheduledNextTermInstructions");
+    if (next != nullptr) {
+      auto instructions = ReadNextTerm(sandbox, current(), *next);
+      if (!instructions.ok()) return ErrorResponse(instructions.status());
+      if (!current().next_term || !SameInstructions(*current().next_term, *instructions)) {
+        Status s = sandbox.SetNextTermInstructions(id, *instructions);
+        if (!s.ok()) return ErrorResponse(s);
+      }
+    } else if (current().next_term && current().status == SubscriptionStatus::Active) {
+      Status s = sandbox.SetNextTermInstructions(id, std::nullopt);
+      if (!s.ok()) return ErrorResponse(s);
+    }
+  }
+  // 7. Friendly name.
+  if (friendly->has_value() && **friendly != current().friendly_name) {
+    Status s = sandbox.SetFriendlyName(id, **friendly);
+    if (!s.ok()) return ErrorResponse(s);
+  }
+  return JsonResponse(200, SubscriptionJson(sandbox, current()));
+}
+
+Response TransitionEligibilities(RouteContext& ctx) {
+  Response error;
+  const Subscription* s = FindSubscription(ctx, &error);
+  if (s == nullptr) return error;
+  std::string type = ctx.request.Query("eligibilityType").value_or("immediate");
+  if (!EqualsIgnoreCase(type, "immediate") && !EqualsIgnoreCase(type, "scheduled"))
+    return ErrorResponse(BadRequest(900126, "Unable to parse enum: eligibilityType " + type));
+  const Customer& customer = ctx.sandbox.CustomerAt(s->customer);
+  const std::string operation_id = ctx.sandbox.random().Guid();
+  Json items = Json::array();
+  for (const std::string& target : s->offer->sku->upgrade_targets) {
+    const Offer* offer = ctx.sandbox.ResolveOffer(target, customer.country());
+    if (offer == nullptr) continue;
+    Json errors = Json::array();
+    if (s->status != SubscriptionStatus::Active)
+      errors.push_back(Json{{"code", 900258}, {"description", "The subscription must be active."}});
+    if (s->is_trial) errors.push_back(Json{{"code", 800107}, {"description", "Trials are converted, not upgraded."}});
+    bool priced = ctx.sandbox.catalog().PriceAt(*offer, s->term, s->billing, ctx.sandbox.Today()).has_value();
+    if (!priced)
+      errors.push_back(Json{{"code", 900268}, {"description", "The target has no price for this term and billing cycle."}});
+    Json sub_eligibilities = Json::array();
+    for (uint32_t i : ctx.sandbox.SubscriptionsOf(customer)) {
+      const Subscription& other = ctx.sandbox.SubscriptionAt(i);
+      if (other.offer->sku != offer->sku || other.status != SubscriptionStatus::Active) continue;
+      bool ok = other.term_end >= s->term_end && TermMonths(other.term) >= TermMonths(s->term);
+      sub_eligibilities.push_back(Json{{"isEligible", ok}, {"subscriptionId", other.id},
+                                       {"subscriptionFriendlyName", other.friendly_name},
+                                       {"subscriptionTermDuration", ToString(other.term)},
+                                       {"subscriptionBillingCycle", WireBillingCycle(other.billing)},
+                                       {"errors", Json::array()}});
+    }
+    Json item;
+    item["operationId"] = operation_id;
+    item["catalogItemId"] = offer->catalog_item_id;
+    item["title"] = offer->sku->title;
+    item["description"] = offer->sku->description;
+    item["quantity"] = s->quantity;
+    item["subscriptionEligibilities"] = std::move(sub_eligibilities);
+    item["eligibilities"] = Json::array({Json{{"isEligible", errors.empty()},
+                                              {"transitionType", "transition_only"},
+                                              {"errors", errors}},
+                                         Json{{"isEligible", errors.empty()},
+                                              {"transitionType", "transition_with_license_transfer"},
+                                              {"errors", errors}}});
+    item["attributes"] = Json{{"objectType", "TransitionEligibility"}};
+    items.push_back(std::move(item));
+  }
+  return JsonResponse(200, CollectionJson(std::move(items), "/customers/" + customer.id + "/subscriptions/" + s->id +
+                                                                "/transitionEligibilities?eligibilityType=" + type));
+}
+
+Response PostTransition(RouteContext& ctx) {
+  Response error;
+  const Subscription* s = FindSubscription(ctx, &error);
+  if (s == nullptr) return error;
+  auto body = ParseBody(ctx.request.body);
+  if (!body.ok()) return ErrorResponse(body.status());
+  auto to_item = StringField(*body, "toCatalogItemId");
+  auto to_sub = StringField(*body, "toSubscriptionId");
+  auto quantity = IntField(*body, "quantity");
+  auto term_text = StringField(*body, "termDuration");
+  auto billing_text = StringField(*body, "billingCycle");
+  auto type = StringField(*body, "transitionType");
+  for (const Status* st : {&to_item.status(), &to_sub.status(), &quantity.status(), &term_text.status(),
+                           &billing_text.status(), &type.status()})
+    if (!st->ok()) return ErrorResponse(*st);
+  if (!to_item->has_value()) return ErrorResponse(BadRequest(800002, "Invalid request input: toCatalogItemId is required."));
+  if (!quantity->has_value()) return ErrorResponse(BadRequest(800002, "Invalid request input: quantity is required."));
+  if (!type->has_value() || (!EqualsIgnoreCase(**type, "transition_only") &&
+                             !EqualsIgnoreCase(**type, "transition_with_license_transfer")))
+    return ErrorResponse(BadRequest(900126, "Unable to parse enum: transitionType (transition_only or transition_with_license_transfer)."));
+  std::optional<Term> term;
+  if (term_text->has_value()) {
+    term = ParseTerm(**term_text);
+    if (!term) return ErrorResponse(BadRequest(900126, "Unable to parse enum: termDuration " + **term_text));
+  }
+  std::optional<Billing> billing;
+  if (billing_text->has_value()) {
+    billing = ParseBilling(**billing_text);
+    if (!billing) return ErrorResponse(BadRequest(900126, "Unable to parse enum: billingCycle " + **billing_text));
+  }
+  const std::string from_item = s->offer->catalog_item_id;
+  const std::string from_id = s->id;
+  std::string to_id;
+  if (EqualsIgnoreCase(**to_item, from_item) && term && *term != s->term) {
+    if (**quantity != s->quantity)
+      return ErrorResponse(BadRequest(800002, "A term change applies to all seats: quantity must be " + std::to_string(s->quantity) + "."));
+    Status st = ctx.sandbox.ChangeTerm(from_id, *term, billing);
+    if (!st.ok()) return ErrorResponse(st);
+    to_id = from_id;
+  } else {
+    auto result = ctx.sandbox.Upgrade({from_id, **to_item, static_cast<int>(**quantity), to_sub->value_or("")});
+    if (!result.ok()) return ErrorResponse(result.status());
+    to_id = (*result)->id;
+  }
+  Json j;
+  j["id"] = ctx.sandbox.random().Guid();
+  j["fromCatalogItemId"] = from_item;
+  j["toCatalogItemId"] = **to_item;
+  j["fromSubscriptionId"] = from_id;
+  j["toSubscriptionId"] = to_id;
+  j["quantity"] = **quantity;
+  if (const Subscription* target = ctx.sandbox.FindSubscription(to_id)) {
+    j["termDuration"] = ToString(target->term);
+    j["billingCycle"] = WireBillingCycle(target->billing);
+  }
+  j["transitionType"] = ToLower(**type);
+  j["status"] = "Completed";
+  j["events"] = Json::array({Json{{"name", "Conversion"}, {"status", "Completed"},
+                                  {"timestamp", ctx.sandbox.Now().ToString()},
+                                  {"attributes", {{"objectType", "TransitionEvent"}}}}});
+  j["attributes"] = Json{{"objectType", "Transition"}};
+  return JsonResponse(200, j);
+}
+
+Response ListConversions(RouteContext& ctx) {
+  Response error;
+  const Subscription* s = FindSubscription(ctx, &error);
+  if (s == nullptr) return error;
+  Json items = Json::array();
+  if (s->is_trial && !s->offer->sku->trial_converts_to.empty()) {
+    const Offer* paid = ctx.sandbox.ResolveOffer(s->offer->sku->trial_converts_to,
+                                                 ctx.sandbox.CustomerAt(s->customer).country());
+    if (paid != nullptr)
+      items.push_back(Json{{"offerId", s->offer->catalog_item_id}, {"targetOfferId", paid->catalog_item_id},
+                           {"orderId", ctx.sandbox.OrderAt(s->order).id}, {"quantity", s->quantity},
+                           {"billingCycle", "monthly"}, {"termDuration", "P1M"},
+                           {"attributes", {{"objectType", "Conversion"}}}});
+  }
+  return JsonResponse(200, CollectionJson(std::move(items), "/customers/" + ctx.params[0] + "/subscriptions/" + s->id + "/conversions"));
+}
+
+Response PostConversion(RouteContext& ctx) {
+  Response error;
+  const Subscription* s = FindSubscription(ctx, &error);
+  if (s == nullptr) return error;
+  auto body = ParseBody(ctx.request.body);
+  if (!body.ok()) return ErrorResponse(body.status());
+  auto target = StringField(*body, "targetOfferId");
+  auto quantity = IntField(*body, "quantity");
+  auto term_text = StringField(*body, "termDuration");
+  auto billing_text = StringField(*body, "billingCycle");
+  for (const Status* st : {&target.status(), &quantity.status(), &term_text.status(), &billing_text.status()})
+    if (!st->ok()) return ErrorResponse(*st);
+  ConvertTrialRequest request{s->id, target->value_or(""), std::nullopt, std::nullopt, std::nullopt};
+  if (quantity->has_value()) request.quantity = static_cast<int>(**quantity);
+  if (term_text->has_value()) {
+    request.term = ParseTerm(**term_text);
+    if (!request.term) return ErrorResponse(BadRequest(900126, "Unable to parse enum: termDuration " + **term_text));
+  }
+  if (billing_text->has_value()) {
+    request.billing = ParseBilling(**billing_text);
+    if (!request.billing) return ErrorResponse(BadRequest(900126, "Unable to parse enum: billingCycle " + **billing_text));
+  }
+  std::string offer_id = s->offer->catalog_item_id;
+  auto converted = ctx.sandbox.ConvertTrial(request);
+  if (!converted.ok()) return ErrorResponse(converted.status());
+  return JsonResponse(200, Json{{"offerId", offer_id}, {"targetOfferId", (*converted)->offer->catalog_item_id},
+                                {"subscriptionId", (*converted)->id},
+                                {"attributes", {{"objectType", "ConversionResult"}}}});
+}
+
+Response CustomTermEndDates(RouteContext& ctx) {
+  const Customer* c = ctx.router.VisibleCustomer(ctx, ctx.params[0]);
+  if (c == nullptr) return CustomerNotFound(ctx.params[0]);
+  auto term_text = ctx.request.Query("term_duration");
+  if (!term_text) term_text = ctx.request.Query("TermDuration");
+  if (!term_text) return ErrorResponse(BadRequest(800002, "Invalid request input: term_duration is required."));
+  auto term = ParseTerm(*term_text);
+  if (!term) return ErrorResponse(BadRequest(900126, "Unable to parse enum: term_duration " + *term_text));
+  Date start = ctx.sandbox.Today();
+  auto start_text = ctx.request.Query("term_start_date");
+  if (!start_text) start_text = ctx.request.Query("TermStartDate");
+  if (start_text) {
+    auto t = Instant::Parse(*start_text);
+    if (!t) return ErrorResponse(BadRequest(800002, "Invalid request input: term_start_date is not a date."));
+    start = t->date();
+  }
+  auto target = ctx.request.Query("target_coterm_subscription_id");
+  if (!target) target = ctx.request.Query("TargetCotermSubscriptionId");
+  const Date natural = TermEndDate(start, *term);
+  Json items = Json::array();
+  if (!target) {
+    // Calendar month ends from the start's month to the natural end.
+    for (Date d = start.FirstOfMonth(); d <= natural; d = d.AddMonthsClamped(1)) {
+      Date end = d.AddDays(d.DaysInMonth() - 1);
+      if (end > start && end <= natural)
+        items.push_back(Json{{"allowedCustomTermEndDateType", "calendarMonthAligned"},
+                             {"allowedCustomTermEndDate", DateTimeOf(end)}});
+    }
+  }
+  std::map<Date, std::vector<std::string>> aligned;
+  for (uint32_t i : ctx.sandbox.SubscriptionsOf(*c)) {
+    const Subscription& s = ctx.sandbox.SubscriptionAt(i);
+    if (s.status != SubscriptionStatus::Active || s.term_end <= start || s.term_end > natural) continue;
+    if (target && !EqualsIgnoreCase(*target, s.id)) continue;
+    aligned[s.term_end].push_back(s.id);
+  }
+  for (auto& [end, ids] : aligned)
+    items.push_back(Json{{"allowedCustomTermEndDateType", "subscriptionAligned"},
+                         {"allowedCustomTermEndDate", DateTimeOf(end)}, {"cotermSubscriptionIds", ids}});
+  return JsonResponse(200, CollectionJson(std::move(items), "/customers/" + c->id + "/subscriptions/customTermEndDates?term_duration=" + *term_text));
+}
+
+}  // namespace
+
+void RegisterSubscriptionRoutes(RouteTable& table) {
+  table.Add("GET", "/v1/customers/{}/subscriptions/customTermEndDates", CustomTermEndDates);
+  table.Add("GET", "/v1/customers/{}/subscriptions", ListSubscriptions);
+  table.Add("GET", "/v1/customers/{}/subscriptions/{}", GetSubscription);
+  table.Add("PATCH", "/v1/customers/{}/subscriptions/{}", PatchSubscription);
+  table.Add("GET", "/v1/customers/{}/subscriptions/{}/transitionEligibilities", TransitionEligibilities);
+  table.Add("POST", "/v1/customers/{}/subscriptions/{}/transitions", PostTransition);
+  table.Add("GET", "/v1/customers/{}/subscriptions/{}/conversions", ListConversions);
+  table.Add("POST", "/v1/customers/{}/subscriptions/{}/conversions", PostConversion);
+}
+
+}  // namespace pcsim::api

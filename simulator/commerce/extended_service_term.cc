@@ -1,0 +1,242 @@
+// The end-of-term choice of 2026: scheduled actions, EST eligibility and
+// pricing, EST months, the 24-hour rule and the backfill
+// (simulator-decisions.md sections 7-9).
+#include <algorithm>
+
+#include "simulator/commerce/sandbox.h"
+
+namespace pcsim {
+namespace {
+
+uint64_t HashText(std::string_view s) {
+  uint64_t h = 1469598103934665603ULL;  // FNV-1a
+  for (unsigned char c : s) h = (h ^ c) * 1099511628211ULL;
+  return h;
+}
+
+uint64_t Mix(uint64_t z) {
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+
+}  // namespace
+
+bool Sandbox::ScheduledActionsAvailable(Date day) const {
+  PolicyKey key = environment_ == Environment::Sandbox ? PolicyKey::kScheduledActionsSandboxFrom
+                                                       : PolicyKey::kScheduledActionsProductionFrom;
+  return day >= policy_.DateOf(key);
+}
+
+bool Sandbox::IsEstEligible(const Subscription& sub) const {
+  const Sku& sku = *sub.offer->sku;
+  return !sub.is_trial && !sku.is_trial && sku.est_eligible && sub.offer->product->product_type == "OnlineServicesNCE" &&
+         sub.window_start.date() >= policy_.DateOf(PolicyKey::kEstEligiblePurchasedFrom) &&
+         sub.term_end >= policy_.DateOf(PolicyKey::kEstEnforcementDate);
+}
+
+std::optional<Decimal> Sandbox::EstPrice(const Offer& offer, Date day) const {
+  if (auto listed = catalog_->EstPriceAt(offer, day)) return listed;
+  int places = static_cast<int>(policy_.Int(PolicyKey::kEstPriceDecimals, day));
+  if (auto monthly = catalog_->PriceAt(offer, Term::P1M, Billing::Monthly, day)) {
+    Decimal factor = Decimal::FromInt(100) + policy_.Dec(PolicyKey::kEstUpliftPercent, day);
+    return ExactAmount(*monthly).Times(factor).Times(Fraction{1, 100}).RoundHalfUp(places);
+  }
+  // No monthly plan: the annual price per month with the larger uplift.
+  const std::string& base = policy_.Str(PolicyKey::kEstNoMonthlyBase, day);
+  Decimal factor = Decimal::FromInt(100) + policy_.Dec(PolicyKey::kEstNoMonthlyUpliftPercent, day);
+  if (base == "P1Y/monthly") {
+    if (auto p = catalog_->PriceAt(offer, Term::P1Y, Billing::Monthly, day))
+      return ExactAmount(*p).Times(factor).Times(Fraction{1, 100}).RoundHalfUp(places);
+    return std::nullopt;
+  }
+  if (auto annual = catalog_->PriceAt(offer, Term::P1Y, Billing::Annual, day))
+    return ExactAmount(*annual).Times(factor).Times(Fraction{1, 1200}).RoundHalfUp(places);
+  return std::nullopt;
+}
+
+std::string Sandbox::ProjectedOutcome(const Subscription& sub) const {
+  const auto& action = sub.scheduled_action;
+  const Date enforcement = policy_.DateOf(PolicyKey::kEstEnforcementDate);
+  if (sub.status == SubscriptionStatus::Suspended) return "Cancel";
+  if (sub.status != SubscriptionStatus::Active) return "";
+  if (sub.auto_renew || (action && (action->action == ScheduledActionType::RenewToNewTerm ||
+                                    action->action == ScheduledActionType::Transition)))
+    return "Renew";
+  if (action && action->action == ScheduledActionType::Cancel) return sub.term_end >= enforcement ? "Cancel" : "Grace";
+  if (sub.in_est || IsEstEligible(sub)) return "EST";
+  return "Grace";
+}
+
+Status Sandbox::SetScheduledAction(std::string_view subscription_id, std::optional<ScheduledAction> action) {
+  Subscription* sub = Mutable(subscription_id);
+  if (sub == nullptr) return NotFound(20003, "Subscription with ID " + std::string(subscription_id) + " not found.");
+  PCSIM_RETURN_IF_ERROR(CheckChangeable(*sub, true));
+  const Date today = Today();
+  if (!ScheduledActionsAvailable(today)) {
+    PolicyKey key = environment_ == Environment::Sandbox ? PolicyKey::kScheduledActionsSandboxFrom
+                                                         : PolicyKey::kScheduledActionsProductionFrom;
+    return BadRequest(800002, "Invalid request input: scheduledActions are accepted in the " +
+                                  std::string(ToString(environment_)) + " environment from " +
+                                  policy_.DateOf(key).ToString() + ".");
+  }
+  if (!action) {
+    if (sub->scheduled_action) {
+      sub->scheduled_action.reset();
+      Touch(*sub);
+      Journal(JournalKind::ScheduledActionSet, sub->index, 0);
+    }
+    return OkStatus();
+  }
+  if (action->schedule != ScheduleType::TermEnd)
+    return BadRequest(800002, "Invalid request input: only scheduleType TermEnd is supported; use transitions for "
+                              "changes on a date.");
+  action->origin = ActionOrigin::Partner;
+  switch (action->action) {
+    case ScheduledActionType::Cancel:
+      sub->auto_renew = false;
+      sub->next_term.reset();
+      clock_.Cancel(sub->auto_renew_rule_timer);
+      break;
+    case ScheduledActionType::RenewToExtendedServiceTerm:
+      if (!sub->in_est && !IsEstEligible(*sub))
+        return BadRequest(800002, "Subscription " + sub->id + " is not eligible for an Extended Service Term (trial, "
+                                  "purchased or renewed before " +
+                                  policy_.DateOf(PolicyKey::kEstEligiblePurchasedFrom).ToString() +
+                                  ", term ending before " + policy_.DateOf(PolicyKey::kEstEnforcementDate).ToString() +
+                                  ", or an ineligible SKU).");
+      sub->auto_renew = false;
+      sub->next_term.reset();
+      break;
+    case ScheduledActionType::RenewToNewTerm:
+    case ScheduledActionType::Transition: {
+      if (action->action == ScheduledActionType::Transition && !action->instructions)
+        return BadRequest(800002, "Invalid request input: a Transition action needs instructions.");
+      if (sub->status == SubscriptionStatus::Suspended)
+        return BadRequest(800091, "Can't renew a subscription with suspended status.");
+      bool was = sub->auto_renew;
+      sub->auto_renew = true;
+      if (action->instructions) {
+        Status s = SetNextTermInstructions(sub->id, action->instructions);
+        if (!s.ok()) {
+          sub->auto_renew = was;
+          return s;
+        }
+      }
+      clock_.Cancel(sub->auto_renew_rule_timer);
+      if (sub->in_est) {
+        // Leaving EST for a new term starts it today (section 8).
+        sub->scheduled_action = action;
+        std::optional<NextTermInstructions> next = sub->next_term;
+        Term term = next ? next->term : sub->pre_est_term;
+        Billing billing = next ? next->billing : sub->pre_est_billing;
+        if (next && next->offer != sub->offer)
+          return Upgrade({sub->id, next->offer->catalog_item_id, std::nullopt, ""}).status();
+        return ChangeTerm(sub->id, term, billing);
+      }
+      break;
+    }
+  }
+  sub->scheduled_action = action;
+  Touch(*sub);
+  Journal(JournalKind::ScheduledActionSet, sub->index, static_cast<uint32_t>(action->action) + 1);
+  return OkStatus();
+}
+
+void Sandbox::SetRuleAction(Subscription& sub, ActionOrigin origin) {
+  if (sub.scheduled_action && sub.scheduled_action->action == ScheduledActionType::Cancel &&
+      sub.scheduled_action->origin == ActionOrigin::Partner)
+    return;  // neither rule replaces a partner's explicit Cancel
+  ScheduledAction action;
+  action.schedule = ScheduleType::TermEnd;
+  action.action = ScheduledActionType::RenewToExtendedServiceTerm;
+  action.origin = origin;
+  sub.scheduled_action = action;
+  Touch(sub);
+  Journal(JournalKind::ScheduledActionSet, sub.index, static_cast<uint32_t>(action.action) + 1);
+}
+
+void Sandbox::OnAutoRenewOffRule(uint32_t index) {
+  Subscription& sub = *subscriptions_[index];
+  sub.auto_renew_rule_timer = 0;
+  if ((sub.status != SubscriptionStatus::Active && sub.status != SubscriptionStatus::Suspended) || sub.auto_renew ||
+      sub.in_est || !IsEstEligible(sub))
+    return;
+  SetRuleAction(sub, ActionOrigin::AutoRenewOffRule);
+}
+
+Instant Sandbox::BackfillInstant(const Subscription& sub) const {
+  Instant begin = Instant::StartOf(policy_.DateOf(PolicyKey::kBackfillStart));
+  Instant end = Instant::StartOf(policy_.DateOf(PolicyKey::kBackfillEnd).AddDays(1));
+  int64_t seconds = std::max<int64_t>((end - begin).seconds(), 1);
+  uint64_t offset = Mix(seed_ ^ HashText(sub.id)) % static_cast<uint64_t>(seconds);
+  return begin + Duration::Seconds(static_cast<int64_t>(offset));
+}
+
+void Sandbox::ScheduleBackfill() {
+  Instant begin = Instant::StartOf(policy_.DateOf(PolicyKey::kBackfillStart));
+  Instant end = Instant::StartOf(policy_.DateOf(PolicyKey::kBackfillEnd).AddDays(1));
+  if (Now() >= end) return;
+  clock_.Schedule(std::max(begin, Now()), [this] {
+    for (auto& sub : subscriptions_) ScheduleBackfillOf(*sub);
+  });
+}
+
+void Sandbox::ScheduleBackfillOf(Subscription& sub) {
+  Instant begin = Instant::StartOf(policy_.DateOf(PolicyKey::kBackfillStart));
+  Instant end = Instant::StartOf(policy_.DateOf(PolicyKey::kBackfillEnd).AddDays(1));
+  if (Now() < begin || Now() >= end) return;
+  uint32_t index = sub.index;
+  clock_.Schedule(std::max(BackfillInstant(sub), Now()), [this, index] { OnBackfill(index); });
+}
+
+void Sandbox::OnBackfill(uint32_t index) {
+  Subscription& sub = *subscriptions_[index];
+  if ((sub.status != SubscriptionStatus::Active && sub.status != SubscriptionStatus::Suspended) || sub.auto_renew ||
+      sub.in_est || !IsEstEligible(sub))
+    return;
+  SetRuleAction(sub, ActionOrigin::Backfill);
+}
+
+void Sandbox::EnterEst(Subscription& sub) {
+  const Date today = Today();
+  sub.pre_est_term = sub.term;
+  sub.pre_est_billing = sub.billing;
+  sub.in_est = true;
+  sub.est_start = today;
+  sub.term = Term::P1M;
+  sub.billing = Billing::Monthly;
+  sub.promotion_id.clear();  // promotions do not carry into EST
+  sub.refundable.clear();
+  sub.next_term.reset();
+  sub.pending_billing.reset();
+  StartTerm(sub, today, std::nullopt);
+  Touch(sub);
+  Journal(JournalKind::ExtendedServiceTermStarted, sub.index, static_cast<uint32_t>(sub.quantity));
+  ChargeEstMonth(sub);
+  ScheduleNextBoundary(sub);
+}
+
+void Sandbox::ContinueEst(Subscription& sub) {
+  StartTerm(sub, Today(), std::nullopt);
+  Touch(sub);
+  ChargeEstMonth(sub);
+  ScheduleNextBoundary(sub);
+}
+
+void Sandbox::ChargeEstMonth(Subscription& sub) {
+  // The price is the current one each month: "the current monthly term rate".
+  auto price = EstPrice(*sub.offer, Today());
+  sub.unit_price = price.value_or(sub.unit_price);
+  Charge(sub, *sub.offer, ChargeType::Renew, ledger_.NewReference(), sub.cycle, sub.unit_price, Fraction::Whole(),
+         sub.quantity, PolicyKey::kRoundingShortenedCycle, false, kLineExtendedServiceTerm);
+}
+
+void Sandbox::RefundRestOfEstMonth(Subscription& sub, ChargeType type, uint64_t reference, PolicyKey rounding) {
+  const Date today = Today();
+  Period month = sub.Calendar().Nominal(sub.cycle_index);
+  Charge(sub, *sub.offer, type, reference, Period{today, sub.cycle.end}, sub.unit_price,
+         RemainingShare(month, Billing::Monthly, today), sub.quantity, rounding, true, kLineExtendedServiceTerm);
+}
+
+}  // namespace pcsim

@@ -1,0 +1,185 @@
+#include "simulator/replay/replay_command.h"
+
+#include <algorithm>
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <ostream>
+#include <thread>
+
+#include "simulator/replay/reports.h"
+#include "simulator/replay/runner.h"
+#include "simulator/replay/scenario_parser.h"
+
+namespace pcsim::replay {
+namespace {
+
+namespace fs = std::filesystem;
+
+bool IsScenarioFile(const fs::path& p) {
+  std::string ext = p.extension().string();
+  return ext == ".yaml" || ext == ".yml" || ext == ".json";
+}
+
+}  // namespace
+
+std::vector<std::string> CollectScenarioFiles(const std::vector<std::string>& paths, std::string* error) {
+  std::vector<std::string> files;
+  for (const std::string& p : paths) {
+    std::error_code ec;
+    if (fs::is_directory(p, ec)) {
+      std::vector<std::string> found;
+      for (auto it = fs::recursive_directory_iterator(p, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
+        if (it->is_regular_file() && IsScenarioFile(it->path())) found.push_back(it->path().generic_string());
+      std::sort(found.begin(), found.end());
+      files.insert(files.end(), found.begin(), found.end());
+    } else if (fs::is_regular_file(p, ec)) {
+      files.push_back(p);
+    } else {
+      *error = "pcsim replay: no such file or folder: " + p;
+      return {};
+    }
+  }
+  return files;
+}
+
+int ReplayCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  std::vector<std::string> paths;
+  std::string junit, report_dir;
+  std::vector<std::string> tags;
+  int jobs = 1;
+  RunOptions options;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    auto value = [&](const char* flag) -> std::optional<std::string> {
+      if (i + 1 >= args.size()) {
+        err << "pcsim replay: " << flag << " needs a value\n";
+        return std::nullopt;
+      }
+      return args[++i];
+    };
+    if (a == "--junit") {
+      auto v = value("--junit");
+      if (!v) return 2;
+      junit = *v;
+    } else if (a == "--report") {
+      auto v = value("--report");
+      if (!v) return 2;
+      report_dir = *v;
+    } else if (a == "--tag") {
+      auto v = value("--tag");
+      if (!v) return 2;
+      tags.push_back(*v);
+    } else if (a == "--jobs") {
+      auto v = value("--jobs");
+      if (!v) return 2;
+      try {
+        size_t used = 0;
+        jobs = std::stoi(*v, &used);
+        if (used != v->size() || jobs < 1 || jobs > 256) throw std::invalid_argument("range");
+      } catch (const std::exception&) {
+        err << "pcsim replay: --jobs must be a number from 1 to 256, got \"" << *v << "\"\n";
+        return 2;
+      }
+    } else if (a == "--policy-override") {
+      auto v = value("--policy-override");
+      if (!v) return 2;
+      size_t eq = v->find('=');
+      if (eq == std::string::npos || eq == 0) {
+        err << "pcsim replay: --policy-override expects KEY=VALUE, got \"" << *v << "\"\n";
+        return 2;
+      }
+      options.policy_overrides.emplace_back(v->substr(0, eq), v->substr(eq + 1));
+    } else if (a.rfind("--", 0) == 0) {
+      err << "pcsim replay: unknown option " << a << "\n";
+      return 2;
+    } else {
+      paths.push_back(a);
+    }
+  }
+  if (paths.empty()) {
+    err << "usage: pcsim replay PATH... [--junit FILE] [--report DIR] [--tag T] [--jobs N] [--policy-override KEY=VALUE]\n";
+    return 2;
+  }
+  std::string error;
+  std::vector<std::string> files = CollectScenarioFiles(paths, &error);
+  if (!error.empty()) {
+    err << error << "\n";
+    return 2;
+  }
+  // Parse everything first: an invalid file is a usage error (exit 2).
+  std::vector<Scenario> scenarios;
+  bool invalid = false;
+  for (const std::string& f : files) {
+    ParseOutcome parsed = ParseScenarioFile(f);
+    if (auto* e = std::get_if<ScenarioError>(&parsed)) {
+      err << e->ToString() << "\n";
+      invalid = true;
+      continue;
+    }
+    Scenario& s = std::get<Scenario>(parsed);
+    if (!tags.empty() && std::none_of(tags.begin(), tags.end(), [&](const std::string& t) {
+          return std::find(s.tags.begin(), s.tags.end(), t) != s.tags.end();
+        }))
+      continue;
+    scenarios.push_back(std::move(s));
+  }
+  if (invalid) return 2;
+  // Run, in parallel when asked; results are printed in file order.
+  std::vector<ScenarioResult> results(scenarios.size());
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    for (size_t i; (i = next.fetch_add(1)) < scenarios.size();) results[i] = RunScenario(scenarios[i], options);
+  };
+  std::vector<std::thread> threads;
+  for (int t = 1; t < std::min<int>(jobs, static_cast<int>(scenarios.size())); ++t) threads.emplace_back(worker);
+  worker();
+  for (auto& t : threads) t.join();
+
+  int passed = 0, failed = 0;
+  bool any_invalid = false;
+  for (const ScenarioResult& r : results) {
+    switch (r.outcome) {
+      case Outcome::Passed:
+        ++passed;
+        out << "PASS " << r.file << ": " << r.title << "\n";
+        break;
+      case Outcome::Failed:
+        ++failed;
+        out << "FAIL " << r.file << ": " << r.title << "\n";
+        for (size_t start = 0; start < r.message.size();) {
+          size_t end = r.message.find('\n', start);
+          if (end == std::string::npos) end = r.message.size();
+          out << "  " << r.message.substr(start, end - start) << "\n";
+          start = end + 1;
+        }
+        break;
+      case Outcome::Invalid:
+        ++failed;
+        any_invalid = true;
+        out << "ERROR " << r.file << ": " << r.title << "\n  " << r.message << "\n";
+        err << r.message << "\n";
+        break;
+    }
+  }
+  if (!junit.empty()) {
+    std::ofstream f(junit, std::ios::binary);
+    if (!f) {
+      err << "pcsim replay: cannot write " << junit << "\n";
+      return 2;
+    }
+    f << JUnitXml(results);
+  }
+  if (!report_dir.empty()) {
+    Status s = WriteReports(results, report_dir);
+    if (!s.ok()) {
+      err << "pcsim replay: " << s.description() << "\n";
+      return 2;
+    }
+  }
+  out << passed << " passed, " << failed << " failed\n";
+  if (any_invalid) return 2;
+  return failed == 0 ? 0 : 1;
+}
+
+}  // namespace pcsim::replay

@@ -1,0 +1,41 @@
+// Runs a scenario: a fresh sandbox with the scenario's policy, environment,
+// seed, catalog additions and customers; every step through api::Router as an
+// integration would send it; then the final expectations, with a readable
+// diff on failure (scenario-format.md, "Runner").
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "simulator/api/router.h"
+#include "simulator/replay/scenario.h"
+
+namespace pcsim::replay {
+
+struct RunOptions {
+  // Applied after the scenario's own policy-overrides (pcsim replay --policy-override).
+  std::vector<std::pair<std::string, std::string>> policy_overrides;
+};
+
+enum class Outcome { Passed, Failed, Invalid };
+
+struct ScenarioResult {
+  std::string file;
+  std::string title;
+  std::vector<std::string> tags;
+  Outcome outcome = Outcome::Passed;
+  // Failed: the diff (several lines). Invalid: "file:line: reason".
+  std::string message;
+  // The sandbox as the scenario left it (for reports), and the refs.
+  std::unique_ptr<api::Router> router;
+  std::map<std::string, std::string> subscription_refs;  // ref -> id
+  std::map<std::string, std::string> customer_refs;      // ref -> id
+};
+
+ScenarioResult RunScenario(const Scenario& scenario, const RunOptions& options = {});
+
+// The name of a subscription in reports: its ref, or its id.
+std::string RefOrId(const ScenarioResult& result, const std::string& subscription_id);
+
+}  // namespace pcsim::replay

@@ -1,0 +1,155 @@
+#include "tests/api/api_fixture.h"
+
+#include <fstream>
+#include <sstream>
+
+namespace pcsim::api::testing {
+
+void ApiTest::Start(std::string_view start, Environment environment) {
+  RouterOptions options;
+  options.sandbox.start = *Instant::Parse(start);
+  options.sandbox.environment = environment;
+  router = std::make_unique<Router>(options);
+}
+
+Response ApiTest::Call(const std::string& method, const std::string& target, const std::string& body,
+                       HeaderList headers) {
+  bool has_auth = false;
+  for (const auto& [k, v] : headers)
+    if (EqualsIgnoreCase(k, "Authorization")) has_auth = true;
+  if (!has_auth) headers.emplace_back("Authorization", "Bearer test-token");
+  if (!body.empty()) headers.emplace_back("Content-Type", "application/json");
+  return router->Handle(MakeRequest(method, target, body, headers));
+}
+
+nlohmann::json ApiTest::CallJson(const std::string& method, const std::string& target, const nlohmann::json& body,
+                                 int expected_status, HeaderList headers) {
+  Response r = Call(method, target, body.is_null() ? std::string() : body.dump(), std::move(headers));
+  EXPECT_EQ(r.status, expected_status) << method << " " << target << " -> " << r.body;
+  if (r.body.empty()) return nullptr;
+  auto j = nlohmann::json::parse(r.body, nullptr, false);
+  EXPECT_FALSE(j.is_discarded()) << r.body;
+  return j;
+}
+
+std::string ApiTest::CreateCustomer(const std::string& country) {
+  static int counter = 0;
+  ++counter;
+  nlohmann::json address = {{"FirstName", "Ada"}, {"LastName", "Lovelace"}, {"AddressLine1", "1 Main Street"},
+                            {"Country", country}};
+  if (country == "US") {
+    address["City"] = "Redmond";
+    address["State"] = "WA";
+    address["PostalCode"] = "98052";
+  } else if (country == "DE") {
+    address["City"] = "Berlin";
+    address["PostalCode"] = "10115";
+  } else if (country == "GB") {
+    address["City"] = "London";
+    address["PostalCode"] = "SW1A 1AA";
+  }
+  nlohmann::json body = {
+      {"CompanyProfile", {{"Domain", "contoso" + std::to_string(counter) + ".onmicrosoft.com"}}},
+      {"BillingProfile",
+       {{"Culture", "en-US"}, {"Email", "admin@contoso.example"}, {"Language", "en"},
+        {"CompanyName", "Contoso " + std::to_string(counter)}, {"DefaultAddress", address}}}};
+  auto customer = CallJson("POST", "/v1/customers", body, 201);
+  std::string id = customer.value("id", "");
+  nlohmann::json agreement = {{"primaryContact", {{"firstName", "Ada"}, {"lastName", "Lovelace"}, {"email", "ada@contoso.example"}}},
+                              {"templateId", "117a77b0-9360-443b-8795-c6dedc750cf9"},
+                              {"dateAgreed", router->sandbox().Now().ToString()},
+                              {"type", "MicrosoftCustomerAgreement"}};
+  CallJson("POST", "/v1/customers/" + id + "/agreements", agreement, 201);
+  return id;
+}
+
+std::string ApiTest::Buy(const std::string& customer, const std::string& item, int quantity, const std::string& term,
+                         const std::string& billing) {
+  nlohmann::json line = {{"id", 0}, {"catalogItemId", item}, {"quantity", quantity}, {"termDuration", term},
+                         {"billingCycle", billing}};
+  nlohmann::json cart = {{"lineItems", nlohmann::json::array({line})}};
+  auto created = CallJson("POST", "/v1/customers/" + customer + "/carts", cart, 201);
+  auto result = CallJson("POST", "/v1/customers/" + customer + "/carts/" + created.value("id", "") + "/checkout",
+                         nullptr, 201);
+  std::string order_id = result["orders"][0].value("id", "");
+  Advance("PT5M");
+  auto order = CallJson("GET", "/v1/customers/" + customer + "/orders/" + order_id);
+  return order["lineItems"][0].value("subscriptionId", "");
+}
+
+void ApiTest::Advance(const std::string& by_or_to) {
+  nlohmann::json body = by_or_to.rfind("P", 0) == 0 ? nlohmann::json{{"by", by_or_to}} : nlohmann::json{{"to", by_or_to}};
+  CallJson("POST", "/_sim/clock/advance", body, 200);
+}
+
+nlohmann::json DocExample(const std::string& id) {
+  static const nlohmann::json all = [] {
+    std::ifstream in(std::string(PCSIM_SOURCE_DIR) + "/tests/api/data/partner-center-doc-examples.json");
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    return nlohmann::json::parse(buffer.str(), nullptr, false);
+  }();
+  if (all.is_array())
+    for (const auto& e : all)
+      if (e.value("id", "") == id) return e;
+  ADD_FAILURE() << "no documented example " << id;
+  return nlohmann::json::object();
+}
+
+namespace {
+
+nlohmann::json ParseLenient(const nlohmann::json& example, const char* strict, const char* lenient) {
+  for (const char* key : {strict, lenient}) {
+    auto it = example.find(key);
+    if (it == example.end() || it->is_null()) continue;
+    if (it->is_string()) {
+      auto j = nlohmann::json::parse(it->get<std::string>(), nullptr, false);
+      if (!j.is_discarded()) return j;
+    } else {
+      return *it;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+nlohmann::json DocResponseBody(const nlohmann::json& example) {
+  return ParseLenient(example, "response_body_json", "response_body_json_lenient");
+}
+
+nlohmann::json DocRequestBody(const nlohmann::json& example) {
+  return ParseLenient(example, "request_body_json", "request_body_json_lenient");
+}
+
+}  // namespace pcsim::api::testing
+
+namespace pcsim::api::testing {
+
+void ExpectDocumentedShape(const nlohmann::json& documented, const nlohmann::json& ours,
+                           const std::set<std::string>& skip, const std::string& path) {
+  if (skip.count(path) != 0) return;
+  if (documented.is_object()) {
+    ASSERT_TRUE(ours.is_object()) << path << " should be an object, is " << ours.dump();
+    for (auto it = documented.begin(); it != documented.end(); ++it) {
+      std::string child = path.empty() ? it.key() : path + "." + it.key();
+      if (skip.count(child) != 0) continue;
+      if (!ours.contains(it.key())) {
+        ADD_FAILURE() << "missing documented key " << child;
+        continue;
+      }
+      ExpectDocumentedShape(*it, ours[it.key()], skip, child);
+    }
+  } else if (documented.is_array()) {
+    ASSERT_TRUE(ours.is_array()) << path << " should be an array";
+    if (!documented.empty() && !ours.empty()) ExpectDocumentedShape(documented[0], ours[0], skip, path + "[0]");
+  } else if (documented.is_number()) {
+    EXPECT_TRUE(ours.is_number()) << path << " should be a number, is " << ours.dump();
+  } else if (documented.is_string()) {
+    EXPECT_TRUE(ours.is_string()) << path << " should be a string, is " << ours.dump();
+  } else if (documented.is_boolean()) {
+    EXPECT_TRUE(ours.is_boolean()) << path << " should be a boolean, is " << ours.dump();
+  }
+}
+
+}  // namespace pcsim::api::testing

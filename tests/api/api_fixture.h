@@ -1,0 +1,56 @@
+// An in-process Router with helpers to call it as a client would.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <set>
+#include <string>
+
+#include "simulator/api/router.h"
+
+namespace pcsim::api::testing {
+
+class ApiTest : public ::testing::Test {
+ protected:
+  // A fresh router whose clock starts at `start`.
+  void Start(std::string_view start = "2026-01-15T09:00:00Z", Environment environment = Environment::Production);
+
+  // Sends a request as the default partner (a bearer token that is not a JWT).
+  Response Call(const std::string& method, const std::string& target, const std::string& body = "",
+                HeaderList headers = {});
+  // Calls and parses the JSON body (null when the body is empty).
+  nlohmann::json CallJson(const std::string& method, const std::string& target, const nlohmann::json& body = nullptr,
+                          int expected_status = 200, HeaderList headers = {});
+
+  // A customer with an attested MCA; returns its id.
+  std::string CreateCustomer(const std::string& country = "US");
+  // Buys through a cart and checkout; returns the subscription id (after the
+  // order has completed).
+  std::string Buy(const std::string& customer, const std::string& item, int quantity, const std::string& term,
+                  const std::string& billing);
+  void Advance(const std::string& by_or_to);
+
+  std::unique_ptr<Router> router;
+};
+
+// A documented request/response pair from tests/api/data/partner-center-doc-examples.json
+// (samples from the Partner Center REST API documentation); fails the test if absent.
+nlohmann::json DocExample(const std::string& id);
+// The documented body parsed leniently (comments, trailing commas removed), or null.
+nlohmann::json DocResponseBody(const nlohmann::json& example);
+nlohmann::json DocRequestBody(const nlohmann::json& example);
+
+}  // namespace pcsim::api::testing
+
+namespace pcsim::api::testing {
+
+// Expects every key of `documented` (recursively; arrays by their first
+// element) to be present in `ours` with the same JSON type, except the paths
+// in `skip` ("links.offer"). Numbers match numbers, strings strings.
+void ExpectDocumentedShape(const nlohmann::json& documented, const nlohmann::json& ours,
+                           const std::set<std::string>& skip = {}, const std::string& path = "");
+
+}  // namespace pcsim::api::testing

@@ -1,0 +1,228 @@
+// Subscriptions on the wire. Covered documented examples: subscriptions-get-nce,
+// subscriptions-patch-quantity-nce, subscriptions-patch-quantity-reduce-error,
+// subscriptions-patch-autorenew-nce, subscriptions-cancel,
+// subscriptions-schedule-next-term, subscriptions-transition-eligibilities,
+// subscriptions-transition-post. Not covered: subscriptions-suspend-legacy and
+// subscriptions-list-software-triennial (legacy and software offers are not in
+// the simulated catalog; their keys are a subset of the NCE resource's).
+#include "tests/api/api_fixture.h"
+
+namespace pcsim::api::testing {
+namespace {
+
+constexpr const char* kBusinessBasic = "CFQ7TTC0LH18:0001:CFQ7TTC0K971";
+constexpr const char* kE3 = "CFQ7TTC0LFLZ:0001:CFQ7TTC0K5F7";
+
+class SubscriptionRoutesTest : public ApiTest {
+ protected:
+  void SetUp() override {
+    Start();
+    customer = CreateCustomer();
+  }
+  std::string Path(const std::string& sub) { return "/v1/customers/" + customer + "/subscriptions/" + sub; }
+  std::string customer;
+};
+
+TEST_F(SubscriptionRoutesTest, GetSubscriptionAsDocumented) {
+  std::string id = Buy(customer, kBusinessBasic, 15, "P1Y", "monthly");
+  ASSERT_FALSE(id.empty());
+  auto sub = CallJson("GET", Path(id));
+  ExpectDocumentedShape(DocResponseBody(DocExample("subscriptions-get-nce")), sub);
+  EXPECT_EQ(sub["offerId"], kBusinessBasic);
+  EXPECT_EQ(sub["status"], "active");
+  EXPECT_EQ(sub["billingCycle"], "monthly");
+  EXPECT_EQ(sub["termDuration"], "P1Y");
+  EXPECT_EQ(sub["commitmentEndDate"], "2027-01-14T00:00:00Z");
+  EXPECT_EQ(sub["commitmentEndDateTime"], "2027-01-14T23:59:59Z");
+  EXPECT_EQ(sub["attributes"]["objectType"], "Subscription");
+  EXPECT_EQ(sub["refundableQuantity"]["totalQuantity"], 15);
+  EXPECT_EQ(sub["refundOptions"][0]["type"], "Full");
+  auto list = CallJson("GET", "/v1/customers/" + customer + "/subscriptions");
+  EXPECT_EQ(list["totalCount"], 1);
+  auto by_order = CallJson("GET", "/v1/customers/" + customer + "/subscriptions?order_id=" + sub["orderId"].get<std::string>());
+  EXPECT_EQ(by_order["totalCount"], 1);
+  EXPECT_EQ(CallJson("GET", "/v1/customers/" + customer + "/subscriptions?order_id=nope")["totalCount"], 0);
+  EXPECT_EQ(Call("GET", Path(id).substr(0, Path(id).size() - 36) + "00000000-0000-0000-0000-000000000000").status, 404);
+}
+
+TEST_F(SubscriptionRoutesTest, PatchTheFullResourceChangesQuantity) {
+  std::string id = Buy(customer, kBusinessBasic, 10, "P1M", "monthly");
+  auto sub = CallJson("GET", Path(id));
+  sub["quantity"] = 12;
+  auto patched = CallJson("PATCH", Path(id), sub, 200);
+  ExpectDocumentedShape(DocResponseBody(DocExample("subscriptions-patch-quantity-nce")), patched);
+  EXPECT_EQ(patched["quantity"], 12);
+  EXPECT_EQ(patched["autoRenewEnabled"], true);
+  EXPECT_EQ(patched["refundableQuantity"]["totalQuantity"], 12);
+}
+
+TEST_F(SubscriptionRoutesTest, ReductionAfter168HoursIsRefusedAsDocumented) {
+  std::string id = Buy(customer, kBusinessBasic, 10, "P1Y", "monthly");
+  Advance("P8D");
+  auto sub = CallJson("GET", Path(id));
+  sub["quantity"] = 8;
+  auto error = CallJson("PATCH", Path(id), sub, 400);
+  EXPECT_EQ(error, DocResponseBody(DocExample("subscriptions-patch-quantity-reduce-error")));
+  EXPECT_EQ(CallJson("GET", Path(id))["quantity"], 10);
+}
+
+TEST_F(SubscriptionRoutesTest, PatchWithoutAutoRenewEnabledTurnsItOff) {
+  // Update a subscription by ID: a body without autoRenewEnabled sets it false.
+  std::string id = Buy(customer, kBusinessBasic, 10, "P1Y", "monthly");
+  auto patched = CallJson("PATCH", Path(id), nlohmann::json{{"quantity", 11}}, 200);
+  EXPECT_EQ(patched["quantity"], 11);
+  EXPECT_EQ(patched["autoRenewEnabled"], false);
+  patched = CallJson("PATCH", Path(id), nlohmann::json{{"autoRenewEnabled", true}, {"quantity", 11}}, 200);
+  EXPECT_EQ(patched["autoRenewEnabled"], true);
+}
+
+TEST_F(SubscriptionRoutesTest, AutoRenewOffAsDocumented) {
+  std::string id = Buy(customer, kBusinessBasic, 10, "P1Y", "monthly");
+  auto example = DocExample("subscriptions-patch-autorenew-nce");
+  auto sub = CallJson("GET", Path(id));
+  sub["autoRenewEnabled"] = false;
+  auto patched = CallJson("PATCH", Path(id), sub, 200);
+  ExpectDocumentedShape(DocResponseBody(example), patched, {"links.offer", "links.entitlement"});
+  EXPECT_EQ(patched["autoRenewEnabled"], false);
+}
+
+TEST_F(SubscriptionRoutesTest, CancelInsideTheWindowAsDocumented) {
+  std::string id = Buy(customer, kBusinessBasic, 10, "P1M", "monthly");
+  Advance("P2D");
+  auto sub = CallJson("GET", Path(id));
+  sub["status"] = "deleted";
+  auto cancelled = CallJson("PATCH", Path(id), sub, 200);
+  EXPECT_EQ(cancelled["status"], "deleted");
+  ExpectDocumentedShape(DocResponseBody(DocExample("subscriptions-cancel")), cancelled,
+                        {"links.offer", "links.entitlement", "refundOptions"});
+  auto again = CallJson("PATCH", Path(id), nlohmann::json{{"quantity", 3}}, 400);
+  EXPECT_EQ(again["code"], 2011);
+}
+
+TEST_F(SubscriptionRoutesTest, CancelAfterTheWindowIs900117) {
+  std::string id = Buy(customer, kBusinessBasic, 10, "P1Y", "monthly");
+  Advance("P8D");
+  auto error = CallJson("PATCH", Path(id), nlohmann::json{{"status", "deleted"}}, 400);
+  EXPECT_EQ(error["code"], 900117);
+}
+
+TEST_F(SubscriptionRoutesTest, ScheduleNextTermInstructions) {
+  std::string id = Buy(customer, kE3, 10, "P1Y", "monthly");
+  auto sub = CallJson("GET", Path(id));
+  sub["scheduledNextTermInstructions"] = {
+      {"product", {{"productId", "CFQ7TTC0LFLX"}, {"skuId", "0001"}, {"availabilityId", "CFQ7TTC0K5DK"},
+                   {"billingCycle", "Annual"}, {"termDuration", "P1Y"}}},
+      {"quantity", 12}};
+  auto patched = CallJson("PATCH", Path(id), sub, 200);
+  ExpectDocumentedShape(DocResponseBody(DocExample("subscriptions-schedule-next-term")), patched,
+                        {"links.offer", "links.entitlement", "scheduledNextTermInstructions.product.promotionId",
+                         "scheduledNextTermInstructions.customTermEndDate", "customTermEndDate", "refundOptions"});
+  EXPECT_EQ(patched["scheduledNextTermInstructions"]["quantity"], 12);
+  EXPECT_EQ(patched["scheduledNextTermInstructions"]["product"]["billingCycle"], "annual");
+  // A PATCH without the instructions deletes them.
+  patched.erase("scheduledNextTermInstructions");
+  patched = CallJson("PATCH", Path(id), patched, 200);
+  EXPECT_FALSE(patched.contains("scheduledNextTermInstructions"));
+}
+
+TEST_F(SubscriptionRoutesTest, StaleEtagIs2055) {
+  std::string id = Buy(customer, kBusinessBasic, 10, "P1Y", "monthly");
+  auto sub = CallJson("GET", Path(id));
+  std::string etag = sub["attributes"]["etag"];
+  sub["quantity"] = 11;
+  CallJson("PATCH", Path(id), sub, 200, {{"If-Match", "\"" + etag + "\""}});
+  sub["quantity"] = 12;
+  auto error = CallJson("PATCH", Path(id), sub, 400, {{"If-Match", "\"" + etag + "\""}});
+  EXPECT_EQ(error["code"], 2055);
+}
+
+TEST_F(SubscriptionRoutesTest, WrongTypesAndUnknownEnumsAre400) {
+  std::string id = Buy(customer, kBusinessBasic, 10, "P1Y", "monthly");
+  EXPECT_EQ(CallJson("PATCH", Path(id), nlohmann::json{{"quantity", "twelve"}}, 400)["code"], 800002);
+  EXPECT_EQ(CallJson("PATCH", Path(id), nlohmann::json{{"quantity", -3}}, 400)["code"], 900275);
+  EXPECT_EQ(CallJson("PATCH", Path(id), nlohmann::json{{"status", "paused"}}, 400)["code"], 900126);
+  EXPECT_EQ(CallJson("PATCH", Path(id), nlohmann::json{{"quantity", 1e300}}, 400)["code"], 800002);
+  EXPECT_EQ(Call("PATCH", Path(id), "{").status, 400);
+}
+
+TEST_F(SubscriptionRoutesTest, SuspendAndReactivate) {
+  std::string id = Buy(customer, kBusinessBasic, 10, "P1Y", "monthly");
+  auto s = CallJson("PATCH", Path(id), nlohmann::json{{"status", "Suspended"}}, 200);
+  EXPECT_EQ(s["status"], "suspended");
+  EXPECT_EQ(s["autoRenewEnabled"], false);
+  EXPECT_EQ(CallJson("PATCH", Path(id), nlohmann::json{{"status", "suspended"}, {"quantity", 12}}, 400)["code"], 800091);
+  s = CallJson("PATCH", Path(id), nlohmann::json{{"status", "active"}}, 200);
+  EXPECT_EQ(s["status"], "active");
+}
+
+TEST_F(SubscriptionRoutesTest, TransitionEligibilitiesAndPostAsDocumented) {
+  std::string id = Buy(customer, kE3, 10, "P1Y", "monthly");
+  auto eligibilities = CallJson("GET", Path(id) + "/transitionEligibilities?eligibilityType=immediate");
+  ExpectDocumentedShape(DocResponseBody(DocExample("subscriptions-transition-eligibilities")), eligibilities,
+                        {"items[0].subscriptionEligibilities"});
+  EXPECT_EQ(eligibilities["items"][0]["catalogItemId"], "CFQ7TTC0LFLX:0001:CFQ7TTC0K5DK");
+  EXPECT_EQ(eligibilities["items"][0]["eligibilities"][0]["isEligible"], true);
+  auto example = DocExample("subscriptions-transition-post");
+  nlohmann::json body = {{"fromCatalogItemId", kE3}, {"fromSubscriptionId", id},
+                         {"toCatalogItemId", "CFQ7TTC0LFLX:0001:CFQ7TTC0K5DK"}, {"quantity", 4},
+                         {"transitionType", "transition_only"}};
+  Advance("P10D");
+  auto transition = CallJson("POST", Path(id) + "/transitions", body, 200);
+  // The sample spells "Events" with a capital E, unlike every other key of the
+  // API; the simulator writes "events".
+  ExpectDocumentedShape(DocResponseBody(example), transition, {"Events"});
+  EXPECT_EQ(transition["events"][0]["name"], "Conversion");
+  EXPECT_EQ(transition["attributes"]["objectType"], "Transition");
+  EXPECT_NE(transition["toSubscriptionId"], id);
+  EXPECT_EQ(CallJson("GET", Path(id))["quantity"], 6);
+  EXPECT_EQ(CallJson("GET", Path(transition["toSubscriptionId"]))["quantity"], 4);
+  body["toCatalogItemId"] = "CFQ7TTC0LF8Q:0001:CFQ7TTC0K5DR";  // a downgrade
+  EXPECT_EQ(Call("POST", Path(id) + "/transitions", body.dump()).status, 400);
+}
+
+TEST_F(SubscriptionRoutesTest, TransitionToALongerTermStartsANewTerm) {
+  std::string id = Buy(customer, kE3, 10, "P1M", "monthly");
+  nlohmann::json body = {{"toCatalogItemId", kE3}, {"quantity", 10}, {"termDuration", "P1Y"},
+                         {"billingCycle", "monthly"}, {"transitionType", "transition_only"}};
+  CallJson("POST", Path(id) + "/transitions", body, 200);
+  auto sub = CallJson("GET", Path(id));
+  EXPECT_EQ(sub["termDuration"], "P1Y");
+  EXPECT_EQ(sub["commitmentEndDate"], "2027-01-14T00:00:00Z");
+  body["termDuration"] = "P1M";
+  EXPECT_EQ(CallJson("POST", Path(id) + "/transitions", body, 400)["code"], 800122);
+}
+
+TEST_F(SubscriptionRoutesTest, CustomTermEndDatesListMonthEndsAndAlignedSubscriptions) {
+  std::string id = Buy(customer, kE3, 10, "P1Y", "monthly");
+  auto dates = CallJson("GET", "/v1/customers/" + customer + "/subscriptions/customTermEndDates?term_duration=P1Y");
+  bool month_end = false, aligned = false;
+  for (auto& item : dates["items"]) {
+    if (item["allowedCustomTermEndDateType"] == "calendarMonthAligned" &&
+        item["allowedCustomTermEndDate"] == "2026-12-31T00:00:00Z")
+      month_end = true;
+    if (item["allowedCustomTermEndDateType"] == "subscriptionAligned" &&
+        item["allowedCustomTermEndDate"] == "2027-01-14T00:00:00Z" && item["cotermSubscriptionIds"][0] == id)
+      aligned = true;
+  }
+  EXPECT_TRUE(month_end);
+  EXPECT_TRUE(aligned);
+  EXPECT_EQ(Call("GET", "/v1/customers/" + customer + "/subscriptions/customTermEndDates").status, 400);
+}
+
+TEST_F(SubscriptionRoutesTest, TrialConversion) {
+  std::string id = Buy(customer, "CFQ7TTC0LGZT:0002:CFQ7TTC0K6WC", 5, "P1M", "monthly");
+  auto conversions = CallJson("GET", Path(id) + "/conversions");
+  ASSERT_EQ(conversions["totalCount"], 1);
+  EXPECT_EQ(conversions["items"][0]["targetOfferId"], "CFQ7TTC0LGZT:0001:CFQ7TTC0K6WB");
+  auto result = CallJson("POST", Path(id) + "/conversions",
+                         nlohmann::json{{"targetOfferId", "CFQ7TTC0LGZT:0001:CFQ7TTC0K6WB"}, {"quantity", 5},
+                                        {"billingCycle", "monthly"}, {"termDuration", "P1M"}},
+                         200);
+  EXPECT_EQ(result["subscriptionId"], id);
+  auto sub = CallJson("GET", Path(id));
+  EXPECT_EQ(sub["isTrial"], false);
+  EXPECT_EQ(sub["offerId"], "CFQ7TTC0LGZT:0001:CFQ7TTC0K6WB");
+}
+
+}  // namespace
+}  // namespace pcsim::api::testing
