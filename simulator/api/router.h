@@ -126,6 +126,13 @@ class Router {
   std::mutex& mutex() { return mutex_; }
   const RouterOptions& options() const { return options_; }
 
+  // Adds a route after construction (used by layers above the API, such as
+  // the scenario runner's POST /_sim/scenarios/run). Not thread-safe: call it
+  // before serving.
+  void AddRoute(std::string method, std::string pattern, Handler handler) {
+    routes_.Add(std::move(method), std::move(pattern), std::move(handler));
+  }
+
   // --- used by the route files, under the lock -----------------------------
   // A fresh sandbox (POST /_sim/reset).
   void Reset(SandboxOptions options);

@@ -16,6 +16,8 @@ namespace pcsim::replay {
 struct RunOptions {
   // Applied after the scenario's own policy-overrides (pcsim replay --policy-override).
   std::vector<std::pair<std::string, std::string>> policy_overrides;
+  // Stop after the steps (pcsim est-report reads the book as the steps left it).
+  bool skip_expectations = false;
 };
 
 enum class Outcome { Passed, Failed, Invalid };
@@ -34,6 +36,11 @@ struct ScenarioResult {
 };
 
 ScenarioResult RunScenario(const Scenario& scenario, const RunOptions& options = {});
+
+// Adds POST /_sim/scenarios/run to `router`: the body is a scenario document
+// (YAML or JSON); the answer {outcome, passed, title, message} (400 with the
+// file:line reason when it is not a valid scenario).
+void RegisterScenarioRoutes(api::Router& router);
 
 // The name of a subscription in reports: its ref, or its id.
 std::string RefOrId(const ScenarioResult& result, const std::string& subscription_id);

@@ -17,6 +17,9 @@
 #include "simulator/api/router.h"
 #include "simulator/catalog/catalog.h"
 #include "simulator/replay/replay_command.h"
+#include "simulator/replay/runner.h"
+#include "simulator/commerce/est_report.h"
+#include "simulator/replay/scenario_parser.h"
 #include "simulator/clock/time.h"
 #include "simulator/http/http_server.h"
 #include "simulator/policy/policy.h"
@@ -27,6 +30,8 @@ constexpr const char* kUsage = R"(pcsim: a simulated Microsoft Partner Center.
 
 Usage:
   pcsim serve [OPTIONS]           run the sandbox as an HTTP server until SIGINT/SIGTERM
+  pcsim est-report SCENARIO [--at INSTANT] [--compare-to-renewal] [--policy-override KEY=VALUE]
+                                  the EST audit download (CSV) of the book a scenario builds
   pcsim replay PATH... [--junit FILE] [--report DIR] [--tag T] [--jobs N] [--policy-override KEY=VALUE]
                                   replay scenario files and folders; exit 0 all passed, 1 a
                                   scenario failed, 2 a file is not a valid scenario
@@ -213,6 +218,7 @@ int Serve(const std::vector<std::string>& args) {
 
   const std::string start = flags.router.sandbox.start.ToString();
   pcsim::api::Router router(flags.router);
+  pcsim::replay::RegisterScenarioRoutes(router);
   pcsim::http::HttpServer server(router, flags.http);
   if (pcsim::Status status = server.Start(); !status.ok()) {
     std::cerr << "pcsim serve: " << status.description() << "\n";
@@ -223,6 +229,79 @@ int Serve(const std::vector<std::string>& args) {
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
   server.Stop();
+  return 0;
+}
+
+// pcsim est-report SCENARIO [--at INSTANT] [--compare-to-renewal]
+// [--policy-override KEY=VALUE]: the EST audit download of the book a
+// scenario's steps build, at an instant.
+int EstReport(const std::vector<std::string>& args) {
+  std::string file;
+  std::optional<pcsim::Instant> at;
+  bool compare = false;
+  pcsim::replay::RunOptions options;
+  options.skip_expectations = true;
+  for (size_t i = 1; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--compare-to-renewal") {
+      compare = true;
+    } else if (a == "--at" || a == "--policy-override") {
+      if (i + 1 >= args.size()) {
+        std::cerr << "pcsim est-report: " << a << " needs a value\n";
+        return 2;
+      }
+      std::string v = args[++i];
+      if (a == "--at") {
+        at = pcsim::Instant::Parse(v);
+        if (!at) {
+          std::cerr << "pcsim est-report: --at \"" << v << "\" is not an RFC 3339 instant or a date\n";
+          return 2;
+        }
+      } else {
+        size_t eq = v.find('=');
+        if (eq == std::string::npos || eq == 0) {
+          std::cerr << "pcsim est-report: --policy-override expects KEY=VALUE\n";
+          return 2;
+        }
+        options.policy_overrides.emplace_back(v.substr(0, eq), v.substr(eq + 1));
+      }
+    } else if (a.rfind("--", 0) == 0 || !file.empty()) {
+      std::cerr << "pcsim est-report: unexpected argument " << a
+                << "\nusage: pcsim est-report SCENARIO [--at INSTANT] [--compare-to-renewal] [--policy-override KEY=VALUE]\n";
+      return 2;
+    } else {
+      file = a;
+    }
+  }
+  if (file.empty()) {
+    std::cerr << "usage: pcsim est-report SCENARIO [--at INSTANT] [--compare-to-renewal] [--policy-override KEY=VALUE]\n";
+    return 2;
+  }
+  auto parsed = pcsim::replay::ParseScenarioFile(file);
+  if (auto* e = std::get_if<pcsim::replay::ScenarioError>(&parsed)) {
+    std::cerr << e->ToString() << "\n";
+    return 2;
+  }
+  auto result = pcsim::replay::RunScenario(std::get<pcsim::replay::Scenario>(parsed), options);
+  if (result.outcome != pcsim::replay::Outcome::Passed) {
+    std::cerr << result.message << "\n";
+    return result.outcome == pcsim::replay::Outcome::Invalid ? 2 : 1;
+  }
+  pcsim::Sandbox& sandbox = result.router->sandbox();
+  if (at) {
+    if (*at < sandbox.Now()) {
+      std::cerr << "pcsim est-report: --at " << at->ToString() << " is before the end of the scenario's steps ("
+                << sandbox.Now().ToString() << ")\n";
+      return 2;
+    }
+    sandbox.AdvanceTo(*at);
+  }
+  auto csv = pcsim::EstAuditCsv(sandbox, compare);
+  if (!csv.ok()) {
+    std::cerr << "pcsim est-report: " << csv.status().description() << "\n";
+    return 2;
+  }
+  std::cout << *csv;
   return 0;
 }
 
@@ -239,6 +318,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (args[0] == "serve") return Serve(args);
+  if (args[0] == "est-report") return EstReport(args);
   if (args[0] == "replay") return pcsim::replay::ReplayCommand({args.begin() + 1, args.end()}, std::cout, std::cerr);
   if (args[0] == "policy") {
     if (args.size() > 2) {
