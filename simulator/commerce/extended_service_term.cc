@@ -180,9 +180,14 @@ void Sandbox::ScheduleBackfill() {
   clock_.Schedule(std::max(begin, Now()), [this] {
     for (auto& sub : subscriptions_) ScheduleBackfillOf(*sub);
   });
+  // A subscription whose auto-renew goes off later in the window is scheduled
+  // then (SetAutoRenew), so only candidates need a timer now.
 }
 
 void Sandbox::ScheduleBackfillOf(Subscription& sub) {
+  if (sub.auto_renew || sub.in_est || !IsEstEligible(sub) ||
+      (sub.status != SubscriptionStatus::Active && sub.status != SubscriptionStatus::Suspended))
+    return;
   Instant begin = Instant::StartOf(policy_.DateOf(PolicyKey::kBackfillStart));
   Instant end = Instant::StartOf(policy_.DateOf(PolicyKey::kBackfillEnd).AddDays(1));
   if (Now() < begin || Now() >= end) return;

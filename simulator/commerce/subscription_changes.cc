@@ -204,6 +204,7 @@ Status Sandbox::SetAutoRenew(std::string_view subscription_id, bool enabled) {
         clock_.Schedule(Now() + Duration::Hours(policy_.Int(PolicyKey::kAutoRenewOffRuleDelayHours, today)),
                         [this, index] { OnAutoRenewOffRule(index); });
   }
+  if (!enabled) ScheduleBackfillOf(*sub);  // inside the backfill window only
   Touch(*sub);
   Journal(JournalKind::AutoRenewChanged, sub->index, enabled ? 1 : 0);
   return OkStatus();
