@@ -277,8 +277,8 @@ Response PatchSubscription(RouteContext& ctx) {
       if (sandbox.FindSubscription(id)->status == SubscriptionStatus::Deleted)
         return JsonResponse(200, SubscriptionJson(sandbox, current()));
     }
-    if (wanted) {
-      // The action decides auto-renew: the body's autoRenewEnabled follows it.
+    if (wanted && !same) {
+      // A new action decides auto-renew: the body's autoRenewEnabled follows it.
       auto_renew = std::optional<bool>(current().auto_renew);
     }
   }

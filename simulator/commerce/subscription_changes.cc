@@ -116,6 +116,7 @@ Status Sandbox::Cancel(std::string_view subscription_id) {
     clock_.Cancel(sub->next_timer);
     sub->status = SubscriptionStatus::Deleted;
     sub->status_changed_at = Now();
+    sub->in_est = false;
     sub->scheduled_action.reset();
     Touch(*sub);
     Journal(JournalKind::Cancelled, sub->index);
@@ -157,6 +158,7 @@ Status Sandbox::Suspend(std::string_view subscription_id) {
   sub->auto_renew = false;
   sub->next_term.reset();
   sub->scheduled_action.reset();
+  ScheduleBackfillOf(*sub);  // auto-renew is now off: the backfill applies (inside its window)
   Touch(*sub);
   Journal(JournalKind::Suspended, sub->index);
   return OkStatus();
