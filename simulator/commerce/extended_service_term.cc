@@ -88,10 +88,33 @@ Status Sandbox::SetScheduledAction(std::string_view subscription_id, std::option
     }
     return OkStatus();
   }
-  if (action->schedule != ScheduleType::TermEnd)
-    return BadRequest(800002, "Invalid request input: only scheduleType TermEnd is supported; use transitions for "
-                              "changes on a date.");
   action->origin = ActionOrigin::Partner;
+  if (action->schedule == ScheduleType::CustomDate) {
+    // A change on a chosen date: a Transition (upgrade or longer term) run at
+    // 00:00Z of effectiveDate, inside the current term.
+    if (action->action != ScheduledActionType::Transition)
+      return BadRequest(800002, "Invalid request input: scheduleType CustomDate is for Transition actions; " +
+                                    std::string(ToString(action->action)) + " happens at TermEnd.");
+    if (!action->effective_date || !action->instructions)
+      return BadRequest(800002, "Invalid request input: a CustomDate Transition needs effectiveDate and instructions.");
+    if (*action->effective_date <= today || *action->effective_date > sub->term_end)
+      return BadRequest(800002, "Invalid request input: effectiveDate must be after today and within the current term "
+                                "(ending " + sub->term_end.ToString() + ").");
+    const NextTermInstructions& to = *action->instructions;
+    bool longer_term = to.offer == sub->offer && TermMonths(to.term) > TermMonths(sub->term);
+    const auto& targets = sub->offer->sku->upgrade_targets;
+    bool upgrade = std::find(targets.begin(), targets.end(), to.offer->ProductSkuId()) != targets.end();
+    if (!longer_term && !upgrade)
+      return BadRequest(900236, to.offer->ProductSkuId() + " with term " + std::string(ToString(to.term)) +
+                                    " is not an upgrade or a longer term of this subscription.");
+    sub->scheduled_action = action;
+    Touch(*sub);
+    Journal(JournalKind::ScheduledActionSet, sub->index, static_cast<uint32_t>(action->action) + 1);
+    uint32_t index = sub->index;
+    Date when = *action->effective_date;
+    clock_.Schedule(Instant::StartOf(when), [this, index, when] { OnCustomDateAction(index, when); });
+    return OkStatus();
+  }
   switch (action->action) {
     case ScheduledActionType::Cancel:
       sub->auto_renew = false;
@@ -201,6 +224,22 @@ void Sandbox::OnBackfill(uint32_t index) {
       sub.in_est || !IsEstEligible(sub))
     return;
   SetRuleAction(sub, ActionOrigin::Backfill);
+}
+
+void Sandbox::OnCustomDateAction(uint32_t index, Date when) {
+  Subscription& sub = *subscriptions_[index];
+  if (sub.status != SubscriptionStatus::Active || !sub.scheduled_action ||
+      sub.scheduled_action->schedule != ScheduleType::CustomDate || sub.scheduled_action->effective_date != when ||
+      !sub.scheduled_action->instructions)
+    return;  // replaced, cancelled or suspended since
+  NextTermInstructions to = *sub.scheduled_action->instructions;
+  sub.scheduled_action.reset();
+  if (to.offer == sub.offer) {
+    (void)ChangeTerm(sub.id, to.term, to.billing);
+  } else {
+    (void)Upgrade({sub.id, to.offer->catalog_item_id, std::nullopt, ""});
+  }
+  if (to.quantity > 0 && to.quantity > sub.quantity) (void)ChangeQuantity(sub.id, to.quantity);
 }
 
 void Sandbox::EnterEst(Subscription& sub) {

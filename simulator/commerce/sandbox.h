@@ -165,6 +165,8 @@ class Sandbox {
   // --- the end-of-term choice and the 2026 calendar (sections 7-9) ----------
   // Sets (or, with nullopt, clears) the subscription's term-end action as the
   // partner asks. From the policy's availability date for the environment.
+  // scheduleType CustomDate is for a Transition (upgrade or longer term) on
+  // effectiveDate within the current term.
   // Cancel and RenewToExtendedServiceTerm turn auto-renew off,
   // RenewToNewTerm turns it on (its instructions become the next term).
   Status SetScheduledAction(std::string_view subscription_id, std::optional<ScheduledAction> action);
@@ -228,6 +230,7 @@ class Sandbox {
   void ScheduleBackfillOf(Subscription& sub);
   void OnBackfill(uint32_t index);
   void OnAutoRenewOffRule(uint32_t index);
+  void OnCustomDateAction(uint32_t index, Date when);
   // Sets an action set by a 2026 rule: never replaces a partner's Cancel.
   void SetRuleAction(Subscription& sub, ActionOrigin origin);
   void CloseInvoices(Date month_start);

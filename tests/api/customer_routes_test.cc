@@ -5,12 +5,12 @@
 // validations-address-streetpartial, agreements-metadata-mca,
 // agreements-create-mca, agreements-create-duplicate-error, agreements-list-mca,
 // customers-qualification-post, customers-qualification-get,
-// customers-remove-reseller-relationship, customers-delete-sandbox,
-// errors-400-validation (shape of the error body). Not covered:
-// validations-address-legacy-400 (the pre-2021 behaviour; the simulator answers
-// with the current 200 + status form) and errors-404-partnerfd
-// (/v1/profiles/mpn is outside the simulated surface; its error body shape is
-// the one every error uses).
+// customers-remove-reseller-relationship, customers-delete-sandbox. Not
+// covered: validations-address-legacy-400 (the pre-2021 behaviour; the
+// simulator answers with the current 200 + status form), errors-404-partnerfd
+// (/v1/profiles/mpn) and errors-400-validation (/v1/compliance/csp/...): both
+// routes are outside the simulated surface; their error body shape is the one
+// every error here uses.
 #include "tests/api/api_fixture.h"
 
 namespace pcsim::api::testing {

@@ -288,3 +288,52 @@ TEST_F(ExtendedServiceTermTest, TheAuditDownloadListsOutcomesByTermEnd) {
 
 }  // namespace
 }  // namespace pcsim::testing
+
+namespace pcsim::testing {
+namespace {
+
+class CustomDateActionTest : public SandboxTest {};
+
+TEST_F(CustomDateActionTest, ATransitionRunsOnItsEffectiveDate) {
+  Start("2026-03-01");
+  auto customer = AddCustomer("US");
+  const auto& sub = Buy(customer, kMicrosoft365E3, 10, Term::P1Y, Billing::Monthly);
+  ScheduledAction action;
+  action.schedule = ScheduleType::CustomDate;
+  action.action = ScheduledActionType::Transition;
+  action.effective_date = Day("2026-04-01");
+  action.instructions = NextTermInstructions{sandbox->ResolveOffer("CFQ7TTC0LFLX:0001", "US"), Term::P1Y,
+                                             Billing::Monthly, 10, std::nullopt, ""};
+  ASSERT_TRUE(sandbox->SetScheduledAction(sub.id, action).ok());
+  AdvanceTo("2026-03-31T23:00:00Z");
+  EXPECT_EQ(Sub(sub.id).offer->catalog_item_id, kMicrosoft365E3);
+  AdvanceTo("2026-04-01T00:00:01Z");
+  EXPECT_EQ(Sub(sub.id).offer->catalog_item_id, "CFQ7TTC0LFLX:0001:CFQ7TTC0K5DK");
+  EXPECT_FALSE(Sub(sub.id).scheduled_action.has_value());
+  auto convert = Lines(sub, ChargeType::Convert);
+  ASSERT_EQ(convert.size(), 2u);
+  // On a cycle boundary the whole cycle converts: E3 37.80 refunded, E5 59.85 charged.
+  ExpectLine(*convert[0], ChargeType::Convert, "2026-04-01", "2026-04-30", "-37.8", 10, "-378.00");
+  ExpectLine(*convert[1], ChargeType::Convert, "2026-04-01", "2026-04-30", "59.85", 10, "598.50");
+}
+
+TEST_F(CustomDateActionTest, OnlyTransitionsCanHaveACustomDate) {
+  Start("2026-03-01");
+  auto customer = AddCustomer("US");
+  const auto& sub = Buy(customer, kMicrosoft365E3, 10, Term::P1Y, Billing::Monthly);
+  ScheduledAction cancel;
+  cancel.schedule = ScheduleType::CustomDate;
+  cancel.action = ScheduledActionType::Cancel;
+  cancel.effective_date = Day("2026-04-01");
+  EXPECT_EQ(sandbox->SetScheduledAction(sub.id, cancel).http_status(), 400);
+  ScheduledAction late;
+  late.schedule = ScheduleType::CustomDate;
+  late.action = ScheduledActionType::Transition;
+  late.effective_date = Day("2027-04-01");  // after the term end
+  late.instructions = NextTermInstructions{sandbox->ResolveOffer("CFQ7TTC0LFLX:0001", "US"), Term::P1Y,
+                                           Billing::Monthly, 10, std::nullopt, ""};
+  EXPECT_EQ(sandbox->SetScheduledAction(sub.id, late).http_status(), 400);
+}
+
+}  // namespace
+}  // namespace pcsim::testing
