@@ -14,12 +14,6 @@ uint64_t HashText(std::string_view s) {
   return h;
 }
 
-uint64_t Mix(uint64_t z) {
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
-}
-
 }  // namespace
 
 bool Sandbox::ScheduledActionsAvailable(Date day) const {
@@ -192,7 +186,7 @@ Instant Sandbox::BackfillInstant(const Subscription& sub) const {
   Instant begin = Instant::StartOf(policy_.DateOf(PolicyKey::kBackfillStart));
   Instant end = Instant::StartOf(policy_.DateOf(PolicyKey::kBackfillEnd).AddDays(1));
   int64_t seconds = std::max<int64_t>((end - begin).seconds(), 1);
-  uint64_t offset = Mix(seed_ ^ HashText(sub.id)) % static_cast<uint64_t>(seconds);
+  uint64_t offset = MixBits(seed_ ^ HashText(sub.id)) % static_cast<uint64_t>(seconds);
   return begin + Duration::Seconds(static_cast<int64_t>(offset));
 }
 

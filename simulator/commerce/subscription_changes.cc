@@ -465,54 +465,43 @@ Status Sandbox::ChangeTerm(std::string_view subscription_id, Term term, std::opt
   if (sub == nullptr) return SubscriptionNotFound(subscription_id);
   PCSIM_RETURN_IF_ERROR(CheckChangeable(*sub, false));
   if (sub->is_trial) return BadRequest(800107, "Term changes are not supported for trial offers.");
-  if (sub->in_est) {
-    // Leaving EST for a new term: a convert refund of the rest of the EST
-    // month and a convert charge for the first cycle of the new term.
-    const Date today = Today();
-    Billing new_billing = billing.value_or(IsValidPair(term, sub->pre_est_billing) ? sub->pre_est_billing : Billing::Monthly);
-    auto price = IsValidPair(term, new_billing) ? LockedPrice(*sub->offer, term, new_billing, today, "") : std::nullopt;
-    if (!price)
-      return BadRequest(800121, "The term " + std::string(ToString(term)) + " with billing " +
-                                    std::string(ToString(new_billing)) + " is not available for " +
-                                    sub->offer->catalog_item_id + ".");
-    uint64_t ref = ledger_.NewReference();
-    RefundRestOfEstMonth(*sub, ChargeType::Convert, ref, PolicyKey::kRoundingConvert);
-    clock_.Cancel(sub->next_timer);
-    sub->in_est = false;
-    sub->term = term;
-    sub->billing = new_billing;
-    sub->unit_price = *price;
-    sub->auto_renew = true;
-    sub->scheduled_action.reset();
-    StartTerm(*sub, today, std::nullopt);
-    sub->window_start = Now();
-    sub->refundable.clear();
-    Touch(*sub);
-    Journal(JournalKind::TermChanged, sub->index);
-    Charge(*sub, *sub->offer, ChargeType::Convert, ref, sub->cycle, sub->unit_price, Fraction::Whole(), sub->quantity,
-           PolicyKey::kRoundingConvert, false);
-    ScheduleNextBoundary(*sub);
-    return OkStatus();
+  // From EST any term starts anew (section 8); otherwise only a longer one.
+  const bool from_est = sub->in_est;
+  if (!from_est) {
+    if (TermMonths(term) < TermMonths(sub->term))
+      return BadRequest(800122, "The target term " + std::string(ToString(term)) +
+                                    " is shorter than the current term " + std::string(ToString(sub->term)) + ".");
+    if (term == sub->term)
+      return BadRequest(800121, "The subscription already has term " + std::string(ToString(term)) + ".");
   }
-  if (TermMonths(term) < TermMonths(sub->term))
-    return BadRequest(800122, "The target term " + std::string(ToString(term)) + " is shorter than the current term " +
-                                  std::string(ToString(sub->term)) + ".");
-  if (term == sub->term) return BadRequest(800121, "The subscription already has term " + std::string(ToString(term)) + ".");
   const Date today = Today();
-  Billing new_billing = billing.value_or(IsValidPair(term, sub->billing) ? sub->billing : Billing::Monthly);
+  const Billing current_billing = from_est ? sub->pre_est_billing : sub->billing;
+  Billing new_billing = billing.value_or(IsValidPair(term, current_billing) ? current_billing : Billing::Monthly);
   auto price = IsValidPair(term, new_billing) ? LockedPrice(*sub->offer, term, new_billing, today, "") : std::nullopt;
   if (!price)
     return BadRequest(800121, "The term " + std::string(ToString(term)) + " with billing " +
                                   std::string(ToString(new_billing)) + " is not available for " +
                                   sub->offer->catalog_item_id + ".");
+  // A convert refund of the rest of the current cycle (or EST month), then a
+  // convert charge for the first cycle of the new term starting today.
   uint64_t ref = ledger_.NewReference();
-  Charge(*sub, *sub->offer, ChargeType::Convert, ref, Period{today, sub->cycle.end}, sub->unit_price,
-         Share(NominalCycle(*sub), sub->billing, today), sub->quantity, PolicyKey::kRoundingConvert, true);
+  if (from_est) {
+    RefundRestOfEstMonth(*sub, ChargeType::Convert, ref, PolicyKey::kRoundingConvert);
+  } else {
+    Charge(*sub, *sub->offer, ChargeType::Convert, ref, Period{today, sub->cycle.end}, sub->unit_price,
+           Share(NominalCycle(*sub), sub->billing, today), sub->quantity, PolicyKey::kRoundingConvert, true);
+  }
   clock_.Cancel(sub->next_timer);
+  sub->in_est = false;
   sub->term = term;
   sub->billing = new_billing;
   sub->unit_price = *price;
   sub->promotion_id.clear();
+  if (from_est) {
+    sub->auto_renew = true;
+    sub->scheduled_action.reset();
+    sub->refundable.clear();
+  }
   StartTerm(*sub, today, std::nullopt);
   sub->window_start = Now();
   sub->pending_billing.reset();

@@ -16,13 +16,13 @@ std::string FormatGuid(uint64_t hi, uint64_t lo) {
   return buf;
 }
 
-uint64_t Mix(uint64_t z) {
+}  // namespace
+
+uint64_t MixBits(uint64_t z) {
   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
   z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
   return z ^ (z >> 31);
 }
-
-}  // namespace
 
 std::string SeededRandom::Guid() {
   uint64_t hi = Next();
@@ -43,8 +43,8 @@ std::string SeededRandom::Hex(int n) {
 }
 
 std::string GuidFromNumber(uint64_t seed, uint64_t n) {
-  uint64_t a = Mix(seed * 0x9E3779B97F4A7C15ULL + n);
-  uint64_t b = Mix(a ^ (n + 0x632BE59BD9B4E019ULL));
+  uint64_t a = MixBits(seed * 0x9E3779B97F4A7C15ULL + n);
+  uint64_t b = MixBits(a ^ (n + 0x632BE59BD9B4E019ULL));
   return FormatGuid(a, b);
 }
 

@@ -28,6 +28,9 @@ class SeededRandom {
   uint64_t state_;
 };
 
+// The SplitMix64 finaliser: a well-spread 64-bit hash of `z`.
+uint64_t MixBits(uint64_t z);
+
 // A GUID derived from a number, for ids that must not consume the generator
 // (reference ids of charge lines are rendered from their sequence number).
 std::string GuidFromNumber(uint64_t seed, uint64_t n);
