@@ -26,10 +26,22 @@ std::vector<uint32_t> Ledger::ClosePeriod(Date month_start, Instant invoice_date
   Instant period_begin = Instant::StartOf(month_start);
   Instant period_end = Instant::StartOf(month_start.AddMonthsClamped(1));
   std::map<BillingGroup, std::vector<uint32_t>> by_group;
+  // Consecutive lines mostly share their group: keep the last one at hand
+  // (string_views into the same strings compare by address first).
+  BillingGroup last_group;
+  std::vector<uint32_t>* last = nullptr;
   for (size_t i = first_unbilled_; i < lines_.size(); ++i) {
     const ChargeLine& line = lines_[i];
-    if (line.invoice == kNoIndex && line.order_date >= period_begin && line.order_date < period_end)
-      by_group[group_of_line(line)].push_back(static_cast<uint32_t>(i));
+    if (line.invoice != kNoIndex || line.order_date < period_begin || line.order_date >= period_end) continue;
+    BillingGroup group = group_of_line(line);
+    bool same = last != nullptr && group.first.data() == last_group.first.data() &&
+                group.first.size() == last_group.first.size() && group.second.data() == last_group.second.data() &&
+                group.second.size() == last_group.second.size();
+    if (!same) {
+      last = &by_group[group];
+      last_group = group;
+    }
+    last->push_back(static_cast<uint32_t>(i));
   }
   // The map orders the invoices by partner, then currency.
   std::vector<uint32_t> created;

@@ -618,7 +618,8 @@ void Sandbox::Renew(Subscription& sub) {
   sub.unit_price = *price;
   StartTerm(sub, today, custom_end);
   sub.window_start = Now();
-  sub.refundable = {{quantity, Now() + Duration::Hours(policy_.Int(PolicyKey::kSeatReductionWindowHours, today))}};
+  sub.refundable.clear();  // keeps its capacity: monthly terms renew every month
+  sub.refundable.push_back({quantity, Now() + Duration::Hours(policy_.Int(PolicyKey::kSeatReductionWindowHours, today))});
   sub.next_term.reset();
   sub.scheduled_action.reset();
   sub.pending_billing.reset();
