@@ -36,6 +36,10 @@ class ApiTest : public ::testing::Test {
   std::unique_ptr<Router> router;
 };
 
+// An unsigned JWT carrying `payload_json` as its claims (lenient auth reads
+// them without checking a signature).
+std::string UnsignedJwt(const std::string& payload_json);
+
 // A documented request/response pair from tests/api/data/partner-center-doc-examples.json
 // (samples from the Partner Center REST API documentation); fails the test if absent.
 nlohmann::json DocExample(const std::string& id);

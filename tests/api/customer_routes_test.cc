@@ -140,35 +140,18 @@ TEST_F(CustomerRoutesTest, AgreementsAsDocumented) {
   EXPECT_EQ(Call("POST", "/v1/customers/" + id + "/agreements", body.dump()).status, 400);
 }
 
-std::string Jwt(const std::string& payload) {
-  static const char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  uint32_t buffer = 0;
-  int bits = 0;
-  for (unsigned char c : payload) {
-    buffer = (buffer << 8) | c;
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out.push_back(kAlphabet[(buffer >> bits) & 0x3F]);
-    }
-  }
-  if (bits > 0) out.push_back(kAlphabet[(buffer << (6 - bits)) & 0x3F]);
-  return "eyJhbGciOiJSUzI1NiJ9." + out + ".signature";
-}
-
 TEST_F(CustomerRoutesTest, AppOnlyCallsCannotAttestAnAgreement) {
   std::string id = CreateCustomer();
   nlohmann::json body = DocRequestBody(DocExample("agreements-create-mca"));
   auto r = Call("POST", "/v1/customers/" + id + "/agreements", body.dump(),
-                {{"Authorization", "Bearer " + Jwt(R"({"tid":"4f6c1a8e-2b7d-4e0f-9a3c-5d8e7f1b2c40","idtyp":"app"})")}});
+                {{"Authorization", "Bearer " + UnsignedJwt(R"({"tid":"4f6c1a8e-2b7d-4e0f-9a3c-5d8e7f1b2c40","idtyp":"app"})")}});
   EXPECT_EQ(r.status, 403);
   EXPECT_EQ(nlohmann::json::parse(r.body)["code"], 900329);
 }
 
 TEST_F(CustomerRoutesTest, OnePartnerNeverSeesAnothersCustomers) {
   std::string id = CreateCustomer();
-  HeaderList other = {{"Authorization", "Bearer " + Jwt(R"({"tid":"other-partner","amr":["pwd","mfa"]})")}};
+  HeaderList other = {{"Authorization", "Bearer " + UnsignedJwt(R"({"tid":"other-partner","amr":["pwd","mfa"]})")}};
   EXPECT_EQ(Call("GET", "/v1/customers/" + id, "", other).status, 404);
   auto list = nlohmann::json::parse(Call("GET", "/v1/customers", "", other).body);
   EXPECT_EQ(list["totalCount"], 0);

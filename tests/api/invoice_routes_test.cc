@@ -21,28 +21,9 @@ constexpr char kBasic[] = "CFQ7TTC0LH18:0001:CFQ7TTC0K971";   // Business Basic,
 
 constexpr char kOneTimeBilling[] = "provider=onetime&invoicelineitemtype=billinglineitems";
 
-std::string Base64Url(std::string_view in) {
-  static const char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  uint32_t buffer = 0;
-  int bits = 0;
-  for (unsigned char c : in) {
-    buffer = (buffer << 8) | c;
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out.push_back(kAlphabet[(buffer >> bits) & 0x3F]);
-    }
-  }
-  if (bits > 0) out.push_back(kAlphabet[(buffer << (6 - bits)) & 0x3F]);
-  return out;
-}
-
 // An (unsigned) JWT whose tid claim names another partner tenant.
 HeaderList AsPartner(const std::string& tid) {
-  std::string token = Base64Url(R"({"alg":"none","typ":"JWT"})") + "." +
-                      Base64Url(json{{"tid", tid}}.dump()) + ".sig";
-  return {{"Authorization", "Bearer " + token}};
+  return {{"Authorization", "Bearer " + UnsignedJwt(json{{"tid", tid}}.dump())}};
 }
 
 std::string JsonType(const json& j) { return j.is_number() ? "number" : j.type_name(); }
