@@ -187,11 +187,12 @@ Response Router::Dispatch(const Request& request) {
       return ErrorResponse(Status(401, 900421, "Multi-factor authentication is required for App+User calls to the "
                                                "Partner Center API."));
   }
-  // A POST repeated with the same MS-RequestId replays the first result.
+  // A write repeated with the same MS-RequestId (a client's retry after a
+  // timeout or a throttled answer) replays the first result.
   std::string idempotency_key;
-  if (request.method == "POST" && !control) {
+  if (request.method != "GET" && request.method != "HEAD" && !control) {
     if (auto id = request.Header("MS-RequestId"); id && !id->empty()) {
-      idempotency_key = caller.partner_tenant_id + "|" + *id + "|" + ToLower(request.path);
+      idempotency_key = caller.partner_tenant_id + "|" + *id + "|" + request.method + "|" + ToLower(request.path);
       if (auto it = idempotent_.find(idempotency_key); it != idempotent_.end()) return it->second;
     }
   }

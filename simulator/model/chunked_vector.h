@@ -45,8 +45,11 @@ class ChunkedVector {
   };
 
   void push_back(const T& value) {
-    if (size_ % kChunk == 0) chunks_.push_back(std::make_unique<T[]>(kChunk));
-    chunks_.back()[size_ % kChunk] = value;
+    // A chunk's capacity is reserved, never default-constructed: a new
+    // sandbox pays for the elements it stores, not for a whole chunk, and
+    // elements never move.
+    if (size_ % kChunk == 0) chunks_.emplace_back().reserve(kChunk);
+    chunks_.back().push_back(value);
     ++size_;
   }
   size_t size() const { return size_; }
@@ -59,7 +62,7 @@ class ChunkedVector {
   const_iterator end() const { return const_iterator(this, size_); }
 
  private:
-  std::vector<std::unique_ptr<T[]>> chunks_;
+  std::vector<std::vector<T>> chunks_;
   size_t size_ = 0;
 };
 

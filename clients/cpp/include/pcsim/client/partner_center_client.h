@@ -1,0 +1,163 @@
+// pcsim::client::PartnerCenterClient: a typed client for the Partner Center
+// routes pcsim serves. Every call returns StatusOr<T> (or Status) carrying
+// Partner Center's error code on failure (status.code() == 800090, ...);
+// collections are followed through links.next and MS-ContinuationToken to the
+// last page; 429 (and 503) answers are retried after their Retry-After,
+// within a bounded RetryPolicy, with the same MS-RequestId so that a retried
+// write is applied once.
+//
+// PartnerCenterApi is the interface integration code should depend on;
+// MockPartnerCenterClient (pcsim/client/mock_partner_center_client.h)
+// implements it for unit tests that start no sandbox at all.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "pcsim/client/models.h"
+#include "pcsim/client/transport.h"
+#include "simulator/model/status.h"
+
+namespace pcsim::client {
+
+class PartnerCenterApi {
+ public:
+  virtual ~PartnerCenterApi() = default;
+
+  // Customers (and the agreement a purchase needs).
+  virtual StatusOr<Customer> CreateCustomer(const NewCustomer& customer) = 0;
+  virtual StatusOr<Customer> GetCustomer(const std::string& customer_id) = 0;
+  virtual StatusOr<std::vector<Customer>> ListCustomers() = 0;  // every page
+  virtual Status AcceptAgreement(const std::string& customer_id, const AgreementAcceptance& acceptance) = 0;
+
+  // Catalog.
+  virtual StatusOr<std::vector<Availability>> ListAvailabilities(const std::string& product_id,
+                                                                 const std::string& sku_id,
+                                                                 const std::string& country) = 0;
+
+  // Carts and orders.
+  virtual StatusOr<Cart> CreateCart(const std::string& customer_id, const std::vector<CartLineItem>& lines) = 0;
+  virtual StatusOr<CheckoutResult> Checkout(const std::string& customer_id, const std::string& cart_id) = 0;
+  virtual StatusOr<Order> GetOrder(const std::string& customer_id, const std::string& order_id) = 0;
+  virtual StatusOr<std::vector<Order>> ListOrders(const std::string& customer_id) = 0;
+
+  // Subscriptions.
+  virtual StatusOr<std::vector<Subscription>> ListSubscriptions(const std::string& customer_id) = 0;
+  virtual StatusOr<Subscription> GetSubscription(const std::string& customer_id,
+                                                 const std::string& subscription_id) = 0;
+  // PATCH with the full resource (subscription.raw with the typed fields
+  // applied) and If-Match: the etag it was read with.
+  virtual StatusOr<Subscription> UpdateSubscription(const Subscription& subscription) = 0;
+  // Reads, changes one thing, PATCHes.
+  virtual StatusOr<Subscription> SetQuantity(const std::string& customer_id, const std::string& subscription_id,
+                                             int quantity) = 0;
+  virtual StatusOr<Subscription> SetAutoRenew(const std::string& customer_id, const std::string& subscription_id,
+                                              bool enabled) = 0;
+  // An empty list clears the scheduled actions.
+  virtual StatusOr<Subscription> SetScheduledActions(const std::string& customer_id,
+                                                     const std::string& subscription_id,
+                                                     const std::vector<ScheduledAction>& actions) = 0;
+  // status "deleted" (inside the cancellation window).
+  virtual StatusOr<Subscription> CancelSubscription(const std::string& customer_id,
+                                                    const std::string& subscription_id) = 0;
+
+  // Billing.
+  virtual StatusOr<std::vector<Invoice>> ListInvoices() = 0;
+  // provider=onetime, invoicelineitemtype=billinglineitems; every page.
+  virtual StatusOr<std::vector<InvoiceLineItem>> ListInvoiceLineItems(const std::string& invoice_id) = 0;
+  // period "current" or "previous"; every page.
+  virtual StatusOr<std::vector<InvoiceLineItem>> ListUnbilledLineItems(const std::string& currency,
+                                                                       const std::string& period) = 0;
+};
+
+struct RetryPolicy {
+  int max_attempts = 4;  // the first try included
+  std::chrono::milliseconds default_wait{1000};  // when Retry-After is absent or not delta-seconds
+  std::chrono::milliseconds max_wait{60000};  // a longer Retry-After is not waited for: the error is returned
+  bool retry_server_busy = true;  // 503 is retried like 429
+};
+
+struct ClientOptions {
+  std::string access_token = "pcsim";  // sent as "Authorization: Bearer TOKEN"
+  std::string correlation_id;  // MS-CorrelationId; empty: one is made up per client
+  std::string locale = "en-US";
+  RetryPolicy retry;
+  // Waits between retries; tests replace it to run without sleeping.
+  std::function<void(std::chrono::milliseconds)> sleep;
+  // The MS-RequestId of each logical call (kept across its retries);
+  // empty: "00000000-0000-4000-8000-" + a per-client counter.
+  std::function<std::string()> request_id;
+};
+
+class PartnerCenterClient final : public PartnerCenterApi {
+ public:
+  PartnerCenterClient(std::shared_ptr<Transport> transport, ClientOptions options = {});
+
+  // Over HTTP to `base_url`.
+  static PartnerCenterClient OverHttp(std::string base_url, ClientOptions options = {});
+  // In this process, through `router` (which must outlive the client).
+  static PartnerCenterClient InProcess(api::Router& router, ClientOptions options = {});
+
+  StatusOr<Customer> CreateCustomer(const NewCustomer& customer) override;
+  StatusOr<Customer> GetCustomer(const std::string& customer_id) override;
+  StatusOr<std::vector<Customer>> ListCustomers() override;
+  Status AcceptAgreement(const std::string& customer_id, const AgreementAcceptance& acceptance) override;
+  StatusOr<std::vector<Availability>> ListAvailabilities(const std::string& product_id, const std::string& sku_id,
+                                                         const std::string& country) override;
+  StatusOr<Cart> CreateCart(const std::string& customer_id, const std::vector<CartLineItem>& lines) override;
+  StatusOr<CheckoutResult> Checkout(const std::string& customer_id, const std::string& cart_id) override;
+  StatusOr<Order> GetOrder(const std::string& customer_id, const std::string& order_id) override;
+  StatusOr<std::vector<Order>> ListOrders(const std::string& customer_id) override;
+  StatusOr<std::vector<Subscription>> ListSubscriptions(const std::string& customer_id) override;
+  StatusOr<Subscription> GetSubscription(const std::string& customer_id, const std::string& subscription_id) override;
+  StatusOr<Subscription> UpdateSubscription(const Subscription& subscription) override;
+  StatusOr<Subscription> SetQuantity(const std::string& customer_id, const std::string& subscription_id,
+                                     int quantity) override;
+  StatusOr<Subscription> SetAutoRenew(const std::string& customer_id, const std::string& subscription_id,
+                                      bool enabled) override;
+  StatusOr<Subscription> SetScheduledActions(const std::string& customer_id, const std::string& subscription_id,
+                                             const std::vector<ScheduledAction>& actions) override;
+  StatusOr<Subscription> CancelSubscription(const std::string& customer_id,
+                                            const std::string& subscription_id) override;
+  StatusOr<std::vector<Invoice>> ListInvoices() override;
+  StatusOr<std::vector<InvoiceLineItem>> ListInvoiceLineItems(const std::string& invoice_id) override;
+  StatusOr<std::vector<InvoiceLineItem>> ListUnbilledLineItems(const std::string& currency,
+                                                               const std::string& period) override;
+
+  // The raw exchange, for routes without a typed method: sends with the
+  // client's headers and retry policy; a non-2xx answer is its error Status.
+  StatusOr<HttpResponse> Call(const std::string& method, const std::string& target, const std::string& body = "",
+                              HeaderList extra_headers = {});
+  // GET `target` and every following page; the items of all pages.
+  StatusOr<std::vector<nlohmann::json>> GetAllPages(const std::string& target);
+
+  // How many requests were sent, retries included (for tests of retry handling).
+  uint64_t requests_sent() const { return requests_sent_; }
+  Transport& transport() { return *transport_; }
+
+ private:
+  std::string NextRequestId();
+
+  std::shared_ptr<Transport> transport_;
+  ClientOptions options_;
+  uint64_t request_counter_ = 0;
+  uint64_t requests_sent_ = 0;
+};
+
+// Partner Center's error body ({code, description}, or the throttling shape
+// {statusCode, message}) as a Status with the response's HTTP status.
+Status ErrorFromResponse(const HttpResponse& response);
+
+// The typed models from Partner Center JSON (money read from an exact DOM).
+Subscription SubscriptionFromJson(const nlohmann::json& resource, const std::string& customer_id);
+InvoiceLineItem InvoiceLineItemFromJson(const nlohmann::json& exact_resource);
+
+// JSON parsing that keeps every fractional number as its exact decimal text
+// (a string); integers stay integers. nullopt for malformed JSON.
+std::optional<nlohmann::json> ParseExactJson(std::string_view text);
+
+}  // namespace pcsim::client

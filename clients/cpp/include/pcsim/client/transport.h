@@ -1,0 +1,85 @@
+// How the typed client reaches a Partner Center: a Transport sends one HTTP
+// request and returns the answer. Two implementations: InProcessTransport
+// calls an api::Router directly (no sockets), HttpTransport speaks HTTP to any
+// base URL (pcsim serve, or the real https://api.partnercenter.microsoft.com).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "pcsim/client/models.h"
+#include "simulator/model/status.h"
+
+namespace pcsim::api {
+class Router;
+}
+
+namespace pcsim::client {
+
+struct HttpRequest {
+  std::string method;  // "GET", "POST", "PATCH", ...
+  std::string target;  // percent-encoded path and query: "/v1/customers?size=40"
+  HeaderList headers;
+  std::string body;
+};
+
+struct HttpResponse {
+  int status = 0;
+  HeaderList headers;
+  std::string body;
+
+  std::optional<std::string> Header(std::string_view name) const;
+};
+
+// A request that never got an HTTP answer (connection refused, reset,
+// timeout) is a Status with this http_status and code 0.
+inline constexpr int kTransportFailure = 599;
+inline bool IsTransportFailure(const Status& s) { return s.http_status() == kTransportFailure; }
+
+class Transport {
+ public:
+  virtual ~Transport() = default;
+  virtual StatusOr<HttpResponse> Send(const HttpRequest& request) = 0;
+};
+
+// Calls `router` in this process. The router must outlive the transport.
+class InProcessTransport final : public Transport {
+ public:
+  explicit InProcessTransport(api::Router& router) : router_(router) {}
+  StatusOr<HttpResponse> Send(const HttpRequest& request) override;
+
+ private:
+  api::Router& router_;
+};
+
+struct HttpTransportOptions {
+  int connect_timeout_seconds = 5;
+  int read_timeout_seconds = 30;
+  int write_timeout_seconds = 30;
+};
+
+// HTTP/1.1 with keep-alive to `base_url` ("http://127.0.0.1:8080",
+// "https://api.partnercenter.microsoft.com" when the library was built with
+// TLS). One connection; Send() may be called from one thread at a time.
+class HttpTransport final : public Transport {
+ public:
+  explicit HttpTransport(std::string base_url, HttpTransportOptions options = {});
+  ~HttpTransport() override;
+  HttpTransport(const HttpTransport&) = delete;
+  HttpTransport& operator=(const HttpTransport&) = delete;
+
+  StatusOr<HttpResponse> Send(const HttpRequest& request) override;
+  const std::string& base_url() const { return base_url_; }
+
+ private:
+  struct Impl;
+  std::string base_url_;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Percent-encodes one path segment or query value (RFC 3986 unreserved kept).
+std::string UrlEncode(std::string_view text);
+
+}  // namespace pcsim::client

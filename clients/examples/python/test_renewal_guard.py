@@ -1,0 +1,196 @@
+#!/usr/bin/env python3
+"""Tests of renewal_guard.py against `pcsim serve` over HTTP.
+
+The same book as the C++ guard's tests, from April 2025 through the February
+2026 backfill and the 2026-05-04 enforcement date, one guard pass a day: no
+subscription drifts into the Extended Service Term, and without the guard the
+book does. Run by ctest with PCSIM_BINARY set to the pcsim command.
+"""
+import datetime
+import decimal
+import os
+import re
+import subprocess
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import renewal_guard as rg  # noqa: E402
+
+START = "2025-04-01T08:00:00Z"
+
+
+class Server:
+    def __init__(self):
+        binary = os.environ.get("PCSIM_BINARY", "pcsim")
+        self.proc = subprocess.Popen([binary, "serve", "--port", "0", "--start", START],
+                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        line = self.proc.stdout.readline()
+        match = re.search(r"listening on (http://\S+)", line)
+        if not match:
+            self.proc.kill()
+            raise RuntimeError("pcsim serve did not start: " + line)
+        self.base_url = match.group(1)
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+
+
+class BookTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Server()
+        cls.api = rg.PartnerCenter(cls.server.base_url, token="python-guard-test")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+
+    # --- the sandbox, through the control API ---------------------------------
+    def control(self, method, path, body=None):
+        return self.api.request(method, path, body)
+
+    def today(self):
+        return datetime.date.fromisoformat(self.control("GET", "/_sim/clock")["now"][:10])
+
+    def advance_to(self, instant):
+        self.control("POST", "/_sim/clock/advance", {"to": instant})
+
+    def new_customer(self, n):
+        customer = self.control("POST", "/v1/customers", {
+            "CompanyProfile": {"Domain": f"guard{n}.onmicrosoft.com"},
+            "BillingProfile": {"Culture": "en-US", "Email": f"admin@guard{n}.example", "Language": "en",
+                               "CompanyName": f"Guard {n}",
+                               "DefaultAddress": {"FirstName": "Ada", "LastName": "Lovelace",
+                                                  "AddressLine1": "1 Main Street", "City": "Redmond", "State": "WA",
+                                                  "PostalCode": "98052", "Country": "US"}}})
+        self.control("POST", f"/v1/customers/{customer['id']}/agreements", {
+            "primaryContact": {"firstName": "Ada", "lastName": "Lovelace", "email": "ada@guard.example"},
+            "templateId": "117a77b0-9360-443b-8795-c6dedc750cf9",
+            "dateAgreed": self.control("GET", "/_sim/clock")["now"], "type": "MicrosoftCustomerAgreement"})
+        return customer["id"]
+
+    def buy(self, customer, product_sku, seats, term, billing):
+        product, sku = product_sku.split(":")
+        availability = self.control("GET", f"/v1/products/{product}/skus/{sku}/availabilities?country=US")["items"][0]
+        cart = self.control("POST", f"/v1/customers/{customer}/carts", {"lineItems": [
+            {"id": 0, "catalogItemId": availability["catalogItemId"], "quantity": seats, "termDuration": term,
+             "billingCycle": billing}]})
+        result = self.control("POST", f"/v1/customers/{customer}/carts/{cart['id']}/checkout")
+        self.control("POST", "/_sim/clock/advance", {"by": "PT5M"})
+        order = self.control("GET", f"/v1/customers/{customer}/orders/{result['orders'][0]['id']}")
+        return customer, order["lineItems"][0]["subscriptionId"]
+
+    def auto_renew_off(self, ref):
+        customer, sub_id = self.book[ref]
+        sub = self.api.get_subscription(customer, sub_id)
+        sub["autoRenewEnabled"] = False
+        self.api.update_subscription(customer, sub)
+
+    def get(self, ref):
+        return self.api.get_subscription(*self.book[ref])
+
+    def setUp(self):
+        self.control("POST", "/_sim/reset", {"start": START})
+        contoso, fabrikam = self.new_customer(1), self.new_customer(2)
+        self.book = {}
+        self.advance_to("2025-04-02T09:00:00Z")
+        self.book["e5_early"] = self.buy(fabrikam, "CFQ7TTC0LF8S:0001", 4, "P1Y", "Monthly")
+        self.auto_renew_off("e5_early")
+        self.advance_to("2025-04-15T09:00:00Z")
+        self.book["basic_monthly"] = self.buy(fabrikam, "CFQ7TTC0LH18:0001", 20, "P1M", "Monthly")
+        self.advance_to("2025-05-20T09:00:00Z")
+        self.book["e3_renew"] = self.buy(contoso, "CFQ7TTC0LFLZ:0001", 10, "P1Y", "Monthly")
+        self.auto_renew_off("e3_renew")
+        self.advance_to("2025-06-10T09:00:00Z")
+        self.book["bp_cancel"] = self.buy(contoso, "CFQ7TTC0LCHC:0002", 5, "P1Y", "Annual")
+        self.auto_renew_off("bp_cancel")
+        self.log = []
+
+    def run_to(self, last_day, policy):
+        """Day by day to last_day; returns {ref: first day seen in EST}."""
+        in_est = {}
+        last = datetime.date.fromisoformat(last_day)
+        while self.today() < last:
+            day = self.today() + datetime.timedelta(days=1)
+            self.advance_to(day.isoformat() + "T06:00:00Z")
+            if day.isoformat() == "2026-07-01":
+                self.auto_renew_off("basic_monthly")
+            if policy is not None:
+                decisions = rg.run_once(self.api, policy, day, log=self.log.append)
+                self.assertTrue(all(error is None for *_, error in decisions), decisions)
+            for ref in self.book:
+                if self.get(ref).get("isInExtendedServiceTerm") and ref not in in_est:
+                    in_est[ref] = day.isoformat()
+        return in_est
+
+    def line_items(self):
+        lines = []
+        for invoice in self.api.all_pages("/v1/invoices"):
+            lines += self.api.all_pages(f"/v1/invoices/{invoice['id']}/lineitems?provider=onetime"
+                                        "&invoicelineitemtype=billinglineitems&size=2000")
+        for period in ("previous", "current"):
+            lines += self.api.all_pages("/v1/invoices/unbilled/lineitems?provider=onetime"
+                                        f"&invoicelineitemtype=billinglineitems&currencycode=USD&period={period}")
+        return lines
+
+    def test_no_subscription_drifts_into_est(self):
+        policy = rg.Policy(30, rg.CANCEL, {"CFQ7TTC0LFLZ": rg.RENEW})
+        in_est = self.run_to("2026-12-31", policy)
+        self.assertEqual(in_est, {})
+        def logged(text):
+            return any(text in line for line in self.log)
+        self.assertTrue(logged("2026-03-02 scheduled Cancel for subscription " + self.book["e5_early"][1]))
+        self.assertTrue(logged("2026-04-19 scheduled RenewToNewTerm for subscription " + self.book["e3_renew"][1]))
+        self.assertTrue(logged("2026-05-10 scheduled Cancel for subscription " + self.book["bp_cancel"][1]))
+        self.assertTrue(logged("2026-07-01 scheduled Cancel for subscription " + self.book["basic_monthly"][1]))
+        self.assertFalse(logged("WARNING"))
+
+        lines = self.line_items()
+        self.assertFalse([l for l in lines if l["termAndBillingCycle"] == "Extended Service Term"])
+        for ref, end in (("e5_early", "2026-04-01"), ("bp_cancel", "2026-06-09"), ("basic_monthly", "2026-07-14")):
+            sub = self.get(ref)
+            self.assertNotEqual(sub["status"], "active", ref)
+            self.assertEqual(sub["commitmentEndDate"][:10], end, ref)
+            late = [l for l in lines if l["subscriptionId"] == sub["id"] and l["chargeStartDate"][:10] > end]
+            self.assertEqual(late, [], ref)
+        e3 = self.get("e3_renew")
+        self.assertEqual((e3["status"], e3["quantity"], e3["commitmentEndDate"][:10]), ("active", 10, "2027-05-19"))
+        renew = [l for l in lines if l["subscriptionId"] == e3["id"] and l["chargeType"] == "renew"]
+        self.assertEqual(len(renew), 1)
+        self.assertEqual((renew[0]["quantity"], renew[0]["unitPrice"], renew[0]["subtotal"],
+                          renew[0]["chargeStartDate"][:10], renew[0]["chargeEndDate"][:10]),
+                         (10, decimal.Decimal("37.80"), 378, "2026-05-20", "2026-06-19"))
+
+    def test_without_the_guard_the_book_drifts_into_est(self):
+        in_est = self.run_to("2026-12-31", None)
+        self.assertEqual(in_est, {"e3_renew": "2026-05-20", "bp_cancel": "2026-06-10",
+                                  "basic_monthly": "2026-07-15"})
+        lines = self.line_items()
+        self.assertTrue([l for l in lines if l["termAndBillingCycle"] == "Extended Service Term"])
+
+
+class PolicyTest(unittest.TestCase):
+    def test_most_specific_offer_rule_wins(self):
+        policy = rg.Policy(per_offer={"P": rg.RENEW, "P:0002": rg.CANCEL})
+        self.assertEqual(policy.action_for("P:0001:A"), rg.RENEW)
+        self.assertEqual(policy.action_for("P:0002:A"), rg.CANCEL)
+        self.assertEqual(policy.action_for("Q:0001:A"), rg.CANCEL)
+
+    def test_needs_action(self):
+        policy = rg.Policy(30)
+        today = datetime.date(2026, 5, 1)
+        base = {"status": "active", "autoRenewEnabled": False, "commitmentEndDate": "2026-05-31T00:00:00Z",
+                "scheduledActions": []}
+        self.assertEqual(rg.needs_action(base, today, policy), 30)
+        self.assertIsNone(rg.needs_action(dict(base, commitmentEndDate="2026-06-01T00:00:00Z"), today, policy))
+        self.assertIsNone(rg.needs_action(dict(base, autoRenewEnabled=True), today, policy))
+        self.assertIsNone(rg.needs_action(dict(base, scheduledActions=[{"actionType": "Cancel"}]), today, policy))
+        self.assertEqual(rg.needs_action(dict(base, scheduledActions=[{"actionType": "RenewToExtendedServiceTerm"}]),
+                                         today, policy), 30)
+        self.assertIsNone(rg.needs_action(dict(base, status="suspended"), today, policy))
+
+
+if __name__ == "__main__":
+    unittest.main()
