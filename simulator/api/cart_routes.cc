@@ -194,11 +194,25 @@ StatusOr<CartInput> ReadCart(std::string_view text) {
 
 // The purchase a line asks for; an error status when its term or billing
 // cannot describe one.
-StatusOr<PurchaseRequest> PurchaseOf(const Customer& customer, const CartLine& line) {
+StatusOr<PurchaseRequest> PurchaseOf(const Sandbox& sandbox, const Customer& customer, const CartLine& line) {
   PurchaseRequest r;
   r.customer_id = customer.id;
   r.catalog_item_id = line.catalog_item_id;
   r.quantity = line.quantity;
+  if (const Offer* offer = sandbox.catalog().FindOffer(line.catalog_item_id, customer.country());
+      offer != nullptr && offer->sku->IsUsageBased()) {
+    // An Azure plan has no term; it is billed monthly for its usage.
+    if (!line.term_duration.empty())
+      return BadRequest(800121, "The term duration " + line.term_duration + " is not valid for " + line.catalog_item_id +
+                                    ": an Azure plan has no term.");
+    if (!line.billing_cycle.empty() && line.billing_cycle != "monthly")
+      return BadRequest(800121, "The billing cycle " + line.billing_cycle + " is not available for " +
+                                    line.catalog_item_id + " (an Azure plan is billed monthly).");
+    r.billing = Billing::Monthly;
+    r.friendly_name = line.friendly_name;
+    r.reseller_id = line.reseller_id;
+    return r;
+  }
   if (line.term_duration.empty())
     return BadRequest(800002, "Invalid request input: termDuration is required for " + line.catalog_item_id + ".");
   auto term = ParseTerm(line.term_duration);
@@ -249,7 +263,7 @@ void ValidateLines(const Sandbox& sandbox, const Customer& customer, Cart& cart)
                                        customer.country() + ".")
               : NotFound(400019, "Availability " + line.catalog_item_id + " was not found.");
     } else {
-      auto request = PurchaseOf(customer, line);
+      auto request = PurchaseOf(sandbox, customer, line);
       s = request.ok() ? sandbox.ValidatePurchase(*request) : request.status();
     }
     if (s.ok() || s.code() == 13605) continue;  // the attestation is checked at checkout
@@ -270,7 +284,7 @@ std::string MarketCurrency(const Sandbox& sandbox, const Customer& customer) {
 std::optional<Json> PricingJson(const Sandbox& sandbox, const Customer& customer, const CartLine& line) {
   if (line.error) return std::nullopt;
   const Offer* offer = sandbox.catalog().FindOffer(line.catalog_item_id, customer.country());
-  auto request = PurchaseOf(customer, line);
+  auto request = PurchaseOf(sandbox, customer, line);
   if (offer == nullptr || !request.ok()) return std::nullopt;
   const Date today = sandbox.Today();
   auto list = sandbox.catalog().PriceAt(*offer, request->term, request->billing, today);
@@ -435,7 +449,7 @@ Response Checkout(RouteContext& ctx) {
     std::string group_id = line.order_group.empty() ? "0" : line.order_group;
     auto it = std::find_if(groups.begin(), groups.end(), [&](const Group& g) { return g.id == group_id; });
     if (it == groups.end()) it = groups.insert(groups.end(), Group{group_id, {}, OkStatus()});
-    auto request = PurchaseOf(*customer, line);
+    auto request = PurchaseOf(ctx.sandbox, *customer, line);
     if (!request.ok()) {
       if (it->failure.ok()) it->failure = request.status();
     } else {

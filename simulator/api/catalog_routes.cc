@@ -185,6 +185,7 @@ Json SkuJson(const Sandbox& sandbox, const Product& p, const Sku& s, const std::
   j["maximumQuantity"] = s.maximum_quantity;
   j["isTrial"] = s.is_trial;
   Json supported = Json::array();
+  if (s.IsUsageBased()) cycles.insert(Billing::Monthly);  // an Azure plan is billed monthly for its usage
   for (Billing b : {Billing::Annual, Billing::Monthly, Billing::Triennial})  // alphabetical, as documented
     if (cycles.count(b)) supported.push_back(WireBillingCycle(b));
   j["supportedBillingCycles"] = std::move(supported);
@@ -229,7 +230,7 @@ Json AvailabilityJson(const Sandbox& sandbox, const Offer& offer, const std::str
   j["defaultCurrency"] = Json{{"code", offer.market->currency}, {"symbol", CurrencySymbol(offer.market->currency)}};
   j["segment"] = ToString(offer.availability->segment);
   j["country"] = country;
-  j["isPurchasable"] = !pairs.empty();
+  j["isPurchasable"] = !pairs.empty() || (s.IsUsageBased() && !offer.market->meters.empty());
   j["isRenewable"] = !s.is_trial;
   Json renewals = Json::array();
   Json terms = Json::array();
@@ -293,10 +294,9 @@ Response ListProducts(RouteContext& ctx, bool customer_scoped) {
   for (std::string_view v : kKnownEmptyViews) known = known || EqualsIgnoreCase(*view, v);
   if (!known) return ErrorResponse(Forbidden(400036, "Access to the requested targetView " + *view + " is not allowed."));
   Json items = Json::array();
-  if (online)
-    for (const Product& p : ctx.sandbox.catalog().data().products)
-      if (p.product_type.rfind("OnlineServices", 0) == 0 && ProductSold(ctx.sandbox, p, scope->country, *segment))
-        items.push_back(ProductJson(p, scope->country));
+  for (const Product& p : ctx.sandbox.catalog().data().products)
+    if (EqualsIgnoreCase(p.target_view, *view) && ProductSold(ctx.sandbox, p, scope->country, *segment))
+      items.push_back(ProductJson(p, scope->country));
   std::string self = "/products?country=" + scope->country + "&targetView=" + *view;
   if (*segment) self += "&targetSegment=" + std::string(ToString(**segment));
   if (customer_scoped) self = "/customers/" + ctx.params[0] + "/products?targetView=" + *view;

@@ -25,6 +25,7 @@
 // by hand, taken from another collection or another partner is a 400.
 #include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -182,18 +183,17 @@ StatusOr<int64_t> PageStart(const RouteContext& ctx, std::string_view scope) {
 
 // One page of line items. `base_uri` is the collection's URI with its
 // filters (no size, offset or seekOperation).
-Response LineItemPage(const RouteContext& ctx, const std::vector<uint32_t>& lines, std::string_view scope,
-                      const std::string& base_uri) {
+Response LineItemPage(const RouteContext& ctx, size_t count, const std::function<Json(size_t)>& render,
+                      std::string_view scope, const std::string& base_uri) {
   auto size = LineItemPageSize(ctx.request);
   if (!size.ok()) return ErrorResponse(size.status());
   auto start = PageStart(ctx, scope);
   if (!start.ok()) return ErrorResponse(start.status());
-  const int64_t total = static_cast<int64_t>(lines.size());
+  const int64_t total = static_cast<int64_t>(count);
   const int64_t begin = std::min(*start, total);
   const int64_t end = std::min(total, begin + *size);
   Json items = Json::array();
-  for (int64_t i = begin; i < end; ++i)
-    items.push_back(LineItemJson(ctx.sandbox, ctx.sandbox.ledger().line(lines[static_cast<size_t>(i)])));
+  for (int64_t i = begin; i < end; ++i) items.push_back(render(static_cast<size_t>(i)));
   const std::string self = base_uri + "&size=" + std::to_string(*size);
   if (end >= total) return JsonResponse(200, CollectionJson(std::move(items), self));
   std::string token = MakeToken(ctx, scope, end);
@@ -203,6 +203,36 @@ Response LineItemPage(const RouteContext& ctx, const std::vector<uint32_t>& line
   out["continuationToken"] = std::move(token);
   for (auto it = collection.begin(); it != collection.end(); ++it) out[it.key()] = std::move(it.value());
   return JsonResponse(200, out);
+}
+
+Response LineItemPage(const RouteContext& ctx, const std::vector<uint32_t>& lines, std::string_view scope,
+                      const std::string& base_uri) {
+  return LineItemPage(
+      ctx, lines.size(), [&](size_t i) { return LineItemJson(ctx.sandbox, ctx.sandbox.ledger().line(lines[i])); },
+      scope, base_uri);
+}
+
+// Daily rated usage lines (Azure plan), filtered by hasPartnerEarnedCredit
+// when given (true or false; only with invoicelineitemtype=usagelineitems).
+Response UsageLinePage(const RouteContext& ctx, UsageLineFilter filter, std::string scope, std::string base_uri) {
+  if (auto pec = ctx.request.Query("hasPartnerEarnedCredit")) {
+    std::string v = ToLower(*pec);
+    if (v != "true" && v != "false")
+      return ErrorResponse(BadParameter("hasPartnerEarnedCredit '" + *pec + "' is not true or false."));
+    filter.has_pec = v == "true";
+    base_uri += "&hasPartnerEarnedCredit=" + v;
+    scope += "|pec=" + v;
+  }
+  filter.partner_tenant_id = ctx.caller.partner_tenant_id;
+  std::vector<UsageLine> lines = ctx.sandbox.UsageLines(filter);
+  return LineItemPage(
+      ctx, lines.size(), [&](size_t i) { return UsageLineJson(ctx.sandbox, lines[i]); }, scope, base_uri);
+}
+
+Status RefuseCreditFilter(const RouteContext& ctx) {
+  if (ctx.request.Query("hasPartnerEarnedCredit"))
+    return BadParameter("hasPartnerEarnedCredit applies only to invoicelineitemtype=usagelineitems.");
+  return OkStatus();
 }
 
 // The invoice `id` ("G000000001", or "OneTime-G000000001" as documented
@@ -237,8 +267,16 @@ Response InvoiceLineItems(const RouteContext& ctx, const std::string& invoice_id
     if (!IsCurrencyCode(*currency)) return ErrorResponse(BadParameter("currencycode '" + *currency + "' is not a currency code."));
     base += "&currencycode=" + *currency;
   }
+  std::string scope = "invoice|" + inv->id + "|" + std::string(WireType(*kind)) + "|" + ToLower(currency.value_or(""));
+  if (*kind == LineItemType::Usage) {
+    UsageLineFilter filter;
+    filter.invoice = inv->index;
+    filter.currency = currency;
+    return UsageLinePage(ctx, filter, scope, base);
+  }
+  if (Status s = RefuseCreditFilter(ctx); !s.ok()) return ErrorResponse(s);
   std::vector<uint32_t> lines;
-  if (*kind == LineItemType::Billing) {
+  {
     for (uint32_t i : inv->lines) {
       const ChargeLine& line = ctx.sandbox.ledger().line(i);
       if (ctx.sandbox.PartnerOf(line) != ctx.caller.partner_tenant_id) continue;
@@ -246,8 +284,6 @@ Response InvoiceLineItems(const RouteContext& ctx, const std::string& invoice_id
       lines.push_back(i);
     }
   }
-  // Usage line items (Azure plan) are not simulated yet: always an empty collection.
-  std::string scope = "invoice|" + inv->id + "|" + std::string(WireType(*kind)) + "|" + ToLower(currency.value_or(""));
   return LineItemPage(ctx, lines, scope, base);
 }
 
@@ -312,8 +348,20 @@ Response GetUnbilledLineItems(RouteContext& ctx) {
   else if (period_text != "current")
     return ErrorResponse(BadParameter("period '" + *period + "' is not supported; use current or previous."));
 
+  std::string base = "/invoices/unbilled/lineitems?provider=onetime&invoicelineitemtype=" +
+                     std::string(WireType(*kind)) + "&currencycode=" + *currency + "&period=" + period_text;
+  // The month is part of the scope: a token read in one month is not valid in the next.
+  std::string scope = "unbilled|" + std::string(WireType(*kind)) + "|" + ToLower(*currency) + "|" + month.ToString();
+  if (*kind == LineItemType::Usage) {
+    UsageLineFilter filter;
+    filter.period = month;
+    filter.unbilled_only = true;
+    filter.currency = *currency;
+    return UsageLinePage(ctx, filter, scope, base);
+  }
+  if (Status s = RefuseCreditFilter(ctx); !s.ok()) return ErrorResponse(s);
   std::vector<uint32_t> lines;
-  if (*kind == LineItemType::Billing) {
+  {
     for (uint32_t i : ctx.sandbox.ledger().LinesOfPeriod(month)) {
       const ChargeLine& line = ctx.sandbox.ledger().line(i);
       if (line.invoice != kNoIndex) continue;
@@ -322,10 +370,6 @@ Response GetUnbilledLineItems(RouteContext& ctx) {
       lines.push_back(i);
     }
   }
-  std::string base = "/invoices/unbilled/lineitems?provider=onetime&invoicelineitemtype=" +
-                     std::string(WireType(*kind)) + "&currencycode=" + *currency + "&period=" + period_text;
-  // The month is part of the scope: a token read in one month is not valid in the next.
-  std::string scope = "unbilled|" + std::string(WireType(*kind)) + "|" + ToLower(*currency) + "|" + month.ToString();
   return LineItemPage(ctx, lines, scope, base);
 }
 

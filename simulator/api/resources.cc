@@ -168,6 +168,7 @@ std::string SubscriptionEtag(const Subscription& s) {
 }
 
 Json SubscriptionJson(const Sandbox& sandbox, const Subscription& s) {
+  if (Sandbox::IsAzurePlan(s)) return AzurePlanJson(sandbox, s);
   const Customer& customer = sandbox.CustomerAt(s.customer);
   const Offer& offer = *s.offer;
   const Instant now = sandbox.Now();
@@ -371,7 +372,6 @@ Json LineItemJson(const Sandbox& sandbox, const ChargeLine& line) {
 }
 
 Json InvoiceJson(const Sandbox& sandbox, const Invoice& inv, bool with_pdf_link) {
-  (void)sandbox;
   Json j;
   j["id"] = inv.id;
   j["invoiceDate"] = inv.invoice_date.ToString();
@@ -388,7 +388,19 @@ Json InvoiceJson(const Sandbox& sandbox, const Invoice& inv, bool with_pdf_link)
   detail["billingProvider"] = "one_time";
   detail["links"] = Json{{"self", LinkJson("/invoices/" + inv.id + "/lineitems?provider=onetime&invoicelineitemtype=billinglineitems&size=2000")}};
   detail["attributes"] = Attributes("InvoiceDetail");
-  j["invoiceDetails"] = Json::array({detail});
+  Json details = Json::array({detail});
+  // An invoice with Azure plan usage also lists its daily rated usage.
+  for (const auto& [key, record] : sandbox.azure().usage)
+    if (record.invoice == inv.index) {
+      Json usage;
+      usage["invoiceLineItemType"] = "usage_line_items";
+      usage["billingProvider"] = "marketplace";
+      usage["links"] = Json{{"self", LinkJson("/invoices/" + inv.id + "/lineitems?provider=onetime&invoicelineitemtype=usagelineitems&size=2000")}};
+      usage["attributes"] = Attributes("InvoiceDetail");
+      details.push_back(std::move(usage));
+      break;
+    }
+  j["invoiceDetails"] = std::move(details);
   j["documentType"] = "invoice";
   j["invoiceType"] = "OneTime";
   j["links"] = Json{{"self", LinkJson("/invoices/" + inv.id)}};

@@ -25,6 +25,13 @@ Json OrderJson(const Sandbox& sandbox, const Order& o);
 Json LineItemJson(const Sandbox& sandbox, const ChargeLine& line);
 Json InvoiceJson(const Sandbox& sandbox, const Invoice& inv, bool with_pdf_link);
 
+// The Azure plan (azure_routes.cc): the plan subscription, an Azure
+// subscription (AzureEntitlement) and a daily rated usage line
+// (DailyRatedUsageLineItem, partner-center-api.md section 8).
+Json AzurePlanJson(const Sandbox& sandbox, const Subscription& plan);
+Json AzureEntitlementJson(const Sandbox& sandbox, const AzureEntitlement& e);
+Json UsageLineJson(const Sandbox& sandbox, const UsageLine& line);
+
 // The catalog's wire names.
 std::string_view WireBillingCycle(Billing b);  // "monthly", "annual", "triennial", "none"
 std::string_view BillingFrequencyText(Billing b);  // "Monthly", "Annual", "Triennial"

@@ -103,6 +103,7 @@ Router::Router(RouterOptions options) : options_(std::move(options)) {
   RegisterSubscriptionRoutes(routes_);
   RegisterInvoiceRoutes(routes_);
   RegisterControlRoutes(routes_);
+  RegisterAzureRoutes(routes_);
 }
 
 void Router::Reset(SandboxOptions options) {

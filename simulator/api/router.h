@@ -180,5 +180,9 @@ void RegisterCartRoutes(RouteTable& table);
 void RegisterSubscriptionRoutes(RouteTable& table);
 void RegisterInvoiceRoutes(RouteTable& table);
 void RegisterControlRoutes(RouteTable& table);
+// The Azure plan: azureEntitlements, customer entitlements, usage and the
+// /_sim Azure control routes (azure_routes.cc).
+void RegisterAzureRoutes(RouteTable& table);
+Response PatchAzurePlan(RouteContext& ctx, const Subscription& plan, const nlohmann::json& body);
 
 }  // namespace pcsim::api

@@ -161,6 +161,7 @@ Response PatchSubscription(RouteContext& ctx) {
   }
   auto body = ParseBody(ctx.request.body);
   if (!body.ok()) return ErrorResponse(body.status());
+  if (Sandbox::IsAzurePlan(*found)) return PatchAzurePlan(ctx, *found, *body);
   auto status_text = StringField(*body, "status");
   auto quantity = IntField(*body, "quantity");
   auto auto_renew = BoolField(*body, "autoRenewEnabled");

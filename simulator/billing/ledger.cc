@@ -22,7 +22,8 @@ std::vector<uint32_t> Ledger::LinesOfPeriod(Date month_start) const {
 }
 
 std::vector<uint32_t> Ledger::ClosePeriod(Date month_start, Instant invoice_date, const std::string& prefix,
-                                          int digits, const std::function<BillingGroup(const ChargeLine&)>& group_of_line) {
+                                          int digits, const std::function<BillingGroup(const ChargeLine&)>& group_of_line,
+                                          const std::vector<BillingGroup>& extra_groups) {
   Instant period_begin = Instant::StartOf(month_start);
   Instant period_end = Instant::StartOf(month_start.AddMonthsClamped(1));
   std::map<BillingGroup, std::vector<uint32_t>> by_group;
@@ -43,6 +44,7 @@ std::vector<uint32_t> Ledger::ClosePeriod(Date month_start, Instant invoice_date
     }
     last->push_back(static_cast<uint32_t>(i));
   }
+  for (const BillingGroup& group : extra_groups) by_group[group];
   // The map orders the invoices by partner, then currency.
   std::vector<uint32_t> created;
   for (auto& [group, indexes] : by_group) {

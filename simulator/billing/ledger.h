@@ -32,9 +32,14 @@ class Ledger {
   // lines whose orderDate falls in it are grouped by partner and currency
   // (from `group_of_line`), each group becomes an invoice numbered `prefix` +
   // `digits` digits (in order of partner, then currency), and the lines get
-  // its number. Returns the indexes of the new invoices.
+  // its number. `extra_groups` also get an invoice when they have no line
+  // (their usage is added with AddToInvoice). Returns the indexes of the new
+  // invoices.
   std::vector<uint32_t> ClosePeriod(Date month_start, Instant invoice_date, const std::string& prefix, int digits,
-                                    const std::function<BillingGroup(const ChargeLine&)>& group_of_line);
+                                    const std::function<BillingGroup(const ChargeLine&)>& group_of_line,
+                                    const std::vector<BillingGroup>& extra_groups = {});
+  // Adds an amount billed outside the charge lines (Azure usage) to an invoice.
+  void AddToInvoice(uint32_t invoice, Decimal amount) { invoices_[invoice].total += amount; }
 
   // Lines with orderDate in the month starting `month_start`, billed or not.
   std::vector<uint32_t> LinesOfPeriod(Date month_start) const;

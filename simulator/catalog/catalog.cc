@@ -44,7 +44,7 @@ Market ReadMarket(const nlohmann::json& j, const std::string& path) {
       r.Fail("countries", "\"" + c + "\" is not an ISO 3166 alpha-2 code");
   m.currency = r.String("currency");
   if (m.currency.size() != 3) r.Fail("currency", "\"" + m.currency + "\" is not an ISO 4217 code");
-  const auto& prices = r.Array("prices");
+  const auto& prices = r.Array("prices", false);
   for (size_t i = 0; i < prices.size(); ++i) {
     JsonObjectReader p(prices[i], IndexPath(r.ChildPath("prices"), i));
     PriceEntry e;
@@ -62,7 +62,34 @@ Market ReadMarket(const nlohmann::json& j, const std::string& path) {
     p.RejectUnknownKeys();
     m.prices.push_back(e);
   }
-  if (m.prices.empty()) r.Fail("prices", "must list at least one price");
+  const auto& meters = r.Array("meters", false);
+  std::set<std::string> meter_ids;
+  for (size_t i = 0; i < meters.size(); ++i) {
+    JsonObjectReader p(meters[i], IndexPath(r.ChildPath("meters"), i));
+    Meter meter;
+    meter.id = p.String("id");
+    if (meter.id.empty()) p.Fail("id", "must not be empty");
+    if (!meter_ids.insert(meter.id).second) p.Fail("id", "meter \"" + meter.id + "\" is listed twice");
+    meter.name = p.String("name");
+    if (meter.name.empty()) p.Fail("name", "must not be empty");
+    meter.category = p.String("category");
+    meter.subcategory = p.OptionalString("subcategory").value_or("");
+    meter.region = p.OptionalString("region").value_or("");
+    meter.unit = p.String("unit");
+    if (meter.unit.empty()) p.Fail("unit", "must not be empty");
+    meter.service = p.OptionalString("service").value_or("");
+    meter.product_id = p.OptionalString("productId").value_or("");
+    meter.sku_id = p.OptionalString("skuId").value_or("");
+    meter.product_name = p.OptionalString("productName").value_or("");
+    meter.sku_name = p.OptionalString("skuName").value_or("");
+    meter.publisher_name = p.OptionalString("publisherName").value_or("Microsoft");
+    meter.price = p.DecimalString("price");
+    CheckPrice(p, meter.price);
+    meter.pec_eligible = p.OptionalBool("pecEligible").value_or(true);
+    p.RejectUnknownKeys();
+    m.meters.push_back(std::move(meter));
+  }
+  if (m.prices.empty() && m.meters.empty()) r.Fail("prices", "must list at least one price (or, for a usage-based SKU, meters)");
   const auto& est = r.Array("estPrices", false);
   for (size_t i = 0; i < est.size(); ++i) {
     JsonObjectReader p(est[i], IndexPath(r.ChildPath("estPrices"), i));
@@ -93,6 +120,9 @@ Sku ReadSku(const nlohmann::json& j, const std::string& path) {
   s.prerequisite_skus = r.OptionalStringList("prerequisiteSkus");
   s.upgrade_targets = r.OptionalStringList("upgradeTargets");
   s.trial_converts_to = r.OptionalString("trialConvertsTo").value_or("");
+  s.billing_type = r.OptionalString("billingType").value_or("license");
+  if (s.billing_type != "license" && s.billing_type != "usage")
+    r.Fail("billingType", "unknown billing type \"" + s.billing_type + "\" (license or usage)");
   const auto& avs = r.Array("availabilities");
   for (size_t i = 0; i < avs.size(); ++i) {
     JsonObjectReader a(avs[i], IndexPath(r.ChildPath("availabilities"), i));
@@ -104,7 +134,16 @@ Sku ReadSku(const nlohmann::json& j, const std::string& path) {
     if (!seg) a.Fail("segment", "unknown segment \"" + segment + "\"");
     av.segment = *seg;
     const auto& markets = a.Array("markets");
-    for (size_t m = 0; m < markets.size(); ++m) av.markets.push_back(ReadMarket(markets[m], IndexPath(a.ChildPath("markets"), m)));
+    for (size_t m = 0; m < markets.size(); ++m) {
+      std::string market_path = IndexPath(a.ChildPath("markets"), m);
+      av.markets.push_back(ReadMarket(markets[m], market_path));
+      const Market& market = av.markets.back();
+      // A usage-based SKU is rated from its rate card; a license SKU from its prices.
+      if (s.IsUsageBased() && (market.meters.empty() || !market.prices.empty()))
+        JsonObjectReader(markets[m], market_path).Fail("meters", "a usage-based SKU's market needs meters and no prices");
+      if (!s.IsUsageBased() && !market.meters.empty())
+        JsonObjectReader(markets[m], market_path).Fail("meters", "only a usage-based SKU (billingType usage) has meters");
+    }
     if (av.markets.empty()) a.Fail("markets", "must list at least one market");
     a.RejectUnknownKeys();
     s.availabilities.push_back(std::move(av));
@@ -137,6 +176,7 @@ CatalogData ReadCatalog(const nlohmann::json& doc) {
     product.description = p.OptionalString("description").value_or("");
     product.product_type = p.OptionalString("productType").value_or("OnlineServicesNCE");
     product.publisher_name = p.OptionalString("publisherName").value_or("Microsoft Corporation");
+    product.target_view = p.OptionalString("targetView").value_or("OnlineServices");
     const auto& skus = p.Array("skus");
     for (size_t s = 0; s < skus.size(); ++s) product.skus.push_back(ReadSku(skus[s], IndexPath(p.ChildPath("skus"), s)));
     p.RejectUnknownKeys();
@@ -337,6 +377,12 @@ bool Catalog::HasTerm(const Offer& offer, Term term, Date day) const {
   for (const PriceEntry& e : offer.market->prices)
     if (e.term == term && e.from <= day) return true;
   return false;
+}
+
+const Meter* Catalog::FindMeter(const Offer& offer, std::string_view meter_id) const {
+  for (const Meter& m : offer.market->meters)
+    if (m.id == meter_id) return &m;
+  return nullptr;
 }
 
 const Promotion* Catalog::FindPromotion(std::string_view id) const {

@@ -37,11 +37,33 @@ struct EstPriceEntry {
   Decimal price;
 };
 
+// One meter of an Azure rate card (simulator-decisions.md section 11): the
+// pay-as-you-go price per unit in the market's currency. Meters of
+// reservations, savings plans, spot and third-party products are flagged
+// pec_eligible = false and never earn partner earned credit.
+struct Meter {
+  std::string id;           // meterId
+  std::string name;         // meterName
+  std::string category;     // meterCategory
+  std::string subcategory;  // meterSubCategory
+  std::string region;       // meterRegion
+  std::string unit;         // unitOfMeasure
+  std::string service;      // consumedService
+  std::string product_id;   // the usage line's productId / skuId / names
+  std::string sku_id;
+  std::string product_name;
+  std::string sku_name;
+  std::string publisher_name = "Microsoft";
+  Decimal price;
+  bool pec_eligible = true;
+};
+
 struct Market {
   std::vector<std::string> countries;  // ISO 3166 alpha-2
   std::string currency;                // ISO 4217
   std::vector<PriceEntry> prices;
   std::vector<EstPriceEntry> est_prices;
+  std::vector<Meter> meters;  // the rate card of a usage-based SKU (Azure plan)
 };
 
 struct Availability {
@@ -64,7 +86,11 @@ struct Sku {
   std::vector<std::string> prerequisite_skus;  // "productId:skuId"
   std::vector<std::string> upgrade_targets;    // "productId:skuId"
   std::string trial_converts_to;               // "productId:skuId"
+  // "license" (seats at a price per billing period) or "usage" (an Azure
+  // plan: no term, rated per meter from the market's rate card).
+  std::string billing_type = "license";
   std::vector<Availability> availabilities;
+  bool IsUsageBased() const { return billing_type == "usage"; }
 };
 
 struct Product {
@@ -73,6 +99,7 @@ struct Product {
   std::string description;
   std::string product_type = "OnlineServicesNCE";
   std::string publisher_name = "Microsoft Corporation";
+  std::string target_view = "OnlineServices";  // the products list's targetView ("MicrosoftAzure")
   std::vector<Sku> skus;
 };
 
@@ -139,6 +166,9 @@ class Catalog {
   std::optional<Decimal> EstPriceAt(const Offer& offer, Date day) const;
   // Whether the offer ever lists this term (on any day up to `day`).
   bool HasTerm(const Offer& offer, Term term, Date day) const;
+
+  // The meter `meter_id` of the offer's rate card, or null.
+  const Meter* FindMeter(const Offer& offer, std::string_view meter_id) const;
 
   const Promotion* FindPromotion(std::string_view id) const;
   // Seat cap of a group ("business": 300), if any.

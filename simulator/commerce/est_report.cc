@@ -31,7 +31,9 @@ StatusOr<std::string> EstAuditCsv(const Sandbox& sandbox, bool compare_to_renewa
                                   sandbox.Today().ToString() + ").");
   std::vector<const Subscription*> subs;
   for (const auto& s : sandbox.subscriptions())
-    if (s->status == SubscriptionStatus::Active || s->status == SubscriptionStatus::Suspended) subs.push_back(s.get());
+    if ((s->status == SubscriptionStatus::Active || s->status == SubscriptionStatus::Suspended) &&
+        !Sandbox::IsAzurePlan(*s))  // an Azure plan has no term to end
+      subs.push_back(s.get());
   std::stable_sort(subs.begin(), subs.end(), [](const Subscription* a, const Subscription* b) {
     return a->term_end != b->term_end ? a->term_end < b->term_end : a->id < b->id;
   });

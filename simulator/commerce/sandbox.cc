@@ -257,6 +257,7 @@ Status Sandbox::ValidatePurchaseAgainst(const PurchaseRequest& request,
       return Forbidden(800020, "Catalog item " + request.catalog_item_id + " isn't eligible for purchase: the customer needs an approved " +
                                    std::string(needed) + " qualification.");
   }
+  if (sku.IsUsageBased()) return ValidateAzurePlanPurchase(*customer, *offer, request.quantity, earlier);
   if (!IsValidPair(request.term, request.billing) || !catalog_->HasTerm(*offer, request.term, today))
     return BadRequest(800121, "The term duration " + std::string(ToString(request.term)) + " with billing cycle " +
                                   std::string(ToString(request.billing)) + " is not valid for " +
@@ -444,6 +445,20 @@ StatusOr<const Order*> Sandbox::PlaceOrder(const std::vector<PurchaseRequest>& l
     sub->is_trial = offer->sku->is_trial;
     sub->created = Now();
     sub->last_updated = Now();
+    o.currency = offer->market->currency;
+    if (offer->sku->IsUsageBased()) {
+      // An Azure plan: no term and no charge line; its usage is rated per day.
+      OrderLine line;
+      line.line_number = line_number++;
+      line.subscription = sub->index;
+      line.offer = offer;
+      line.quantity = sub->quantity;
+      line.friendly_name = sub->friendly_name;
+      line.reseller_id = sub->reseller_id;
+      o.lines.push_back(line);
+      CreateAzurePlan(AddSubscription(std::move(sub)));
+      continue;
+    }
     StartTerm(*sub, today, request.custom_term_end);
     sub->window_start = Now();
     sub->promotion_id = request.promotion_id;
@@ -672,9 +687,12 @@ void Sandbox::CloseInvoices(Date month_start) {
   const Date today = Today();
   auto created = ledger_.ClosePeriod(
       month_start, Now(), policy_.Str(PolicyKey::kInvoiceIdPrefix, today),
-      static_cast<int>(policy_.Int(PolicyKey::kInvoiceIdDigits, today)), [this](const ChargeLine& line) {
+      static_cast<int>(policy_.Int(PolicyKey::kInvoiceIdDigits, today)),
+      [this](const ChargeLine& line) {
         return Ledger::BillingGroup{PartnerOf(line), catalog_->OfferAt(line.offer)->market->currency};
-      });
+      },
+      UsageBillingGroups(month_start));
+  BillUsage(month_start, created);
   for (uint32_t i : created) Journal(JournalKind::InvoiceClosed, i);
 }
 

@@ -14,6 +14,7 @@
 #include "simulator/billing/ledger.h"
 #include "simulator/catalog/catalog.h"
 #include "simulator/catalog/country_rules.h"
+#include "simulator/commerce/azure.h"
 #include "simulator/clock/simulated_clock.h"
 #include "simulator/model/commerce_types.h"
 #include "simulator/model/seeded_random.h"
@@ -185,6 +186,31 @@ class Sandbox {
   // The instant of a subscription's backfill within the window (seeded).
   Instant BackfillInstant(const Subscription& sub) const;
 
+  // --- the Azure plan and partner earned credit (section 11; azure.cc) --------
+  const AzureBook& azure() const { return azure_; }
+  // Whether `sub` is an Azure plan (a usage-based subscription without a term).
+  static bool IsAzurePlan(const Subscription& sub) { return sub.offer->sku->IsUsageBased(); }
+  const AzureEntitlement* FindAzureEntitlement(std::string_view id) const;
+  // A new Azure subscription under the active Azure plan `plan_subscription_id`
+  // (the sandbox environment allows a few per plan: 400 800018).
+  StatusOr<const AzureEntitlement*> AddAzureSubscription(std::string_view plan_subscription_id,
+                                                         std::string friendly_name);
+  // Cancels (status inactive) or reactivates an Azure subscription.
+  Status CancelAzureSubscription(std::string_view entitlement_id);
+  Status ReactivateAzureSubscription(std::string_view entitlement_id);
+  // The partner's role on the Azure subscription from now on.
+  Status SetAzureRole(std::string_view entitlement_id, AzureRole role, AzureAccess via);
+  // Adds `quantity` units of `meter_id` consumed on `day` (today or an earlier
+  // day of an open billing period, not before the subscription existed).
+  Status RecordUsage(std::string_view entitlement_id, std::string_view meter_id, Decimal quantity, Date day);
+  // The daily rated usage lines visible now (after the data lag), in order of
+  // usage date, entitlement and meter.
+  std::vector<UsageLine> UsageLines(const UsageLineFilter& filter) const;
+  UsageLine RateUsageLine(const UsageKey& key, const UsageRecord& record) const;
+  // The partner tenant and currency a usage line is billed in.
+  const std::string& PartnerOf(const UsageLine& line) const;
+  const std::string& CurrencyOf(const UsageLine& line) const;
+
   // --- for the API layer -------------------------------------------------------
   // Resolves an offer for a customer ("productId:skuId:availabilityId" or
   // "productId:skuId", which picks the SKU's first availability).
@@ -238,6 +264,12 @@ class Sandbox {
   Status ValidatePurchaseAgainst(const PurchaseRequest& request, const std::vector<PurchaseRequest>& earlier) const;
   Status CheckCustomTermEnd(const Customer& customer, const PurchaseRequest& request) const;
   Subscription& AddSubscription(std::unique_ptr<Subscription> sub);
+  // The Azure plan parts of a purchase and of the period close (azure.cc).
+  Status ValidateAzurePlanPurchase(const Customer& customer, const Offer& offer, int quantity,
+                                   const std::vector<PurchaseRequest>& earlier) const;
+  void CreateAzurePlan(Subscription& plan);
+  std::vector<Ledger::BillingGroup> UsageBillingGroups(Date month_start) const;
+  void BillUsage(Date month_start, const std::vector<uint32_t>& invoices);
 
   SimulatedClock clock_;
   std::shared_ptr<const Catalog> catalog_;
@@ -257,6 +289,7 @@ class Sandbox {
   std::unordered_map<std::string, uint32_t> live_domains_;
   Ledger ledger_;
   ChunkedVector<JournalEntry> journal_;
+  AzureBook azure_;
 };
 
 }  // namespace pcsim

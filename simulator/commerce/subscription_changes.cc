@@ -32,6 +32,10 @@ void ConsumeBatches(Subscription& sub, int quantity) {
 }  // namespace
 
 Status Sandbox::CheckChangeable(const Subscription& sub, bool allow_suspended) const {
+  if (IsAzurePlan(sub))
+    return BadRequest(800002, "Invalid request input: subscription " + sub.id +
+                                  " is an Azure plan; it has no seats, term or billing plan to change (manage its Azure "
+                                  "subscriptions through azureEntitlements).");
   switch (sub.status) {
     case SubscriptionStatus::Active: return OkStatus();
     case SubscriptionStatus::Suspended:

@@ -83,7 +83,8 @@ class Run {
   std::shared_ptr<const Catalog> BuildCatalog() {
     CatalogData data = Catalog::Default()->data();
     for (const CatalogItemSpec& item : scenario_.catalog) {
-      if (!item.meters.empty()) throw Invalid{item.where, "Azure rate cards (meters) are not supported by this build yet"};
+      if (!item.meters.empty() && (!item.prices.empty() || !item.price_changes.empty() || item.est_price))
+        throw Invalid{item.where, "catalog item " + item.item + " has both meters (an Azure rate card) and prices"};
       std::string product_id = item.item.substr(0, item.item.find(':'));
       std::string sku_id = item.item.substr(product_id.size() + 1, item.item.rfind(':') - product_id.size() - 1);
       std::string availability_id = item.item.substr(item.item.rfind(':') + 1);
@@ -104,6 +105,19 @@ class Run {
         sku = product->skus.end() - 1;
       }
       if (!item.name.empty()) sku->title = item.name;
+      if (!item.meters.empty()) {
+        // An Azure plan: usage-based, one per customer, listed under targetView MicrosoftAzure.
+        sku->billing_type = "usage";
+        sku->minimum_quantity = sku->maximum_quantity = 1;
+        if (!sku->max_subscriptions_per_customer) sku->max_subscriptions_per_customer = 1;
+        sku->est_eligible = false;
+        if (product->skus.size() == 1) {
+          product->product_type = "Azure";
+          product->target_view = "MicrosoftAzure";
+        }
+      } else if (sku->IsUsageBased()) {
+        throw Invalid{item.where, "catalog item " + item.item + " is an Azure plan: give meters, not prices"};
+      }
       if (item.min_quantity) sku->minimum_quantity = *item.min_quantity;
       if (item.max_quantity) sku->maximum_quantity = *item.max_quantity;
       if (item.max_subscriptions_per_customer) sku->max_subscriptions_per_customer = item.max_subscriptions_per_customer;
@@ -153,7 +167,19 @@ class Run {
       add_prices(Date::Ymd(1970, 1, 1), item.prices);
       for (const auto& change : item.price_changes) add_prices(change.from, change.prices);
       if (item.est_price) market.est_prices.push_back({Date::Ymd(1970, 1, 1), *item.est_price});
-      if (market.prices.empty()) throw Invalid{item.where, "catalog item " + item.item + " needs prices"};
+      for (const auto& m : item.meters) {
+        Meter meter;
+        meter.id = m.id;
+        meter.name = m.name.empty() ? m.id : m.name;
+        meter.unit = m.unit.empty() ? "1 Unit" : m.unit;
+        meter.price = m.price;
+        meter.pec_eligible = m.pec_eligible;
+        if (std::any_of(market.meters.begin(), market.meters.end(), [&](const Meter& x) { return x.id == m.id; }))
+          throw Invalid{item.where, "meter " + m.id + " is listed twice"};
+        market.meters.push_back(std::move(meter));
+      }
+      if (market.prices.empty() && market.meters.empty())
+        throw Invalid{item.where, "catalog item " + item.item + " needs prices"};
       availability->markets.push_back(std::move(market));
       for (const auto& p : item.promotions) {
         data.promotions.erase(std::remove_if(data.promotions.begin(), data.promotions.end(),
@@ -365,7 +391,37 @@ class Run {
       json body = Has(step, "to") ? json{{"to", Field(step, "to")}} : json{{"by", Field(step, "by")}};
       return Send("POST", "/_sim/clock/advance", body.dump());
     }
+    if (a == "add-azure-subscription") {
+      json body = {{"plan", SubscriptionId(Field(step, "plan"))}};
+      if (Has(step, "name")) body["friendlyName"] = Field(step, "name");
+      *new_ref = Field(step, "ref");
+      return Send("POST", "/_sim/azure-subscriptions", body.dump());
+    }
+    if (a == "azure-usage") {
+      json body = {{"entitlement", AzureId(step, Field(step, "azure"))}, {"meterId", Field(step, "meter")},
+                   {"quantity", Field(step, "quantity")}};
+      if (Has(step, "date")) body["date"] = Field(step, "date");
+      return Send("POST", "/_sim/usage", body.dump());
+    }
+    if (a == "set-azure-role") {
+      json body = {{"entitlement", AzureId(step, Field(step, "azure"))}, {"role", Field(step, "role")}};
+      if (Has(step, "via")) body["via"] = Field(step, "via");
+      return Send("POST", "/_sim/azure-roles", body.dump());
+    }
     throw Invalid{step.where, "the " + a + " step is not supported by this build yet"};
+  }
+
+  // An Azure subscription by ref: one added by add-azure-subscription, or an
+  // Azure plan's ref for the plan's first Azure subscription.
+  std::string AzureId(const Step& step, const std::string& ref) {
+    if (auto it = result_.azure_refs.find(ref); it != result_.azure_refs.end()) return it->second;
+    auto sub = result_.subscription_refs.find(ref);
+    if (sub == result_.subscription_refs.end()) FailStep(step, "no Azure subscription is named " + ref);
+    const Subscription* plan = sandbox().FindSubscription(sub->second);
+    const auto& of_plan = sandbox().azure().entitlements_of_plan;
+    auto it = plan == nullptr ? of_plan.end() : of_plan.find(plan->index);
+    if (it == of_plan.end() || it->second.empty()) FailStep(step, ref + " is not an Azure plan");
+    return sandbox().azure().entitlements[it->second.front()].id;
   }
 
   api::Response Purchase(const Step& step, std::optional<std::string>* new_ref) {
@@ -423,6 +479,11 @@ class Run {
       id = subs["items"][0]["id"];
     } else if (step.action == "upgrade") {
       id = body.value("toSubscriptionId", "");
+    } else if (step.action == "add-azure-subscription") {
+      id = body.value("id", "");
+      if (id.empty()) FailStep(step, "no Azure subscription id to name " + ref);
+      result_.azure_refs[ref] = id;
+      return;
     }
     if (id.empty()) FailStep(step, "no subscription id to name " + ref);
     result_.subscription_refs[ref] = id;
@@ -531,6 +592,27 @@ class Run {
     return f;
   }
 
+  // The fields of one daily rated usage line, under the scenario format's names.
+  json ActualUsageLine(const UsageLine& line) {
+    api::Json wire = api::UsageLineJson(sandbox(), line);
+    json f;
+    std::string id = wire["entitlementId"].get<std::string>();
+    f["azure"] = id;
+    for (const auto& [ref, azure_id] : result_.azure_refs)
+      if (azure_id == id) f["azure"] = ref;
+    if (f["azure"] == id)  // the first Azure subscription of a plan goes by the plan's ref
+      for (const auto& [ref, sub_id] : result_.subscription_refs)
+        if (sub_id == line.plan->id) {
+          const auto& of_plan = sandbox().azure().entitlements_of_plan.at(line.plan->index);
+          if (!of_plan.empty() && of_plan.front() == line.entitlement->index) f["azure"] = ref;
+        }
+    for (const char* key : {"usageDate", "meterId", "quantity", "unitPrice", "effectiveUnitPrice",
+                            "rateOfPartnerEarnedCredit", "hasPartnerEarnedCredit", "billingPreTaxTotal",
+                            "pricingPreTaxTotal"})
+      f[key] = Plain(wire[key]);
+    return f;
+  }
+
   static bool LineMatches(const ExpectedLine& e, const json& actual, std::vector<std::string>* differing) {
     bool ok = true;
     for (const ExpectedField& field : e.fields) {
@@ -553,9 +635,12 @@ class Run {
   }
 
   static std::string Describe(const json& actual) {
+    static const std::vector<const char*> kLineKeys = {"subscription", "chargeType", "chargeStartDate", "chargeEndDate",
+                                                       "unitPrice", "effectiveUnitPrice", "quantity", "totalForCustomer"};
+    static const std::vector<const char*> kUsageKeys = {"azure", "usageDate", "meterId", "quantity", "unitPrice",
+                                                        "effectiveUnitPrice", "hasPartnerEarnedCredit", "billingPreTaxTotal"};
     std::string out = "{";
-    for (const char* key : {"subscription", "chargeType", "chargeStartDate", "chargeEndDate", "unitPrice",
-                            "effectiveUnitPrice", "quantity", "totalForCustomer"}) {
+    for (const char* key : actual.contains("usageDate") ? kUsageKeys : kLineKeys) {
       std::string v = actual[key].is_string() ? actual[key].get<std::string>() : actual[key].dump();
       if (v.size() > 10 && v[10] == 'T') v = v.substr(0, 10);
       out += std::string(out.size() > 1 ? ", " : "") + key + ": " + v;
@@ -636,12 +721,16 @@ class Run {
       api::Response r = Send("POST", "/_sim/clock/advance", json{{"to", e.at->ToString()}}.dump());
       if (r.status != 200) failures.push_back(scenario_.file + ": advancing to expect.at failed: " + r.body);
     }
-    if (e.has_usage_lines) throw Invalid{{scenario_.file, 0}, "usage-lines are not supported by this build yet"};
     std::vector<json> actual;
     Instant now = sandbox().Now();
     for (const ChargeLine& line : sandbox().ledger().lines())
       if (line.order_date <= now) actual.push_back(ActualLine(line));
     if (e.has_lines) MatchLines(e.lines, actual, e.lines_complete, "line");
+    if (e.has_usage_lines) {
+      std::vector<json> usage;
+      for (const UsageLine& line : sandbox().UsageLines(UsageLineFilter{})) usage.push_back(ActualUsageLine(line));
+      MatchLines(e.usage_lines, usage, e.usage_lines_complete, "usage line");
+    }
     for (const auto& [ref, expected] : e.subscriptions) {
       json sub = json::parse(Send("GET", SubscriptionPath(ref)).body);
       const Subscription* state = sandbox().FindSubscription(SubscriptionId(ref));

@@ -33,6 +33,7 @@ struct ScenarioResult {
   std::unique_ptr<api::Router> router;
   std::map<std::string, std::string> subscription_refs;  // ref -> id
   std::map<std::string, std::string> customer_refs;      // ref -> id
+  std::map<std::string, std::string> azure_refs;         // ref -> Azure subscription (entitlement) id
 };
 
 ScenarioResult RunScenario(const Scenario& scenario, const RunOptions& options = {});

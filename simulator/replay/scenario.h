@@ -59,6 +59,7 @@ struct CatalogItemSpec {
   struct MeterSpec {
     std::string id, name, unit;
     Decimal price;
+    bool pec_eligible = true;
   };
   std::vector<MeterSpec> meters;
 };

@@ -297,6 +297,8 @@ CatalogItemSpec ReadCatalogItem(const Reader& r, const YAML::Node& n) {
       if (mm.count("name")) meter.name = r.Text(mm["name"], "name");
       if (mm.count("unit")) meter.unit = r.Text(mm["unit"], "unit");
       meter.price = r.DecimalOf(r.Require(mm, e, "price", "a meter"), "price");
+      if (meter.price.IsNegative()) r.Fail(mm["price"], "a meter's price must not be negative");
+      if (mm.count("pec-eligible")) meter.pec_eligible = r.BoolOf(mm["pec-eligible"], "pec-eligible");
       c.meters.push_back(std::move(meter));
     }
   }
@@ -447,8 +449,11 @@ Step ReadStep(const Reader& r, const YAML::Node& n, Refs& refs, std::optional<In
   if (fields.count("ref")) {
     std::string ref = r.Text(fields["ref"], "ref");
     auto& set = action == "add-azure-subscription" ? refs.azure : refs.subscriptions;
-    if (set.count(ref) || refs.customers.count(ref)) r.Fail(fields["ref"], "ref \"" + ref + "\" is already defined");
+    if (set.count(ref) || refs.azure.count(ref) || refs.customers.count(ref))
+      r.Fail(fields["ref"], "ref \"" + ref + "\" is already defined");
     set.insert(ref);
+    // A purchased Azure plan's ref also names the plan's first Azure subscription.
+    if (action == "purchase") refs.azure.insert(ref);
   }
   return step;
 }

@@ -375,7 +375,7 @@ TEST_F(InvoiceRoutesTest, DocExampleUnbilledUsageLineItemsIsAnEmptyCollection) {
   json doc = DocResponseBody(example);
   ASSERT_TRUE(doc.is_object());
   json ours = Get(example["path_only"].get<std::string>(), 200, DocHeaders(example));
-  // Usage (Azure) lines are not simulated yet: no items to compare and no next link.
+  // This book has no Azure usage: no items to compare and no next link (azure_routes_test.cc has them).
   ExpectShape(doc, ours, "", {"items[]", "links.next"});
   EXPECT_EQ(ours["totalCount"], 0);
   EXPECT_TRUE(ours["items"].empty());

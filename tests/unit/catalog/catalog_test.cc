@@ -270,8 +270,8 @@ TEST_F(DefaultCatalogTest, OfferIndexesArePositionsInOffers) {
     EXPECT_EQ(catalog_->offers()[i]->index, i);
     EXPECT_EQ(catalog_->OfferAt(static_cast<uint32_t>(i)), catalog_->offers()[i].get());
   }
-  // 3 business SKUs in 3 markets + 12 single-market availabilities.
-  EXPECT_EQ(catalog_->offers().size(), 21u);
+  // 3 business SKUs in 3 markets + 12 single-market availabilities + the Azure plan in 3 markets.
+  EXPECT_EQ(catalog_->offers().size(), 24u);
 }
 
 // ---------------------------------------------------------------- Segment
