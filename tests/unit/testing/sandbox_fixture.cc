@@ -44,7 +44,7 @@ CatalogEditor& CatalogEditor::Prices(std::string_view item, std::string_view cur
           for (Market& m : a.markets)
             for (const auto& c : countries)
               m.countries.erase(std::remove(m.countries.begin(), m.countries.end(), c), m.countries.end());
-          a.markets.push_back(Market{countries, std::string(currency), {}, {}});
+          a.markets.push_back(Market{countries, std::string(currency), {}, {}, {}});
           market = &a.markets.back();
         }
         market->prices.clear();
