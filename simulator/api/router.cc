@@ -146,20 +146,46 @@ StatusOr<Caller> Router::Authenticate(const Request& request) {
   return Caller{};
 }
 
+void Router::SetJournal(RequestJournal* journal) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  journal_ = journal;
+}
+
+void Router::RestoreRead(RequestRecord record, uint64_t random_state) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  requests_.push_back(std::move(record));
+  if (requests_.size() > kRequestJournalEntries) requests_.pop_front();
+  sandbox_->random() = SeededRandom(random_state);
+}
+
 Response Router::Handle(const Request& request) {
   std::lock_guard<std::mutex> lock(mutex_);
   Response response;
-  try {
-    response = Dispatch(request);
-  } catch (const std::exception& e) {
-    response = ErrorResponse(Status(500, 800003, std::string("Unexpected service error: ") + e.what()));
+  bool ran = true;
+  if (journal_ != nullptr && request.method != "GET") {
+    // Written (and flushed to disk) before it runs: an acknowledged change
+    // is never lost, and one that cannot be written does not happen.
+    Status written = journal_->BeforeApply(request);
+    if (!written.ok()) {
+      response = ErrorResponse(written);
+      ran = false;
+    }
+  }
+  if (ran) {
+    try {
+      response = Dispatch(request);
+    } catch (const std::exception& e) {
+      response = ErrorResponse(Status(500, 800003, std::string("Unexpected service error: ") + e.what()));
+    }
   }
   for (const char* echo : {"MS-RequestId", "MS-CorrelationId"})
     if (auto v = request.Header(echo)) response.SetHeader(echo, *v);
+  if (!ran) return response;
   RequestRecord record{sandbox_->Now(), request.method, request.path, response.status,
                        request.Header("MS-RequestId").value_or(""), last_partner_};
   requests_.push_back(std::move(record));
   if (requests_.size() > kRequestJournalEntries) requests_.pop_front();
+  if (journal_ != nullptr) journal_->AfterApply(request, response, requests_.back());
   return response;
 }
 

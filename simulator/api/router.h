@@ -111,6 +111,18 @@ struct Cart {
   std::vector<CartLine> lines;
 };
 
+// Persists what the router admits (pcsim serve --state-dir). Both calls run
+// under the router's lock, in the order requests are admitted.
+class RequestJournal {
+ public:
+  virtual ~RequestJournal() = default;
+  // Before a request other than GET runs; an error refuses the request (503)
+  // without running it.
+  virtual Status BeforeApply(const Request& request) = 0;
+  // After every request that ran, with its response and request-journal entry.
+  virtual void AfterApply(const Request& request, const Response& response, const RequestRecord& record) = 0;
+};
+
 class Router {
  public:
   explicit Router(RouterOptions options = {});
@@ -143,6 +155,13 @@ class Router {
   std::map<std::string, Cart>& carts() { return carts_; }
   const std::deque<RequestRecord>& request_journal() const { return requests_; }
 
+  // --- persistence (simulator/persist/) --------------------------------------
+  // Every request is then passed to `journal` (null: none); takes the lock.
+  void SetJournal(RequestJournal* journal);
+  // Restores a GET's request-journal entry and the random state after it,
+  // instead of running it again; takes the lock.
+  void RestoreRead(RequestRecord record, uint64_t random_state);
+
  private:
   StatusOr<Caller> Authenticate(const Request& request);
   Response Dispatch(const Request& request);
@@ -162,6 +181,7 @@ class Router {
   std::deque<RequestRecord> requests_;
   std::map<std::string, Cart> carts_;
   std::string last_partner_;  // the caller of the request being handled
+  RequestJournal* journal_ = nullptr;
 };
 
 // --- response helpers ----------------------------------------------------------

@@ -99,9 +99,10 @@ void HttpServer::Install() {
   // httplib's default also sets SO_REUSEPORT, which would let a second server
   // bind a port that is already taken; SO_REUSEADDR alone allows a quick
   // restart but still refuses a live listener.
-  server.set_socket_options([](auto sock) {
+  server.set_socket_options([this](auto sock) {
     int yes = 1;
     ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+    listen_socket_ = static_cast<int>(sock);
   });
 
   const size_t max_body = options_.max_body_bytes;
@@ -230,6 +231,10 @@ Status HttpServer::Start() {
     return Status(500, 800003,
                   "cannot listen on " + options_.host + ":" + std::to_string(options_.port) + ": " + reason);
   }
+  // httplib listens with a backlog of 5: with more clients connecting at
+  // once than that, the kernel drops or resets connections before they are
+  // accepted. Listening again on the bound socket raises the backlog.
+  if (listen_socket_ >= 0) ::listen(listen_socket_, SOMAXCONN);
   port_ = port;
   listener_done_ = false;
   listener_ = std::thread([this] {

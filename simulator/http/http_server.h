@@ -63,6 +63,7 @@ class HttpServer {
   std::atomic<bool> listener_done_{false};
   bool started_ = false;
   int port_ = 0;
+  int listen_socket_ = -1;  // the bound socket, set while binding
 };
 
 }  // namespace pcsim::http

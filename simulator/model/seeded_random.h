@@ -23,6 +23,8 @@ class SeededRandom {
   std::string Guid();
   // `n` lower-case hex digits (NCE order ids are 12).
   std::string Hex(int n);
+  // The whole state: SeededRandom(state()) continues the same sequence.
+  uint64_t state() const { return state_; }
 
  private:
   uint64_t state_;

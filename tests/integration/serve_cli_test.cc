@@ -221,8 +221,8 @@ TEST(ServeCliTest, UnknownEnvironmentIsAUsageError) {
   ExpectUsageError({"serve", "--environment", "moon"}, "--environment");
 }
 TEST(ServeCliTest, InvalidStartDateIsAUsageError) { ExpectUsageError({"serve", "--start", "2026-13-01"}, "--start"); }
-TEST(ServeCliTest, StateDirIsNotSupportedYet) {
-  ExpectUsageError({"serve", "--state-dir", "/tmp/x"}, "--state-dir is not supported by this build yet");
+TEST(ServeCliTest, StateDirThatIsAFileIsAUsageError) {
+  ExpectUsageError({"serve", "--state-dir", PCSIM_SOURCE_DIR "/README.md"}, "--state-dir");
 }
 TEST(ServeCliTest, BadAuthIsAUsageError) { ExpectUsageError({"serve", "--auth", "maybe"}, "--auth"); }
 TEST(ServeCliTest, MissingValueIsAUsageError) { ExpectUsageError({"serve", "--seed"}, "--seed"); }

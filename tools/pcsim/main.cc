@@ -22,9 +22,12 @@
 #include "simulator/replay/scenario_parser.h"
 #include "simulator/clock/time.h"
 #include "simulator/http/http_server.h"
+#include "simulator/persist/state_store.h"
 #include "simulator/policy/policy.h"
 
 namespace {
+
+constexpr const char* kVersion = "0.1.0";
 
 constexpr const char* kUsage = R"(pcsim: a simulated Microsoft Partner Center.
 
@@ -50,11 +53,14 @@ Options of serve:
   --catalog FILE                  the catalog (default: the embedded one)
   --environment production|sandbox
   --seed N                        the seed of every random choice (default 1)
-  --state-dir DIR                 keep state across restarts (not supported by this build yet)
+  --state-dir DIR                 keep the state in DIR across restarts and crashes (created when
+                                  missing; restart with the same options)
+  --snapshot-every N              with --state-dir: compact the journal into the snapshot every N
+                                  records (default 10000; also on SIGINT/SIGTERM)
   --auth lenient|strict           which bearer tokens are accepted (default lenient)
   --threads N                     worker threads (default 8)
   --max-body-bytes N              larger request bodies get 413 (default 1048576)
-When ready it prints one line: pcsim listening on http://HOST:PORT (clock START)
+When ready it prints one line: pcsim listening on http://HOST:PORT (clock NOW)
 )";
 
 int ReadFile(const std::string& path, std::string* out) {
@@ -105,6 +111,8 @@ struct ServeFlags {
   std::string policy = "microsoft";
   std::vector<std::pair<std::string, std::string>> overrides;
   std::string catalog_path;
+  std::string state_dir;
+  uint64_t snapshot_every = 10000;
 };
 
 int ServeUsageError(const std::string& message) {
@@ -129,7 +137,7 @@ int ParseServeFlags(const std::vector<std::string>& args, ServeFlags* flags) {
     }
     static const std::vector<std::string> kFlags = {
         "--host", "--port",     "--start", "--policy",  "--policy-override", "--catalog", "--environment",
-        "--seed", "--state-dir", "--auth", "--threads", "--max-body-bytes"};
+        "--seed", "--state-dir", "--snapshot-every", "--auth", "--threads", "--max-body-bytes"};
     if (std::find(kFlags.begin(), kFlags.end(), flag) == kFlags.end())
       return ServeUsageError("unknown option \"" + args[i] + "\" (see pcsim --help)");
     if (!value) {
@@ -166,7 +174,12 @@ int ParseServeFlags(const std::vector<std::string>& args, ServeFlags* flags) {
       if (!seed) return ServeUsageError("--seed expects a non-negative integer, got \"" + v + "\"");
       flags->router.sandbox.seed = *seed;
     } else if (flag == "--state-dir") {
-      return ServeUsageError("--state-dir is not supported by this build yet");
+      if (v.empty()) return ServeUsageError("--state-dir needs a directory");
+      flags->state_dir = v;
+    } else if (flag == "--snapshot-every") {
+      auto n = ParseNumber<uint64_t>(v, 1, std::numeric_limits<uint64_t>::max());
+      if (!n) return ServeUsageError("--snapshot-every expects a positive number of records, got \"" + v + "\"");
+      flags->snapshot_every = *n;
     } else if (flag == "--auth") {
       if (v == "lenient") flags->router.auth = pcsim::api::AuthMode::Lenient;
       else if (v == "strict") flags->router.auth = pcsim::api::AuthMode::Strict;
@@ -185,6 +198,20 @@ int ParseServeFlags(const std::vector<std::string>& args, ServeFlags* flags) {
   return 0;
 }
 
+// What a state dir must be restored with: every serve option that changes
+// what a request does, with file contents by hash.
+std::string StateFingerprint(const ServeFlags& flags, const std::string& policy_text, const std::string& catalog_text) {
+  const pcsim::SandboxOptions& sandbox = flags.router.sandbox;
+  std::string out = "start=" + sandbox.start.ToString() + "\nseed=" + std::to_string(sandbox.seed) +
+                    "\nenvironment=" + std::string(pcsim::ToString(sandbox.environment)) +
+                    "\nauth=" + (flags.router.auth == pcsim::api::AuthMode::Strict ? "strict" : "lenient") +
+                    "\nmax-body-bytes=" + std::to_string(flags.router.max_body_bytes) + "\npolicy=" +
+                    (flags.policy == "microsoft" ? "microsoft" : "file " + pcsim::persist::HashHex(policy_text)) + "\n";
+  for (const auto& [key, value] : flags.overrides) out += "policy-override=" + key + "=" + value + "\n";
+  out += "catalog=" + (flags.catalog_path.empty() ? "embedded" : "file " + pcsim::persist::HashHex(catalog_text)) + "\n";
+  return out + pcsim::persist::EmbeddedFixturesFingerprint();
+}
+
 // pcsim serve: the sandbox behind a socket until SIGINT or SIGTERM.
 int Serve(const std::vector<std::string>& args) {
   ServeFlags flags;
@@ -197,11 +224,15 @@ int Serve(const std::vector<std::string>& args) {
     if (!status.ok()) return ServeUsageError("--policy-override " + key + ": " + status.description());
   }
   flags.router.sandbox.policy = std::move(*policy);
+  std::string policy_text;
+  if (flags.policy != "microsoft" && ReadFile(flags.policy, &policy_text) != 0) return 2;
+  std::string catalog_text;
   if (!flags.catalog_path.empty()) {
     std::ifstream in(flags.catalog_path, std::ios::binary);
     if (!in) return ServeUsageError("--catalog: cannot read " + flags.catalog_path);
     std::stringstream buffer;
     buffer << in.rdbuf();
+    catalog_text = buffer.str();
     auto catalog = pcsim::Catalog::FromJson(buffer.str(), flags.catalog_path);
     if (!catalog.ok()) return ServeUsageError("--catalog: " + catalog.status().description());
     flags.router.sandbox.catalog = *catalog;
@@ -216,19 +247,42 @@ int Serve(const std::vector<std::string>& args) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
 
-  const std::string start = flags.router.sandbox.start.ToString();
   pcsim::api::Router router(flags.router);
   pcsim::replay::RegisterScenarioRoutes(router);
+  std::unique_ptr<pcsim::persist::StateStore> store;
+  if (!flags.state_dir.empty()) {
+    pcsim::persist::StateStoreOptions options;
+    options.dir = flags.state_dir;
+    options.fingerprint = StateFingerprint(flags, policy_text, catalog_text);
+    options.version = kVersion;
+    options.snapshot_every = flags.snapshot_every;
+    options.warn = [](const std::string& message) { std::cerr << message << std::endl; };
+    auto opened = pcsim::persist::StateStore::Open(std::move(options), router);
+    if (!opened.ok()) return ServeUsageError("--state-dir: " + opened.status().description());
+    store = std::move(*opened);
+    const auto& stats = store->stats();
+    if (stats.replayed_requests + stats.restored_reads > 0)
+      std::cerr << "pcsim: restored " << flags.state_dir << ": " << stats.replayed_requests << " requests replayed, "
+                << stats.restored_reads << " reads" << std::endl;
+  }
+  const std::string now = router.sandbox().Now().ToString();
   pcsim::http::HttpServer server(router, flags.http);
   if (pcsim::Status status = server.Start(); !status.ok()) {
     std::cerr << "pcsim serve: " << status.description() << "\n";
     return 2;
   }
-  std::cout << "pcsim listening on " << server.BaseUrl() << " (clock " << start << ")" << std::endl;
+  std::cout << "pcsim listening on " << server.BaseUrl() << " (clock " << now << ")" << std::endl;
 
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
   server.Stop();
+  if (store) {
+    if (pcsim::Status status = store->Close(); !status.ok()) {
+      std::cerr << "pcsim serve: --state-dir: the snapshot was not written (the journal is intact): "
+                << status.description() << "\n";
+      return 1;
+    }
+  }
   return 0;
 }
 
@@ -314,7 +368,7 @@ int main(int argc, char** argv) {
     return args.empty() ? 2 : 0;
   }
   if (args[0] == "--version") {
-    std::cout << "pcsim 0.1.0\n";
+    std::cout << "pcsim " << kVersion << "\n";
     return 0;
   }
   if (args[0] == "serve") return Serve(args);
