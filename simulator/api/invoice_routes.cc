@@ -202,7 +202,7 @@ Response LineItemPage(const RouteContext& ctx, size_t count, const std::function
   Json out;
   out["continuationToken"] = std::move(token);
   for (auto it = collection.begin(); it != collection.end(); ++it) out[it.key()] = std::move(it.value());
-  return JsonResponse(200, out);
+  return JsonResponse(200, std::move(out));
 }
 
 Response LineItemPage(const RouteContext& ctx, const std::vector<uint32_t>& lines, std::string_view scope,

@@ -58,7 +58,7 @@ Options of serve:
   --snapshot-every N              with --state-dir: compact the journal into the snapshot every N
                                   records (default 10000; also on SIGINT/SIGTERM)
   --auth lenient|strict           which bearer tokens are accepted (default lenient)
-  --threads N                     worker threads (default 8)
+  --threads N                     worker threads, clients served at once (default 64)
   --max-body-bytes N              larger request bodies get 413 (default 1048576)
 When ready it prints one line: pcsim listening on http://HOST:PORT (clock NOW)
 )";
