@@ -140,7 +140,7 @@ Response ListCustomers(RouteContext& ctx) {
   }
   Json page = CollectionJson(std::move(items), "/customers?size=" + std::to_string(size), std::move(next));
   if (end < visible.size() && size > 0) page["continuationToken"] = std::to_string(end);
-  return JsonResponse(200, page);
+  return JsonResponse(200, std::move(page));
 }
 
 Response GetCustomer(RouteContext& ctx) {
@@ -398,7 +398,7 @@ Response ListQualifications(RouteContext& ctx) {
   if (c == nullptr) return CustomerNotFound(ctx.params[0]);
   Json items = Json::array();
   for (const auto& q : c->qualifications) items.push_back(QualificationJson(q));
-  return JsonResponse(200, items);
+  return JsonResponse(200, std::move(items));
 }
 
 Response RelationshipRequest(RouteContext& ctx) {

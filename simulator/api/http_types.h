@@ -2,6 +2,9 @@
 // server, the scenario runner and in-process callers all build these.
 #pragma once
 
+#include <nlohmann/json_fwd.hpp>
+
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,6 +32,9 @@ struct Response {
   HeaderList headers;
   std::string body;
   std::string content_type = "application/json; charset=utf-8";
+  // A JSON body built under the router's lock and not rendered yet: Router::Handle
+  // renders it into `body` after releasing the lock (callers never see it set).
+  std::shared_ptr<const nlohmann::ordered_json> pending_json;
 
   std::optional<std::string> Header(std::string_view name) const;
   void SetHeader(std::string name, std::string value);

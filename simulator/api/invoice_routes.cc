@@ -202,7 +202,7 @@ Response LineItemPage(const RouteContext& ctx, const std::vector<uint32_t>& line
   Json out;
   out["continuationToken"] = std::move(token);
   for (auto it = collection.begin(); it != collection.end(); ++it) out[it.key()] = std::move(it.value());
-  return JsonResponse(200, out);
+  return JsonResponse(200, std::move(out));
 }
 
 // The invoice `id` ("G000000001", or "OneTime-G000000001" as documented

@@ -1,14 +1,17 @@
 #include "simulator/api/json_support.h"
 
+#include <charconv>
+#include <cstdint>
+#include <cstring>
+
 #include "simulator/api/http_types.h"
 
 namespace pcsim::api {
 namespace {
 
-// Marks a string as a number to be written unquoted; it cannot occur in
-// other strings because Dump escapes control characters as \u0001.
+// Marks a string as a number to be written unquoted (Dump checks that the
+// rest is a number, so a client's string starting with \x01 stays a string).
 constexpr char kNumberMark = '\x01';
-constexpr std::string_view kEscapedMark = "\"\\u0001";
 
 }  // namespace
 
@@ -21,23 +24,126 @@ std::optional<std::string> NumberText(const Json& v) {
   return s.substr(1);
 }
 
-std::string Dump(const Json& j) {
-  std::string text = j.dump(-1, ' ', false, nlohmann::detail::error_handler_t::replace);
-  if (text.find(kEscapedMark) == std::string::npos) return text;
-  std::string out;
-  out.reserve(text.size());
-  size_t pos = 0;
-  for (;;) {
-    size_t mark = text.find(kEscapedMark, pos);
-    if (mark == std::string::npos) break;
-    out.append(text, pos, mark - pos);
-    size_t start = mark + kEscapedMark.size();
-    size_t end = text.find('"', start);
-    out.append(text, start, end - start);
-    pos = end + 1;
+namespace {
+
+// The text after the mark of a value made by Number(): digits, a sign and a
+// point only (anything else is an ordinary string that happens to start with
+// the mark, and is written quoted and escaped).
+bool IsNumberText(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s)
+    if (!((c >= '0' && c <= '9') || c == '-' || c == '.')) return false;
+  return true;
+}
+
+// Whether `s` can be written between quotes as is: printable ASCII without
+// '"' or '\\' (everything else goes through nlohmann's escaping, which also
+// replaces invalid UTF-8).
+bool PlainAscii(std::string_view s) {
+  // Eight bytes at a time: a byte below 0x20 or from 0x80, a '"' or a '\\'
+  // sets the high bit of its lane.
+  constexpr uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
+  auto has_zero = [](uint64_t v) { return (v - kOnes) & ~v & kHigh; };
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    if (((w | (w - kOnes * 0x20)) & kHigh) != 0 ||  // >= 0x80, or below 0x20 (borrow)
+        has_zero(w ^ (kOnes * '"')) != 0 || has_zero(w ^ (kOnes * '\\')) != 0)
+      break;
   }
-  out.append(text, pos, std::string::npos);
+  for (; i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') return false;
+  }
+  return true;
+}
+
+void AppendString(std::string& out, const std::string& s) {
+  if (PlainAscii(s)) {
+    out.push_back('"');
+    out.append(s);
+    out.push_back('"');
+    return;
+  }
+  out.append(Json(s).dump(-1, ' ', false, nlohmann::detail::error_handler_t::replace));
+}
+
+template <typename T>
+void AppendInteger(std::string& out, T v) {
+  char buffer[24];
+  auto [end, ec] = std::to_chars(buffer, buffer + sizeof(buffer), v);
+  out.append(buffer, end);
+}
+
+// Writes `j` compactly, as nlohmann's dump(-1) does, in one pass: values made
+// by Number() unquoted.
+void DumpTo(std::string& out, const Json& j) {
+  switch (j.type()) {
+    case Json::value_t::object: {
+      out.push_back('{');
+      bool first = true;
+      for (const auto& [key, value] : j.get_ref<const Json::object_t&>()) {
+        if (!first) out.push_back(',');
+        first = false;
+        AppendString(out, key);
+        out.push_back(':');
+        DumpTo(out, value);
+      }
+      out.push_back('}');
+      return;
+    }
+    case Json::value_t::array: {
+      out.push_back('[');
+      bool first = true;
+      for (const Json& value : j.get_ref<const Json::array_t&>()) {
+        if (!first) out.push_back(',');
+        first = false;
+        DumpTo(out, value);
+      }
+      out.push_back(']');
+      return;
+    }
+    case Json::value_t::string: {
+      const std::string& s = j.get_ref<const std::string&>();
+      if (!s.empty() && s[0] == kNumberMark && IsNumberText(std::string_view(s).substr(1))) {
+        out.append(s, 1, std::string::npos);
+        return;
+      }
+      AppendString(out, s);
+      return;
+    }
+    case Json::value_t::number_integer:
+      AppendInteger(out, j.get<int64_t>());
+      return;
+    case Json::value_t::number_unsigned:
+      AppendInteger(out, j.get<uint64_t>());
+      return;
+    case Json::value_t::boolean:
+      out.append(j.get<bool>() ? "true" : "false");
+      return;
+    case Json::value_t::null:
+      out.append("null");
+      return;
+    default:  // floats, binary, discarded: as nlohmann writes them
+      out.append(j.dump(-1, ' ', false, nlohmann::detail::error_handler_t::replace));
+      return;
+  }
+}
+
+}  // namespace
+
+std::string Dump(const Json& j) {
+  std::string out;
+  out.reserve(2048);
+  DumpTo(out, j);
   return out;
+}
+
+Json ObjectWithCapacity(size_t keys) {
+  Json j = Json::object();
+  j.get_ref<Json::object_t&>().reserve(keys);
+  return j;
 }
 
 std::string DateTimeOf(Date d) { return d.ToString() + "T00:00:00Z"; }

@@ -26,6 +26,11 @@ std::string Dump(const Json& j);
 // The decimal text of a value made by Number(), or nullopt.
 std::optional<std::string> NumberText(const Json& v);
 
+// An empty object with room for `keys` keys. Build resources in one: an
+// ordered object is a vector of (const key, value) pairs, which a reallocation
+// copies deeply, nested objects and all.
+Json ObjectWithCapacity(size_t keys);
+
 // "2026-05-04T00:00:00Z" for a day; instants as RFC 3339.
 std::string DateTimeOf(Date d);
 std::string EndOfDayOf(Date d);  // "2026-05-04T23:59:59Z"

@@ -30,7 +30,7 @@ std::string Base64(std::string_view in) {
 Json ProductLinks(const Offer& offer, const std::string& country) {
   const std::string& p = offer.product->id;
   const std::string& s = offer.sku->id;
-  Json links;
+  Json links = ObjectWithCapacity(4);  // and "self", added by the callers
   links["product"] = LinkJson("/products/" + p + "?country=" + country);
   links["sku"] = LinkJson("/products/" + p + "/skus/" + s + "?country=" + country);
   links["availability"] =
@@ -39,14 +39,14 @@ Json ProductLinks(const Offer& offer, const std::string& country) {
 }
 
 Json NextTermJson(const NextTermInstructions& n) {
-  Json product;
+  Json product = ObjectWithCapacity(6);
   product["productId"] = n.offer->product->id;
   product["skuId"] = n.offer->sku->id;
   product["availabilityId"] = n.offer->availability->id;
   product["billingCycle"] = WireBillingCycle(n.billing);
   product["termDuration"] = ToString(n.term);
   if (!n.promotion_id.empty()) product["promotionId"] = n.promotion_id;
-  Json j;
+  Json j = ObjectWithCapacity(4);
   j["product"] = std::move(product);
   j["quantity"] = n.quantity;
   if (n.custom_term_end) j["customTermEndDate"] = DateTimeOf(*n.custom_term_end);
@@ -68,7 +68,7 @@ std::string_view BillingFrequencyText(Billing b) {
 }
 
 Json AddressJson(const Address& a) {
-  Json j;
+  Json j = ObjectWithCapacity(12);
   j["country"] = a.country;
   if (!a.region.empty()) j["region"] = a.region;
   j["city"] = a.city;
@@ -84,7 +84,7 @@ Json AddressJson(const Address& a) {
 }
 
 Json CompanyProfileJson(const Customer& c) {
-  Json j;
+  Json j = ObjectWithCapacity(12);
   j["tenantId"] = c.id;
   j["domain"] = c.domain;
   j["companyName"] = c.company_name;
@@ -98,7 +98,7 @@ Json CompanyProfileJson(const Customer& c) {
 }
 
 Json BillingProfileJson(const Customer& c) {
-  Json j;
+  Json j = ObjectWithCapacity(12);
   j["id"] = c.billing_profile_id;
   j["firstName"] = c.address.first_name;
   j["lastName"] = c.address.last_name;
@@ -116,7 +116,7 @@ Json BillingProfileJson(const Customer& c) {
 
 Json CustomerJson(const Sandbox& sandbox, const Customer& c) {
   (void)sandbox;
-  Json j;
+  Json j = ObjectWithCapacity(12);
   j["id"] = c.id;
   j["commerceId"] = c.commerce_id;
   j["companyProfile"] = CompanyProfileJson(c);
@@ -131,7 +131,7 @@ Json CustomerJson(const Sandbox& sandbox, const Customer& c) {
 }
 
 Json CustomerListItemJson(const Customer& c) {
-  Json j;
+  Json j = ObjectWithCapacity(8);
   j["id"] = c.id;
   Json profile;
   profile["tenantId"] = c.id;
@@ -147,7 +147,7 @@ Json CustomerListItemJson(const Customer& c) {
 }
 
 Json AgreementJson(const AgreementRecord& a) {
-  Json j;
+  Json j = ObjectWithCapacity(8);
   Json contact;
   contact["firstName"] = a.first_name;
   contact["lastName"] = a.last_name;
@@ -172,7 +172,7 @@ Json SubscriptionJson(const Sandbox& sandbox, const Subscription& s) {
   const Offer& offer = *s.offer;
   const Instant now = sandbox.Now();
   const Policy& policy = sandbox.policy();
-  Json j;
+  Json j = ObjectWithCapacity(48);
   j["id"] = s.id;
   j["offerId"] = offer.catalog_item_id;
   j["offerName"] = offer.sku->title;
@@ -255,7 +255,7 @@ Json SubscriptionJson(const Sandbox& sandbox, const Subscription& s) {
 
 Json OrderJson(const Sandbox& sandbox, const Order& o) {
   const Customer& customer = sandbox.CustomerAt(o.customer);
-  Json j;
+  Json j = ObjectWithCapacity(16);
   j["id"] = o.id;
   j["alternateId"] = o.id;
   j["referenceCustomerId"] = customer.id;
@@ -313,7 +313,7 @@ Json LineItemJson(const Sandbox& sandbox, const ChargeLine& line) {
   const Subscription& sub = sandbox.SubscriptionAt(line.subscription);
   const Offer& offer = *sandbox.catalog().OfferAt(line.offer);
   const auto& invoices = sandbox.ledger().invoices();
-  Json j;
+  Json j = ObjectWithCapacity(56);
   j["partnerId"] = customer.partner_tenant_id;
   j["customerId"] = customer.id;
   j["customerName"] = customer.company_name;
@@ -372,7 +372,7 @@ Json LineItemJson(const Sandbox& sandbox, const ChargeLine& line) {
 
 Json InvoiceJson(const Sandbox& sandbox, const Invoice& inv, bool with_pdf_link) {
   (void)sandbox;
-  Json j;
+  Json j = ObjectWithCapacity(16);
   j["id"] = inv.id;
   j["invoiceDate"] = inv.invoice_date.ToString();
   j["billingPeriodStartDate"] = DateTimeOf(inv.period_start);

@@ -77,19 +77,17 @@ RouteTable::Match RouteTable::Find(std::string_view method, const std::vector<st
   Match match;
   for (const Route& route : routes_) {
     if (route.segments.size() != segments.size()) continue;
-    std::vector<std::string> params;
     bool ok = true;
-    for (size_t i = 0; i < segments.size() && ok; ++i) {
-      if (route.segments[i] == "{}") params.push_back(segments[i]);
-      else ok = EqualsIgnoreCase(route.segments[i], segments[i]);
-    }
+    for (size_t i = 0; i < segments.size() && ok; ++i)
+      ok = route.segments[i] == "{}" || EqualsIgnoreCase(route.segments[i], segments[i]);
     if (!ok) continue;
     if (route.method != method) {
       match.path_known = true;
       continue;
     }
     match.handler = &route.handler;
-    match.params = std::move(params);
+    for (size_t i = 0; i < segments.size(); ++i)
+      if (route.segments[i] == "{}") match.params.push_back(segments[i]);
     return match;
   }
   return match;
@@ -146,19 +144,26 @@ StatusOr<Caller> Router::Authenticate(const Request& request) {
 }
 
 Response Router::Handle(const Request& request) {
-  std::lock_guard<std::mutex> lock(mutex_);
   Response response;
-  try {
-    response = Dispatch(request);
-  } catch (const std::exception& e) {
-    response = ErrorResponse(Status(500, 800003, std::string("Unexpected service error: ") + e.what()));
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    try {
+      response = Dispatch(request);
+    } catch (const std::exception& e) {
+      response = ErrorResponse(Status(500, 800003, std::string("Unexpected service error: ") + e.what()));
+    }
+    RequestRecord record{sandbox_->Now(), request.method, request.path, response.status,
+                         request.Header("MS-RequestId").value_or(""), last_partner_};
+    requests_.push_back(std::move(record));
+    if (requests_.size() > kRequestJournalEntries) requests_.pop_front();
+  }
+  // The body is rendered outside the lock: other requests need not wait for it.
+  if (response.pending_json) {
+    response.body = Dump(*response.pending_json);
+    response.pending_json.reset();
   }
   for (const char* echo : {"MS-RequestId", "MS-CorrelationId"})
     if (auto v = request.Header(echo)) response.SetHeader(echo, *v);
-  RequestRecord record{sandbox_->Now(), request.method, request.path, response.status,
-                       request.Header("MS-RequestId").value_or(""), last_partner_};
-  requests_.push_back(std::move(record));
-  if (requests_.size() > kRequestJournalEntries) requests_.pop_front();
   return response;
 }
 
@@ -215,6 +220,13 @@ Response JsonResponse(int status, const Json& body) {
   return r;
 }
 
+Response JsonResponse(int status, Json&& body) {
+  Response r;
+  r.status = status;
+  r.pending_json = std::make_shared<const Json>(std::move(body));
+  return r;
+}
+
 Response ErrorResponse(const Status& status) {
   Json body;
   body["code"] = status.code();
@@ -225,7 +237,7 @@ Response ErrorResponse(const Status& status) {
 }
 
 Json LinkJson(std::string uri, std::string method, Json headers) {
-  Json link;
+  Json link = ObjectWithCapacity(3);
   link["uri"] = std::move(uri);
   link["method"] = std::move(method);
   link["headers"] = std::move(headers);
@@ -233,7 +245,7 @@ Json LinkJson(std::string uri, std::string method, Json headers) {
 }
 
 Json CollectionJson(Json items, const std::string& self_uri, std::optional<Json> next, std::string object_type) {
-  Json c;
+  Json c = ObjectWithCapacity(4);
   c["totalCount"] = items.size();
   c["items"] = std::move(items);
   Json links;

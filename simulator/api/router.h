@@ -166,6 +166,9 @@ class Router {
 
 // --- response helpers ----------------------------------------------------------
 Response JsonResponse(int status, const Json& body);
+// The same for a body built for this response: rendered by Router::Handle
+// outside the state lock.
+Response JsonResponse(int status, Json&& body);
 // Partner Center's error body {code, description, data, source}.
 Response ErrorResponse(const Status& status);
 Json LinkJson(std::string uri, std::string method = "GET", Json headers = Json::array());

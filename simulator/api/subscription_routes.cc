@@ -425,7 +425,7 @@ Response PostTransition(RouteContext& ctx) {
                                   {"timestamp", ctx.sandbox.Now().ToString()},
                                   {"attributes", {{"objectType", "TransitionEvent"}}}}});
   j["attributes"] = Json{{"objectType", "Transition"}};
-  return JsonResponse(200, j);
+  return JsonResponse(200, std::move(j));
 }
 
 Response ListConversions(RouteContext& ctx) {
