@@ -29,18 +29,50 @@ bool SimulatedClock::Cancel(TimerId id) {
   slots_[slot].sequence = 0;
   free_slots_.push_back(static_cast<uint32_t>(slot));
   --pending_;
+  // The entry stays in its bucket until the clock reaches it; when the queue
+  // holds more cancelled entries than live ones, sweep them all, so it stays
+  // proportional to the pending timers however often timers are replaced.
+  if (++cancelled_ > pending_ + kSweepSlack) Sweep();
   return true;
+}
+
+void SimulatedClock::Sweep() {
+  for (auto it = buckets_.begin(); it != buckets_.end();) {
+    Bucket& bucket = it->second;
+    size_t kept = 0;
+    for (size_t i = bucket.head; i < bucket.entries.size(); ++i) {
+      const Entry& e = bucket.entries[i];
+      if (slots_[e.slot].sequence == e.sequence) bucket.entries[kept++] = e;
+    }
+    bucket.entries.resize(kept);
+    bucket.head = 0;
+    if (kept == 0) {
+      it = buckets_.erase(it);
+    } else {
+      bucket.entries.shrink_to_fit();
+      ++it;
+    }
+  }
+  cancelled_ = 0;
 }
 
 void SimulatedClock::DropCancelledTop() {
   while (!buckets_.empty()) {
     Bucket& bucket = buckets_.begin()->second;
     while (bucket.head < bucket.entries.size() &&
-           slots_[bucket.entries[bucket.head].slot].sequence != bucket.entries[bucket.head].sequence)
+           slots_[bucket.entries[bucket.head].slot].sequence != bucket.entries[bucket.head].sequence) {
       ++bucket.head;
+      if (cancelled_ > 0) --cancelled_;
+    }
     if (bucket.head < bucket.entries.size()) return;
     buckets_.erase(buckets_.begin());
   }
+}
+
+size_t SimulatedClock::QueuedEntries() const {
+  size_t n = 0;
+  for (const auto& [due, bucket] : buckets_) n += bucket.entries.size() - bucket.head;
+  return n;
 }
 
 std::optional<Instant> SimulatedClock::NextDue() {

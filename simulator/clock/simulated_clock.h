@@ -40,6 +40,9 @@ class SimulatedClock {
   uint64_t AdvanceBy(Duration d) { return AdvanceTo(now_ + d); }
 
   size_t PendingTimers() const { return pending_; }
+  // Entries held in the queue, cancelled ones included (at most about twice
+  // the pending timers).
+  size_t QueuedEntries() const;
   uint64_t FiredTimers() const { return fired_; }
   // The due time of the earliest pending timer, if any.
   std::optional<Instant> NextDue();
@@ -64,11 +67,15 @@ class SimulatedClock {
   static constexpr int kSlotShift = 40;
   static TimerId MakeId(uint32_t slot, uint64_t sequence) { return (uint64_t{slot} << kSlotShift) | sequence; }
   void DropCancelledTop();
+  // Removes the entries of cancelled timers from every bucket.
+  void Sweep();
+  static constexpr size_t kSweepSlack = 1024;
 
   Instant now_;
   uint64_t next_sequence_ = 1;
   uint64_t fired_ = 0;
   size_t pending_ = 0;
+  size_t cancelled_ = 0;  // entries of cancelled timers still in buckets (an upper bound)
   std::map<Instant, Bucket> buckets_;
   std::vector<Slot> slots_;
   std::vector<uint32_t> free_slots_;

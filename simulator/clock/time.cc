@@ -4,6 +4,7 @@
 
 #include <cassert>
 #include <cstdio>
+#include <cstring>
 
 namespace pcsim {
 namespace {
@@ -90,9 +91,44 @@ int Date::DaysInMonth() const {
 
 Date Date::FirstOfMonth() const { return AddDays(1 - day()); }
 
+namespace {
+
+// Writes `value` (0 <= value < 10^width) as `width` digits at `out`.
+char* PutDigits(char* out, int64_t value, int width) {
+  for (int i = width - 1; i >= 0; --i) {
+    out[i] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  }
+  return out + width;
+}
+
+// "YYYY-MM-DD" at `out` (10 characters) for years 0..9999; false otherwise.
+bool PutDate(char* out, const YearMonthDay& v) {
+  if (v.year < 0 || v.year > 9999) return false;
+  out = PutDigits(out, v.year, 4);
+  *out++ = '-';
+  out = PutDigits(out, v.month, 2);
+  *out++ = '-';
+  PutDigits(out, v.day, 2);
+  return true;
+}
+
+// "THH:MM:SS" at `out` (9 characters).
+char* PutTime(char* out, int64_t secs) {
+  *out++ = 'T';
+  out = PutDigits(out, secs / 3600, 2);
+  *out++ = ':';
+  out = PutDigits(out, secs / 60 % 60, 2);
+  *out++ = ':';
+  return PutDigits(out, secs % 60, 2);
+}
+
+}  // namespace
+
 std::string Date::ToString() const {
   YearMonthDay v = ToYmd(days_);
   char buf[16];
+  if (PutDate(buf, v)) return std::string(buf, 10);
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", v.year, v.month, v.day);
   return buf;
 }
@@ -213,6 +249,16 @@ std::string Instant::ToString() const {
   int64_t frac = of_day % 1'000'000;
   char buf[48];
   std::string day = date().ToString();
+  if (day.size() == 10) {  // the usual years: no printf
+    std::memcpy(buf, day.data(), 10);
+    char* out = PutTime(buf + 10, secs);
+    if (frac != 0) {
+      *out++ = '.';
+      out = PutDigits(out, frac, 6);
+    }
+    *out++ = 'Z';
+    return std::string(buf, out);
+  }
   if (frac == 0) {
     std::snprintf(buf, sizeof buf, "%sT%02d:%02d:%02dZ", day.c_str(), static_cast<int>(secs / 3600),
                   static_cast<int>(secs / 60 % 60), static_cast<int>(secs % 60));
@@ -228,9 +274,18 @@ std::string Instant::ToStringWith7Fraction() const {
   int64_t secs = of_day / 1'000'000;
   int64_t frac = of_day % 1'000'000;
   char buf[48];
-  std::snprintf(buf, sizeof buf, "%sT%02d:%02d:%02d.%06d0Z", date().ToString().c_str(),
-                static_cast<int>(secs / 3600), static_cast<int>(secs / 60 % 60), static_cast<int>(secs % 60),
-                static_cast<int>(frac));
+  std::string day = date().ToString();
+  if (day.size() == 10) {
+    std::memcpy(buf, day.data(), 10);
+    char* out = PutTime(buf + 10, secs);
+    *out++ = '.';
+    out = PutDigits(out, frac, 6);
+    *out++ = '0';
+    *out++ = 'Z';
+    return std::string(buf, out);
+  }
+  std::snprintf(buf, sizeof buf, "%sT%02d:%02d:%02d.%06d0Z", day.c_str(), static_cast<int>(secs / 3600),
+                static_cast<int>(secs / 60 % 60), static_cast<int>(secs % 60), static_cast<int>(frac));
   return buf;
 }
 

@@ -303,5 +303,27 @@ TEST(SimulatedClockTest, FiredTimersAccumulatesAcrossAdvances) {
   EXPECT_EQ(clock.PendingTimers(), 0u);
 }
 
+TEST(SimulatedClockTest, ReplacedTimersDoNotAccumulateInTheQueue) {
+  // A timer replaced over and over (the 24-hour rule re-armed by every PATCH
+  // while the clock stands still) leaves no trail: the queue stays within
+  // about twice the pending timers, and the live timers still fire in order.
+  SimulatedClock clock(kStart);
+  std::vector<int> fired;
+  clock.Schedule(kStart + Duration::Hours(24), [&fired] { fired.push_back(1); });
+  clock.Schedule(kStart + Duration::Hours(48), [&fired] { fired.push_back(3); });
+  TimerId rule = 0;
+  for (int i = 0; i < 100000; ++i) {
+    if (rule != 0) {
+      EXPECT_TRUE(clock.Cancel(rule));
+    }
+    rule = clock.Schedule(kStart + Duration::Hours(24), [&fired] { fired.push_back(2); });
+    EXPECT_LE(clock.QueuedEntries(), 2 * clock.PendingTimers() + 1025) << "after " << i << " replacements";
+  }
+  EXPECT_EQ(clock.PendingTimers(), 3u);
+  EXPECT_EQ(clock.AdvanceBy(Duration::Days(3)), 3u);
+  EXPECT_EQ(fired, (std::vector<int>{1, 2, 3}));
+  EXPECT_EQ(clock.QueuedEntries(), 0u);
+}
+
 }  // namespace
 }  // namespace pcsim
