@@ -94,6 +94,7 @@ void HttpServer::Install() {
   server.set_read_timeout(options_.read_timeout_seconds, 0);
   server.set_write_timeout(options_.write_timeout_seconds, 0);
   server.set_keep_alive_timeout(options_.keep_alive_timeout_seconds);
+  server.set_keep_alive_max_count(static_cast<size_t>(std::max(1, options_.keep_alive_max_requests)));
   server.set_payload_max_length(options_.max_body_bytes);
   server.set_tcp_nodelay(true);
   // httplib's default also sets SO_REUSEPORT, which would let a second server
@@ -175,8 +176,14 @@ void HttpServer::Install() {
     }
   };
 
-  server.Get(kAnyPath, without_body);  // also serves HEAD
-  server.Options(kAnyPath, without_body);
+  // GET (and HEAD) and OPTIONS carry no body: they go to the router before
+  // httplib's routing, which would match each one against a regex.
+  server.set_pre_routing_handler([without_body](const httplib::Request& req, httplib::Response& res) {
+    if (req.method != "GET" && req.method != "HEAD" && req.method != "OPTIONS")
+      return httplib::Server::HandlerResponse::Unhandled;
+    without_body(req, res);
+    return httplib::Server::HandlerResponse::Handled;
+  });
   server.Post(kAnyPath, with_body);
   server.Put(kAnyPath, with_body);
   server.Patch(kAnyPath, with_body);

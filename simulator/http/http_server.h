@@ -25,11 +25,14 @@ namespace pcsim::http {
 struct HttpServerOptions {
   std::string host = "127.0.0.1";
   int port = 0;                       // 0: pick a free port
-  int threads = 8;                    // worker threads serving connections
+  // Worker threads; each serves one connection at a time, for as long as it
+  // is kept alive, so this is also how many clients are served at once.
+  int threads = 64;
   size_t max_body_bytes = 1 << 20;    // larger request bodies get 413
   int read_timeout_seconds = 5;       // a client that stalls while sending is dropped
   int write_timeout_seconds = 5;      // a client that stops reading is dropped
   int keep_alive_timeout_seconds = 5; // an idle keep-alive connection is closed
+  int keep_alive_max_requests = 1000; // then a kept-alive connection is closed (a new one queues fairly)
 };
 
 class HttpServer {

@@ -52,7 +52,7 @@ Options of serve:
   --seed N                        the seed of every random choice (default 1)
   --state-dir DIR                 keep state across restarts (not supported by this build yet)
   --auth lenient|strict           which bearer tokens are accepted (default lenient)
-  --threads N                     worker threads (default 8)
+  --threads N                     worker threads, clients served at once (default 64)
   --max-body-bytes N              larger request bodies get 413 (default 1048576)
 When ready it prints one line: pcsim listening on http://HOST:PORT (clock START)
 )";
