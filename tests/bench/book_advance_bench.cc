@@ -3,7 +3,7 @@
 // off. Counters: timed events fired, charge lines, invoices.
 //
 //   tools/dev bench --benchmark_filter=BookAdvance
-//   /usr/bin/time -v build/tests/bench/book_advance_bench --benchmark_filter=BookAdvance/100000
+//   /usr/bin/time -v build/tests/bench/book_advance_bench --benchmark_filter=BookAdvanceThreeYears/100000/
 //
 // peak_rss_mib is the process's peak resident set (getrusage) after the run:
 // the book, its three years of lines and invoices, and what ran before it in
