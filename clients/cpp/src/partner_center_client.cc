@@ -137,7 +137,8 @@ Order OrderFrom(const json& j) {
   o.creation_date = Str(j, "creationDate");
   if (auto it = j.find("lineItems"); it != j.end() && it->is_array())
     for (const json& l : *it)
-      o.line_items.push_back({Int(l, "lineItemNumber"), Str(l, "offerId"), Str(l, "subscriptionId"), Int(l, "quantity")});
+      o.line_items.push_back(
+          {Int(l, "lineItemNumber"), Str(l, "offerId"), Str(l, "subscriptionId"), Int(l, "quantity")});
   o.raw = j;
   return o;
 }
@@ -257,6 +258,27 @@ std::optional<std::chrono::milliseconds> RetryAfter(const HttpResponse& r) {
   return std::chrono::seconds(std::stol(*v));
 }
 
+// The items of a collection, each made into a model by `convert`.
+template <typename F>
+auto MapItems(StatusOr<std::vector<json>> items, F convert)
+    -> StatusOr<std::vector<std::decay_t<decltype(convert(std::declval<const json&>()))>>> {
+  if (!items.ok()) return items.status();
+  std::vector<std::decay_t<decltype(convert(std::declval<const json&>()))>> out;
+  out.reserve(items->size());
+  for (const json& j : *items) out.push_back(convert(j));
+  return out;
+}
+
+// One resource from a response, made into a model by `convert`.
+template <typename F>
+auto MapResource(StatusOr<HttpResponse> response, F convert)
+    -> StatusOr<std::decay_t<decltype(convert(std::declval<const json&>()))>> {
+  if (!response.ok()) return response.status();
+  auto j = ParseJson(*response);
+  if (!j.ok()) return j.status();
+  return convert(*j);
+}
+
 }  // namespace
 
 std::optional<nlohmann::json> ParseExactJson(std::string_view text) {
@@ -272,14 +294,17 @@ Status ErrorFromResponse(const HttpResponse& response) {
   std::string description;
   if (j.is_object()) {
     if (auto it = j.find("code"); it != j.end()) {
-      if (it->is_number_integer()) code = it->get<int>();
-      else if (it->is_string()) code = std::atoi(it->get<std::string>().c_str());
+      if (it->is_number_integer())
+        code = it->get<int>();
+      else if (it->is_string())
+        code = std::atoi(it->get<std::string>().c_str());
     }
     description = Str(j, "description");
     if (description.empty()) description = Str(j, "message");  // the throttling body
     if (code == 0 && j.contains("statusCode") && j["statusCode"].is_number_integer()) code = j["statusCode"].get<int>();
   }
-  if (description.empty()) description = response.body.empty() ? "HTTP " + std::to_string(response.status) : response.body;
+  if (description.empty())
+    description = response.body.empty() ? "HTTP " + std::to_string(response.status) : response.body;
   return Status(response.status, code, description);
 }
 
@@ -363,14 +388,20 @@ StatusOr<std::vector<nlohmann::json>> PartnerCenterClient::GetAllPages(const std
 }
 
 StatusOr<Customer> PartnerCenterClient::CreateCustomer(const NewCustomer& c) {
-  json address = {{"FirstName", c.address.first_name}, {"LastName", c.address.last_name},
-                  {"AddressLine1", c.address.address_line1}, {"City", c.address.city},
-                  {"State", c.address.state}, {"PostalCode", c.address.postal_code},
+  json address = {{"FirstName", c.address.first_name},
+                  {"LastName", c.address.last_name},
+                  {"AddressLine1", c.address.address_line1},
+                  {"City", c.address.city},
+                  {"State", c.address.state},
+                  {"PostalCode", c.address.postal_code},
                   {"Country", c.address.country}};
   json body = {{"CompanyProfile", {{"Domain", c.domain}}},
                {"BillingProfile",
-                {{"Culture", c.culture}, {"Email", c.email}, {"Language", c.language},
-                 {"CompanyName", c.company_name}, {"DefaultAddress", address}}}};
+                {{"Culture", c.culture},
+                 {"Email", c.email},
+                 {"Language", c.language},
+                 {"CompanyName", c.company_name},
+                 {"DefaultAddress", address}}}};
   auto r = Call("POST", "/v1/customers", body.dump());
   if (!r.ok()) return r.status();
   auto j = ParseJson(*r);
@@ -379,19 +410,12 @@ StatusOr<Customer> PartnerCenterClient::CreateCustomer(const NewCustomer& c) {
 }
 
 StatusOr<Customer> PartnerCenterClient::GetCustomer(const std::string& customer_id) {
-  auto r = Call("GET", "/v1/customers/" + UrlEncode(customer_id));
-  if (!r.ok()) return r.status();
-  auto j = ParseJson(*r);
-  if (!j.ok()) return j.status();
-  return CustomerFrom(*j);
+  return MapResource(Call("GET", "/v1/customers/" + UrlEncode(customer_id)),
+                     [](const json& j) { return CustomerFrom(j); });
 }
 
 StatusOr<std::vector<Customer>> PartnerCenterClient::ListCustomers() {
-  auto items = GetAllPages("/v1/customers?size=100");
-  if (!items.ok()) return items.status();
-  std::vector<Customer> out;
-  for (const json& j : *items) out.push_back(CustomerFrom(j));
-  return out;
+  return MapItems(GetAllPages("/v1/customers?size=100"), [](const json& j) { return CustomerFrom(j); });
 }
 
 Status PartnerCenterClient::AcceptAgreement(const std::string& customer_id, const AgreementAcceptance& a) {
@@ -428,8 +452,11 @@ StatusOr<Cart> PartnerCenterClient::CreateCart(const std::string& customer_id, c
   json items = json::array();
   int id = 0;
   for (const CartLineItem& l : lines) {
-    json line = {{"id", id++}, {"catalogItemId", l.catalog_item_id}, {"quantity", l.quantity},
-                 {"termDuration", l.term_duration}, {"billingCycle", l.billing_cycle}};
+    json line = {{"id", id++},
+                 {"catalogItemId", l.catalog_item_id},
+                 {"quantity", l.quantity},
+                 {"termDuration", l.term_duration},
+                 {"billingCycle", l.billing_cycle}};
     if (!l.promotion_id.empty()) line["promotionId"] = l.promotion_id;
     if (!l.custom_term_end_date.empty()) line["customTermEndDate"] = l.custom_term_end_date;
     if (!l.friendly_name.empty()) line["friendlyName"] = l.friendly_name;
@@ -462,36 +489,25 @@ StatusOr<CheckoutResult> PartnerCenterClient::Checkout(const std::string& custom
 }
 
 StatusOr<Order> PartnerCenterClient::GetOrder(const std::string& customer_id, const std::string& order_id) {
-  auto r = Call("GET", "/v1/customers/" + UrlEncode(customer_id) + "/orders/" + UrlEncode(order_id));
-  if (!r.ok()) return r.status();
-  auto j = ParseJson(*r);
-  if (!j.ok()) return j.status();
-  return OrderFrom(*j);
+  return MapResource(Call("GET", "/v1/customers/" + UrlEncode(customer_id) + "/orders/" + UrlEncode(order_id)),
+                     [](const json& j) { return OrderFrom(j); });
 }
 
 StatusOr<std::vector<Order>> PartnerCenterClient::ListOrders(const std::string& customer_id) {
-  auto items = GetAllPages("/v1/customers/" + UrlEncode(customer_id) + "/orders");
-  if (!items.ok()) return items.status();
-  std::vector<Order> out;
-  for (const json& j : *items) out.push_back(OrderFrom(j));
-  return out;
+  return MapItems(GetAllPages("/v1/customers/" + UrlEncode(customer_id) + "/orders"),
+                  [](const json& j) { return OrderFrom(j); });
 }
 
 StatusOr<std::vector<Subscription>> PartnerCenterClient::ListSubscriptions(const std::string& customer_id) {
-  auto items = GetAllPages("/v1/customers/" + UrlEncode(customer_id) + "/subscriptions");
-  if (!items.ok()) return items.status();
-  std::vector<Subscription> out;
-  for (const json& j : *items) out.push_back(SubscriptionFromJson(j, customer_id));
-  return out;
+  return MapItems(GetAllPages("/v1/customers/" + UrlEncode(customer_id) + "/subscriptions"),
+                  [&customer_id](const json& j) { return SubscriptionFromJson(j, customer_id); });
 }
 
 StatusOr<Subscription> PartnerCenterClient::GetSubscription(const std::string& customer_id,
                                                             const std::string& subscription_id) {
-  auto r = Call("GET", "/v1/customers/" + UrlEncode(customer_id) + "/subscriptions/" + UrlEncode(subscription_id));
-  if (!r.ok()) return r.status();
-  auto j = ParseJson(*r);
-  if (!j.ok()) return j.status();
-  return SubscriptionFromJson(*j, customer_id);
+  return MapResource(
+      Call("GET", "/v1/customers/" + UrlEncode(customer_id) + "/subscriptions/" + UrlEncode(subscription_id)),
+      [&customer_id](const json& j) { return SubscriptionFromJson(j, customer_id); });
 }
 
 StatusOr<Subscription> PartnerCenterClient::UpdateSubscription(const Subscription& s) {
@@ -506,8 +522,8 @@ StatusOr<Subscription> PartnerCenterClient::UpdateSubscription(const Subscriptio
   body["scheduledActions"] = std::move(actions);
   HeaderList headers;
   if (!s.etag.empty()) headers.emplace_back("If-Match", s.etag);
-  auto r = Call("PATCH", "/v1/customers/" + UrlEncode(s.customer_id) + "/subscriptions/" + UrlEncode(s.id),
-                body.dump(), std::move(headers));
+  auto r = Call("PATCH", "/v1/customers/" + UrlEncode(s.customer_id) + "/subscriptions/" + UrlEncode(s.id), body.dump(),
+                std::move(headers));
   if (!r.ok()) return r.status();
   if (r->status == 202 || r->body.empty()) return GetSubscription(s.customer_id, s.id);  // applied later
   auto j = ParseJson(*r);
@@ -549,30 +565,21 @@ StatusOr<Subscription> PartnerCenterClient::CancelSubscription(const std::string
 }
 
 StatusOr<std::vector<Invoice>> PartnerCenterClient::ListInvoices() {
-  auto items = GetAllPages("/v1/invoices");
-  if (!items.ok()) return items.status();
-  std::vector<Invoice> out;
-  for (const json& j : *items) out.push_back(InvoiceFrom(j));
-  return out;
+  return MapItems(GetAllPages("/v1/invoices"), [](const json& j) { return InvoiceFrom(j); });
 }
 
 StatusOr<std::vector<InvoiceLineItem>> PartnerCenterClient::ListInvoiceLineItems(const std::string& invoice_id) {
-  auto items = GetAllPages("/v1/invoices/" + UrlEncode(invoice_id) +
-                           "/lineitems?provider=onetime&invoicelineitemtype=billinglineitems&size=2000");
-  if (!items.ok()) return items.status();
-  std::vector<InvoiceLineItem> out;
-  for (const json& j : *items) out.push_back(InvoiceLineItemFromJson(j));
-  return out;
+  return MapItems(GetAllPages("/v1/invoices/" + UrlEncode(invoice_id) +
+                              "/lineitems?provider=onetime&invoicelineitemtype=billinglineitems&size=2000"),
+                  [](const json& j) { return InvoiceLineItemFromJson(j); });
 }
 
 StatusOr<std::vector<InvoiceLineItem>> PartnerCenterClient::ListUnbilledLineItems(const std::string& currency,
                                                                                   const std::string& period) {
-  auto items = GetAllPages("/v1/invoices/unbilled/lineitems?provider=onetime&invoicelineitemtype=billinglineitems"
-                           "&currencycode=" + UrlEncode(currency) + "&period=" + UrlEncode(period) + "&size=2000");
-  if (!items.ok()) return items.status();
-  std::vector<InvoiceLineItem> out;
-  for (const json& j : *items) out.push_back(InvoiceLineItemFromJson(j));
-  return out;
+  return MapItems(GetAllPages("/v1/invoices/unbilled/lineitems?provider=onetime&invoicelineitemtype=billinglineitems"
+                              "&currencycode=" +
+                              UrlEncode(currency) + "&period=" + UrlEncode(period) + "&size=2000"),
+                  [](const json& j) { return InvoiceLineItemFromJson(j); });
 }
 
 }  // namespace pcsim::client
