@@ -5,38 +5,72 @@
 namespace pcsim::api {
 namespace {
 
-// Marks a string as a number to be written unquoted; it cannot occur in
-// other strings because Dump escapes control characters as \u0001.
-constexpr char kNumberMark = '\x01';
-constexpr std::string_view kEscapedMark = "\"\\u0001";
+// Exact numbers travel through the tree as binary values with this subtype: a
+// request body can never produce a binary value, so no string a client sends
+// (or a path segment, or a header) can pass itself off as a number.
+constexpr std::uint64_t kNumberSubtype = 0x70;
+
+using Serializer = nlohmann::detail::serializer<Json>;
+
+// Writes `j` compactly; strings are escaped by nlohmann (invalid UTF-8 becomes
+// U+FFFD), numbers made by Number() are written as their digits.
+void Write(const Json& j, Serializer& serializer, std::string& out) {
+  switch (j.type()) {
+    case Json::value_t::object: {
+      out.push_back('{');
+      bool first = true;
+      for (auto it = j.begin(); it != j.end(); ++it) {
+        if (!first) out.push_back(',');
+        first = false;
+        serializer.dump(Json(it.key()), false, false, 0);
+        out.push_back(':');
+        Write(it.value(), serializer, out);
+      }
+      out.push_back('}');
+      return;
+    }
+    case Json::value_t::array: {
+      out.push_back('[');
+      bool first = true;
+      for (const Json& v : j) {
+        if (!first) out.push_back(',');
+        first = false;
+        Write(v, serializer, out);
+      }
+      out.push_back(']');
+      return;
+    }
+    case Json::value_t::binary:
+      if (auto text = NumberText(j)) {
+        out += *text;
+        return;
+      }
+      serializer.dump(j, false, false, 0);
+      return;
+    default:
+      serializer.dump(j, false, false, 0);
+      return;
+  }
+}
 
 }  // namespace
 
-Json Number(const Decimal& d) { return Json(std::string(1, kNumberMark) + d.Normalized().ToString()); }
+Json Number(const Decimal& d) {
+  std::string text = d.Normalized().ToString();
+  return Json::binary(std::vector<std::uint8_t>(text.begin(), text.end()), kNumberSubtype);
+}
 
 std::optional<std::string> NumberText(const Json& v) {
-  if (!v.is_string()) return std::nullopt;
-  const std::string& s = v.get_ref<const std::string&>();
-  if (s.empty() || s[0] != kNumberMark) return std::nullopt;
-  return s.substr(1);
+  if (!v.is_binary()) return std::nullopt;
+  const auto& bytes = v.get_binary();
+  if (!bytes.has_subtype() || bytes.subtype() != kNumberSubtype) return std::nullopt;
+  return std::string(bytes.begin(), bytes.end());
 }
 
 std::string Dump(const Json& j) {
-  std::string text = j.dump(-1, ' ', false, nlohmann::detail::error_handler_t::replace);
-  if (text.find(kEscapedMark) == std::string::npos) return text;
   std::string out;
-  out.reserve(text.size());
-  size_t pos = 0;
-  for (;;) {
-    size_t mark = text.find(kEscapedMark, pos);
-    if (mark == std::string::npos) break;
-    out.append(text, pos, mark - pos);
-    size_t start = mark + kEscapedMark.size();
-    size_t end = text.find('"', start);
-    out.append(text, start, end - start);
-    pos = end + 1;
-  }
-  out.append(text, pos, std::string::npos);
+  Serializer serializer(nlohmann::detail::output_adapter<char>(out), ' ', nlohmann::detail::error_handler_t::replace);
+  Write(j, serializer, out);
   return out;
 }
 

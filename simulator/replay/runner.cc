@@ -1,6 +1,7 @@
 #include "simulator/replay/runner.h"
 
 #include <algorithm>
+#include <exception>
 #include <functional>
 #include <set>
 #include <sstream>
@@ -196,7 +197,7 @@ class Run {
                     {{"Culture", "en-US"}, {"Language", "en"}, {"Email", "admin@" + domain},
                      {"CompanyName", c.ref}, {"DefaultAddress", address}}}};
       if (!c.reseller.empty()) body["associatedPartnerId"] = c.reseller;
-      api::Response r = Send("POST", "/v1/customers", body.dump());
+      api::Response r = Send("POST", "/v1/customers", body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
       if (r.status != 201) throw Invalid{c.where, "customer " + c.ref + " could not be created: " + r.body};
       std::string id = json::parse(r.body)["id"];
       result_.customer_refs[c.ref] = id;
@@ -236,7 +237,7 @@ class Run {
                       {"templateId", std::string(kMcaTemplateId)},
                       {"dateAgreed", date.ToString()},
                       {"type", "MicrosoftCustomerAgreement"}};
-    return Send("POST", "/v1/customers/" + customer_id + "/agreements", agreement.dump());
+    return Send("POST", "/v1/customers/" + customer_id + "/agreements", agreement.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   }
 
   // --- steps --------------------------------------------------------------------
@@ -274,7 +275,7 @@ class Run {
     std::string path = SubscriptionPath(ref);
     json sub = MustGet(step, path);
     change(sub);
-    return Send("PATCH", path, sub.dump());
+    return Send("PATCH", path, sub.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   }
 
   std::string Substitute(std::string text) {
@@ -303,7 +304,7 @@ class Run {
 
   void RunStep(const Step& step) {
     if (step.at) {
-      api::Response r = Send("POST", "/_sim/clock/advance", json{{"to", step.at->ToString()}}.dump());
+      api::Response r = Send("POST", "/_sim/clock/advance", json{{"to", step.at->ToString()}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
       if (r.status != 200) FailStep(step, "advancing to " + step.at->ToString() + " failed: " + r.body);
     }
     std::optional<std::string> new_ref;
@@ -338,7 +339,7 @@ class Run {
                    {"transitionType", "transition_only"}};
       if (Has(step, "into")) body["toSubscriptionId"] = SubscriptionId(Field(step, "into"));
       if (Has(step, "ref")) *new_ref = Field(step, "ref");
-      return Send("POST", path + "/transitions", body.dump());
+      return Send("POST", path + "/transitions", body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     }
     if (a == "convert-trial") {
       std::string path = SubscriptionPath(Field(step, "subscription"));
@@ -347,7 +348,7 @@ class Run {
       if (Has(step, "quantity")) body["quantity"] = std::stoi(Field(step, "quantity"));
       if (Has(step, "term")) body["termDuration"] = Field(step, "term");
       if (Has(step, "billing")) body["billingCycle"] = Field(step, "billing");
-      return Send("POST", path + "/conversions", body.dump());
+      return Send("POST", path + "/conversions", body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     }
     if (a == "attest-mca") {
       Instant date = Has(step, "date") ? *Instant::Parse(Field(step, "date")) : sandbox().Now();
@@ -358,12 +359,12 @@ class Run {
       if (Has(step, "headers"))
         for (auto it = step.fields["headers"].begin(); it != step.fields["headers"].end(); ++it)
           headers.emplace_back(it.key(), it->is_string() ? Substitute(it->get<std::string>()) : it->dump());
-      std::string body = Has(step, "body") ? SubstituteJson(step.fields["body"]).dump() : std::string();
+      std::string body = Has(step, "body") ? SubstituteJson(step.fields["body"]).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) : std::string();
       return Send(Field(step, "method"), Substitute(Field(step, "path")), body, headers);
     }
     if (a == "advance") {
       json body = Has(step, "to") ? json{{"to", Field(step, "to")}} : json{{"by", Field(step, "by")}};
-      return Send("POST", "/_sim/clock/advance", body.dump());
+      return Send("POST", "/_sim/clock/advance", body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     }
     throw Invalid{step.where, "the " + a + " step is not supported by this build yet"};
   }
@@ -377,7 +378,7 @@ class Run {
     if (Has(step, "reseller")) line["participants"] = json::array({{{"key", "transaction_reseller"}, {"value", Field(step, "reseller")}}});
     if (Has(step, "custom-term-end")) line["customTermEndDate"] = Field(step, "custom-term-end") + "T00:00:00Z";
     if (Has(step, "name")) line["friendlyName"] = Field(step, "name");
-    api::Response cart = Send("POST", "/v1/customers/" + customer + "/carts", json{{"lineItems", json::array({line})}}.dump());
+    api::Response cart = Send("POST", "/v1/customers/" + customer + "/carts", json{{"lineItems", json::array({line})}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     if (cart.status != 201) return cart;
     std::string cart_id = json::parse(cart.body)["id"];
     *new_ref = Field(step, "ref");
@@ -434,7 +435,7 @@ class Run {
       const auto& e = *step.expect_error;
       bool status_ok = e.status ? r.status == *e.status : (r.status >= 400 && r.status < 500);
       std::string code = body.is_object() && body.contains("code")
-                             ? (body["code"].is_string() ? body["code"].get<std::string>() : body["code"].dump())
+                             ? (body["code"].is_string() ? body["code"].get<std::string>() : body["code"].dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
                              : "";
       if (!status_ok || (e.code && code != *e.code))
         FailStep(step, "expected error " + (e.status ? std::to_string(*e.status) : std::string("4xx")) +
@@ -485,7 +486,7 @@ class Run {
   }
 
   static bool Mismatch(const std::string& path, const std::string& wanted, const json& actual, std::string* why) {
-    *why = path + ": expected " + wanted + ", got " + actual.dump();
+    *why = path + ": expected " + wanted + ", got " + actual.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     return false;
   }
 
@@ -495,7 +496,7 @@ class Run {
     std::string want = ExpectedText(expected);
     if (IsExpectedNull(expected)) return actual.is_null();
     if (IsExpectedBool(expected)) return actual.is_boolean() && (actual.get<bool>() ? "true" : "false") == want;
-    std::string have = actual.is_string() ? actual.get<std::string>() : actual.dump();
+    std::string have = actual.is_string() ? actual.get<std::string>() : actual.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     if (IsExpectedNumber(expected)) {
       auto w = Decimal::Parse(want);
       auto h = Decimal::Parse(have);
@@ -514,7 +515,7 @@ class Run {
   // A wire value with money as its exact decimal text.
   static json Plain(const api::Json& v) {
     if (auto text = api::NumberText(v)) return *text;
-    return json::parse(v.dump());
+    return json::parse(api::Dump(v));
   }
 
   json ActualLine(const ChargeLine& line) {
@@ -545,8 +546,8 @@ class Run {
       if (!match) {
         ok = false;
         if (differing)
-          differing->push_back(field.name + ": expected " + (field.value.is_array() ? field.value.dump() : ExpectedText(field.value)) +
-                               ", actual " + (a.is_string() ? a.get<std::string>() : a.dump()));
+          differing->push_back(field.name + ": expected " + (field.value.is_array() ? field.value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) : ExpectedText(field.value)) +
+                               ", actual " + (a.is_string() ? a.get<std::string>() : a.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
       }
     }
     return ok;
@@ -556,7 +557,7 @@ class Run {
     std::string out = "{";
     for (const char* key : {"subscription", "chargeType", "chargeStartDate", "chargeEndDate", "unitPrice",
                             "effectiveUnitPrice", "quantity", "totalForCustomer"}) {
-      std::string v = actual[key].is_string() ? actual[key].get<std::string>() : actual[key].dump();
+      std::string v = actual[key].is_string() ? actual[key].get<std::string>() : actual[key].dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
       if (v.size() > 10 && v[10] == 'T') v = v.substr(0, 10);
       out += std::string(out.size() > 1 ? ", " : "") + key + ": " + v;
     }
@@ -567,7 +568,7 @@ class Run {
     std::string out = "{";
     for (const auto& f : e.fields)
       out += std::string(out.size() > 1 ? ", " : "") + f.name + ": " +
-             (f.value.is_array() ? f.value.dump() : ExpectedText(f.value));
+             (f.value.is_array() ? f.value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) : ExpectedText(f.value));
     return out + "}";
   }
 
@@ -633,7 +634,7 @@ class Run {
 
   void CheckExpectations(const Expectations& e) {
     if (e.at) {
-      api::Response r = Send("POST", "/_sim/clock/advance", json{{"to", e.at->ToString()}}.dump());
+      api::Response r = Send("POST", "/_sim/clock/advance", json{{"to", e.at->ToString()}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
       if (r.status != 200) failures.push_back(scenario_.file + ": advancing to expect.at failed: " + r.body);
     }
     if (e.has_usage_lines) throw Invalid{{scenario_.file, 0}, "usage-lines are not supported by this build yet"};
@@ -733,6 +734,10 @@ ScenarioResult RunScenario(const Scenario& scenario, const RunOptions& options) 
   } catch (const StepFailure& f) {
     result.outcome = Outcome::Failed;
     result.message = f.message;
+  } catch (const std::exception& e) {
+    // A defect of the simulator, reported against the file instead of ending the run.
+    result.outcome = Outcome::Invalid;
+    result.message = scenario.file + ": internal error: " + e.what();
   }
   return result;
 }
