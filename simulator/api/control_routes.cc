@@ -78,6 +78,7 @@ Response Advance(RouteContext& ctx) {
   } else {
     auto d = CalendarDuration::Parse(**by);
     if (!d) return ErrorResponse(BadRequest(800002, "\"by\" is not an ISO 8601 duration (e.g. P30D, PT25H): " + **by));
+    if (d->months > 12 * 9000) return ErrorResponse(BadRequest(800002, "The target instant is too far in the future."));
     target = ctx.sandbox.Now().Plus(*d);
   }
   if (target.date().year() > 9000) return ErrorResponse(BadRequest(800002, "The target instant is too far in the future."));
@@ -105,6 +106,8 @@ Response Reset(RouteContext& ctx) {
     if (start->has_value()) {
       auto t = Instant::Parse(**start);
       if (!t) return ErrorResponse(BadRequest(800002, "\"start\" is not an RFC 3339 instant: " + **start));
+      if (t->date().year() < 1970 || t->date().year() > 9000)
+        return ErrorResponse(BadRequest(800002, "\"start\" must be between the years 1970 and 9000."));
       options.start = *t;
     }
     auto policy = StringField(*body, "policy");

@@ -52,7 +52,9 @@ void Response::SetHeader(std::string name, std::string value) {
   headers.emplace_back(std::move(name), std::move(value));
 }
 
-std::optional<std::string> PercentDecode(std::string_view text, bool plus_is_space) {
+namespace {
+
+std::optional<std::string> Decode(std::string_view text, bool plus_is_space, bool keep_slash) {
   std::string out;
   out.reserve(text.size());
   for (size_t i = 0; i < text.size(); ++i) {
@@ -62,6 +64,11 @@ std::optional<std::string> PercentDecode(std::string_view text, bool plus_is_spa
       int hi = HexValue(text[i + 1]);
       int lo = HexValue(text[i + 2]);
       if (hi < 0 || lo < 0) return std::nullopt;
+      if (keep_slash && hi * 16 + lo == '/') {
+        out.append(text.substr(i, 3));
+        i += 2;
+        continue;
+      }
       out.push_back(static_cast<char>(hi * 16 + lo));
       i += 2;
     } else if (c == '+' && plus_is_space) {
@@ -71,6 +78,12 @@ std::optional<std::string> PercentDecode(std::string_view text, bool plus_is_spa
     }
   }
   return out;
+}
+
+}  // namespace
+
+std::optional<std::string> PercentDecode(std::string_view text, bool plus_is_space) {
+  return Decode(text, plus_is_space, false);
 }
 
 HeaderList ParseQuery(std::string_view query) {
@@ -98,7 +111,8 @@ Request MakeRequest(std::string method, std::string_view target, std::string bod
   r.method = std::move(method);
   size_t q = target.find('?');
   std::string_view path = target.substr(0, q);
-  auto decoded = PercentDecode(path, false);
+  // An encoded slash stays encoded: it is part of a segment, never a separator.
+  auto decoded = Decode(path, false, true);
   r.path = decoded.value_or(std::string(path));
   if (q != std::string_view::npos) r.query = ParseQuery(target.substr(q + 1));
   r.body = std::move(body);

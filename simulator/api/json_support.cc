@@ -9,32 +9,26 @@
 namespace pcsim::api {
 namespace {
 
-// Marks a string as a number to be written unquoted (Dump checks that the
-// rest is a number, so a client's string starting with \x01 stays a string).
-constexpr char kNumberMark = '\x01';
+// Exact numbers travel through the tree as binary values with this subtype: a
+// request body can never produce a binary value, so no string a client sends
+// (or a path segment, or a header) can pass itself off as a number.
+constexpr std::uint64_t kNumberSubtype = 0x70;
 
 }  // namespace
 
-Json Number(const Decimal& d) { return Json(std::string(1, kNumberMark) + d.Normalized().ToString()); }
+Json Number(const Decimal& d) {
+  std::string text = d.Normalized().ToString();
+  return Json::binary(std::vector<std::uint8_t>(text.begin(), text.end()), kNumberSubtype);
+}
 
 std::optional<std::string> NumberText(const Json& v) {
-  if (!v.is_string()) return std::nullopt;
-  const std::string& s = v.get_ref<const std::string&>();
-  if (s.empty() || s[0] != kNumberMark) return std::nullopt;
-  return s.substr(1);
+  if (!v.is_binary()) return std::nullopt;
+  const auto& bytes = v.get_binary();
+  if (!bytes.has_subtype() || bytes.subtype() != kNumberSubtype) return std::nullopt;
+  return std::string(bytes.begin(), bytes.end());
 }
 
 namespace {
-
-// The text after the mark of a value made by Number(): digits, a sign and a
-// point only (anything else is an ordinary string that happens to start with
-// the mark, and is written quoted and escaped).
-bool IsNumberText(std::string_view s) {
-  if (s.empty()) return false;
-  for (char c : s)
-    if (!((c >= '0' && c <= '9') || c == '-' || c == '.')) return false;
-  return true;
-}
 
 // Whether `s` can be written between quotes as is: printable ASCII without
 // '"' or '\\' (everything else goes through nlohmann's escaping, which also
@@ -105,14 +99,16 @@ void DumpTo(std::string& out, const Json& j) {
       return;
     }
     case Json::value_t::string: {
-      const std::string& s = j.get_ref<const std::string&>();
-      if (!s.empty() && s[0] == kNumberMark && IsNumberText(std::string_view(s).substr(1))) {
-        out.append(s, 1, std::string::npos);
-        return;
-      }
-      AppendString(out, s);
+      AppendString(out, j.get_ref<const std::string&>());
       return;
     }
+    case Json::value_t::binary:
+      if (auto text = NumberText(j)) {
+        out.append(*text);
+        return;
+      }
+      out.append(j.dump(-1, ' ', false, nlohmann::detail::error_handler_t::replace));
+      return;
     case Json::value_t::number_integer:
       AppendInteger(out, j.get<int64_t>());
       return;
@@ -125,7 +121,7 @@ void DumpTo(std::string& out, const Json& j) {
     case Json::value_t::null:
       out.append("null");
       return;
-    default:  // floats, binary, discarded: as nlohmann writes them
+    default:  // floats, discarded: as nlohmann writes them
       out.append(j.dump(-1, ' ', false, nlohmann::detail::error_handler_t::replace));
       return;
   }

@@ -176,8 +176,11 @@ Response Router::Handle(const Request& request) {
       } catch (const std::exception& e) {
         response = ErrorResponse(Status(500, 800003, std::string("Unexpected service error: ") + e.what()));
       }
-      RequestRecord record{sandbox_->Now(), request.method, request.path, response.status,
-                           request.Header("MS-RequestId").value_or(""), last_partner_};
+      // The journal keeps bounded copies: a client cannot grow it with long paths or ids.
+      constexpr size_t kKept = 2048;
+      RequestRecord record{sandbox_->Now(), request.method.substr(0, kKept), request.path.substr(0, kKept),
+                           response.status, request.Header("MS-RequestId").value_or("").substr(0, kKept),
+                           last_partner_};
       requests_.push_back(std::move(record));
       if (requests_.size() > kRequestJournalEntries) requests_.pop_front();
       if (journal_ != nullptr) {

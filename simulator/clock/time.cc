@@ -139,6 +139,7 @@ std::optional<CalendarDuration> CalendarDuration::Parse(std::string_view text) {
   bool in_time = false, any = false;
   size_t i = 1;
   int64_t micros = 0;
+  int64_t months = 0;
   while (i < text.size()) {
     if (text[i] == 'T') {
       // A T must be followed by at least one time component.
@@ -159,8 +160,8 @@ std::optional<CalendarDuration> CalendarDuration::Parse(std::string_view text) {
     any = true;
     if (!in_time) {
       switch (unit) {
-        case 'Y': out.months += static_cast<int>(value * 12); break;
-        case 'M': out.months += static_cast<int>(value); break;
+        case 'Y': months += value * 12; break;
+        case 'M': months += value; break;
         case 'W': micros += value * 7 * 86'400'000'000; break;
         case 'D': micros += value * 86'400'000'000; break;
         default: return std::nullopt;
@@ -173,8 +174,12 @@ std::optional<CalendarDuration> CalendarDuration::Parse(std::string_view text) {
         default: return std::nullopt;
       }
     }
+    // Repeated components add up; keep the sum far from overflowing
+    // (a million years, a million weeks of time).
+    if (months > 12'000'000 || micros > 7 * 86'400'000'000 * 1'000'000) return std::nullopt;
   }
   if (!any) return std::nullopt;
+  out.months = static_cast<int>(months);
   out.time = Duration::Micros(micros);
   return out;
 }

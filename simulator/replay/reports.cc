@@ -156,11 +156,8 @@ void CsvRow(std::string& out, const std::vector<std::string>& fields) {
 // compact JSON, null as empty.
 std::string WireText(const Json& v) {
   if (v.is_null()) return "";
-  if (v.is_string()) {
-    std::string dumped = api::Dump(v);
-    if (!dumped.empty() && dumped.front() != '"') return dumped;  // an exact number
-    return v.get<std::string>();
-  }
+  if (auto number = api::NumberText(v)) return *number;
+  if (v.is_string()) return v.get<std::string>();
   return api::Dump(v);
 }
 

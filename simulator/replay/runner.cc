@@ -1,6 +1,7 @@
 #include "simulator/replay/runner.h"
 
 #include <algorithm>
+#include <exception>
 #include <functional>
 #include <set>
 #include <sstream>
@@ -222,7 +223,7 @@ class Run {
                     {{"Culture", "en-US"}, {"Language", "en"}, {"Email", "admin@" + domain},
                      {"CompanyName", c.ref}, {"DefaultAddress", address}}}};
       if (!c.reseller.empty()) body["associatedPartnerId"] = c.reseller;
-      api::Response r = Send("POST", "/v1/customers", body.dump());
+      api::Response r = Send("POST", "/v1/customers", body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
       if (r.status != 201) throw Invalid{c.where, "customer " + c.ref + " could not be created: " + r.body};
       std::string id = json::parse(r.body)["id"];
       result_.customer_refs[c.ref] = id;
@@ -262,7 +263,7 @@ class Run {
                       {"templateId", std::string(kMcaTemplateId)},
                       {"dateAgreed", date.ToString()},
                       {"type", "MicrosoftCustomerAgreement"}};
-    return Send("POST", "/v1/customers/" + customer_id + "/agreements", agreement.dump());
+    return Send("POST", "/v1/customers/" + customer_id + "/agreements", agreement.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   }
 
   // --- steps --------------------------------------------------------------------
@@ -300,7 +301,7 @@ class Run {
     std::string path = SubscriptionPath(ref);
     json sub = MustGet(step, path);
     change(sub);
-    return Send("PATCH", path, sub.dump());
+    return Send("PATCH", path, sub.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   }
 
   std::string Substitute(std::string text) {
@@ -329,7 +330,7 @@ class Run {
 
   void RunStep(const Step& step) {
     if (step.at) {
-      api::Response r = Send("POST", "/_sim/clock/advance", json{{"to", step.at->ToString()}}.dump());
+      api::Response r = Send("POST", "/_sim/clock/advance", json{{"to", step.at->ToString()}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
       if (r.status != 200) FailStep(step, "advancing to " + step.at->ToString() + " failed: " + r.body);
     }
     std::optional<std::string> new_ref;
@@ -364,7 +365,7 @@ class Run {
                    {"transitionType", "transition_only"}};
       if (Has(step, "into")) body["toSubscriptionId"] = SubscriptionId(Field(step, "into"));
       if (Has(step, "ref")) *new_ref = Field(step, "ref");
-      return Send("POST", path + "/transitions", body.dump());
+      return Send("POST", path + "/transitions", body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     }
     if (a == "convert-trial") {
       std::string path = SubscriptionPath(Field(step, "subscription"));
@@ -373,7 +374,7 @@ class Run {
       if (Has(step, "quantity")) body["quantity"] = std::stoi(Field(step, "quantity"));
       if (Has(step, "term")) body["termDuration"] = Field(step, "term");
       if (Has(step, "billing")) body["billingCycle"] = Field(step, "billing");
-      return Send("POST", path + "/conversions", body.dump());
+      return Send("POST", path + "/conversions", body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     }
     if (a == "attest-mca") {
       Instant date = Has(step, "date") ? *Instant::Parse(Field(step, "date")) : sandbox().Now();
@@ -384,12 +385,12 @@ class Run {
       if (Has(step, "headers"))
         for (auto it = step.fields["headers"].begin(); it != step.fields["headers"].end(); ++it)
           headers.emplace_back(it.key(), it->is_string() ? Substitute(it->get<std::string>()) : it->dump());
-      std::string body = Has(step, "body") ? SubstituteJson(step.fields["body"]).dump() : std::string();
+      std::string body = Has(step, "body") ? SubstituteJson(step.fields["body"]).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) : std::string();
       return Send(Field(step, "method"), Substitute(Field(step, "path")), body, headers);
     }
     if (a == "advance") {
       json body = Has(step, "to") ? json{{"to", Field(step, "to")}} : json{{"by", Field(step, "by")}};
-      return Send("POST", "/_sim/clock/advance", body.dump());
+      return Send("POST", "/_sim/clock/advance", body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     }
     if (a == "add-azure-subscription") {
       json body = {{"plan", SubscriptionId(Field(step, "plan"))}};
@@ -433,7 +434,7 @@ class Run {
     if (Has(step, "reseller")) line["participants"] = json::array({{{"key", "transaction_reseller"}, {"value", Field(step, "reseller")}}});
     if (Has(step, "custom-term-end")) line["customTermEndDate"] = Field(step, "custom-term-end") + "T00:00:00Z";
     if (Has(step, "name")) line["friendlyName"] = Field(step, "name");
-    api::Response cart = Send("POST", "/v1/customers/" + customer + "/carts", json{{"lineItems", json::array({line})}}.dump());
+    api::Response cart = Send("POST", "/v1/customers/" + customer + "/carts", json{{"lineItems", json::array({line})}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     if (cart.status != 201) return cart;
     std::string cart_id = json::parse(cart.body)["id"];
     *new_ref = Field(step, "ref");
@@ -495,7 +496,7 @@ class Run {
       const auto& e = *step.expect_error;
       bool status_ok = e.status ? r.status == *e.status : (r.status >= 400 && r.status < 500);
       std::string code = body.is_object() && body.contains("code")
-                             ? (body["code"].is_string() ? body["code"].get<std::string>() : body["code"].dump())
+                             ? (body["code"].is_string() ? body["code"].get<std::string>() : body["code"].dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
                              : "";
       if (!status_ok || (e.code && code != *e.code))
         FailStep(step, "expected error " + (e.status ? std::to_string(*e.status) : std::string("4xx")) +
@@ -546,7 +547,7 @@ class Run {
   }
 
   static bool Mismatch(const std::string& path, const std::string& wanted, const json& actual, std::string* why) {
-    *why = path + ": expected " + wanted + ", got " + actual.dump();
+    *why = path + ": expected " + wanted + ", got " + actual.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     return false;
   }
 
@@ -556,7 +557,7 @@ class Run {
     std::string want = ExpectedText(expected);
     if (IsExpectedNull(expected)) return actual.is_null();
     if (IsExpectedBool(expected)) return actual.is_boolean() && (actual.get<bool>() ? "true" : "false") == want;
-    std::string have = actual.is_string() ? actual.get<std::string>() : actual.dump();
+    std::string have = actual.is_string() ? actual.get<std::string>() : actual.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     if (IsExpectedNumber(expected)) {
       auto w = Decimal::Parse(want);
       auto h = Decimal::Parse(have);
@@ -575,7 +576,7 @@ class Run {
   // A wire value with money as its exact decimal text.
   static json Plain(const api::Json& v) {
     if (auto text = api::NumberText(v)) return *text;
-    return json::parse(v.dump());
+    return json::parse(api::Dump(v));
   }
 
   json ActualLine(const ChargeLine& line) {
@@ -627,8 +628,8 @@ class Run {
       if (!match) {
         ok = false;
         if (differing)
-          differing->push_back(field.name + ": expected " + (field.value.is_array() ? field.value.dump() : ExpectedText(field.value)) +
-                               ", actual " + (a.is_string() ? a.get<std::string>() : a.dump()));
+          differing->push_back(field.name + ": expected " + (field.value.is_array() ? field.value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) : ExpectedText(field.value)) +
+                               ", actual " + (a.is_string() ? a.get<std::string>() : a.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
       }
     }
     return ok;
@@ -641,7 +642,7 @@ class Run {
                                                         "effectiveUnitPrice", "hasPartnerEarnedCredit", "billingPreTaxTotal"};
     std::string out = "{";
     for (const char* key : actual.contains("usageDate") ? kUsageKeys : kLineKeys) {
-      std::string v = actual[key].is_string() ? actual[key].get<std::string>() : actual[key].dump();
+      std::string v = actual[key].is_string() ? actual[key].get<std::string>() : actual[key].dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
       if (v.size() > 10 && v[10] == 'T') v = v.substr(0, 10);
       out += std::string(out.size() > 1 ? ", " : "") + key + ": " + v;
     }
@@ -652,7 +653,7 @@ class Run {
     std::string out = "{";
     for (const auto& f : e.fields)
       out += std::string(out.size() > 1 ? ", " : "") + f.name + ": " +
-             (f.value.is_array() ? f.value.dump() : ExpectedText(f.value));
+             (f.value.is_array() ? f.value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) : ExpectedText(f.value));
     return out + "}";
   }
 
@@ -718,7 +719,7 @@ class Run {
 
   void CheckExpectations(const Expectations& e) {
     if (e.at) {
-      api::Response r = Send("POST", "/_sim/clock/advance", json{{"to", e.at->ToString()}}.dump());
+      api::Response r = Send("POST", "/_sim/clock/advance", json{{"to", e.at->ToString()}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
       if (r.status != 200) failures.push_back(scenario_.file + ": advancing to expect.at failed: " + r.body);
     }
     std::vector<json> actual;
@@ -822,6 +823,10 @@ ScenarioResult RunScenario(const Scenario& scenario, const RunOptions& options) 
   } catch (const StepFailure& f) {
     result.outcome = Outcome::Failed;
     result.message = f.message;
+  } catch (const std::exception& e) {
+    // A defect of the simulator, reported against the file instead of ending the run.
+    result.outcome = Outcome::Invalid;
+    result.message = scenario.file + ": internal error: " + e.what();
   }
   return result;
 }

@@ -62,6 +62,9 @@ class Reader {
   Instant InstantOf(const YAML::Node& n, const std::string& what) const {
     auto t = Instant::Parse(Text(n, what));
     if (!t) Fail(n, what + ": \"" + n.Scalar() + "\" is not a date (YYYY-MM-DD) or an RFC 3339 instant");
+    // The simulated calendar spans 1970 to 9000 (terms and renewals run past the last date).
+    if (t->date().year() < 1970 || t->date().year() > 9000)
+      Fail(n, what + ": \"" + n.Scalar() + "\" is outside the years 1970 to 9000");
     return *t;
   }
 
@@ -543,7 +546,7 @@ Scenario Read(const Reader& r, const YAML::Node& root) {
     if (!m["policy-overrides"].IsMap()) r.Fail(m["policy-overrides"], "policy-overrides must map parameter names to values");
     for (auto it = m["policy-overrides"].begin(); it != m["policy-overrides"].end(); ++it) {
       std::string key = r.Text(it->first, "a policy parameter");
-      std::string value = it->second.IsScalar() ? it->second.Scalar() : r.BodyJson(it->second).dump();
+      std::string value = it->second.IsScalar() ? it->second.Scalar() : r.BodyJson(it->second).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
       s.policy_overrides.emplace_back(key, value);
       s.policy_override_lines.push_back(r.Where(it->first));
     }
@@ -584,7 +587,7 @@ bool IsExpectedBool(const nlohmann::json& v) { return v.is_string() && v.get_ref
 bool IsExpectedNull(const nlohmann::json& v) { return v.is_string() && v.get_ref<const std::string&>() == kNullMark; }
 
 std::string ExpectedText(const nlohmann::json& v) {
-  if (!v.is_string()) return v.dump();
+  if (!v.is_string()) return v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   const std::string& s = v.get_ref<const std::string&>();
   if (IsExpectedNumber(v)) return s.substr(kNumberMark.size());
   if (IsExpectedBool(v)) return s.substr(kBoolMark.size());

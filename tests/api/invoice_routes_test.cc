@@ -691,7 +691,8 @@ TEST_F(InvoiceRoutesTest, AnotherPartnerSeesNoneOfOurInvoicesOrLines) {
   std::string their_id = their_list["items"][0]["id"].get<std::string>();
   EXPECT_EQ(Get("/v1/invoices/" + their_id + "/lineitems?" + kOneTimeBilling, 200, other)["items"].size(), 1u);
   EXPECT_EQ(Call("GET", "/v1/invoices/" + their_id).status, 404);  // and we do not see theirs
-  for (const json& inv : Get("/v1/invoices")["items"]) EXPECT_NE(inv["id"], their_id);
+  json ours = Get("/v1/invoices");  // a named value: the loop must not outlive a temporary
+  for (const json& inv : ours["items"]) EXPECT_NE(inv["id"], their_id);
 }
 
 }  // namespace

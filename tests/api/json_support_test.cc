@@ -48,8 +48,9 @@ TEST(DumpTest, AStringStartingWithTheNumberMarkStaysAString) {
   // A client's friendly name is echoed back; it must not become raw JSON.
   Json j;
   j["friendlyName"] = std::string("\x01") + "1,\"injected\":true";
-  j["digits"] = std::string("\x01") + "12";  // what Number() makes
-  EXPECT_EQ(Dump(j), R"({"friendlyName":"\u00011,\"injected\":true","digits":12})");
+  j["digits"] = std::string("\x01") + "12";  // no string can pass itself off as a number
+  j["number"] = Number(*Decimal::Parse("12.50"));
+  EXPECT_EQ(Dump(j), R"({"friendlyName":"\u00011,\"injected\":true","digits":"\u000112","number":12.5})");
   EXPECT_FALSE(nlohmann::json::parse(Dump(j), nullptr, false).is_discarded());
 }
 

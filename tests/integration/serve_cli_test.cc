@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <optional>
 #include <regex>
@@ -233,6 +234,41 @@ TEST(ServeCliTest, BadPolicyOverrideIsAUsageError) {
   ExpectUsageError({"serve", "--policy-override", "no-such-key=1"}, "--policy-override");
 }
 TEST(ServeCliTest, UnknownOptionIsAUsageError) { ExpectUsageError({"serve", "--colour", "blue"}, "--colour"); }
+
+// Hostile flag values: each is exit 2 with one line naming the flag, before anything listens.
+TEST(ServeCliTest, HostileFlagValuesAreUsageErrors) {
+  ExpectUsageError({"serve", "--threads", "0"}, "--threads");
+  ExpectUsageError({"serve", "--threads", "99999999999999999999"}, "--threads");
+  ExpectUsageError({"serve", "--max-body-bytes", "0"}, "--max-body-bytes");
+  ExpectUsageError({"serve", "--max-body-bytes", "-1"}, "--max-body-bytes");
+  ExpectUsageError({"serve", "--max-body-bytes", "1e6"}, "--max-body-bytes");
+  ExpectUsageError({"serve", "--seed", "-1"}, "--seed");
+  ExpectUsageError({"serve", "--seed", "18446744073709551616"}, "--seed");
+  ExpectUsageError({"serve", "--port", ""}, "--port");
+  ExpectUsageError({"serve", "--port", "-1"}, "--port");
+  ExpectUsageError({"serve", "--port", " 80"}, "--port");
+  ExpectUsageError({"serve", "--host", ""}, "--host");
+  ExpectUsageError({"serve", "--start", "9999-12-31"}, "--start");
+  ExpectUsageError({"serve", "--start", "1969-12-31T23:59:59Z"}, "--start");
+  ExpectUsageError({"serve", "--start", "2026-01-01\xff"}, "--start");
+  ExpectUsageError({"serve", "--auth=", "x"}, "--auth");
+  ExpectUsageError({"serve", "--policy-override", "=1"}, "--policy-override");
+  ExpectUsageError({"serve", "--policy-override", "billing.longCycleProration"}, "--policy-override");
+  ExpectUsageError({"serve", "--catalog", "/nonexistent/catalog.json"}, "--catalog");
+}
+
+TEST(ServeCliTest, MalformedCatalogFileNamesTheFileAndLine) {
+  std::string path = ::testing::TempDir() + "pcsim-broken-catalog.json";
+  {
+    FILE* f = std::fopen(path.c_str(), "w");
+    ASSERT_NE(f, nullptr);
+    std::fputs("{\n  \"format\": 1,\n  \"products\": [,]\n}\n", f);
+    std::fclose(f);
+  }
+  ExpectUsageError({"serve", "--catalog", path}, path);
+  ExpectUsageError({"serve", "--catalog", path}, "line 3");
+  std::remove(path.c_str());
+}
 
 TEST(ServeCliTest, TakenPortIsReported) {
   RunningServer first;

@@ -155,6 +155,8 @@ int ParseServeFlags(const std::vector<std::string>& args, ServeFlags* flags) {
     } else if (flag == "--start") {
       auto start = pcsim::Instant::Parse(v);
       if (!start) return ServeUsageError("--start expects an RFC 3339 instant or a date (YYYY-MM-DD), got \"" + v + "\"");
+      if (start->date().year() < 1970 || start->date().year() > 9000)
+        return ServeUsageError("--start must be between the years 1970 and 9000, got \"" + v + "\"");
       flags->router.sandbox.start = *start;
     } else if (flag == "--policy") {
       flags->policy = v;

@@ -570,7 +570,7 @@ nlohmann::json PromotionJson(std::string item) {
 
 TEST(CatalogFromJsonTest, LoadsAPromotion) {
   auto doc = MinimalCatalog();
-  doc["promotions"] = {PromotionJson("AAAAAAAAAAA1:0001:BBBBBBBBBBB1")};
+  doc["promotions"] = nlohmann::json::array({PromotionJson("AAAAAAAAAAA1:0001:BBBBBBBBBBB1")});
   auto c = Load(doc);
   ASSERT_TRUE(c.ok()) << c.status().description();
   const Promotion* promo = (*c)->FindPromotion("PROMO1");
@@ -582,7 +582,7 @@ TEST(CatalogFromJsonTest, LoadsAPromotion) {
 
 TEST(CatalogFromJsonTest, RejectsAPromotionForAnUnknownItem) {
   auto doc = MinimalCatalog();
-  doc["promotions"] = {PromotionJson("AAAAAAAAAAA1:0001:XXXXXXXXXXXX")};
+  doc["promotions"] = nlohmann::json::array({PromotionJson("AAAAAAAAAAA1:0001:XXXXXXXXXXXX")});
   EXPECT_THAT(ErrorOf(doc), HasSubstr("test.json: promotion PROMO1 names unknown item AAAAAAAAAAA1:0001:XXXXXXXXXXXX"));
 }
 
@@ -590,7 +590,7 @@ TEST(CatalogFromJsonTest, RejectsAPromotionEndingBeforeItStarts) {
   auto doc = MinimalCatalog();
   auto promo = PromotionJson("AAAAAAAAAAA1:0001:BBBBBBBBBBB1");
   promo["until"] = "2025-12-31";
-  doc["promotions"] = {promo};
+  doc["promotions"] = nlohmann::json::array({promo});
   EXPECT_EQ(ErrorOf(doc), "test.json: promotions[0].until: is before from");
 }
 
@@ -598,7 +598,7 @@ TEST(CatalogFromJsonTest, RejectsADiscountAboveOneHundredPercent) {
   auto doc = MinimalCatalog();
   auto promo = PromotionJson("AAAAAAAAAAA1:0001:BBBBBBBBBBB1");
   promo["discountPercent"] = "100.01";
-  doc["promotions"] = {promo};
+  doc["promotions"] = nlohmann::json::array({promo});
   EXPECT_EQ(ErrorOf(doc), "test.json: promotions[0].discountPercent: must be between 0 and 100");
 }
 

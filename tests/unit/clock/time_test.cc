@@ -442,5 +442,20 @@ TEST(InstantTest, PlusZeroDurationIsIdentity) {
   EXPECT_EQ(i.Plus(CalendarDuration{}), i);
 }
 
+TEST(CalendarDurationTest, RepeatedComponentsCannotOverflow) {
+  // Each component is at most a million; repeated ones add up and are bounded too.
+  std::string years = "P";
+  for (int i = 0; i < 200; ++i) years += "1000000Y";
+  EXPECT_FALSE(CalendarDuration::Parse(years).has_value());
+  std::string weeks = "P";
+  for (int i = 0; i < 20; ++i) weeks += "1000000W";
+  EXPECT_FALSE(CalendarDuration::Parse(weeks).has_value());
+  auto ten = CalendarDuration::Parse("P1000000Y");
+  ASSERT_TRUE(ten.has_value());
+  EXPECT_EQ(ten->months, 12000000);
+  EXPECT_FALSE(CalendarDuration::Parse("P1000000Y1M").has_value());
+  EXPECT_EQ(CalendarDuration::Parse("P1Y1Y")->months, 24);
+}
+
 }  // namespace
 }  // namespace pcsim
