@@ -531,37 +531,34 @@ StatusOr<Subscription> PartnerCenterClient::UpdateSubscription(const Subscriptio
   return SubscriptionFromJson(*j, s.customer_id);
 }
 
-StatusOr<Subscription> PartnerCenterClient::SetQuantity(const std::string& customer_id,
-                                                        const std::string& subscription_id, int quantity) {
+StatusOr<Subscription> PartnerCenterClient::ReadModifyWrite(const std::string& customer_id,
+                                                            const std::string& subscription_id,
+                                                            const std::function<void(Subscription&)>& change) {
   auto s = GetSubscription(customer_id, subscription_id);
   if (!s.ok()) return s.status();
-  s->quantity = quantity;
+  change(*s);
   return UpdateSubscription(*s);
+}
+
+StatusOr<Subscription> PartnerCenterClient::SetQuantity(const std::string& customer_id,
+                                                        const std::string& subscription_id, int quantity) {
+  return ReadModifyWrite(customer_id, subscription_id, [&](Subscription& s) { s.quantity = quantity; });
 }
 
 StatusOr<Subscription> PartnerCenterClient::SetAutoRenew(const std::string& customer_id,
                                                          const std::string& subscription_id, bool enabled) {
-  auto s = GetSubscription(customer_id, subscription_id);
-  if (!s.ok()) return s.status();
-  s->auto_renew_enabled = enabled;
-  return UpdateSubscription(*s);
+  return ReadModifyWrite(customer_id, subscription_id, [&](Subscription& s) { s.auto_renew_enabled = enabled; });
 }
 
 StatusOr<Subscription> PartnerCenterClient::SetScheduledActions(const std::string& customer_id,
                                                                 const std::string& subscription_id,
                                                                 const std::vector<ScheduledAction>& actions) {
-  auto s = GetSubscription(customer_id, subscription_id);
-  if (!s.ok()) return s.status();
-  s->scheduled_actions = actions;
-  return UpdateSubscription(*s);
+  return ReadModifyWrite(customer_id, subscription_id, [&](Subscription& s) { s.scheduled_actions = actions; });
 }
 
 StatusOr<Subscription> PartnerCenterClient::CancelSubscription(const std::string& customer_id,
                                                                const std::string& subscription_id) {
-  auto s = GetSubscription(customer_id, subscription_id);
-  if (!s.ok()) return s.status();
-  s->status = "deleted";
-  return UpdateSubscription(*s);
+  return ReadModifyWrite(customer_id, subscription_id, [&](Subscription& s) { s.status = "deleted"; });
 }
 
 StatusOr<std::vector<Invoice>> PartnerCenterClient::ListInvoices() {

@@ -141,6 +141,9 @@ class PartnerCenterClient final : public PartnerCenterApi {
 
  private:
   std::string NextRequestId();
+  // GET, apply `change`, PATCH with the etag that was read.
+  StatusOr<Subscription> ReadModifyWrite(const std::string& customer_id, const std::string& subscription_id,
+                                         const std::function<void(Subscription&)>& change);
 
   std::shared_ptr<Transport> transport_;
   ClientOptions options_;
