@@ -162,6 +162,7 @@ Response Requests(RouteContext& ctx) {
     j["status"] = r.status;
     if (!r.request_id.empty()) j["requestId"] = r.request_id;
     if (!r.partner.empty()) j["partner"] = r.partner;
+    if (!r.fault.empty()) j["fault"] = r.fault;
     items.push_back(std::move(j));
   }
   return JsonResponse(200, Json{{"totalCount", items.size()}, {"items", std::move(items)}});

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -21,6 +22,11 @@ struct Request {
   HeaderList query;    // decoded query parameters, in order
   HeaderList headers;
   std::string body;
+  // A fault injected for this request that changes what it does ("accepted
+  // PT1M": a PATCH applied later; "pending PT2H": an order left pending). Set
+  // by the router's fault injector, never from the wire; kept by the state
+  // journal so that a replay does the same.
+  std::string fault;
 
   // Case-insensitive lookups (the first match).
   std::optional<std::string> Header(std::string_view name) const;
@@ -35,6 +41,10 @@ struct Response {
   // A JSON body built under the router's lock and not rendered yet: Router::Handle
   // renders it into `body` after releasing the lock (callers never see it set).
   std::shared_ptr<const nlohmann::ordered_json> pending_json;
+  // Injected faults the transport carries out: wait this long before
+  // answering; close the connection without an answer.
+  int64_t delay_ms = 0;
+  bool drop_connection = false;
 
   std::optional<std::string> Header(std::string_view name) const;
   void SetHeader(std::string name, std::string value);

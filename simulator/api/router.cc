@@ -1,5 +1,6 @@
 #include "simulator/api/router.h"
 
+#include <algorithm>
 #include <exception>
 
 namespace pcsim::api {
@@ -93,18 +94,22 @@ RouteTable::Match RouteTable::Find(std::string_view method, const std::vector<st
   return match;
 }
 
-Router::Router(RouterOptions options) : options_(std::move(options)) {
+Router::Router(RouterOptions options) : options_(std::move(options)), faults_(options_.sandbox.seed) {
   sandbox_ = std::make_unique<Sandbox>(options_.sandbox);
+  faults_.SetRateLimit(options_.rate_limit);
   RegisterCustomerRoutes(routes_);
   RegisterCatalogRoutes(routes_);
   RegisterCartRoutes(routes_);
   RegisterSubscriptionRoutes(routes_);
   RegisterInvoiceRoutes(routes_);
   RegisterControlRoutes(routes_);
+  RegisterFaultRoutes(routes_);
   RegisterAzureRoutes(routes_);
 }
 
 void Router::Reset(SandboxOptions options) {
+  faults_ = FaultInjector(options.seed);
+  faults_.SetRateLimit(options_.rate_limit);
   sandbox_ = std::make_unique<Sandbox>(std::move(options));
   tokens_.clear();
   idempotent_.clear();
@@ -149,6 +154,11 @@ void Router::SetJournal(RequestJournal* journal) {
   journal_ = journal;
 }
 
+void Router::SetReplaying(bool replaying) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  replaying_ = replaying;
+}
+
 void Router::RestoreRead(RequestRecord record, uint64_t random_state) {
   std::lock_guard<std::mutex> lock(mutex_);
   requests_.push_back(std::move(record));
@@ -156,12 +166,52 @@ void Router::RestoreRead(RequestRecord record, uint64_t random_state) {
   sandbox_->random() = SeededRandom(random_state);
 }
 
-Response Router::Handle(const Request& request) {
+namespace {
+bool IsApiPath(std::string_view path) {
+  // /v1/... in any case, after any number of leading slashes.
+  size_t i = 0;
+  while (i < path.size() && path[i] == '/') ++i;
+  return i > 0 && path.size() >= i + 2 && (path[i] == 'v' || path[i] == 'V') && path[i + 1] == '1' &&
+         (path.size() == i + 2 || path[i + 2] == '/');
+}
+bool IsFaultControlPath(std::string_view path) {
+  std::vector<std::string> segments = SplitPath(path);
+  return segments.size() >= 2 && EqualsIgnoreCase(segments[0], "_sim") && EqualsIgnoreCase(segments[1], "faults");
+}
+}  // namespace
+
+std::string Router::PartnerOf(const Request& request) {
+  auto caller = Authenticate(request);
+  return caller.ok() ? caller->partner_tenant_id : std::string();
+}
+
+Response Router::Handle(const Request& incoming) {
   Response response;
+  const Request* request_ptr = &incoming;
+  Request directed;  // the request with an injected fault directive
+  std::optional<FaultDecision> fault;
   {
     std::lock_guard<std::mutex> lock(mutex_);
+    // Injected faults and the rate limiter act on /v1 requests before they
+    // run (a refused request changes nothing and is not journaled). A request
+    // that already carries a directive is a replay: it is not judged again.
+    if (faults_.active() && !replaying_ && incoming.fault.empty() && IsApiPath(incoming.path)) {
+      fault = faults_.Decide(incoming, PartnerOf(incoming), sandbox_->Now());
+      if (fault && !fault->directive.empty()) {
+        directed = incoming;
+        directed.fault = fault->directive;
+        request_ptr = &directed;
+      }
+    }
+    const Request& request = *request_ptr;
     bool ran = true;
-    if (journal_ != nullptr && request.method != "GET") {
+    if (fault && fault->reject) {
+      response = std::move(*fault->reject);
+      ran = false;
+    }
+    // Fault rules are test set-up, not state: they are not journaled.
+    const bool journaled = journal_ != nullptr && !IsFaultControlPath(request.path);
+    if (ran && journaled && request.method != "GET") {
       // Written (and flushed to disk) before it runs: an acknowledged change
       // is never lost, and one that cannot be written does not happen.
       Status written = journal_->BeforeApply(request);
@@ -176,21 +226,22 @@ Response Router::Handle(const Request& request) {
       } catch (const std::exception& e) {
         response = ErrorResponse(Status(500, 800003, std::string("Unexpected service error: ") + e.what()));
       }
-      // The journal keeps bounded copies: a client cannot grow it with long paths or ids.
-      constexpr size_t kKept = 2048;
-      RequestRecord record{sandbox_->Now(), request.method.substr(0, kKept), request.path.substr(0, kKept),
-                           response.status, request.Header("MS-RequestId").value_or("").substr(0, kKept),
-                           last_partner_};
-      requests_.push_back(std::move(record));
-      if (requests_.size() > kRequestJournalEntries) requests_.pop_front();
-      if (journal_ != nullptr) {
-        // The journal records a hash of the body: render it here.
-        if (response.pending_json) {
-          response.body = Dump(*response.pending_json);
-          response.pending_json.reset();
-        }
-        journal_->AfterApply(request, response, requests_.back());
+    }
+    // The journal keeps bounded copies: a client cannot grow it with long paths or ids.
+    constexpr size_t kKept = 2048;
+    RequestRecord record{sandbox_->Now(), request.method.substr(0, kKept), request.path.substr(0, kKept),
+                         response.status, request.Header("MS-RequestId").value_or("").substr(0, kKept),
+                         ran ? last_partner_ : PartnerOf(request),
+                         fault ? (fault->rule_id == 0 ? "rate-limit" : std::string(ToString(fault->kind))) : ""};
+    requests_.push_back(std::move(record));
+    if (requests_.size() > kRequestJournalEntries) requests_.pop_front();
+    if (ran && journaled) {
+      // The journal records a hash of the body: render it here.
+      if (response.pending_json) {
+        response.body = Dump(*response.pending_json);
+        response.pending_json.reset();
       }
+      journal_->AfterApply(request, response, requests_.back());
     }
   }
   // The body is rendered outside the lock: other requests need not wait for it.
@@ -198,9 +249,43 @@ Response Router::Handle(const Request& request) {
     response.body = Dump(*response.pending_json);
     response.pending_json.reset();
   }
+  if (fault) {
+    response.delay_ms = fault->delay_ms;
+    if (fault->drop_after) response.drop_connection = true;
+  }
   for (const char* echo : {"MS-RequestId", "MS-CorrelationId"})
-    if (auto v = request.Header(echo)) response.SetHeader(echo, *v);
+    if (auto v = incoming.Header(echo)) response.SetHeader(echo, *v);
   return response;
+}
+
+void Router::ApplyDeferred(const Request& request, const Caller& caller) {
+  Response response;
+  std::vector<std::string> segments = SplitPath(request.path);
+  RouteTable::Match match = routes_.Find(request.method, segments);
+  if (match.handler == nullptr) {
+    response = ErrorResponse(NotFound(1000, "No route matches " + request.method + " " + request.path + "."));
+  } else {
+    RouteContext ctx{*this, *sandbox_, request, std::move(match.params), caller};
+    try {
+      response = (*match.handler)(ctx);
+    } catch (const std::exception& e) {
+      response = ErrorResponse(Status(500, 800003, std::string("Unexpected service error: ") + e.what()));
+    }
+  }
+  // The outcome is visible in GET /_sim/requests (a deferred change that
+  // fails there is not lost silently).
+  constexpr size_t kKept = 2048;
+  RequestRecord record{sandbox_->Now(), request.method.substr(0, kKept), request.path.substr(0, kKept),
+                       response.status, request.Header("MS-RequestId").value_or("").substr(0, kKept),
+                       caller.partner_tenant_id, "accepted (applied)"};
+  requests_.push_back(std::move(record));
+  if (requests_.size() > kRequestJournalEntries) requests_.pop_front();
+}
+
+void Router::HoldOrdersPending(size_t first_order, const CalendarDuration& d) {
+  const auto& orders = sandbox_->orders();
+  for (size_t i = first_order; i < orders.size(); ++i)
+    sandbox_->HoldOrderPending(static_cast<uint32_t>(i), orders[i]->created.Plus(d));
 }
 
 Response Router::Dispatch(const Request& request) {
@@ -237,8 +322,28 @@ Response Router::Dispatch(const Request& request) {
       if (auto it = idempotent_.find(idempotency_key); it != idempotent_.end()) return it->second;
     }
   }
-  RouteContext ctx{*this, *sandbox_, request, std::move(match.params), caller};
-  Response response = (*match.handler)(ctx);
+  std::optional<FaultDirective> directive;
+  if (!request.fault.empty()) directive = ParseFaultDirective(request.fault);
+  Response response;
+  if (directive && directive->kind == FaultKind::Accepted) {
+    // 202 Accepted: the change is applied by a timer at its due instant; the
+    // client polls the resource named by Location.
+    Request later = request;
+    later.fault.clear();
+    Instant due = sandbox_->Now().Plus(directive->duration);
+    sandbox_->clock().Schedule(due, [this, later = std::move(later), caller] { ApplyDeferred(later, caller); });
+    response.status = 202;
+    response.content_type.clear();
+    response.SetHeader("Location", request.path);
+    int64_t seconds = std::max<int64_t>(1, ((due - sandbox_->Now()).micros() + 999'999) / 1'000'000);
+    response.SetHeader("Retry-After", std::to_string(seconds));
+  } else {
+    const size_t orders_before = sandbox_->orders().size();
+    RouteContext ctx{*this, *sandbox_, request, std::move(match.params), caller};
+    response = (*match.handler)(ctx);
+    if (directive && directive->kind == FaultKind::Pending && response.status < 300)
+      HoldOrdersPending(orders_before, directive->duration);
+  }
   if (!idempotency_key.empty() && response.status < 500) {
     idempotent_[idempotency_key] = response;
     idempotent_order_.push_back(idempotency_key);

@@ -15,6 +15,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "simulator/api/faults.h"
 #include "simulator/api/http_types.h"
 #include "simulator/api/json_support.h"
 #include "simulator/commerce/sandbox.h"
@@ -27,6 +28,9 @@ struct RouterOptions {
   SandboxOptions sandbox;
   AuthMode auth = AuthMode::Lenient;
   size_t max_body_bytes = 1 << 20;
+  // Partner Center's request limits (pcsim serve --rate-limit); also set by
+  // POST /_sim/faults {"rateLimit": ...}.
+  RateLimitOptions rate_limit;
 };
 
 // Who calls, read from the bearer token (control-api.md, "Server").
@@ -78,6 +82,7 @@ struct RequestRecord {
   int status = 0;
   std::string request_id;
   std::string partner;
+  std::string fault;  // the injected fault that changed the answer ("throttle", "rate-limit", ...)
 };
 
 // A cart: a partner's basket of line items before checkout (Create a cart).
@@ -153,6 +158,7 @@ class Router {
   // Issues a token for /_sim/token.
   std::string IssueToken(const Caller& caller, Instant expires);
   std::map<std::string, Cart>& carts() { return carts_; }
+  FaultInjector& faults() { return faults_; }
   const std::deque<RequestRecord>& request_journal() const { return requests_; }
 
   // --- persistence (simulator/persist/) --------------------------------------
@@ -161,10 +167,20 @@ class Router {
   // Restores a GET's request-journal entry and the random state after it,
   // instead of running it again; takes the lock.
   void RestoreRead(RequestRecord record, uint64_t random_state);
+  // While replaying a journal, requests are not judged by fault rules or the
+  // rate limiter (what they did is in the journal); takes the lock.
+  void SetReplaying(bool replaying);
 
  private:
   StatusOr<Caller> Authenticate(const Request& request);
   Response Dispatch(const Request& request);
+  // The caller's partner for fault rules and the rate limiter ("" when the
+  // request does not authenticate).
+  std::string PartnerOf(const Request& request);
+  // Runs a PATCH accepted earlier (202) at its due instant, from a timer.
+  void ApplyDeferred(const Request& request, const Caller& caller);
+  // Holds the orders a request created pending for `d` (a "pending" fault).
+  void HoldOrdersPending(size_t first_order, const CalendarDuration& d);
 
   RouterOptions options_;
   std::mutex mutex_;
@@ -182,6 +198,8 @@ class Router {
   std::map<std::string, Cart> carts_;
   std::string last_partner_;  // the caller of the request being handled
   RequestJournal* journal_ = nullptr;
+  FaultInjector faults_;
+  bool replaying_ = false;
 };
 
 // --- response helpers ----------------------------------------------------------
@@ -203,6 +221,8 @@ void RegisterCartRoutes(RouteTable& table);
 void RegisterSubscriptionRoutes(RouteTable& table);
 void RegisterInvoiceRoutes(RouteTable& table);
 void RegisterControlRoutes(RouteTable& table);
+// GET/POST/DELETE /_sim/faults (fault_routes.cc).
+void RegisterFaultRoutes(RouteTable& table);
 // The Azure plan: azureEntitlements, customer entitlements, usage and the
 // /_sim Azure control routes (azure_routes.cc).
 void RegisterAzureRoutes(RouteTable& table);

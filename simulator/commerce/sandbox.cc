@@ -495,9 +495,17 @@ StatusOr<const Order*> Sandbox::PlaceOrder(const std::vector<PurchaseRequest>& l
   return &o;
 }
 
-void Sandbox::CompleteOrder(uint32_t index) {
+void Sandbox::HoldOrderPending(uint32_t index, Instant until) {
   Order& o = *orders_[index];
   if (o.status != OrderStatus::Pending) return;
+  o.completes_at = until;
+  clock_.Schedule(until, [this, index] { CompleteOrder(index); });
+}
+
+void Sandbox::CompleteOrder(uint32_t index) {
+  Order& o = *orders_[index];
+  // An order held pending longer ignores its first completion timer.
+  if (o.status != OrderStatus::Pending || clock_.Now() < o.completes_at) return;
   o.status = OrderStatus::Completed;
   Journal(JournalKind::OrderCompleted, index);
 }

@@ -140,6 +140,9 @@ class Sandbox {
   // or nothing happens) and charges the first cycle of each. The order is
   // pending until the policy's provisioning delay has passed.
   StatusOr<const Order*> PlaceOrder(const std::vector<PurchaseRequest>& lines);
+  // Keeps a pending order pending until `until` instead of its provisioning
+  // delay (an order fault injected by /_sim/faults).
+  void HoldOrderPending(uint32_t index, Instant until);
   // A single-line order; returns the new subscription.
   StatusOr<const Subscription*> Purchase(const PurchaseRequest& request);
 

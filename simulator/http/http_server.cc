@@ -2,6 +2,8 @@
 
 #include <httplib.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -10,6 +12,8 @@
 #include <csignal>
 #include <cstring>
 #include <exception>
+#include <filesystem>
+#include <thread>
 #include <utility>
 
 namespace pcsim::http {
@@ -74,6 +78,37 @@ void WriteResponse(const api::Response& response, httplib::Response& res) {
 
 void WriteError(const Status& status, httplib::Response& res) { WriteResponse(api::ErrorResponse(status), res); }
 
+// The port of a socket address (IPv4 or IPv6), or -1.
+int PortOf(const sockaddr_storage& a) {
+  if (a.ss_family == AF_INET) return ntohs(reinterpret_cast<const sockaddr_in&>(a).sin_port);
+  if (a.ss_family == AF_INET6) return ntohs(reinterpret_cast<const sockaddr_in6&>(a).sin6_port);
+  return -1;
+}
+
+// Cuts the connection a request came on (a "drop" fault): finds the
+// connected socket with the request's local and remote ports and shuts it
+// down, so that the client reads end-of-stream without any answer. httplib
+// does not hand the socket to handlers; this is the fault path only.
+bool CutConnection(const httplib::Request& req) {
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd", ec)) {
+    int fd = -1;
+    try {
+      fd = std::stoi(entry.path().filename().string());
+    } catch (...) {
+      continue;
+    }
+    sockaddr_storage local{}, peer{};
+    socklen_t local_len = sizeof local, peer_len = sizeof peer;
+    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &local_len) != 0) continue;
+    if (::getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &peer_len) != 0) continue;
+    if (PortOf(local) != req.local_port || PortOf(peer) != req.remote_port) continue;
+    ::shutdown(fd, SHUT_RDWR);
+    return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 HttpServer::HttpServer(api::Router& router, HttpServerOptions options)
@@ -123,7 +158,22 @@ void HttpServer::Install() {
       std::string method = req.method == "HEAD" ? "GET" : req.method;
       api::Request request = api::MakeRequest(std::move(method), req.target.empty() ? req.path : req.target,
                                               std::move(body), std::move(headers));
-      WriteResponse(router_.Handle(request), res);
+      api::Response response = router_.Handle(request);
+      // Injected faults (/_sim/faults) the transport carries out: a wait in
+      // real time before the answer (so that client timeouts can be
+      // tested), and a connection cut without an answer.
+      if (response.delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(response.delay_ms));
+      if (response.drop_connection) {
+        if (!CutConnection(req)) {
+          // Fallback: the status line goes out, then the connection closes
+          // before the promised body.
+          res.status = 200;
+          res.set_content_provider(
+              1, "application/json", [](size_t, size_t, httplib::DataSink&) { return false; });
+        }
+        return;
+      }
+      WriteResponse(response, res);
     } catch (const std::exception& e) {
       WriteError(TransportError(500, std::string("Unexpected service error: ") + e.what()), res);
     } catch (...) {

@@ -192,6 +192,9 @@ std::string RequestFields(const api::Request& r) {
     PutStr(f, v);
   }
   PutStr(f, r.body);
+  // An injected fault directive, written only when there is one (journals
+  // written before directives existed read the same).
+  if (!r.fault.empty()) PutStr(f, r.fault);
   return f;
 }
 
@@ -199,8 +202,10 @@ std::optional<api::Request> ReadRequest(const Record& r) {
   FieldReader in(Fields(r));
   api::Request req;
   if (!in.Str(&req.method) || !in.Str(&req.path) || !in.Pairs(&req.query) || !in.Pairs(&req.headers) ||
-      !in.Str(&req.body) || !in.done())
+      !in.Str(&req.body))
     return std::nullopt;
+  if (!in.done() && (!in.Str(&req.fault) || req.fault.empty())) return std::nullopt;
+  if (!in.done()) return std::nullopt;
   return req;
 }
 
@@ -468,6 +473,11 @@ Status StateStore::Load() {
 
   // Replay into the fresh router, checking each result that was recorded.
   std::map<uint64_t, std::pair<int, uint64_t>> results;  // request seq -> (status, body hash)
+  struct Replaying {
+    api::Router& router;
+    explicit Replaying(api::Router& r) : router(r) { router.SetReplaying(true); }
+    ~Replaying() { router.SetReplaying(false); }
+  } replaying(router_);
   for (const Record& r : records) {
     next_seq_ = std::max(next_seq_, r.seq + 1);
     if (r.type == kRequest) {

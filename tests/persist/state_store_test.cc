@@ -162,6 +162,41 @@ class StateStoreTest : public ::testing::Test {
   std::string customer_, subscription_;
 };
 
+TEST_F(StateStoreTest, FaultRulesAreNotKeptButWhatTheyDidIs) {
+  Open(Options());
+  BuildBook();
+  const std::string path = "/v1/customers/" + customer_ + "/subscriptions/" + subscription_;
+  CallJson("POST", "/_sim/faults",
+           json::parse(R"([{"fault": "throttle", "method": "GET", "path": "/v1/customers", "count": 1},
+                           {"fault": "accepted", "after": "PT1H", "count": 1},
+                           {"fault": "pending", "for": "P1D", "count": 1}])"));
+  EXPECT_EQ(Call("GET", "/v1/customers").status, 429);
+  json sub = CallJson("GET", path);
+  sub["quantity"] = 20;
+  EXPECT_EQ(Call("PATCH", path, sub).status, 202);
+  json cart = CallJson("POST", "/v1/customers/" + customer_ + "/carts",
+                       {{"lineItems", {{{"id", 0}, {"catalogItemId", kE3}, {"quantity", 2}, {"termDuration", "P1Y"},
+                                        {"billingCycle", "monthly"}}}}});
+  json checkout =
+      CallJson("POST", "/v1/customers/" + customer_ + "/carts/" + cart["id"].get<std::string>() + "/checkout");
+  const std::string order = "/v1/customers/" + customer_ + "/orders/" + checkout["orders"][0]["id"].get<std::string>();
+
+  Open(Options());  // a crash: the store is dropped without Close
+  // The rules are gone (test set-up, not state) ...
+  EXPECT_EQ(CallJson("GET", "/_sim/faults")["rules"].size(), 0u);
+  EXPECT_EQ(Call("GET", "/v1/customers").status, 200);
+  // ... but the accepted change and the held order are kept.
+  EXPECT_EQ(CallJson("GET", path)["quantity"], 14);
+  CallJson("POST", "/_sim/clock/advance", {{"by", "PT1H"}});
+  EXPECT_EQ(CallJson("GET", path)["quantity"], 20);
+  EXPECT_EQ(CallJson("GET", order)["status"], "pending");
+  CallJson("POST", "/_sim/clock/advance", {{"by", "P1D"}});
+  EXPECT_EQ(CallJson("GET", order)["status"], "completed");
+  Open(Options());  // and again, after they happened
+  EXPECT_EQ(CallJson("GET", path)["quantity"], 20);
+  EXPECT_EQ(CallJson("GET", order)["status"], "completed");
+}
+
 TEST_F(StateStoreTest, CleanRestartRestoresTheWholeState) {
   Open(Options());
   BuildBook();

@@ -60,6 +60,9 @@ Options of serve:
   --auth lenient|strict           which bearer tokens are accepted (default lenient)
   --threads N                     worker threads, clients served at once (default 64)
   --max-body-bytes N              larger request bodies get 413 (default 1048576)
+  --rate-limit N                  admit N requests per simulated minute per partner to the
+                                  subscription and to the order routes, then 429 + Retry-After
+                                  (Partner Center's documented limit is 500; default: no limit)
 When ready it prints one line: pcsim listening on http://HOST:PORT (clock NOW)
 )";
 
@@ -137,7 +140,8 @@ int ParseServeFlags(const std::vector<std::string>& args, ServeFlags* flags) {
     }
     static const std::vector<std::string> kFlags = {
         "--host", "--port",     "--start", "--policy",  "--policy-override", "--catalog", "--environment",
-        "--seed", "--state-dir", "--snapshot-every", "--auth", "--threads", "--max-body-bytes"};
+        "--seed", "--state-dir", "--snapshot-every", "--auth", "--threads", "--max-body-bytes",
+        "--rate-limit"};
     if (std::find(kFlags.begin(), kFlags.end(), flag) == kFlags.end())
       return ServeUsageError("unknown option \"" + args[i] + "\" (see pcsim --help)");
     if (!value) {
@@ -195,6 +199,11 @@ int ParseServeFlags(const std::vector<std::string>& args, ServeFlags* flags) {
       if (!bytes) return ServeUsageError("--max-body-bytes expects a positive number of bytes, got \"" + v + "\"");
       flags->http.max_body_bytes = *bytes;
       flags->router.max_body_bytes = *bytes;
+    } else if (flag == "--rate-limit") {
+      auto n = ParseNumber<int64_t>(v, 1, 1'000'000);
+      if (!n) return ServeUsageError("--rate-limit expects requests per minute from 1 to 1000000, got \"" + v + "\"");
+      flags->router.rate_limit.enabled = true;
+      flags->router.rate_limit.requests_per_minute = *n;
     }
   }
   return 0;

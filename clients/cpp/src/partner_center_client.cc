@@ -1,5 +1,9 @@
 #include "pcsim/client/partner_center_client.h"
 
+#include <unistd.h>
+
+#include <atomic>
+
 #include <cstdio>
 #include <set>
 #include <thread>
@@ -324,9 +328,13 @@ PartnerCenterClient PartnerCenterClient::InProcess(api::Router& router, ClientOp
 
 std::string PartnerCenterClient::NextRequestId() {
   if (options_.request_id) return options_.request_id();
+  // Unique across the clients of a process (a process-wide counter) and
+  // across processes sharing one sandbox (the process id): the service
+  // answers a repeated MS-RequestId from its first result.
+  static std::atomic<uint64_t> counter{0};
   char buf[48];
-  std::snprintf(buf, sizeof buf, "00000000-0000-4000-8000-%012llx",
-                static_cast<unsigned long long>(++request_counter_));
+  std::snprintf(buf, sizeof buf, "%08x-0000-4000-8000-%012llx", static_cast<unsigned>(::getpid()),
+                static_cast<unsigned long long>(++counter));
   return buf;
 }
 
@@ -348,10 +356,18 @@ StatusOr<HttpResponse> PartnerCenterClient::Call(const std::string& method, cons
   for (int attempt = 1;; ++attempt) {
     ++requests_sent_;
     StatusOr<HttpResponse> response = transport_->Send(request);
-    if (!response.ok()) return response.status();
+    if (!response.ok()) {
+      // No answer at all (dropped, reset, timed out): the request may or may
+      // not have run; the retry's MS-RequestId makes that safe.
+      if (!IsTransportFailure(response.status()) || !options_.retry.retry_transport_failures || attempt >= attempts)
+        return response.status();
+      options_.sleep(options_.retry.default_wait);
+      continue;
+    }
     const int status = response->status;
     if (status >= 200 && status < 300) return response;
-    bool retryable = status == 429 || (status == 503 && options_.retry.retry_server_busy);
+    bool retryable = status == 429 || (status == 503 && options_.retry.retry_server_busy) ||
+                     ((status == 500 || status == 502 || status == 504) && options_.retry.retry_server_errors);
     if (!retryable || attempt >= attempts) return ErrorFromResponse(*response);
     std::chrono::milliseconds wait = RetryAfter(*response).value_or(options_.retry.default_wait);
     if (wait > options_.retry.max_wait) return ErrorFromResponse(*response);
@@ -525,10 +541,37 @@ StatusOr<Subscription> PartnerCenterClient::UpdateSubscription(const Subscriptio
   auto r = Call("PATCH", "/v1/customers/" + UrlEncode(s.customer_id) + "/subscriptions/" + UrlEncode(s.id), body.dump(),
                 std::move(headers));
   if (!r.ok()) return r.status();
-  if (r->status == 202 || r->body.empty()) return GetSubscription(s.customer_id, s.id);  // applied later
+  if (r->status == 202) return AwaitAccepted(*r, s);
+  if (r->body.empty()) return GetSubscription(s.customer_id, s.id);
   auto j = ParseJson(*r);
   if (!j.ok()) return j.status();
   return SubscriptionFromJson(*j, s.customer_id);
+}
+
+StatusOr<Subscription> PartnerCenterClient::AwaitAccepted(const HttpResponse& accepted, const Subscription& wanted) {
+  std::string location = accepted.Header("Location").value_or("");
+  std::string target = location.empty() ? "/v1/customers/" + UrlEncode(wanted.customer_id) + "/subscriptions/" +
+                                              UrlEncode(wanted.id)
+                                        : LinkTarget(location);
+  // Each poll waits the 202's Retry-After (or the poll answer's own), capped at max_wait.
+  const std::chrono::milliseconds base = RetryAfter(accepted).value_or(options_.retry.default_wait);
+  std::chrono::milliseconds wait = base;
+  const int polls = std::max(1, options_.retry.max_polls);
+  for (int poll = 1; poll <= polls; ++poll) {
+    options_.sleep(std::min(wait, options_.retry.max_wait));
+    auto r = Call("GET", target);
+    if (!r.ok()) return r.status();
+    auto j = ParseJson(*r);
+    if (!j.ok()) return j.status();
+    Subscription now = SubscriptionFromJson(*j, wanted.customer_id);
+    bool applied = now.quantity == wanted.quantity && now.auto_renew_enabled == wanted.auto_renew_enabled &&
+                   now.friendly_name == wanted.friendly_name && now.status == wanted.status;
+    if (applied) return now;
+    wait = RetryAfter(*r).value_or(base);
+  }
+  return Status(202, 0,
+                "The change was accepted (202) but " + target + " did not show it after " + std::to_string(polls) +
+                    " polls.");
 }
 
 StatusOr<Subscription> PartnerCenterClient::ReadModifyWrite(const std::string& customer_id,

@@ -35,6 +35,11 @@ std::string UrlEncode(std::string_view text) {
 StatusOr<HttpResponse> InProcessTransport::Send(const HttpRequest& request) {
   api::Request r = api::MakeRequest(request.method, request.target, request.body, request.headers);
   api::Response answer = router_.Handle(r);
+  if (answer.drop_connection)
+    return Status(kTransportFailure, 0, request.method + " " + request.target + ": the connection was closed without an answer");
+  if (answer.delay_ms >= read_timeout_.count())
+    return Status(kTransportFailure, 0, request.method + " " + request.target + ": no answer within " +
+                                            std::to_string(read_timeout_.count()) + " ms (timed out)");
   HttpResponse out;
   out.status = answer.status;
   out.headers = std::move(answer.headers);

@@ -50,7 +50,11 @@ class PartnerCenterApi {
   virtual StatusOr<Subscription> GetSubscription(const std::string& customer_id,
                                                  const std::string& subscription_id) = 0;
   // PATCH with the full resource (subscription.raw with the typed fields
-  // applied) and If-Match: the etag it was read with.
+  // applied) and If-Match: the etag it was read with. An answer of 202
+  // Accepted (the change is applied later) is followed by polls of its
+  // Location until the subscription shows the new quantity, status,
+  // auto-renew flag and friendly name; if it never does within
+  // RetryPolicy::max_polls, the error has http_status 202.
   virtual StatusOr<Subscription> UpdateSubscription(const Subscription& subscription) = 0;
   // Reads, changes one thing, PATCHes.
   virtual StatusOr<Subscription> SetQuantity(const std::string& customer_id, const std::string& subscription_id,
@@ -74,11 +78,19 @@ class PartnerCenterApi {
                                                                        const std::string& period) = 0;
 };
 
+// Every call is retried the same way; a write keeps its MS-RequestId across
+// its retries, so that one the service already ran is answered from its first
+// result (Partner Center and pcsim both do this) instead of running twice.
 struct RetryPolicy {
   int max_attempts = 4;  // the first try included
   std::chrono::milliseconds default_wait{1000};  // when Retry-After is absent or not delta-seconds
   std::chrono::milliseconds max_wait{60000};  // a longer Retry-After is not waited for: the error is returned
   bool retry_server_busy = true;  // 503 is retried like 429
+  bool retry_server_errors = true;  // 500, 502 and 504 are retried after default_wait
+  bool retry_transport_failures = true;  // a dropped connection or a timeout is retried after default_wait
+  // A PATCH answered 202 Accepted: the resource named by Location is read
+  // after each Retry-After until it shows the change, at most this many times.
+  int max_polls = 10;
 };
 
 struct ClientOptions {
@@ -89,7 +101,7 @@ struct ClientOptions {
   // Waits between retries; tests replace it to run without sleeping.
   std::function<void(std::chrono::milliseconds)> sleep;
   // The MS-RequestId of each logical call (kept across its retries);
-  // empty: "00000000-0000-4000-8000-" + a per-client counter.
+  // empty: "PID-0000-4000-8000-" + a counter shared by the process's clients.
   std::function<std::string()> request_id;
 };
 
@@ -141,13 +153,14 @@ class PartnerCenterClient final : public PartnerCenterApi {
 
  private:
   std::string NextRequestId();
+  // Polls the Location of a 202 answer until the subscription shows `wanted`.
+  StatusOr<Subscription> AwaitAccepted(const HttpResponse& accepted, const Subscription& wanted);
   // GET, apply `change`, PATCH with the etag that was read.
   StatusOr<Subscription> ReadModifyWrite(const std::string& customer_id, const std::string& subscription_id,
                                          const std::function<void(Subscription&)>& change);
 
   std::shared_ptr<Transport> transport_;
   ClientOptions options_;
-  uint64_t request_counter_ = 0;
   uint64_t requests_sent_ = 0;
 };
 

@@ -4,6 +4,7 @@
 // base URL (pcsim serve, or the real https://api.partnercenter.microsoft.com).
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -45,13 +46,19 @@ class Transport {
 };
 
 // Calls `router` in this process. The router must outlive the transport.
+// Injected faults (/_sim/faults) act as they would on a socket, without
+// waiting: a dropped connection is a transport failure, and added latency at
+// or above `read_timeout` is a transport failure (the request ran; its answer
+// came too late), below it the answer comes at once.
 class InProcessTransport final : public Transport {
  public:
-  explicit InProcessTransport(api::Router& router) : router_(router) {}
+  explicit InProcessTransport(api::Router& router, std::chrono::milliseconds read_timeout = std::chrono::seconds(30))
+      : router_(router), read_timeout_(read_timeout) {}
   StatusOr<HttpResponse> Send(const HttpRequest& request) override;
 
  private:
   api::Router& router_;
+  std::chrono::milliseconds read_timeout_;
 };
 
 struct HttpTransportOptions {

@@ -1,0 +1,45 @@
+// /_sim/faults (control-api.md): the fault rules and the rate limiter of
+// faults.h, read, added to and cleared.
+#include "simulator/api/router.h"
+
+namespace pcsim::api {
+namespace {
+
+Response Get(RouteContext& ctx) { return JsonResponse(200, ctx.router.faults().ToJson()); }
+
+Response Post(RouteContext& ctx) {
+  auto body = ParseBody(ctx.request.body, /*object=*/false);
+  if (!body.ok()) return ErrorResponse(body.status());
+  Status s = ctx.router.faults().Configure(*body);
+  if (!s.ok()) return ErrorResponse(s);
+  return JsonResponse(201, ctx.router.faults().ToJson());
+}
+
+Response DeleteAll(RouteContext& ctx) {
+  ctx.router.faults().Clear();
+  return JsonResponse(200, ctx.router.faults().ToJson());
+}
+
+Response DeleteOne(RouteContext& ctx) {
+  const std::string& id = ctx.params[0];
+  uint64_t rule = 0;
+  bool numeric = !id.empty() && id.size() <= 18;
+  for (char c : id) {
+    if (c < '0' || c > '9') numeric = false;
+    else rule = rule * 10 + static_cast<uint64_t>(c - '0');
+  }
+  if (!numeric || !ctx.router.faults().Remove(rule))
+    return ErrorResponse(NotFound(800111, "No fault rule has the id \"" + id.substr(0, 64) + "\"."));
+  return JsonResponse(200, ctx.router.faults().ToJson());
+}
+
+}  // namespace
+
+void RegisterFaultRoutes(RouteTable& table) {
+  table.Add("GET", "/_sim/faults", Get);
+  table.Add("POST", "/_sim/faults", Post);
+  table.Add("DELETE", "/_sim/faults", DeleteAll);
+  table.Add("DELETE", "/_sim/faults/{}", DeleteOne);
+}
+
+}  // namespace pcsim::api
