@@ -326,6 +326,14 @@ Response Router::Dispatch(const Request& request) {
   if (!request.fault.empty()) directive = ParseFaultDirective(request.fault);
   Response response;
   if (directive && directive->kind == FaultKind::Accepted) {
+    // The resource must exist now: an unknown one is refused at once, as the
+    // service would, not accepted and lost later.
+    RouteTable::Match read = routes_.Find("GET", segments);
+    if (read.handler != nullptr) {
+      RouteContext read_ctx{*this, *sandbox_, request, std::move(read.params), caller};
+      Response current = (*read.handler)(read_ctx);
+      if (current.status >= 400) return current;
+    }
     // 202 Accepted: the change is applied by a timer at its due instant; the
     // client polls the resource named by Location.
     Request later = request;

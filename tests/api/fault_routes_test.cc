@@ -143,6 +143,16 @@ TEST_F(FaultRoutesTest, ARefusedRequestChangesNothingAndIsNotRememberedForItsReq
   EXPECT_FALSE(last_two[1].contains("fault"));
 }
 
+TEST_F(FaultRoutesTest, AnAcceptedPatchOfAnUnknownSubscriptionIsRefusedAtOnce) {
+  std::string customer = CreateCustomer();
+  CallJson("POST", "/_sim/faults", json::parse(R"([{"fault": "accepted"}])"), 201);
+  Response r = Call("PATCH", "/v1/customers/" + customer + "/subscriptions/00000000-0000-4000-8000-00000000dead",
+                    R"({"quantity": 3})");
+  EXPECT_EQ(r.status, 404);
+  EXPECT_EQ(json::parse(r.body)["code"], 20003) << r.body;
+  EXPECT_FALSE(r.Header("Location").has_value());
+}
+
 TEST_F(FaultRoutesTest, TheRateLimiterFromRouterOptionsSurvivesAResetButRulesDoNot) {
   RouterOptions options;
   options.sandbox.start = *Instant::Parse("2026-01-15T09:00:00Z");
