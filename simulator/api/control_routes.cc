@@ -182,7 +182,7 @@ Response Token(RouteContext& ctx) {
       if (!s->ok()) return ErrorResponse(*s);
     if (partner->has_value()) {
       if ((*partner)->empty()) return ErrorResponse(BadRequest(800002, "\"partner\" must not be empty."));
-      caller.partner_tenant_id = **partner;
+      caller.partner_tenant_id = ToLower(**partner);  // tenant ids are GUIDs, compared without case
     }
     caller.app_only = app_only->value_or(false);
     caller.mfa = mfa->value_or(true);

@@ -55,7 +55,9 @@ std::optional<Caller> CallerFromJwt(std::string_view token) {
   nlohmann::json claims = nlohmann::json::parse(*payload, nullptr, false);
   if (claims.is_discarded() || !claims.is_object()) return std::nullopt;
   Caller caller;
-  if (auto tid = claims.find("tid"); tid != claims.end() && tid->is_string()) caller.partner_tenant_id = *tid;
+  // Tenant ids are GUIDs: "ABC..." and "abc..." are one partner.
+  if (auto tid = claims.find("tid"); tid != claims.end() && tid->is_string())
+    caller.partner_tenant_id = ToLower(tid->get<std::string>());
   auto idtyp = claims.find("idtyp");
   bool user_claims = claims.contains("scp") || claims.contains("upn") || claims.contains("unique_name");
   caller.app_only = (idtyp != claims.end() && idtyp->is_string() && *idtyp == "app") ||
@@ -300,7 +302,7 @@ Response Router::Dispatch(const Request& request) {
       return ErrorResponse(Status(405, 405, "The method " + request.method + " is not allowed on " + request.path + "."));
     return ErrorResponse(NotFound(1000, "No route matches " + request.method + " " + request.path + "."));
   }
-  bool control = !segments.empty() && segments[0] == "_sim";
+  bool control = !segments.empty() && EqualsIgnoreCase(segments[0], "_sim");
   Caller caller;
   if (!control) {
     auto auth = Authenticate(request);

@@ -6,6 +6,7 @@
 // clock); App+User versus app-only (partner-center-api.md section 1.2).
 #include "tests/api/api_fixture.h"
 
+#include <cctype>
 #include <string>
 #include <vector>
 
@@ -85,6 +86,16 @@ class TenancyTest : public ApiTest {
 int CodeOf(const Response& r) {
   auto j = nlohmann::json::parse(r.body, nullptr, false);
   return j.is_object() ? j.value("code", -1) : -1;
+}
+
+TEST_F(TenancyTest, TenantIdsAreComparedWithoutCase) {
+  std::string customer = CustomerOf(kPartnerA);
+  std::string upper = kPartnerA;
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  EXPECT_EQ(Call("GET", "/v1/customers/" + customer, "", As(upper)).status, 200);
+  EXPECT_EQ(Call("GET", "/v1/customers/" + customer, "", As(kPartnerB)).status, 404);
+  // The control API answers in any case too, without a token.
+  EXPECT_EQ(router->Handle(MakeRequest("GET", "/_SIM/clock")).status, 200);
 }
 
 TEST_F(TenancyTest, AnotherPartnerNeitherSeesNorChangesAnything) {
