@@ -11,7 +11,9 @@
 // it bought. Every input starts from a fresh sandbox (seed 1).
 //
 // The oracles: no response is 5xx, every JSON response parses, and every
-// error carries Partner Center's {code, description, data, source} body.
+// error carries Partner Center's {code, description, data, source} body;
+// a request met by an injected fault (/_sim/faults) answers as that fault
+// says (429 with the throttling body, an injected 5xx, a dropped connection).
 #include <nlohmann/json.hpp>
 
 #include <cstddef>
@@ -84,8 +86,24 @@ Request ParseRequest(Router& router, std::string_view text) {
                                  std::move(headers));
 }
 
-void Check(const Request& request, const Response& response) {
+void Check(const Router& router, const Request& request, const Response& response) {
   std::string what = request.method + " " + request.path;
+  // An injected fault (POST /_sim/faults) answers by its own rules.
+  const std::string fault = router.request_journal().empty() ? "" : router.request_journal().back().fault;
+  if (fault == "throttle" || fault == "rate-limit") {
+    nlohmann::json body = nlohmann::json::parse(response.body, nullptr, false);
+    if (response.status != 429 || !response.Header("Retry-After") || !body.is_object() ||
+        !body.contains("statusCode") || !body.contains("message"))
+      pcsim::fuzz::Fail("throttled " + what + " without 429, Retry-After and the throttling body", response.body);
+    return;
+  }
+  if (fault == "drop" && response.drop_connection) return;
+  if (fault == "error") {
+    nlohmann::json body = nlohmann::json::parse(response.body, nullptr, false);
+    if (response.status < 500 || response.status > 504 || !body.is_object() || !body.contains("code"))
+      pcsim::fuzz::Fail("injected error for " + what + " without a 5xx and Partner Center's body", response.body);
+    return;
+  }
   if (response.status >= 500) pcsim::fuzz::Fail("5xx response to " + what, response.body);
   if (response.status < 100) pcsim::fuzz::Fail("invalid status for " + what, std::to_string(response.status));
   if (response.content_type.rfind("application/json", 0) != 0) return;
@@ -115,7 +133,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::string_view part = input.substr(pos, sep == std::string_view::npos ? std::string_view::npos : sep - pos);
     Request request = ParseRequest(*router, part);
     Response response = router->Handle(request);
-    Check(request, response);
+    Check(*router, request, response);
     if (sep == std::string_view::npos) break;
     pos = sep + 5;
   }
