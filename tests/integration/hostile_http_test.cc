@@ -116,7 +116,7 @@ TEST_F(HostileHttpTest, MalformedRequestLinesAre400) {
   for (const std::string& raw : {std::string("GARBAGE\r\n\r\n"), std::string("GET\r\n\r\n"),
                                  std::string("GET /_sim/clock HTTP/9.9\r\n\r\n"),
                                  std::string("GET /_sim/clock HTTP/1.1 extra\r\n\r\n"),
-                                 std::string("\x01\x02\x03 / HTTP/1.1\r\n\r\n", 22)}) {
+                                 std::string("\x01\x02\x03 / HTTP/1.1\r\n\r\n")}) {
     std::string response = Exchange(raw);
     if (!response.empty()) ExpectError(response, 400, raw);
   }

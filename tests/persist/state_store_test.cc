@@ -136,7 +136,8 @@ class StateStoreTest : public ::testing::Test {
     std::string out;
     for (const char* path : {"/_sim/clock", "/_sim/events", "/v1/customers", "/v1/invoices", "/_sim/requests"})
       out += std::string(path) + " " + CallOn(router, "GET", path).body + "\n";
-    for (const auto& c : json::parse(CallOn(router, "GET", "/v1/customers").body)["items"]) {
+    const json customers = json::parse(CallOn(router, "GET", "/v1/customers").body);
+    for (const auto& c : customers["items"]) {
       std::string id = c["id"];
       out += CallOn(router, "GET", "/v1/customers/" + id + "/subscriptions").body + "\n";
     }
