@@ -39,9 +39,11 @@ Market ReadMarket(const nlohmann::json& j, const std::string& path) {
   Market m;
   m.countries = r.StringList("countries");
   if (m.countries.empty()) r.Fail("countries", "must list at least one country");
-  for (const auto& c : m.countries)
+  for (size_t i = 0; i < m.countries.size(); ++i) {
+    const std::string& c = m.countries[i];
     if (c.size() != 2 || !std::isupper(static_cast<unsigned char>(c[0])) || !std::isupper(static_cast<unsigned char>(c[1])))
-      r.Fail("countries", "\"" + c + "\" is not an ISO 3166 alpha-2 code");
+      r.FailAt("countries", i, "\"" + c + "\" is not an ISO 3166 alpha-2 code");
+  }
   m.currency = r.String("currency");
   if (m.currency.size() != 3) r.Fail("currency", "\"" + m.currency + "\" is not an ISO 4217 code");
   const auto& prices = r.Array("prices", false);
@@ -159,10 +161,11 @@ CatalogData ReadCatalog(const nlohmann::json& doc) {
   (void)format;
   if (r.Has("seatCapGroups")) {
     const auto& groups = r.Object("seatCapGroups");
+    JsonObjectReader g(groups, r.ChildPath("seatCapGroups"));
     for (auto it = groups.begin(); it != groups.end(); ++it) {
       if (!it.value().is_number_integer() || it.value().get<int64_t>() < 1 ||
           it.value().get<int64_t>() > 1000000)
-        r.Fail("seatCapGroups." + it.key(), "expected a positive integer up to 1000000");
+        g.Fail(it.key(), "expected a positive integer up to 1000000");
       data.seat_cap_groups[it.key()] = it.value().get<int>();
     }
   }
@@ -192,9 +195,10 @@ CatalogData ReadCatalog(const nlohmann::json& doc) {
     promo.discount_percent = p.DecimalString("discountPercent");
     if (promo.discount_percent.IsNegative() || promo.discount_percent > Decimal::FromInt(100))
       p.Fail("discountPercent", "must be between 0 and 100");
-    for (const auto& t : p.StringList("terms")) {
-      auto term = ParseTerm(t);
-      if (!term) p.Fail("terms", "unknown term \"" + t + "\"");
+    std::vector<std::string> terms = p.StringList("terms");
+    for (size_t t = 0; t < terms.size(); ++t) {
+      auto term = ParseTerm(terms[t]);
+      if (!term) p.FailAt("terms", t, "unknown term \"" + terms[t] + "\"");
       promo.terms.push_back(*term);
     }
     promo.from = p.DateString("from");
@@ -232,28 +236,48 @@ bool Promotion::Covers(Date d, Term t) const {
 
 StatusOr<std::shared_ptr<const Catalog>> Catalog::Build(CatalogData data) {
   std::shared_ptr<Catalog> catalog(new Catalog(std::move(data)));
-  Status s = catalog->Index();
+  JsonPath where;
+  Status s = catalog->Index(&where);
   if (!s.ok()) return s;
   return std::shared_ptr<const Catalog>(std::move(catalog));
 }
 
-Status Catalog::Index() {
+// The steps of `where` name the item at fault as the catalog file would:
+// products[p].skus[s].availabilities[a].markets[m].countries[c], ...
+Status Catalog::Index(JsonPath* where) {
+  auto fail = [&](JsonPath path, std::string message) {
+    *where = std::move(path);
+    return BadRequest(3000, "catalog: " + message);
+  };
+  auto sku_path = [](size_t p, size_t s) { return JsonPath{"products", p, "skus", s}; };
+  auto with = [](JsonPath path, std::initializer_list<JsonPathStep> steps) {
+    path.insert(path.end(), steps);
+    return path;
+  };
   std::set<std::string> product_skus;
-  for (const Product& p : data_.products) {
-    if (FindProduct(p.id) != &p) return BadRequest(3000, "catalog: duplicate product " + p.id);
-    for (const Sku& s : p.skus) {
+  for (size_t pi = 0; pi < data_.products.size(); ++pi) {
+    const Product& p = data_.products[pi];
+    if (FindProduct(p.id) != &p) return fail({"products", pi, "id"}, "duplicate product " + p.id);
+    for (size_t si = 0; si < p.skus.size(); ++si) {
+      const Sku& s = p.skus[si];
       if (!product_skus.insert(p.id + ":" + s.id).second)
-        return BadRequest(3000, "catalog: duplicate SKU " + p.id + ":" + s.id);
+        return fail(with(sku_path(pi, si), {"id"}), "duplicate SKU " + p.id + ":" + s.id);
       if (!s.seat_cap_group.empty() && data_.seat_cap_groups.count(s.seat_cap_group) == 0)
-        return BadRequest(3000, "catalog: SKU " + p.id + ":" + s.id + " names unknown seatCapGroup " + s.seat_cap_group);
-      for (const Availability& a : s.availabilities) {
+        return fail(with(sku_path(pi, si), {"seatCapGroup"}),
+                    "SKU " + p.id + ":" + s.id + " names unknown seatCapGroup " + s.seat_cap_group);
+      for (size_t ai = 0; ai < s.availabilities.size(); ++ai) {
+        const Availability& a = s.availabilities[ai];
+        JsonPath availability_path = with(sku_path(pi, si), {"availabilities", ai});
         std::string item = p.id + ":" + s.id + ":" + a.id;
-        if (offers_by_item_.count(item) != 0) return BadRequest(3000, "catalog: duplicate availability " + item);
+        if (offers_by_item_.count(item) != 0)
+          return fail(with(availability_path, {"id"}), "duplicate availability " + item);
         std::set<std::string> countries;
-        for (const Market& m : a.markets) {
-          for (const auto& c : m.countries)
-            if (!countries.insert(c).second)
-              return BadRequest(3000, "catalog: " + item + " lists country " + c + " in two markets");
+        for (size_t mi = 0; mi < a.markets.size(); ++mi) {
+          const Market& m = a.markets[mi];
+          for (size_t ci = 0; ci < m.countries.size(); ++ci)
+            if (!countries.insert(m.countries[ci]).second)
+              return fail(with(availability_path, {"markets", mi, "countries", ci}),
+                          item + " lists country " + m.countries[ci] + " in two markets");
           auto offer = std::make_unique<Offer>();
           offer->product = &p;
           offer->sku = &s;
@@ -267,36 +291,50 @@ Status Catalog::Index() {
       }
     }
   }
-  auto check_ref = [&](const std::string& owner, const std::string& ref, const char* what) -> Status {
-    if (product_skus.count(ref) == 0)
-      return BadRequest(3000, "catalog: " + owner + " " + what + " " + ref + " is not a SKU of this catalog");
-    return OkStatus();
-  };
-  for (const Product& p : data_.products)
-    for (const Sku& s : p.skus) {
-      std::string owner = p.id + ":" + s.id;
-      for (const auto& t : s.upgrade_targets) PCSIM_RETURN_IF_ERROR(check_ref(owner, t, "upgrade target"));
-      for (const auto& t : s.prerequisite_skus) PCSIM_RETURN_IF_ERROR(check_ref(owner, t, "prerequisite"));
-      if (!s.trial_converts_to.empty()) PCSIM_RETURN_IF_ERROR(check_ref(owner, s.trial_converts_to, "trial conversion"));
+  for (size_t pi = 0; pi < data_.products.size(); ++pi)
+    for (size_t si = 0; si < data_.products[pi].skus.size(); ++si) {
+      const Sku& s = data_.products[pi].skus[si];
+      std::string owner = data_.products[pi].id + ":" + s.id;
+      auto unknown = [&](JsonPath path, const std::string& ref, const char* what) {
+        return fail(std::move(path), owner + " " + what + " " + ref + " is not a SKU of this catalog");
+      };
+      for (size_t i = 0; i < s.upgrade_targets.size(); ++i)
+        if (product_skus.count(s.upgrade_targets[i]) == 0)
+          return unknown(with(sku_path(pi, si), {"upgradeTargets", i}), s.upgrade_targets[i], "upgrade target");
+      for (size_t i = 0; i < s.prerequisite_skus.size(); ++i)
+        if (product_skus.count(s.prerequisite_skus[i]) == 0)
+          return unknown(with(sku_path(pi, si), {"prerequisiteSkus", i}), s.prerequisite_skus[i], "prerequisite");
+      if (!s.trial_converts_to.empty() && product_skus.count(s.trial_converts_to) == 0)
+        return unknown(with(sku_path(pi, si), {"trialConvertsTo"}), s.trial_converts_to, "trial conversion");
     }
-  for (const Promotion& promo : data_.promotions)
+  for (size_t i = 0; i < data_.promotions.size(); ++i) {
+    const Promotion& promo = data_.promotions[i];
     if (offers_by_item_.count(promo.catalog_item_id) == 0)
-      return BadRequest(3000, "catalog: promotion " + promo.id + " names unknown item " + promo.catalog_item_id);
+      return fail({"promotions", i, "catalogItemId"},
+                  "promotion " + promo.id + " names unknown item " + promo.catalog_item_id);
+  }
   return OkStatus();
 }
 
 StatusOr<std::shared_ptr<const Catalog>> Catalog::FromJson(std::string_view text, std::string_view source) {
+  std::optional<JsonDocument> doc;
   try {
-    auto built = Build(ReadCatalog(ParseJsonDocument(text)));
-    if (!built.ok()) {
-      // Build's messages start with "catalog: "; name the file instead.
-      std::string message = built.status().description();
-      if (message.rfind("catalog: ", 0) == 0) message = message.substr(9);
-      return BadRequest(3000, std::string(source) + ": " + message);
+    doc.emplace(text);
+    std::shared_ptr<Catalog> catalog(new Catalog(ReadCatalog(doc->root())));
+    JsonPath where;
+    Status s = catalog->Index(&where);
+    if (!s.ok()) {
+      // Index's messages start with "catalog: "; the file and position replace it.
+      DataFileError error;
+      error.reason = s.description();
+      if (error.reason.rfind("catalog: ", 0) == 0) error.reason.erase(0, 9);
+      error.path = JsonPathText(where);
+      error.node = doc->Find(where);
+      throw error;
     }
-    return built;
+    return std::shared_ptr<const Catalog>(std::move(catalog));
   } catch (const DataFileError& e) {
-    return BadRequest(3000, std::string(source) + ": " + e.message);
+    return BadRequest(3000, LocatedMessage(source, text, doc ? &*doc : nullptr, e));
   } catch (const nlohmann::json::exception& e) {
     return BadRequest(3000, std::string(source) + ": " + e.what());
   }

@@ -14,6 +14,7 @@
 
 #include "simulator/clock/term_dates.h"
 #include "simulator/clock/time.h"
+#include "simulator/model/json_path.h"
 #include "simulator/model/status.h"
 #include "simulator/money/decimal.h"
 
@@ -136,7 +137,7 @@ class Catalog {
  public:
   // Validates and indexes `data`; an error names the offending item.
   static StatusOr<std::shared_ptr<const Catalog>> Build(CatalogData data);
-  // Parses a catalog file (format 1). Errors read "SOURCE: PATH: reason".
+  // Parses a catalog file (format 1). Errors read "SOURCE:LINE:COLUMN: reason (at PATH)".
   static StatusOr<std::shared_ptr<const Catalog>> FromJson(std::string_view text, std::string_view source);
   // The catalog embedded in the binary (fixtures/catalog/default.json).
   static std::shared_ptr<const Catalog> Default();
@@ -176,7 +177,8 @@ class Catalog {
 
  private:
   explicit Catalog(CatalogData data) : data_(std::move(data)) {}
-  Status Index();
+  // On an error, `where` is the path of the offending value in a catalog file.
+  Status Index(JsonPath* where);
 
   CatalogData data_;
   std::vector<std::unique_ptr<Offer>> offers_;

@@ -31,17 +31,26 @@ std::optional<std::regex> CompileRegex(JsonObjectReader& r, std::string_view key
 }  // namespace
 
 StatusOr<std::shared_ptr<const CountryRules>> CountryRules::FromJson(std::string_view text, std::string_view source) {
+  std::optional<JsonDocument> doc;
   try {
-    nlohmann::json doc = ParseJsonDocument(text);
-    JsonObjectReader r(doc, "");
+    doc.emplace(text);
+    JsonObjectReader r(doc->root(), "");
     r.Int("format", 1, 1);
     auto rules = std::make_shared<CountryRules>();
     const auto& countries = r.Object("countries");
     for (auto it = countries.begin(); it != countries.end(); ++it) {
-      JsonObjectReader c(it.value(), "countries." + it.key());
+      JsonObjectReader c(it.value(), r.ChildPath("countries") + "." + it.key());
       CountryRule rule;
       rule.code = it.key();
-      if (rule.code.size() != 2) throw DataFileError{c.path() + ": not an ISO 3166 alpha-2 code"};
+      if (rule.code.size() != 2) {
+        DataFileError error;
+        error.path = c.path();
+        error.reason = "not an ISO 3166 alpha-2 code";
+        error.node = &countries;
+        error.key = it.key();
+        error.at_key = true;
+        throw error;
+      }
       rule.name = c.String("name");
       rule.currency = c.String("currency");
       rule.postal_code_required = c.Bool("postalCodeRequired");
@@ -59,7 +68,7 @@ StatusOr<std::shared_ptr<const CountryRules>> CountryRules::FromJson(std::string
     r.RejectUnknownKeys();
     return std::shared_ptr<const CountryRules>(std::move(rules));
   } catch (const DataFileError& e) {
-    return BadRequest(3000, std::string(source) + ": " + e.message);
+    return BadRequest(3000, LocatedMessage(source, text, doc ? &*doc : nullptr, e));
   }
 }
 

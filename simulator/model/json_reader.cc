@@ -1,10 +1,233 @@
 #include "simulator/model/json_reader.h"
 
+#include <algorithm>
+#include <unordered_set>
+
 namespace pcsim {
+
+namespace {
+
+// nlohmann's parse_error text without its "[json.exception...] parse error at
+// line L, column C: " prefix (the position is given as FILE:LINE:COLUMN).
+std::string ParseErrorReason(const nlohmann::json::parse_error& e) {
+  std::string what = e.what();
+  size_t colon = what.find(": ");
+  if (what.rfind("[json.exception.", 0) == 0 && colon != std::string::npos) what.erase(0, colon + 2);
+  return "malformed JSON: " + what;
+}
+
+size_t ParseErrorOffset(const nlohmann::json::parse_error& e, std::string_view text) {
+  // `byte` counts the characters read, the offending one included (and the
+  // end of the input as one more).
+  size_t offset = e.byte > 0 ? e.byte - 1 : 0;
+  return std::min(offset, text.size());
+}
+
+bool IsJsonSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
+
+}  // namespace
+
+std::string JsonPathText(const JsonPath& path) {
+  std::string out;
+  for (const auto& step : path) {
+    if (const auto* key = std::get_if<std::string>(&step)) {
+      if (!out.empty()) out += '.';
+      out += *key;
+    } else {
+      out += "[" + std::to_string(std::get<size_t>(step)) + "]";
+    }
+  }
+  return out;
+}
+
+std::string DataFileError::Message() const { return path.empty() ? reason : path + ": " + reason; }
+
+TextPosition PositionOfOffset(std::string_view text, size_t offset) {
+  offset = std::min(offset, text.size());
+  TextPosition pos;
+  size_t i = text.substr(0, kByteOrderMark.size()) == kByteOrderMark ? kByteOrderMark.size() : 0;
+  for (; i < offset; ++i) {
+    auto c = static_cast<unsigned char>(text[i]);
+    if (c == '\n') {
+      ++pos.line;
+      pos.column = 1;
+    } else if ((c & 0xC0) != 0x80) {  // not a UTF-8 continuation byte
+      ++pos.column;
+    }
+  }
+  return pos;
+}
+
+// ------------------------------------------------------------- JsonDocument
+
+JsonDocument::JsonDocument(std::string_view text) : text_(text) {
+  try {
+    root_ = nlohmann::json::parse(text.begin(), text.end());
+  } catch (const nlohmann::json::parse_error& e) {
+    DataFileError error;
+    error.reason = ParseErrorReason(e);
+    error.offset = ParseErrorOffset(e, text);
+    throw error;
+  }
+  Index();
+}
+
+// Walks the text (valid JSON: nlohmann parsed it) beside root_, recording
+// where each value and key starts. Iterative, so that any nesting depth
+// nlohmann accepts is fine. A key given twice in one object is an error: the
+// parsed document keeps only one of the two values.
+void JsonDocument::Index() {
+  struct Frame {
+    const nlohmann::json* node;  // null when the text and root_ disagree
+    bool object;
+    size_t next_index = 0;
+    std::unordered_set<std::string> keys;
+  };
+  std::vector<Frame> stack;
+  JsonPath path;
+  const std::string_view t = text_;
+  size_t pos = t.substr(0, kByteOrderMark.size()) == kByteOrderMark ? kByteOrderMark.size() : 0;
+  auto skip_space = [&] {
+    while (pos < t.size() && IsJsonSpace(t[pos])) ++pos;
+  };
+  auto skip_string = [&] {  // at the opening quote
+    ++pos;
+    while (pos < t.size() && t[pos] != '"') pos += t[pos] == '\\' ? 2 : 1;
+    pos = std::min(pos + 1, t.size());
+  };
+  // Reads the key at `pos` and the colon after it; the value's node or null.
+  auto read_key = [&](Frame& frame) -> const nlohmann::json* {
+    size_t start = pos;
+    skip_string();
+    std::string_view token = t.substr(start, pos - start);
+    std::string key;
+    if (token.find('\\') == std::string_view::npos) {
+      key = std::string(token.substr(1, token.size() >= 2 ? token.size() - 2 : 0));
+    } else {
+      key = nlohmann::json::parse(token.begin(), token.end()).get<std::string>();
+    }
+    if (!frame.keys.insert(key).second) {
+      DataFileError error;
+      path.emplace_back(key);
+      error.path = JsonPathText(path);
+      error.reason = "duplicate key \"" + key + "\" (each key may appear once in an object)";
+      error.offset = start;
+      throw error;
+    }
+    skip_space();
+    if (pos < t.size() && t[pos] == ':') ++pos;
+    path.emplace_back(key);
+    if (frame.node == nullptr || !frame.node->is_object()) return nullptr;
+    keys_.emplace(std::make_pair(frame.node, key), start);
+    auto it = frame.node->find(key);
+    return it == frame.node->end() ? nullptr : &*it;
+  };
+  auto element = [&](Frame& frame) -> const nlohmann::json* {
+    size_t i = frame.next_index++;
+    path.emplace_back(i);
+    if (frame.node == nullptr || !frame.node->is_array() || i >= frame.node->size()) return nullptr;
+    return &(*frame.node)[i];
+  };
+
+  const nlohmann::json* node = &root_;
+  while (true) {
+    // At the start of a value.
+    skip_space();
+    if (pos >= t.size()) return;
+    if (node != nullptr) values_.emplace(node, pos);
+    char c = t[pos];
+    if (c == '{' || c == '[') {
+      ++pos;
+      stack.push_back(Frame{node, c == '{', 0, {}});
+      skip_space();
+      if (pos < t.size() && (t[pos] == '}' || t[pos] == ']')) {
+        ++pos;
+        stack.pop_back();
+      } else {
+        node = stack.back().object ? read_key(stack.back()) : element(stack.back());
+        continue;
+      }
+    } else if (c == '"') {
+      skip_string();
+    } else {
+      while (pos < t.size() && !IsJsonSpace(t[pos]) && t[pos] != ',' && t[pos] != ']' && t[pos] != '}') ++pos;
+    }
+    // After a value: the next member or element, or the end of containers.
+    bool next = false;
+    while (!stack.empty()) {
+      path.pop_back();
+      skip_space();
+      if (pos >= t.size()) return;
+      if (t[pos] == ',') {
+        ++pos;
+        skip_space();
+        node = stack.back().object ? read_key(stack.back()) : element(stack.back());
+        next = true;
+        break;
+      }
+      ++pos;  // '}' or ']'
+      stack.pop_back();
+    }
+    if (!next) return;
+  }
+}
+
+std::optional<size_t> JsonDocument::ValueOffset(const nlohmann::json* value) const {
+  auto it = values_.find(value);
+  if (it == values_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<size_t> JsonDocument::KeyOffset(const nlohmann::json* object, std::string_view key) const {
+  auto it = keys_.find(std::make_pair(object, std::string(key)));
+  if (it == keys_.end()) return std::nullopt;
+  return it->second;
+}
+
+const nlohmann::json* JsonDocument::Find(const JsonPath& path) const {
+  const nlohmann::json* node = &root_;
+  for (const auto& step : path) {
+    if (const auto* key = std::get_if<std::string>(&step)) {
+      if (!node->is_object()) return nullptr;
+      auto it = node->find(*key);
+      if (it == node->end()) return nullptr;
+      node = &*it;
+    } else {
+      size_t index = std::get<size_t>(step);
+      if (!node->is_array() || index >= node->size()) return nullptr;
+      node = &(*node)[index];
+    }
+  }
+  return node;
+}
+
+std::optional<size_t> JsonDocument::OffsetOf(const DataFileError& error) const {
+  if (error.offset) return error.offset;
+  if (error.node == nullptr) return std::nullopt;
+  if (error.key && error.node->is_object()) {
+    auto it = error.node->find(*error.key);
+    if (it != error.node->end()) return error.at_key ? KeyOffset(error.node, *error.key) : ValueOffset(&*it);
+  }
+  return ValueOffset(error.node);
+}
+
+std::string LocatedMessage(std::string_view source, std::string_view text, const JsonDocument* document,
+                           const DataFileError& error) {
+  std::optional<size_t> offset = document != nullptr ? document->OffsetOf(error) : error.offset;
+  if (!offset) return std::string(source) + ": " + error.Message();
+  TextPosition p = PositionOfOffset(text, *offset);
+  std::string out = std::string(source) + ":" + std::to_string(p.line) + ":" + std::to_string(p.column) + ": " + error.reason;
+  if (!error.path.empty()) out += " (at " + error.path + ")";
+  return out;
+}
+
+// --------------------------------------------------------- JsonObjectReader
 
 JsonObjectReader::JsonObjectReader(const nlohmann::json& object, std::string path)
     : object_(object), path_(std::move(path)) {
-  if (!object_.is_object()) throw DataFileError{(path_.empty() ? "document" : path_) + ": expected an object"};
+  if (!object_.is_object()) FailHere("expected an object");
 }
 
 bool JsonObjectReader::Has(std::string_view key) const {
@@ -26,7 +249,30 @@ const nlohmann::json& JsonObjectReader::Required(std::string_view key) {
 }
 
 void JsonObjectReader::Fail(std::string_view key, std::string_view reason) const {
-  throw DataFileError{ChildPath(key) + ": " + std::string(reason)};
+  DataFileError error;
+  error.path = ChildPath(key);
+  error.reason = std::string(reason);
+  error.node = &object_;
+  error.key = std::string(key);
+  throw error;
+}
+
+void JsonObjectReader::FailAt(std::string_view key, size_t index, std::string_view reason) const {
+  auto it = object_.find(std::string(key));
+  if (it == object_.end() || !it->is_array() || index >= it->size()) Fail(key, reason);
+  DataFileError error;
+  error.path = IndexPath(ChildPath(key), index);
+  error.reason = std::string(reason);
+  error.node = &(*it)[index];
+  throw error;
+}
+
+void JsonObjectReader::FailHere(std::string_view reason) const {
+  DataFileError error;
+  error.path = path_;
+  error.reason = std::string(reason);
+  error.node = &object_;
+  throw error;
 }
 
 std::string JsonObjectReader::String(std::string_view key) {
@@ -90,9 +336,9 @@ std::vector<std::string> JsonObjectReader::StringList(std::string_view key) {
   const auto& v = Required(key);
   if (!v.is_array()) Fail(key, "expected a list of strings");
   std::vector<std::string> out;
-  for (const auto& e : v) {
-    if (!e.is_string()) Fail(key, "expected a list of strings");
-    out.push_back(e.get<std::string>());
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (!v[i].is_string()) FailAt(key, i, "expected a list of strings");
+    out.push_back(v[i].get<std::string>());
   }
   return out;
 }
@@ -123,15 +369,26 @@ const nlohmann::json& JsonObjectReader::Object(std::string_view key) {
 }
 
 void JsonObjectReader::RejectUnknownKeys() const {
-  for (auto it = object_.begin(); it != object_.end(); ++it)
-    if (seen_.find(it.key()) == seen_.end()) Fail(it.key(), "unknown key");
+  for (auto it = object_.begin(); it != object_.end(); ++it) {
+    if (seen_.find(it.key()) != seen_.end()) continue;
+    DataFileError error;
+    error.path = ChildPath(it.key());
+    error.reason = "unknown key";
+    error.node = &object_;
+    error.key = it.key();
+    error.at_key = true;
+    throw error;
+  }
 }
 
 nlohmann::json ParseJsonDocument(std::string_view text) {
   try {
     return nlohmann::json::parse(text.begin(), text.end());
   } catch (const nlohmann::json::parse_error& e) {
-    throw DataFileError{std::string("malformed JSON: ") + e.what()};
+    DataFileError error;
+    error.reason = ParseErrorReason(e);
+    error.offset = ParseErrorOffset(e, text);
+    throw error;
   }
 }
 

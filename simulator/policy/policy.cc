@@ -130,10 +130,17 @@ PolicyValue ReadValue(JsonObjectReader& r, const nlohmann::json& v, std::string_
 }
 
 void RequireOnlyKeys(const nlohmann::json& object, const std::string& path, std::initializer_list<std::string_view> allowed) {
-  if (!object.is_object()) throw DataFileError{path + ": expected an object"};
+  JsonObjectReader r(object, path);  // fails unless an object
   for (auto it = object.begin(); it != object.end(); ++it)
-    if (std::find(allowed.begin(), allowed.end(), it.key()) == allowed.end())
-      throw DataFileError{path + "." + it.key() + ": unknown key"};
+    if (std::find(allowed.begin(), allowed.end(), it.key()) == allowed.end()) {
+      DataFileError error;
+      error.path = r.ChildPath(it.key());
+      error.reason = "unknown key";
+      error.node = &object;
+      error.key = it.key();
+      error.at_key = true;
+      throw error;
+    }
 }
 
 std::vector<DatedPolicyValue> ReadDatedValues(const nlohmann::json& list, const std::string& path, PolicyType type) {
@@ -150,7 +157,13 @@ std::vector<DatedPolicyValue> ReadDatedValues(const nlohmann::json& list, const 
       e.Fail("from", "dated values must be in increasing order of date");
     values.push_back(std::move(dv));
   }
-  if (values.empty()) throw DataFileError{path + ": must list at least one value"};
+  if (values.empty()) {
+    DataFileError error;
+    error.path = path;
+    error.reason = "must list at least one value";
+    error.node = &list;
+    throw error;
+  }
   return values;
 }
 
@@ -165,18 +178,28 @@ std::optional<PolicyKey> FindPolicyKey(std::string_view name) {
 }
 
 StatusOr<Policy> Policy::FromJson(std::string_view text, std::string_view source) {
+  std::optional<JsonDocument> doc;
   try {
-    nlohmann::json doc = ParseJsonDocument(text);
-    JsonObjectReader r(doc, "");
+    doc.emplace(text);
+    JsonObjectReader r(doc->root(), "");
     Policy policy;
     r.Int("format", 1, 1);
     policy.name_ = r.String("name");
     r.OptionalString("description");
     const auto& params = r.Object("parameters");
+    JsonObjectReader parameters(params, "parameters");
     for (auto it = params.begin(); it != params.end(); ++it) {
-      std::string path = "parameters." + it.key();
+      std::string path = parameters.ChildPath(it.key());
       auto key = FindPolicyKey(it.key());
-      if (!key) throw DataFileError{path + ": unknown policy parameter"};
+      if (!key) {
+        DataFileError error;
+        error.path = path;
+        error.reason = "unknown policy parameter";
+        error.node = &params;
+        error.key = it.key();
+        error.at_key = true;
+        throw error;
+      }
       const auto& info = InfoOf(*key);
       RequireOnlyKeys(it.value(), path, {"value", "values", "source"});
       JsonObjectReader p(it.value(), path);
@@ -184,7 +207,7 @@ StatusOr<Policy> Policy::FromJson(std::string_view text, std::string_view source
       param.source = p.String("source");
       if (param.source.empty()) p.Fail("source", "must name a document or say \"assumption\"");
       bool has_value = p.Has("value"), has_values = p.Has("values");
-      if (has_value == has_values) throw DataFileError{path + ": give exactly one of \"value\" or \"values\""};
+      if (has_value == has_values) p.FailHere("give exactly one of \"value\" or \"values\"");
       if (has_value)
         param.values.push_back({Date::Ymd(1970, 1, 1), ReadValue(p, it.value()["value"], "value", info.type)});
       else
@@ -193,11 +216,11 @@ StatusOr<Policy> Policy::FromJson(std::string_view text, std::string_view source
     }
     for (const auto& info : kParameters)
       if (policy.parameters_[Index(info.key)].values.empty())
-        throw DataFileError{"parameters." + std::string(info.name) + ": missing required parameter"};
+        parameters.Fail(info.name, "missing required parameter");
     r.RejectUnknownKeys();
     return policy;
   } catch (const DataFileError& e) {
-    return BadRequest(3000, std::string(source) + ": " + e.message);
+    return BadRequest(3000, LocatedMessage(source, text, doc ? &*doc : nullptr, e));
   } catch (const nlohmann::json::exception& e) {
     return BadRequest(3000, std::string(source) + ": " + e.what());
   }
@@ -232,7 +255,8 @@ Status Policy::Override(std::string_view key, std::string_view value) {
       if (!list.is_array()) return BadRequest(3000, std::string(key) + ": expected a list of {from, value}");
       param.values = ReadDatedValues(list, std::string(key), info.type);
     } catch (const DataFileError& e) {
-      return BadRequest(3000, "policy override " + e.message);
+      // A syntax error gives its column in the value: "policy override KEY:1:9: malformed JSON: ...".
+      return BadRequest(3000, "policy override " + (e.offset ? LocatedMessage(key, value, nullptr, e) : e.Message()));
     }
   } else {
     auto parsed = ParseValueText(info.type, value);

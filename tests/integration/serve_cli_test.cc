@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -19,6 +20,7 @@
 #include <regex>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 extern char** environ;
@@ -257,16 +259,122 @@ TEST(ServeCliTest, HostileFlagValuesAreUsageErrors) {
   ExpectUsageError({"serve", "--catalog", "/nonexistent/catalog.json"}, "--catalog");
 }
 
-TEST(ServeCliTest, MalformedCatalogFileNamesTheFileAndLine) {
-  std::string path = ::testing::TempDir() + "pcsim-broken-catalog.json";
-  {
-    FILE* f = std::fopen(path.c_str(), "w");
-    ASSERT_NE(f, nullptr);
-    std::fputs("{\n  \"format\": 1,\n  \"products\": [,]\n}\n", f);
-    std::fclose(f);
-  }
-  ExpectUsageError({"serve", "--catalog", path}, path);
-  ExpectUsageError({"serve", "--catalog", path}, "line 3");
+// Writes `text` to a file in the test's temporary folder; its path.
+std::string WriteTempFile(const std::string& name, const std::string& text) {
+  std::string path = ::testing::TempDir() + name;
+  FILE* f = std::fopen(path.c_str(), "wb");
+  EXPECT_NE(f, nullptr) << path;
+  if (f == nullptr) return path;
+  std::fwrite(text.data(), 1, text.size(), f);
+  std::fclose(f);
+  return path;
+}
+
+// Runs `pcsim ARGS` to its end: the exit code and everything on stderr.
+std::pair<int, std::string> RunToEnd(const std::vector<std::string>& args) {
+  ChildProcess process;
+  std::string error;
+  EXPECT_TRUE(process.Spawn(args, &error)) << error;
+  auto code = process.Wait(kWait);
+  EXPECT_TRUE(code.has_value()) << "pcsim did not exit within 10 s";
+  return {code.value_or(-1), process.Stderr()};
+}
+
+TEST(ServeCliTest, MalformedCatalogFileNamesTheFileLineAndColumn) {
+  std::string path = WriteTempFile("pcsim-broken-catalog.json", "{\n  \"format\": 1,\n  \"products\": [,]\n}\n");
+  auto [code, err] = RunToEnd({"serve", "--catalog", path});
+  EXPECT_EQ(code, 2);
+  EXPECT_EQ(err, path + ":3:16: malformed JSON: syntax error while parsing value - unexpected ','; expected '[', "
+                        "'{', or a literal\n");
+  std::remove(path.c_str());
+}
+
+// A catalog edited by hand (CRLF line ends, a price written as a number deep
+// in the file): the error names the line and column of the value and its path.
+constexpr char kBrokenCatalog[] =
+    "{\r\n"
+    "  \"format\": 1,\r\n"
+    "  \"products\": [{\r\n"
+    "    \"id\": \"AAAAAAAAAAA1\", \"title\": \"A \\\"quoted\\\" title\",\r\n"
+    "    \"skus\": [{\r\n"
+    "      \"id\": \"0001\", \"title\": \"S\",\r\n"
+    "      \"availabilities\": [{\"id\": \"BBBBBBBBBBB1\", \"markets\": [{\r\n"
+    "        \"countries\": [\"US\"], \"currency\": \"USD\",\r\n"
+    "        \"prices\": [\r\n"
+    "          {\"from\": \"2025-01-01\", \"term\": \"P1M\", \"billing\": \"monthly\", \"price\": \"10.00\"},\r\n"
+    "          {\"from\": \"2025-01-01\", \"term\": \"P1Y\", \"billing\": \"annual\", \"price\": 100.5}\r\n"
+    "        ]}]}]}]}]\r\n"
+    "}\r\n";
+
+TEST(ServeCliTest, InvalidCatalogValueNamesTheFileLineColumnAndPath) {
+  std::string path = WriteTempFile("pcsim-invalid-catalog.json", kBrokenCatalog);
+  std::string expected = path +
+                         ":11:79: expected an exact decimal written as a string (e.g. \"12.50\") (at "
+                         "products[0].skus[0].availabilities[0].markets[0].prices[1].price)\n";
+  auto [code, err] = RunToEnd({"serve", "--catalog", path});
+  EXPECT_EQ(code, 2);
+  EXPECT_EQ(err, expected);
+  auto [check_code, check_err] = RunToEnd({"check-catalog", path});
+  EXPECT_EQ(check_code, 2);
+  EXPECT_EQ(check_err, expected);
+  std::remove(path.c_str());
+}
+
+// The embedded policy with one parameter broken on a known line.
+std::string BrokenPolicy(const std::string& from, const std::string& to) {
+  std::FILE* f = std::fopen(PCSIM_SOURCE_DIR "/fixtures/policies/microsoft.json", "rb");
+  EXPECT_NE(f, nullptr);
+  std::string text;
+  char buffer[4096];
+  for (size_t n; f != nullptr && (n = std::fread(buffer, 1, sizeof buffer, f)) > 0;) text.append(buffer, n);
+  if (f != nullptr) std::fclose(f);
+  size_t at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  if (at != std::string::npos) text.replace(at, from.size(), to);
+  return text;
+}
+
+// Line and column (from 1) of the first `needle` in `text`.
+std::string LineColumnOf(const std::string& text, const std::string& needle) {
+  size_t at = text.find(needle);
+  if (at == std::string::npos) return "nowhere";
+  size_t line_start = text.rfind('\n', at);
+  line_start = line_start == std::string::npos ? 0 : line_start + 1;
+  return std::to_string(std::count(text.begin(), text.begin() + static_cast<long>(at), '\n') + 1) + ":" +
+         std::to_string(at - line_start + 1);
+}
+
+TEST(ServeCliTest, InvalidPolicyNamesTheFileLineColumnAndPath) {
+  std::string text = BrokenPolicy("\"invoices.closeDay\": {\"value\": 6,", "\"invoices.closeDay\": {\"value\": 6, \"was\": 5,");
+  std::string path = WriteTempFile("pcsim-invalid-policy.json", text);
+  EXPECT_EQ(LineColumnOf(text, "\"was\""), "16:39");
+  auto [code, err] = RunToEnd({"serve", "--policy", path});
+  EXPECT_EQ(code, 2);
+  EXPECT_EQ(err, path + ":16:39: unknown key (at parameters.invoices.closeDay.was)\n");
+  std::remove(path.c_str());
+}
+
+TEST(ServeCliTest, ResetWithAnInvalidPolicyFileKeepsTheErrorBodyAndGivesThePosition) {
+  std::string text = BrokenPolicy("\"invoices.idDigits\": {\"value\": 9,", "\"invoices.idDigits\": {\"value\": \"nine\",");
+  std::string path = WriteTempFile("pcsim-reset-policy.json", text);
+  EXPECT_EQ(LineColumnOf(text, "\"nine\""), "18:36");
+  RunningServer server;
+  ASSERT_NO_FATAL_FAILURE(StartServe({}, &server));
+  httplib::Client client("127.0.0.1", server.port);
+  client.set_connection_timeout(5, 0);
+  client.set_read_timeout(10, 0);
+  nlohmann::json body = {{"policy", path}};
+  auto res = client.Post("/_sim/reset", body.dump(), "application/json");
+  ASSERT_TRUE(res) << httplib::to_string(res.error());
+  EXPECT_EQ(res->status, 400);
+  auto error = nlohmann::json::parse(res->body, nullptr, false);
+  ASSERT_TRUE(error.is_object()) << res->body;
+  EXPECT_EQ(error["code"], 3000) << res->body;
+  EXPECT_EQ(error["description"],
+            path + ":18:36: expected an integer, got \"nine\" (at parameters.invoices.idDigits.value)")
+      << res->body;
+  server.process.Signal(SIGTERM);
+  EXPECT_EQ(server.process.Wait(kWait), std::optional<int>(0));
   std::remove(path.c_str());
 }
 

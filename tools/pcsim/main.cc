@@ -123,6 +123,14 @@ int ServeUsageError(const std::string& message) {
   return 2;
 }
 
+// An error in the content of FILE reads "FILE:LINE:COLUMN: reason (at PATH)"
+// and is printed as it is, where editors and CI logs find the place.
+int ServeFileError(const std::string& flag, const std::string& file, const pcsim::Status& status) {
+  if (status.description().rfind(file + ":", 0) != 0) return ServeUsageError(flag + ": " + status.description());
+  std::cerr << status.description() << "\n";
+  return 2;
+}
+
 // Parses the serve flags ("--flag VALUE" or "--flag=VALUE"): 0 to serve, -1
 // after printing the help, else the exit code of a usage error.
 int ParseServeFlags(const std::vector<std::string>& args, ServeFlags* flags) {
@@ -229,7 +237,7 @@ int Serve(const std::vector<std::string>& args) {
   if (int rc = ParseServeFlags(args, &flags); rc != 0) return rc < 0 ? 0 : rc;
 
   auto policy = pcsim::Policy::Load(flags.policy);
-  if (!policy.ok()) return ServeUsageError("--policy: " + policy.status().description());
+  if (!policy.ok()) return ServeFileError("--policy", flags.policy, policy.status());
   for (const auto& [key, value] : flags.overrides) {
     pcsim::Status status = policy->Override(key, value);
     if (!status.ok()) return ServeUsageError("--policy-override " + key + ": " + status.description());
@@ -245,7 +253,7 @@ int Serve(const std::vector<std::string>& args) {
     buffer << in.rdbuf();
     catalog_text = buffer.str();
     auto catalog = pcsim::Catalog::FromJson(buffer.str(), flags.catalog_path);
-    if (!catalog.ok()) return ServeUsageError("--catalog: " + catalog.status().description());
+    if (!catalog.ok()) return ServeFileError("--catalog", flags.catalog_path, catalog.status());
     flags.router.sandbox.catalog = *catalog;
   }
 

@@ -8,6 +8,7 @@
 
 #include <fstream>
 #include <optional>
+#include <regex>
 #include <ostream>
 #include <sstream>
 #include <stdexcept>
@@ -22,7 +23,6 @@ static void PrintTo(const Date& d, std::ostream* os) { *os << d.ToString(); }
 namespace {
 
 using ::testing::HasSubstr;
-using ::testing::StartsWith;
 
 constexpr const char* kBusinessBasic = "CFQ7TTC0LH18:0001:CFQ7TTC0K971";
 constexpr const char* kBusinessPremium = "CFQ7TTC0LCHC:0002:CFQ7TTC0K5GH";
@@ -320,19 +320,45 @@ nlohmann::json& FirstPrice(nlohmann::json& doc) {
   return FirstSku(doc)["availabilities"][0]["markets"][0]["prices"][0];
 }
 
+// Catalogs are loaded as nlohmann writes them with an indent of 2: one key a
+// line, keys sorted.
 StatusOr<std::shared_ptr<const Catalog>> Load(const nlohmann::json& doc) {
-  return Catalog::FromJson(doc.dump(), "test.json");
+  return Catalog::FromJson(doc.dump(2), "test.json");
 }
 
-// The error description of a catalog that must fail to load.
-std::string ErrorOf(const nlohmann::json& doc) {
+// The error of a catalog that must fail to load, "test.json:LINE:COLUMN:
+// REASON (at PATH)", split into the message without its position
+// ("test.json: REASON (at PATH)") and the text of the file from that
+// position to the end of its line.
+struct LoadError {
+  std::string message;
+  std::string at;
+};
+
+LoadError LoadErrorOf(const nlohmann::json& doc) {
   auto c = Load(doc);
   EXPECT_FALSE(c.ok()) << "catalog unexpectedly loaded";
-  if (c.ok()) return "";
+  if (c.ok()) return {};
   EXPECT_EQ(c.status().http_status(), 400);
   EXPECT_EQ(c.status().code(), 3000);
-  return c.status().description();
+  const std::string& description = c.status().description();
+  std::smatch m;
+  static const std::regex kLocated(R"(^test\.json:(\d+):(\d+): (.*)$)");
+  if (!std::regex_match(description, m, kLocated)) {
+    ADD_FAILURE() << "no line and column: " << description;
+    return {description, ""};
+  }
+  std::string text = doc.dump(2);  // ASCII: a column is a byte
+  size_t start = 0;
+  for (size_t line = 1; line < std::stoul(m[1].str()) && start != std::string::npos; ++line)
+    start = text.find('\n', start) + 1;
+  size_t at = start + std::stoul(m[2].str()) - 1;
+  if (at > text.size()) return {"test.json: " + m[3].str(), "(past the end)"};
+  return {"test.json: " + m[3].str(), text.substr(at, text.find('\n', at) - at)};
 }
+
+std::string ErrorOf(const nlohmann::json& doc) { return LoadErrorOf(doc).message; }
+std::string ErrorAt(const nlohmann::json& doc) { return LoadErrorOf(doc).at; }
 
 TEST(CatalogFromJsonTest, AcceptsTheMinimalCatalogWithDefaults) {
   auto c = Load(MinimalCatalog());
@@ -360,113 +386,138 @@ TEST(CatalogFromJsonTest, TrialSkusAreNotEstEligibleByDefault) {
   EXPECT_FALSE((*c)->FindSku("AAAAAAAAAAA1", "0001")->est_eligible);
 }
 
-TEST(CatalogFromJsonTest, RejectsMalformedJson) {
+TEST(CatalogFromJsonTest, RejectsMalformedJsonAtTheOffendingCharacter) {
   auto c = Catalog::FromJson(R"({"format": 1, "products": [)", "broken.json");
   ASSERT_FALSE(c.ok());
   EXPECT_EQ(c.status().code(), 3000);
-  EXPECT_THAT(c.status().description(), StartsWith("broken.json: malformed JSON"));
+  EXPECT_EQ(c.status().description(),
+            "broken.json:1:28: malformed JSON: syntax error while parsing value - unexpected end of input; expected "
+            "'[', '{', or a literal");
 }
 
 TEST(CatalogFromJsonTest, RejectsADocumentThatIsNotAnObject) {
   auto c = Catalog::FromJson("[]", "list.json");
   ASSERT_FALSE(c.ok());
-  EXPECT_EQ(c.status().description(), "list.json: document: expected an object");
+  EXPECT_EQ(c.status().description(), "list.json:1:1: expected an object");
+}
+
+TEST(CatalogFromJsonTest, RejectsADuplicateKeyAtItsSecondOccurrence) {
+  auto c = Catalog::FromJson("{\"format\": 1,\n \"products\": [],\n \"format\": 1}", "dup.json");
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().description(),
+            "dup.json:3:2: duplicate key \"format\" (each key may appear once in an object) (at format)");
 }
 
 TEST(CatalogFromJsonTest, RejectsAnUnknownFormat) {
   auto doc = MinimalCatalog();
   doc["format"] = 2;
-  EXPECT_EQ(ErrorOf(doc), "test.json: format: must be between 1 and 1");
+  EXPECT_EQ(ErrorOf(doc), "test.json: must be between 1 and 1 (at format)");
+  EXPECT_EQ(ErrorAt(doc), "2,");
 }
 
-TEST(CatalogFromJsonTest, RejectsAnUnknownKeyNamingItsJsonPath) {
+TEST(CatalogFromJsonTest, RejectsAnUnknownKeyNamingItsLineAndJsonPath) {
   auto doc = MinimalCatalog();
   FirstSku(doc)["colour"] = "blue";
-  std::string error = ErrorOf(doc);
-  EXPECT_THAT(error, HasSubstr("products[0].skus[0]"));
-  EXPECT_EQ(error, "test.json: products[0].skus[0].colour: unknown key");
+  EXPECT_EQ(Load(doc).status().description(), "test.json:35:11: unknown key (at products[0].skus[0].colour)");
+  EXPECT_EQ(ErrorAt(doc), "\"colour\": \"blue\",");
 }
 
 TEST(CatalogFromJsonTest, RejectsAnUnknownTopLevelKey) {
   auto doc = MinimalCatalog();
   doc["extras"] = nlohmann::json::array();
-  EXPECT_EQ(ErrorOf(doc), "test.json: extras: unknown key");
+  EXPECT_EQ(ErrorOf(doc), "test.json: unknown key (at extras)");
+  EXPECT_EQ(ErrorAt(doc), "\"extras\": [],");
 }
 
 TEST(CatalogFromJsonTest, RejectsAnUnknownKeyInAPrice) {
   auto doc = MinimalCatalog();
   FirstPrice(doc)["currency"] = "USD";
-  EXPECT_EQ(ErrorOf(doc), "test.json: products[0].skus[0].availabilities[0].markets[0].prices[0].currency: unknown key");
+  EXPECT_EQ(ErrorOf(doc), "test.json: unknown key (at products[0].skus[0].availabilities[0].markets[0].prices[0].currency)");
+  EXPECT_EQ(ErrorAt(doc), "\"currency\": \"USD\",");
 }
 
 TEST(CatalogFromJsonTest, RejectsAPriceWrittenAsAJsonNumber) {
   auto doc = MinimalCatalog();
   FirstPrice(doc)["price"] = 10.0;
-  std::string error = ErrorOf(doc);
-  EXPECT_THAT(error, StartsWith("test.json: products[0].skus[0].availabilities[0].markets[0].prices[0].price: "));
-  EXPECT_THAT(error, HasSubstr("expected an exact decimal written as a string"));
+  EXPECT_EQ(ErrorOf(doc),
+            "test.json: expected an exact decimal written as a string (e.g. \"12.50\") (at "
+            "products[0].skus[0].availabilities[0].markets[0].prices[0].price)");
+  EXPECT_EQ(ErrorAt(doc), "10.0,");
 }
 
 TEST(CatalogFromJsonTest, RejectsAPriceThatIsNotADecimal) {
   auto doc = MinimalCatalog();
   FirstPrice(doc)["price"] = "1e3";
-  EXPECT_THAT(ErrorOf(doc), HasSubstr("prices[0].price: not an exact decimal: \"1e3\""));
+  EXPECT_EQ(ErrorOf(doc),
+            "test.json: not an exact decimal: \"1e3\" (at products[0].skus[0].availabilities[0].markets[0].prices[0].price)");
+  EXPECT_EQ(ErrorAt(doc), "\"1e3\",");
 }
 
 TEST(CatalogFromJsonTest, RejectsANegativePrice) {
   auto doc = MinimalCatalog();
   FirstPrice(doc)["price"] = "-1.00";
-  EXPECT_THAT(ErrorOf(doc), HasSubstr("prices[0].price: must not be negative"));
+  EXPECT_EQ(ErrorOf(doc),
+            "test.json: must not be negative (at products[0].skus[0].availabilities[0].markets[0].prices[0].price)");
+  EXPECT_EQ(ErrorAt(doc), "\"-1.00\",");
 }
 
 TEST(CatalogFromJsonTest, RejectsAMonthlyTermBilledAnnually) {
   auto doc = MinimalCatalog();
   FirstPrice(doc)["billing"] = "annual";  // P1M annual
   EXPECT_EQ(ErrorOf(doc),
-            "test.json: products[0].skus[0].availabilities[0].markets[0].prices[0].billing: a P1M term cannot be "
-            "billed annual");
+            "test.json: a P1M term cannot be billed annual (at "
+            "products[0].skus[0].availabilities[0].markets[0].prices[0].billing)");
+  EXPECT_EQ(ErrorAt(doc), "\"annual\",");
 }
 
 TEST(CatalogFromJsonTest, RejectsAnAnnualTermBilledTriennially) {
   auto doc = MinimalCatalog();
   FirstPrice(doc)["term"] = "P1Y";
   FirstPrice(doc)["billing"] = "triennial";
-  EXPECT_THAT(ErrorOf(doc), HasSubstr("prices[0].billing: a P1Y term cannot be billed triennial"));
+  EXPECT_THAT(ErrorOf(doc), HasSubstr("a P1Y term cannot be billed triennial (at products[0]"));
+  EXPECT_EQ(ErrorAt(doc), "\"triennial\",");
 }
 
 TEST(CatalogFromJsonTest, RejectsAnUnknownTermOrBilling) {
   auto doc = MinimalCatalog();
   FirstPrice(doc)["term"] = "P2Y";
-  EXPECT_THAT(ErrorOf(doc), HasSubstr("prices[0].term: unknown term \"P2Y\""));
+  EXPECT_THAT(ErrorOf(doc), HasSubstr("unknown term \"P2Y\" (P1M, P1Y or P3Y) (at products[0]"));
+  EXPECT_EQ(ErrorAt(doc), "\"P2Y\"");
   doc = MinimalCatalog();
   FirstPrice(doc)["billing"] = "none";
-  EXPECT_THAT(ErrorOf(doc), HasSubstr("prices[0].billing: unknown billing \"none\""));
+  EXPECT_THAT(ErrorOf(doc), HasSubstr("unknown billing \"none\""));
+  EXPECT_EQ(ErrorAt(doc), "\"none\",");
 }
 
 TEST(CatalogFromJsonTest, RejectsAnInvalidPriceDate) {
   auto doc = MinimalCatalog();
   FirstPrice(doc)["from"] = "2025-02-30";
-  EXPECT_THAT(ErrorOf(doc), HasSubstr("prices[0].from: not a date (YYYY-MM-DD): \"2025-02-30\""));
+  EXPECT_THAT(ErrorOf(doc), HasSubstr("not a date (YYYY-MM-DD): \"2025-02-30\" (at products[0]"));
+  EXPECT_EQ(ErrorAt(doc), "\"2025-02-30\",");
 }
 
+// The checks across items (duplicates, references) point at the item too.
 TEST(CatalogFromJsonTest, RejectsDuplicateSkus) {
   auto doc = MinimalCatalog();
   doc["products"][0]["skus"].push_back(FirstSku(doc));
-  EXPECT_THAT(ErrorOf(doc), HasSubstr("test.json: duplicate SKU AAAAAAAAAAA1:0001"));
+  EXPECT_EQ(ErrorOf(doc), "test.json: duplicate SKU AAAAAAAAAAA1:0001 (at products[0].skus[1].id)");
+  EXPECT_EQ(ErrorAt(doc), "\"0001\",");
 }
 
 TEST(CatalogFromJsonTest, RejectsDuplicateProducts) {
   auto doc = MinimalCatalog();
   doc["products"].push_back(doc["products"][0]);
-  EXPECT_THAT(ErrorOf(doc), HasSubstr("test.json: duplicate product AAAAAAAAAAA1"));
+  EXPECT_EQ(ErrorOf(doc), "test.json: duplicate product AAAAAAAAAAA1 (at products[1].id)");
+  EXPECT_EQ(ErrorAt(doc), "\"AAAAAAAAAAA1\",");
 }
 
 TEST(CatalogFromJsonTest, RejectsAnUpgradeTargetThatDoesNotExist) {
   auto doc = MinimalCatalog();
-  FirstSku(doc)["upgradeTargets"] = {"ZZZZZZZZZZZ9:0001"};
-  std::string error = ErrorOf(doc);
-  EXPECT_THAT(error, HasSubstr("ZZZZZZZZZZZ9:0001"));
-  EXPECT_THAT(error, HasSubstr("test.json: AAAAAAAAAAA1:0001 upgrade target ZZZZZZZZZZZ9:0001 is not a SKU of this catalog"));
+  FirstSku(doc)["upgradeTargets"] = {"AAAAAAAAAAA1:0001", "ZZZZZZZZZZZ9:0001"};
+  EXPECT_EQ(ErrorOf(doc),
+            "test.json: AAAAAAAAAAA1:0001 upgrade target ZZZZZZZZZZZ9:0001 is not a SKU of this catalog (at "
+            "products[0].skus[0].upgradeTargets[1])");
+  EXPECT_EQ(ErrorAt(doc), "\"ZZZZZZZZZZZ9:0001\"");
 }
 
 TEST(CatalogFromJsonTest, AcceptsAnUpgradeTargetInTheSameCatalog) {
@@ -484,23 +535,31 @@ TEST(CatalogFromJsonTest, AcceptsAnUpgradeTargetInTheSameCatalog) {
 TEST(CatalogFromJsonTest, RejectsAPrerequisiteOrTrialConversionThatDoesNotExist) {
   auto doc = MinimalCatalog();
   FirstSku(doc)["prerequisiteSkus"] = {"ZZZZZZZZZZZ9:0001"};
-  EXPECT_THAT(ErrorOf(doc), HasSubstr("test.json: AAAAAAAAAAA1:0001 prerequisite ZZZZZZZZZZZ9:0001 is not a SKU of this catalog"));
+  EXPECT_EQ(ErrorOf(doc),
+            "test.json: AAAAAAAAAAA1:0001 prerequisite ZZZZZZZZZZZ9:0001 is not a SKU of this catalog (at "
+            "products[0].skus[0].prerequisiteSkus[0])");
+  EXPECT_EQ(ErrorAt(doc), "\"ZZZZZZZZZZZ9:0001\"");
   doc = MinimalCatalog();
   FirstSku(doc)["trialConvertsTo"] = "ZZZZZZZZZZZ9:0001";
-  EXPECT_THAT(ErrorOf(doc),
-              HasSubstr("test.json: AAAAAAAAAAA1:0001 trial conversion ZZZZZZZZZZZ9:0001 is not a SKU of this catalog"));
+  EXPECT_EQ(ErrorOf(doc),
+            "test.json: AAAAAAAAAAA1:0001 trial conversion ZZZZZZZZZZZ9:0001 is not a SKU of this catalog (at "
+            "products[0].skus[0].trialConvertsTo)");
+  EXPECT_EQ(ErrorAt(doc), "\"ZZZZZZZZZZZ9:0001\"");
 }
 
 TEST(CatalogFromJsonTest, RejectsAnUnknownSeatCapGroup) {
   auto doc = MinimalCatalog();
   FirstSku(doc)["seatCapGroup"] = "huge";
-  EXPECT_THAT(ErrorOf(doc), HasSubstr("test.json: SKU AAAAAAAAAAA1:0001 names unknown seatCapGroup huge"));
+  EXPECT_EQ(ErrorOf(doc),
+            "test.json: SKU AAAAAAAAAAA1:0001 names unknown seatCapGroup huge (at products[0].skus[0].seatCapGroup)");
+  EXPECT_EQ(ErrorAt(doc), "\"huge\",");
 }
 
 TEST(CatalogFromJsonTest, RejectsANonPositiveSeatCap) {
   auto doc = MinimalCatalog();
   doc["seatCapGroups"]["small"] = 0;
-  EXPECT_THAT(ErrorOf(doc), StartsWith("test.json: seatCapGroups.small: expected a positive integer"));
+  EXPECT_EQ(ErrorOf(doc), "test.json: expected a positive integer up to 1000000 (at seatCapGroups.small)");
+  EXPECT_EQ(ErrorAt(doc), "0");
 }
 
 // A seat cap beyond the range of int must be rejected, not wrapped by
@@ -510,25 +569,32 @@ TEST(CatalogFromJsonTest, RejectsASeatCapBeyondIntRange) {
   doc["seatCapGroups"]["small"] = 4294967297LL;
   auto c = Load(doc);
   EXPECT_FALSE(c.ok()) << "SeatCap(\"small\") = " << (c.ok() ? *(*c)->SeatCap("small") : 0);
-  EXPECT_THAT(ErrorOf(doc), StartsWith("test.json: seatCapGroups.small: expected a positive integer"));
+  EXPECT_EQ(ErrorOf(doc), "test.json: expected a positive integer up to 1000000 (at seatCapGroups.small)");
+  EXPECT_EQ(ErrorAt(doc), "4294967297");
 }
 
 TEST(CatalogFromJsonTest, RejectsAWrongLengthId) {
   auto doc = MinimalCatalog();
   FirstSku(doc)["id"] = "001";
-  EXPECT_EQ(ErrorOf(doc), "test.json: products[0].skus[0].id: must be 4 letters or digits, got \"001\"");
+  EXPECT_EQ(ErrorOf(doc), "test.json: must be 4 letters or digits, got \"001\" (at products[0].skus[0].id)");
+  EXPECT_EQ(ErrorAt(doc), "\"001\",");
 }
 
+// A missing key points at the object that lacks it.
 TEST(CatalogFromJsonTest, RejectsAMissingRequiredKey) {
   auto doc = MinimalCatalog();
   FirstSku(doc).erase("title");
-  EXPECT_EQ(ErrorOf(doc), "test.json: products[0].skus[0].title: missing required key");
+  EXPECT_EQ(Load(doc).status().description(), "test.json:7:9: missing required key (at products[0].skus[0].title)");
+  EXPECT_EQ(ErrorAt(doc), "{");
 }
 
 TEST(CatalogFromJsonTest, RejectsABadCountryCode) {
   auto doc = MinimalCatalog();
-  FirstSku(doc)["availabilities"][0]["markets"][0]["countries"] = {"us"};
-  EXPECT_THAT(ErrorOf(doc), HasSubstr("markets[0].countries: \"us\" is not an ISO 3166 alpha-2 code"));
+  FirstSku(doc)["availabilities"][0]["markets"][0]["countries"] = {"US", "us"};
+  EXPECT_EQ(ErrorOf(doc),
+            "test.json: \"us\" is not an ISO 3166 alpha-2 code (at "
+            "products[0].skus[0].availabilities[0].markets[0].countries[1])");
+  EXPECT_EQ(ErrorAt(doc), "\"us\"");
 }
 
 TEST(CatalogFromJsonTest, RejectsACountryInTwoMarketsOfOneAvailability) {
@@ -536,26 +602,33 @@ TEST(CatalogFromJsonTest, RejectsACountryInTwoMarketsOfOneAvailability) {
   auto& markets = FirstSku(doc)["availabilities"][0]["markets"];
   markets.push_back(markets[0]);
   markets[1]["currency"] = "EUR";
-  EXPECT_THAT(ErrorOf(doc), HasSubstr("test.json: AAAAAAAAAAA1:0001:BBBBBBBBBBB1 lists country US in two markets"));
+  EXPECT_EQ(ErrorOf(doc),
+            "test.json: AAAAAAAAAAA1:0001:BBBBBBBBBBB1 lists country US in two markets (at "
+            "products[0].skus[0].availabilities[0].markets[1].countries[0])");
+  EXPECT_EQ(ErrorAt(doc), "\"US\"");
 }
 
 TEST(CatalogFromJsonTest, RejectsAMarketWithoutPrices) {
   auto doc = MinimalCatalog();
   FirstSku(doc)["availabilities"][0]["markets"][0]["prices"] = nlohmann::json::array();
-  EXPECT_THAT(ErrorOf(doc), HasSubstr("markets[0].prices: must list at least one price"));
+  EXPECT_THAT(ErrorOf(doc), HasSubstr("must list at least one price"));
+  EXPECT_THAT(ErrorOf(doc), HasSubstr("(at products[0].skus[0].availabilities[0].markets[0].prices)"));
+  EXPECT_EQ(ErrorAt(doc), "[]");
 }
 
 TEST(CatalogFromJsonTest, RejectsMinimumAboveMaximumQuantity) {
   auto doc = MinimalCatalog();
   FirstSku(doc)["minimumQuantity"] = 50;
   FirstSku(doc)["maximumQuantity"] = 10;
-  EXPECT_EQ(ErrorOf(doc), "test.json: products[0].skus[0].minimumQuantity: is larger than maximumQuantity");
+  EXPECT_EQ(ErrorOf(doc), "test.json: is larger than maximumQuantity (at products[0].skus[0].minimumQuantity)");
+  EXPECT_EQ(ErrorAt(doc), "50,");
 }
 
 TEST(CatalogFromJsonTest, RejectsAnUnknownSegment) {
   auto doc = MinimalCatalog();
   FirstSku(doc)["availabilities"][0]["segment"] = "retail";
-  EXPECT_EQ(ErrorOf(doc), "test.json: products[0].skus[0].availabilities[0].segment: unknown segment \"retail\"");
+  EXPECT_EQ(ErrorOf(doc), "test.json: unknown segment \"retail\" (at products[0].skus[0].availabilities[0].segment)");
+  EXPECT_EQ(ErrorAt(doc), "\"retail\"");
 }
 
 nlohmann::json PromotionJson(std::string item) {
@@ -583,7 +656,10 @@ TEST(CatalogFromJsonTest, LoadsAPromotion) {
 TEST(CatalogFromJsonTest, RejectsAPromotionForAnUnknownItem) {
   auto doc = MinimalCatalog();
   doc["promotions"] = nlohmann::json::array({PromotionJson("AAAAAAAAAAA1:0001:XXXXXXXXXXXX")});
-  EXPECT_THAT(ErrorOf(doc), HasSubstr("test.json: promotion PROMO1 names unknown item AAAAAAAAAAA1:0001:XXXXXXXXXXXX"));
+  EXPECT_EQ(ErrorOf(doc),
+            "test.json: promotion PROMO1 names unknown item AAAAAAAAAAA1:0001:XXXXXXXXXXXX (at "
+            "promotions[0].catalogItemId)");
+  EXPECT_EQ(ErrorAt(doc), "\"AAAAAAAAAAA1:0001:XXXXXXXXXXXX\",");
 }
 
 TEST(CatalogFromJsonTest, RejectsAPromotionEndingBeforeItStarts) {
@@ -591,7 +667,8 @@ TEST(CatalogFromJsonTest, RejectsAPromotionEndingBeforeItStarts) {
   auto promo = PromotionJson("AAAAAAAAAAA1:0001:BBBBBBBBBBB1");
   promo["until"] = "2025-12-31";
   doc["promotions"] = nlohmann::json::array({promo});
-  EXPECT_EQ(ErrorOf(doc), "test.json: promotions[0].until: is before from");
+  EXPECT_EQ(ErrorOf(doc), "test.json: is before from (at promotions[0].until)");
+  EXPECT_EQ(ErrorAt(doc), "\"2025-12-31\"");
 }
 
 TEST(CatalogFromJsonTest, RejectsADiscountAboveOneHundredPercent) {
@@ -599,7 +676,8 @@ TEST(CatalogFromJsonTest, RejectsADiscountAboveOneHundredPercent) {
   auto promo = PromotionJson("AAAAAAAAAAA1:0001:BBBBBBBBBBB1");
   promo["discountPercent"] = "100.01";
   doc["promotions"] = nlohmann::json::array({promo});
-  EXPECT_EQ(ErrorOf(doc), "test.json: promotions[0].discountPercent: must be between 0 and 100");
+  EXPECT_EQ(ErrorOf(doc), "test.json: must be between 0 and 100 (at promotions[0].discountPercent)");
+  EXPECT_EQ(ErrorAt(doc), "\"100.01\",");
 }
 
 TEST(CatalogFromJsonTest, TheEmbeddedCatalogMatchesTheFixtureFile) {
