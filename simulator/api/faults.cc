@@ -14,15 +14,10 @@ constexpr int64_t kMaxDelayMs = 120'000;
 constexpr int64_t kMaxRetryAfterSeconds = 86'400;
 constexpr size_t kMaxRules = 1000;
 
+// The segments of a path, in lower case.
 std::vector<std::string> Segments(std::string_view path) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start < path.size()) {
-    size_t end = path.find('/', start);
-    if (end == std::string_view::npos) end = path.size();
-    if (end > start) out.push_back(ToLower(path.substr(start, end - start)));
-    start = end + 1;
-  }
+  std::vector<std::string> out = SplitPath(path);
+  for (std::string& segment : out) segment = ToLower(segment);
   return out;
 }
 

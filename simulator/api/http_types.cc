@@ -120,4 +120,16 @@ Request MakeRequest(std::string method, std::string_view target, std::string bod
   return r;
 }
 
+std::vector<std::string> SplitPath(std::string_view path) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start < path.size()) {
+    size_t end = path.find('/', start);
+    if (end == std::string_view::npos) end = path.size();
+    if (end > start) out.emplace_back(path.substr(start, end - start));  // "//" and trailing "/" collapse
+    start = end + 1;
+  }
+  return out;
+}
+
 }  // namespace pcsim::api

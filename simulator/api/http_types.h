@@ -53,6 +53,8 @@ struct Response {
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 std::string ToLower(std::string_view s);
 
+// The segments of a path: "/v1//customers/" is {"v1", "customers"}.
+std::vector<std::string> SplitPath(std::string_view path);
 // Splits "a=1&b=x%20y" into decoded pairs ('+' is a space).
 HeaderList ParseQuery(std::string_view query);
 // Decodes %XX escapes; nullopt for malformed escapes.

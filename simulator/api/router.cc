@@ -9,18 +9,6 @@ namespace {
 constexpr size_t kIdempotencyEntries = 10000;
 constexpr size_t kRequestJournalEntries = 1000;
 
-std::vector<std::string> SplitPath(std::string_view path) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start < path.size()) {
-    size_t end = path.find('/', start);
-    if (end == std::string_view::npos) end = path.size();
-    if (end > start) out.emplace_back(path.substr(start, end - start));  // "//" and trailing "/" collapse
-    start = end + 1;
-  }
-  return out;
-}
-
 std::optional<std::string> Base64UrlDecode(std::string_view in) {
   std::string out;
   int bits = 0;
