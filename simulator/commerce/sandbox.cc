@@ -522,7 +522,8 @@ Subscription& Sandbox::AddSubscription(std::unique_ptr<Subscription> sub) {
 
 void Sandbox::ScheduleNextBoundary(Subscription& sub) {
   uint32_t index = sub.index;
-  sub.next_timer = clock_.Schedule(Instant::StartOf(sub.cycle.end.AddDays(1)), [this, index] { OnBoundary(index); });
+  sub.next_timer = clock_.Schedule(Instant::StartOf(sub.cycle.end.AddDays(1)), [this, index] { OnBoundary(index); },
+                                   &sub, sizeof sub);
 }
 
 void Sandbox::OnBoundary(uint32_t index) {
@@ -670,9 +671,9 @@ void Sandbox::EnterLifecycleState(Subscription& sub, SubscriptionStatus status, 
   Date when = Today().AddDays(days_until_next);
   sub.deletion_date = then ? when.AddDays(then_days) : when;
   uint32_t index = sub.index;
-  sub.next_timer = clock_.Schedule(Instant::StartOf(when), [this, index, next, then_days] {
-    OnLifecycleTimer(index, next, then_days);
-  });
+  sub.next_timer = clock_.Schedule(
+      Instant::StartOf(when), [this, index, next, then_days] { OnLifecycleTimer(index, next, then_days); }, &sub,
+      sizeof sub);
 }
 
 void Sandbox::OnLifecycleTimer(uint32_t index, SubscriptionStatus next, int next_days) {
