@@ -1,24 +1,47 @@
 #include "simulator/clock/time.h"
 
-#include <boost/date_time/gregorian/gregorian_types.hpp>
-
 #include <cassert>
 #include <cstdio>
 #include <cstring>
+#include <stdexcept>
 
 namespace pcsim {
 namespace {
 
-using GregorianCalendar = boost::gregorian::gregorian_calendar;
-// boost's day numbers are Julian day numbers; 1970-01-01 is 2440588.
-constexpr int64_t kEpochDayNumber = 2440588;
-
 using YearMonthDay = Date::YearMonthDay;
 
+// The years a Date may hold (those of Boost.Date_Time, which this replaces:
+// outside them a conversion throws as it did).
+[[noreturn]] void YearOutOfRange() { throw std::out_of_range("Year is out of valid range: 1400..9999"); }
+void CheckYear(int64_t year) {
+  if (year < 1400 || year > 9999) YearOutOfRange();
+}
+
+// Days since 1970-01-01 to the proleptic Gregorian calendar and back, by
+// 400-year eras counted from 1 March 0000 (so the leap day ends a year).
+// Both run on every charge cycle: a few multiplications, no table, no loop.
 YearMonthDay ToYmd(int32_t days) {
-  auto ymd = GregorianCalendar::from_day_number(
-      static_cast<GregorianCalendar::date_int_type>(days + kEpochDayNumber));
-  return {static_cast<int>(ymd.year), static_cast<int>(ymd.month), static_cast<int>(ymd.day)};
+  const int64_t z = int64_t{days} + 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const int64_t doe = z - era * 146097;                                     // [0, 146096]
+  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;  // [0, 399]
+  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);                // [0, 365]
+  const int64_t mp = (5 * doy + 2) / 153;                                    // [0, 11], March first
+  const int day = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
+  const int month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+  const int64_t year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  CheckYear(year);
+  return {static_cast<int>(year), month, day};
+}
+
+int32_t DaysFromYmd(int year, int month, int day) {
+  CheckYear(year);
+  const int64_t y = int64_t{year} - (month <= 2 ? 1 : 0);
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const int64_t yoe = y - era * 400;                                           // [0, 399]
+  const int64_t doy = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;  // [0, 365]
+  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;                  // [0, 146096]
+  return static_cast<int32_t>(era * 146097 + doe - 719468);
 }
 
 bool ParseDigits(std::string_view s, size_t pos, size_t n, int* out) {
@@ -35,8 +58,7 @@ bool ParseDigits(std::string_view s, size_t pos, size_t n, int* out) {
 }  // namespace
 
 int DaysInMonth(int year, int month) {
-  // The Gregorian month lengths (boost's end_of_month_day, without its checks:
-  // this sits on the hot path of every charge cycle).
+  // The Gregorian month lengths (this sits on the hot path of every charge cycle).
   static constexpr int kDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   if (month == 2) {
     bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
@@ -48,18 +70,12 @@ int DaysInMonth(int year, int month) {
 std::optional<Date> Date::FromYmd(int year, int month, int day) {
   if (year < 1400 || year > 9999 || month < 1 || month > 12 || day < 1) return std::nullopt;
   if (day > pcsim::DaysInMonth(year, month)) return std::nullopt;
-  auto n = GregorianCalendar::day_number(
-      GregorianCalendar::ymd_type(static_cast<unsigned short>(year), static_cast<unsigned short>(month),
-                                  static_cast<unsigned short>(day)));
-  return FromDaysSinceEpoch(static_cast<int32_t>(static_cast<int64_t>(n) - kEpochDayNumber));
+  return FromDaysSinceEpoch(DaysFromYmd(year, month, day));
 }
 
 Date Date::Ymd(int year, int month, int day) {
   assert(FromYmd(year, month, day).has_value());
-  auto n = GregorianCalendar::day_number(
-      GregorianCalendar::ymd_type(static_cast<unsigned short>(year), static_cast<unsigned short>(month),
-                                  static_cast<unsigned short>(day)));
-  return FromDaysSinceEpoch(static_cast<int32_t>(static_cast<int64_t>(n) - kEpochDayNumber));
+  return FromDaysSinceEpoch(DaysFromYmd(year, month, day));
 }
 
 std::optional<Date> Date::Parse(std::string_view text) {
