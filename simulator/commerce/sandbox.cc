@@ -694,27 +694,27 @@ void Sandbox::ScheduleInvoiceClose(Date month_start) {
 
 void Sandbox::CloseInvoices(Date month_start) {
   const Date today = Today();
-  // Each customer holds its own copy of its partner's tenant id: look it up
-  // once per customer and hand out one view per distinct text, so that
-  // consecutive lines of different customers of one partner share a group
+  // Each customer holds its own copy of its partner's tenant id, and each
+  // offer's market its own copy of the currency: look them up once per
+  // customer and offer and hand out one view per distinct text, so that
+  // consecutive lines of one group (whichever customer or offer) share views
   // the ledger recognises without comparing the text.
-  std::vector<std::string_view> partner_of_customer(customers_.size());
-  std::vector<std::string_view> partners;
-  auto partner_of = [&](uint32_t customer) {
-    std::string_view& cached = partner_of_customer[customer];
-    if (cached.data() == nullptr) {
-      const std::string& text = customers_[customer]->partner_tenant_id;
-      auto it = std::find(partners.begin(), partners.end(), std::string_view(text));
-      if (it == partners.end()) it = partners.insert(partners.end(), text);
-      cached = *it;
-    }
-    return cached;
+  std::vector<std::string_view> distinct;
+  auto canonical = [&distinct](const std::string& text) {
+    auto it = std::find(distinct.begin(), distinct.end(), std::string_view(text));
+    return it == distinct.end() ? distinct.emplace_back(text) : *it;
   };
+  std::vector<std::string_view> partner_of_customer(customers_.size());
+  std::vector<std::string_view> currency_of_offer(catalog_->offers().size());
   auto created = ledger_.ClosePeriod(
       month_start, Now(), policy_.Str(PolicyKey::kInvoiceIdPrefix, today),
       static_cast<int>(policy_.Int(PolicyKey::kInvoiceIdDigits, today)),
-      [this, &partner_of](const ChargeLine& line) {
-        return Ledger::BillingGroup{partner_of(line.customer), catalog_->OfferAt(line.offer)->market->currency};
+      [&](const ChargeLine& line) {
+        std::string_view& partner = partner_of_customer[line.customer];
+        if (partner.data() == nullptr) partner = canonical(PartnerOf(line));
+        std::string_view& currency = currency_of_offer[line.offer];
+        if (currency.data() == nullptr) currency = canonical(catalog_->OfferAt(line.offer)->market->currency);
+        return Ledger::BillingGroup{partner, currency};
       },
       UsageBillingGroups(month_start));
   BillUsage(month_start, created);
