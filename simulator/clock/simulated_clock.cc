@@ -16,7 +16,11 @@ TimerId SimulatedClock::Schedule(Instant due, Callback callback, const void* tou
   }
   slots_[slot].callback = std::move(callback);
   slots_[slot].sequence = sequence;
-  buckets_[due].entries.push_back(Entry{sequence, slot, touches == nullptr ? 0 : touched_bytes, touches});
+  if (last_bucket_ == nullptr || last_due_ != due) {
+    last_bucket_ = &buckets_[due];
+    last_due_ = due;
+  }
+  last_bucket_->entries.push_back(Entry{sequence, slot, touches == nullptr ? 0 : touched_bytes, touches});
   ++pending_;
   return MakeId(slot, sequence);
 }
@@ -47,6 +51,7 @@ void SimulatedClock::Sweep() {
     bucket.entries.resize(kept);
     bucket.head = 0;
     if (kept == 0) {
+      if (&bucket == last_bucket_) last_bucket_ = nullptr;
       it = buckets_.erase(it);
     } else {
       bucket.entries.shrink_to_fit();
@@ -65,6 +70,7 @@ void SimulatedClock::DropCancelledTop() {
       if (cancelled_ > 0) --cancelled_;
     }
     if (bucket.head < bucket.entries.size()) return;
+    if (&bucket == last_bucket_) last_bucket_ = nullptr;
     buckets_.erase(buckets_.begin());
   }
 }

@@ -86,6 +86,11 @@ class SimulatedClock {
   size_t pending_ = 0;
   size_t cancelled_ = 0;  // entries of cancelled timers still in buckets (an upper bound)
   std::map<Instant, Bucket> buckets_;
+  // The bucket the last timer went to: timers scheduled one after another
+  // mostly share their due time (the same day of next month). Reset
+  // whenever a bucket is erased.
+  Instant last_due_;
+  Bucket* last_bucket_ = nullptr;
   std::vector<Slot> slots_;
   std::vector<uint32_t> free_slots_;
 };
