@@ -165,27 +165,20 @@ std::string Decimal::ToString() const {
 
 std::string Decimal::ToFixed(int places) const { return RoundHalfUp(places).WithScale(places).ToString(); }
 
-Decimal operator+(Decimal a, Decimal b) {
-  int64_t sum;
-  if (a.scale_ == b.scale_ && !__builtin_add_overflow(a.units_, b.units_, &sum)) return Decimal::FromUnits(sum, a.scale_);
+Decimal Decimal::WideSum(Decimal a, Decimal b) {
   int scale = std::max(a.scale_, b.scale_);
   __int128 ua = static_cast<__int128>(a.units_) * Pow10(scale - a.scale_);
   __int128 ub = static_cast<__int128>(b.units_) * Pow10(scale - b.scale_);
   return FromWide(ua + ub, scale);
 }
 
-Decimal operator*(Decimal a, int64_t n) {
-  int64_t product;
-  if (!__builtin_mul_overflow(a.units_, n, &product)) return Decimal::FromUnits(product, a.scale_);
-  return FromWide(static_cast<__int128>(a.units_) * n, a.scale_);
-}
+Decimal Decimal::WideProduct(Decimal a, int64_t n) { return FromWide(static_cast<__int128>(a.units_) * n, a.scale_); }
 
 Decimal operator*(Decimal a, Decimal b) {
   return FromWide(static_cast<__int128>(a.units_) * b.units_, a.scale_ + b.scale_);
 }
 
-std::strong_ordering operator<=>(Decimal a, Decimal b) {
-  if (a.scale_ == b.scale_) return a.units_ <=> b.units_;
+std::strong_ordering Decimal::WideCompare(Decimal a, Decimal b) {
   int scale = std::max(a.scale_, b.scale_);
   __int128 ua = static_cast<__int128>(a.units_) * Pow10(scale - a.scale_);
   __int128 ub = static_cast<__int128>(b.units_) * Pow10(scale - b.scale_);
