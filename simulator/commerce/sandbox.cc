@@ -352,7 +352,6 @@ uint32_t Sandbox::Charge(const Subscription& sub, const Offer& offer, ChargeType
                          Period period, Decimal unit_price, Fraction share, int quantity, PolicyKey rounding,
                          bool refund, uint8_t extra_flags) {
   const Date today = Today();
-  ProratedAmount amount = Prorate(unit_price, share, quantity, policy_.RoundingOf(rounding, today), refund);
   ChargeLine line;
   line.subscription = sub.index;
   line.customer = sub.customer;
@@ -371,12 +370,16 @@ uint32_t Sandbox::Charge(const Subscription& sub, const Offer& offer, ChargeType
   line.subscription_end = sub.term_end;
   line.unit_price = unit_price;
   if (share.IsWhole()) {
+    // A whole cycle is charged at the unit price whatever the rounding mode
+    // (Prorate's first case, without building the exact amount).
     line.effective_unit_price = refund ? -unit_price : unit_price;
+    line.total = refund ? -(unit_price * quantity) : unit_price * quantity;
   } else {
+    ProratedAmount amount = Prorate(unit_price, share, quantity, policy_.RoundingOf(rounding, today), refund);
     int decimals = static_cast<int>(policy_.Int(PolicyKey::kEffectiveUnitPriceDecimals, today));
     line.effective_unit_price = amount.effective_unit_price.RoundHalfUp(decimals).Normalized();
+    line.total = amount.total;
   }
-  line.total = amount.total;
   line.quantity = quantity;
   line.charge_type = type;
   line.term = sub.term;
@@ -649,8 +652,7 @@ void Sandbox::Renew(Subscription& sub) {
   sub.pending_billing.reset();
   Touch(sub);
   Journal(JournalKind::Renewed, sub.index, static_cast<uint32_t>(quantity));
-  CycleCalendar calendar = sub.Calendar();
-  Period nominal = calendar.Nominal(calendar.FirstIndex());
+  Period nominal = sub.Calendar().Nominal(sub.cycle_index);  // StartTerm set the first cycle's index
   Charge(sub, *offer, ChargeType::Renew, ledger_.NewReference(), sub.cycle, sub.unit_price,
          Share(nominal, sub.billing, sub.cycle.start), sub.quantity, PolicyKey::kRoundingShortenedCycle, false);
   ScheduleNextBoundary(sub);
