@@ -28,7 +28,10 @@ class SimulatedClock {
 
   // Schedules `callback` at `due` (a due time in the past fires at the next
   // advance, with the clock still at its current instant). Returns its id.
-  TimerId Schedule(Instant due, Callback callback);
+  // `touches` (with `touched_bytes`) names the memory the callback will
+  // read first, if known: the clock asks the processor to load it while
+  // earlier timers of the same instant run. A hint only; it changes nothing.
+  TimerId Schedule(Instant due, Callback callback, const void* touches = nullptr, uint32_t touched_bytes = 0);
   // Cancels a pending timer; returns false when it already fired or is unknown.
   bool Cancel(TimerId id);
 
@@ -55,6 +58,8 @@ class SimulatedClock {
   struct Entry {
     uint64_t sequence;
     uint32_t slot;
+    uint32_t touched_bytes;
+    const void* touches;
   };
   struct Bucket {
     std::vector<Entry> entries;
@@ -65,11 +70,15 @@ class SimulatedClock {
     uint64_t sequence = 0;  // 0: free
   };
   static constexpr int kSlotShift = 40;
+  // Asks for the slot and the touched memory of the entry `ahead` places
+  // after the bucket's head, so that they are in cache when it fires.
+  void Prefetch(const Bucket& bucket, size_t ahead) const;
   static TimerId MakeId(uint32_t slot, uint64_t sequence) { return (uint64_t{slot} << kSlotShift) | sequence; }
   void DropCancelledTop();
   // Removes the entries of cancelled timers from every bucket.
   void Sweep();
   static constexpr size_t kSweepSlack = 1024;
+  static constexpr size_t kPrefetchAhead = 3;
 
   Instant now_;
   uint64_t next_sequence_ = 1;
@@ -77,6 +86,11 @@ class SimulatedClock {
   size_t pending_ = 0;
   size_t cancelled_ = 0;  // entries of cancelled timers still in buckets (an upper bound)
   std::map<Instant, Bucket> buckets_;
+  // The bucket the last timer went to: timers scheduled one after another
+  // mostly share their due time (the same day of next month). Reset
+  // whenever a bucket is erased.
+  Instant last_due_;
+  Bucket* last_bucket_ = nullptr;
   std::vector<Slot> slots_;
   std::vector<uint32_t> free_slots_;
 };

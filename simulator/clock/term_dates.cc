@@ -79,9 +79,11 @@ bool IsValidPair(Term term, Billing billing) {
 
 Date TermEndDate(Date start, Term term) { return start.AddMonthsClamped(TermMonths(term)).AddDays(-1); }
 
-Date AnchoredMonthStart(Date anchor, int k) {
+namespace {
+
+// AnchoredMonthStart with the anchor's calendar fields already at hand.
+Date AnchoredMonthStartOf(Date anchor, const Date::YearMonthDay& a, int k) {
   if (k == 0) return anchor;
-  const Date::YearMonthDay a = anchor.ymd();
   int index = a.year * 12 + (a.month - 1) + k;
   int year = index / 12, month = index % 12 + 1;
   int length = DaysInMonth(year, month);
@@ -100,8 +102,15 @@ Date AnchoredMonthStart(Date anchor, int k) {
   return Date::Ymd(year, month, target);
 }
 
+}  // namespace
+
+Date AnchoredMonthStart(Date anchor, int k) { return AnchoredMonthStartOf(anchor, anchor.ymd(), k); }
+
 CycleCalendar::CycleCalendar(Date anchor, Term term, Billing billing, Date term_start, Date term_end)
-    : anchor_(anchor), term_(term), billing_(billing), term_start_(term_start), term_end_(term_end) {}
+    : anchor_(anchor), term_(term), billing_(billing), term_start_(term_start), term_end_(term_end) {
+  // Only a term of several charge cycles counts them from the anchor.
+  if (BillingMonths(billing_) < TermMonths(term_)) anchor_ymd_ = anchor_.ymd();
+}
 
 CycleCalendar CycleCalendar::ForTerm(Date term_start, Term term, Billing billing) {
   return CycleCalendar(term_start, term, billing, term_start, TermEndDate(term_start, term));
@@ -115,7 +124,7 @@ CycleCalendar CycleCalendar::WithCustomEnd(Date term_start, Date custom_end, Ter
 Date CycleCalendar::CycleStart(int k) const {
   int months = BillingMonths(billing_);
   if (months >= TermMonths(term_)) return k == 0 ? anchor_ : term_end_.AddDays(1);
-  if (months == 1) return AnchoredMonthStart(anchor_, k);
+  if (months == 1) return AnchoredMonthStartOf(anchor_, anchor_ymd_, k);
   return anchor_.AddYearsClamped(k * months / 12);  // annual cycles of a P3Y term follow anniversaries
 }
 
@@ -133,7 +142,7 @@ Period CycleCalendar::Clipped(int k) const {
 int CycleCalendar::IndexOf(Date d) const {
   int months = BillingMonths(billing_);
   if (months >= TermMonths(term_)) return 0;
-  const Date::YearMonthDay dd = d.ymd(), aa = anchor_.ymd();
+  const Date::YearMonthDay dd = d.ymd(), aa = anchor_ymd_;
   int k = ((dd.year * 12 + dd.month) - (aa.year * 12 + aa.month)) / months;
   k = std::max(k, 0);
   while (k > 0 && CycleStart(k) > d) --k;

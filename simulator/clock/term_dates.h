@@ -79,6 +79,7 @@ class CycleCalendar {
  private:
   Date CycleStart(int k) const;
   Date anchor_;
+  Date::YearMonthDay anchor_ymd_{};  // the anchor's calendar fields, for terms of several cycles
   Term term_;
   Billing billing_;
   Date term_start_;

@@ -1,24 +1,57 @@
 #include "simulator/clock/time.h"
 
-#include <boost/date_time/gregorian/gregorian_types.hpp>
-
 #include <cassert>
 #include <cstdio>
 #include <cstring>
+#include <stdexcept>
 
 namespace pcsim {
 namespace {
 
-using GregorianCalendar = boost::gregorian::gregorian_calendar;
-// boost's day numbers are Julian day numbers; 1970-01-01 is 2440588.
-constexpr int64_t kEpochDayNumber = 2440588;
-
 using YearMonthDay = Date::YearMonthDay;
 
+// Days since 1970-01-01 to the proleptic Gregorian calendar and back, with
+// the Euclidean affine functions of Neri and Schneider ("Euclidean affine
+// functions and their application to calendar algorithms", 2022): a few
+// 32-bit multiplications and shifts, no table, no loop. Both run on every
+// charge cycle. Days are shifted by whole 400-year eras so that every date
+// of the years a Date may hold is a positive count.
+constexpr uint32_t kEraShift = 82;
+constexpr uint32_t kDayShift = 719468 + 146097 * kEraShift;  // 1970-01-01 from 1 March of year -32800
+constexpr uint32_t kYearShift = 400 * kEraShift;
+
+// The years a Date may hold (those of Boost.Date_Time, which this replaces:
+// outside them a conversion throws as it did).
+constexpr int kFirstYear = 1400, kLastYear = 9999;
+constexpr int32_t kFirstDay = -208188;  // 1400-01-01
+constexpr int32_t kLastDay = 2932896;   // 9999-12-31
+[[noreturn]] void YearOutOfRange() { throw std::out_of_range("Year is out of valid range: 1400..9999"); }
+
 YearMonthDay ToYmd(int32_t days) {
-  auto ymd = GregorianCalendar::from_day_number(
-      static_cast<GregorianCalendar::date_int_type>(days + kEpochDayNumber));
-  return {static_cast<int>(ymd.year), static_cast<int>(ymd.month), static_cast<int>(ymd.day)};
+  if (days < kFirstDay || days > kLastDay) YearOutOfRange();
+  const uint32_t n1 = 4 * (static_cast<uint32_t>(days) + kDayShift) + 3;
+  const uint32_t century = n1 / 146097;
+  const uint32_t n2 = (n1 % 146097) | 3;  // 4 * (day of the century) + 3
+  const uint64_t p2 = uint64_t{2939745} * n2;
+  const uint32_t year_of_century = static_cast<uint32_t>(p2 >> 32);
+  const uint32_t day_of_year = static_cast<uint32_t>(p2) / 2939745 / 4;  // from 1 March
+  const uint32_t n3 = 2141 * day_of_year + 197913;
+  const uint32_t month = n3 >> 16;  // 3..14
+  const uint32_t day = (n3 & 0xFFFF) / 2141 + 1;
+  const uint32_t january_or_february = day_of_year >= 306 ? 1 : 0;
+  return {static_cast<int>(100 * century + year_of_century + january_or_february - kYearShift),
+          static_cast<int>(january_or_february ? month - 12 : month), static_cast<int>(day)};
+}
+
+int32_t DaysFromYmd(int year, int month, int day) {
+  if (year < kFirstYear || year > kLastYear) YearOutOfRange();
+  const uint32_t january_or_february = month <= 2 ? 1 : 0;
+  const uint32_t y = static_cast<uint32_t>(year) + kYearShift - january_or_february;  // from 1 March
+  const uint32_t m = static_cast<uint32_t>(month) + 12 * january_or_february;           // 3..14
+  const uint32_t century = y / 100;
+  const uint32_t days_before_year = 1461 * y / 4 - century + century / 4;
+  const uint32_t days_before_month = (979 * m - 2919) / 32;
+  return static_cast<int32_t>(days_before_year + days_before_month + static_cast<uint32_t>(day) - 1 - kDayShift);
 }
 
 bool ParseDigits(std::string_view s, size_t pos, size_t n, int* out) {
@@ -35,8 +68,7 @@ bool ParseDigits(std::string_view s, size_t pos, size_t n, int* out) {
 }  // namespace
 
 int DaysInMonth(int year, int month) {
-  // The Gregorian month lengths (boost's end_of_month_day, without its checks:
-  // this sits on the hot path of every charge cycle).
+  // The Gregorian month lengths (this sits on the hot path of every charge cycle).
   static constexpr int kDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   if (month == 2) {
     bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
@@ -48,18 +80,12 @@ int DaysInMonth(int year, int month) {
 std::optional<Date> Date::FromYmd(int year, int month, int day) {
   if (year < 1400 || year > 9999 || month < 1 || month > 12 || day < 1) return std::nullopt;
   if (day > pcsim::DaysInMonth(year, month)) return std::nullopt;
-  auto n = GregorianCalendar::day_number(
-      GregorianCalendar::ymd_type(static_cast<unsigned short>(year), static_cast<unsigned short>(month),
-                                  static_cast<unsigned short>(day)));
-  return FromDaysSinceEpoch(static_cast<int32_t>(static_cast<int64_t>(n) - kEpochDayNumber));
+  return FromDaysSinceEpoch(DaysFromYmd(year, month, day));
 }
 
 Date Date::Ymd(int year, int month, int day) {
   assert(FromYmd(year, month, day).has_value());
-  auto n = GregorianCalendar::day_number(
-      GregorianCalendar::ymd_type(static_cast<unsigned short>(year), static_cast<unsigned short>(month),
-                                  static_cast<unsigned short>(day)));
-  return FromDaysSinceEpoch(static_cast<int32_t>(static_cast<int64_t>(n) - kEpochDayNumber));
+  return FromDaysSinceEpoch(DaysFromYmd(year, month, day));
 }
 
 std::optional<Date> Date::Parse(std::string_view text) {

@@ -1,6 +1,6 @@
 // The simulator's vocabulary of time: a UTC calendar Date, an Instant with
 // microsecond resolution, and ISO 8601 durations. Everything is UTC; nothing
-// here reads the wall clock. Calendar arithmetic is delegated to Boost.Date_Time.
+// here reads the wall clock. Dates run from the year 1400 to 9999.
 #pragma once
 
 #include <compare>

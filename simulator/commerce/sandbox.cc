@@ -352,7 +352,6 @@ uint32_t Sandbox::Charge(const Subscription& sub, const Offer& offer, ChargeType
                          Period period, Decimal unit_price, Fraction share, int quantity, PolicyKey rounding,
                          bool refund, uint8_t extra_flags) {
   const Date today = Today();
-  ProratedAmount amount = Prorate(unit_price, share, quantity, policy_.RoundingOf(rounding, today), refund);
   ChargeLine line;
   line.subscription = sub.index;
   line.customer = sub.customer;
@@ -371,12 +370,16 @@ uint32_t Sandbox::Charge(const Subscription& sub, const Offer& offer, ChargeType
   line.subscription_end = sub.term_end;
   line.unit_price = unit_price;
   if (share.IsWhole()) {
+    // A whole cycle is charged at the unit price whatever the rounding mode
+    // (Prorate's first case, without building the exact amount).
     line.effective_unit_price = refund ? -unit_price : unit_price;
+    line.total = refund ? -(unit_price * quantity) : unit_price * quantity;
   } else {
+    ProratedAmount amount = Prorate(unit_price, share, quantity, policy_.RoundingOf(rounding, today), refund);
     int decimals = static_cast<int>(policy_.Int(PolicyKey::kEffectiveUnitPriceDecimals, today));
     line.effective_unit_price = amount.effective_unit_price.RoundHalfUp(decimals).Normalized();
+    line.total = amount.total;
   }
-  line.total = amount.total;
   line.quantity = quantity;
   line.charge_type = type;
   line.term = sub.term;
@@ -522,7 +525,8 @@ Subscription& Sandbox::AddSubscription(std::unique_ptr<Subscription> sub) {
 
 void Sandbox::ScheduleNextBoundary(Subscription& sub) {
   uint32_t index = sub.index;
-  sub.next_timer = clock_.Schedule(Instant::StartOf(sub.cycle.end.AddDays(1)), [this, index] { OnBoundary(index); });
+  sub.next_timer = clock_.Schedule(Instant::StartOf(sub.cycle.end.AddDays(1)), [this, index] { OnBoundary(index); },
+                                   &sub, sizeof sub);
 }
 
 void Sandbox::OnBoundary(uint32_t index) {
@@ -648,8 +652,7 @@ void Sandbox::Renew(Subscription& sub) {
   sub.pending_billing.reset();
   Touch(sub);
   Journal(JournalKind::Renewed, sub.index, static_cast<uint32_t>(quantity));
-  CycleCalendar calendar = sub.Calendar();
-  Period nominal = calendar.Nominal(calendar.FirstIndex());
+  Period nominal = sub.Calendar().Nominal(sub.cycle_index);  // StartTerm set the first cycle's index
   Charge(sub, *offer, ChargeType::Renew, ledger_.NewReference(), sub.cycle, sub.unit_price,
          Share(nominal, sub.billing, sub.cycle.start), sub.quantity, PolicyKey::kRoundingShortenedCycle, false);
   ScheduleNextBoundary(sub);
@@ -670,9 +673,9 @@ void Sandbox::EnterLifecycleState(Subscription& sub, SubscriptionStatus status, 
   Date when = Today().AddDays(days_until_next);
   sub.deletion_date = then ? when.AddDays(then_days) : when;
   uint32_t index = sub.index;
-  sub.next_timer = clock_.Schedule(Instant::StartOf(when), [this, index, next, then_days] {
-    OnLifecycleTimer(index, next, then_days);
-  });
+  sub.next_timer = clock_.Schedule(
+      Instant::StartOf(when), [this, index, next, then_days] { OnLifecycleTimer(index, next, then_days); }, &sub,
+      sizeof sub);
 }
 
 void Sandbox::OnLifecycleTimer(uint32_t index, SubscriptionStatus next, int next_days) {
@@ -693,11 +696,27 @@ void Sandbox::ScheduleInvoiceClose(Date month_start) {
 
 void Sandbox::CloseInvoices(Date month_start) {
   const Date today = Today();
+  // Each customer holds its own copy of its partner's tenant id, and each
+  // offer's market its own copy of the currency: look them up once per
+  // customer and offer and hand out one view per distinct text, so that
+  // consecutive lines of one group (whichever customer or offer) share views
+  // the ledger recognises without comparing the text.
+  std::vector<std::string_view> distinct;
+  auto canonical = [&distinct](const std::string& text) {
+    auto it = std::find(distinct.begin(), distinct.end(), std::string_view(text));
+    return it == distinct.end() ? distinct.emplace_back(text) : *it;
+  };
+  std::vector<std::string_view> partner_of_customer(customers_.size());
+  std::vector<std::string_view> currency_of_offer(catalog_->offers().size());
   auto created = ledger_.ClosePeriod(
       month_start, Now(), policy_.Str(PolicyKey::kInvoiceIdPrefix, today),
       static_cast<int>(policy_.Int(PolicyKey::kInvoiceIdDigits, today)),
-      [this](const ChargeLine& line) {
-        return Ledger::BillingGroup{PartnerOf(line), catalog_->OfferAt(line.offer)->market->currency};
+      [&](const ChargeLine& line) {
+        std::string_view& partner = partner_of_customer[line.customer];
+        if (partner.data() == nullptr) partner = canonical(PartnerOf(line));
+        std::string_view& currency = currency_of_offer[line.offer];
+        if (currency.data() == nullptr) currency = canonical(catalog_->OfferAt(line.offer)->market->currency);
+        return Ledger::BillingGroup{partner, currency};
       },
       UsageBillingGroups(month_start));
   BillUsage(month_start, created);

@@ -7,23 +7,46 @@
 namespace pcsim {
 namespace {
 
-constexpr __int128 Pow10(int n) {
+constexpr __int128 Pow10Loop(int n) {
   __int128 v = 1;
   for (int i = 0; i < n; ++i) v *= 10;
   return v;
 }
 
+// 10^0 .. 10^38 (the largest power of ten an __int128 holds).
+constexpr int kPow10Count = 39;
+constexpr auto kPow10 = [] {
+  struct Table {
+    __int128 v[kPow10Count];
+  } t{};
+  for (int i = 0; i < kPow10Count; ++i) t.v[i] = Pow10Loop(i);
+  return t;
+}();
+
+constexpr __int128 Pow10(int n) { return n >= 0 && n < kPow10Count ? kPow10.v[n] : Pow10Loop(n); }
+
 __int128 Abs(__int128 v) { return v < 0 ? -v : v; }
+
+bool FitsInt64(__int128 v) { return v >= INT64_MIN && v <= INT64_MAX; }
 
 __int128 Gcd(__int128 a, __int128 b) {
   a = Abs(a);
   b = Abs(b);
-  while (b != 0) {
+  // Amounts, shares and quantities nearly always fit in 64 bits, where the
+  // remainder is one instruction instead of a call.
+  while (b != 0 && (a > UINT64_MAX || b > UINT64_MAX)) {
     __int128 t = a % b;
     a = b;
     b = t;
   }
-  return a;
+  if (b == 0) return a;
+  uint64_t x = static_cast<uint64_t>(a), y = static_cast<uint64_t>(b);
+  while (y != 0) {
+    uint64_t t = x % y;
+    x = y;
+    y = t;
+  }
+  return x;
 }
 
 // Stores a scaled value, dropping trailing zeros while the units do not fit.
@@ -38,6 +61,17 @@ Decimal FromWide(__int128 units, int scale) {
 
 // Divides num by den (den > 0) rounding toward zero or half away from zero.
 __int128 Divide(__int128 num, __int128 den, bool half_up) {
+  if (FitsInt64(num) && FitsInt64(den) && num != INT64_MIN) {
+    // The same truncating division and remainder, in 64 bits.
+    int64_t n = static_cast<int64_t>(num), d = static_cast<int64_t>(den);
+    int64_t q = n / d;
+    if (half_up) {
+      int64_t r = n % d;
+      if (r < 0) r = -r;
+      if (2 * static_cast<__int128>(r) >= den) q += n < 0 ? -1 : 1;
+    }
+    return q;
+  }
   __int128 q = num / den;
   if (half_up) {
     __int128 r = Abs(num % den);
@@ -131,20 +165,20 @@ std::string Decimal::ToString() const {
 
 std::string Decimal::ToFixed(int places) const { return RoundHalfUp(places).WithScale(places).ToString(); }
 
-Decimal operator+(Decimal a, Decimal b) {
+Decimal Decimal::WideSum(Decimal a, Decimal b) {
   int scale = std::max(a.scale_, b.scale_);
   __int128 ua = static_cast<__int128>(a.units_) * Pow10(scale - a.scale_);
   __int128 ub = static_cast<__int128>(b.units_) * Pow10(scale - b.scale_);
   return FromWide(ua + ub, scale);
 }
 
-Decimal operator*(Decimal a, int64_t n) { return FromWide(static_cast<__int128>(a.units_) * n, a.scale_); }
+Decimal Decimal::WideProduct(Decimal a, int64_t n) { return FromWide(static_cast<__int128>(a.units_) * n, a.scale_); }
 
 Decimal operator*(Decimal a, Decimal b) {
   return FromWide(static_cast<__int128>(a.units_) * b.units_, a.scale_ + b.scale_);
 }
 
-std::strong_ordering operator<=>(Decimal a, Decimal b) {
+std::strong_ordering Decimal::WideCompare(Decimal a, Decimal b) {
   int scale = std::max(a.scale_, b.scale_);
   __int128 ua = static_cast<__int128>(a.units_) * Pow10(scale - a.scale_);
   __int128 ub = static_cast<__int128>(b.units_) * Pow10(scale - b.scale_);

@@ -45,16 +45,39 @@ class Decimal {
   std::string ToFixed(int places) const;
 
   Decimal operator-() const { return FromUnits(-units_, scale_); }
-  friend Decimal operator+(Decimal a, Decimal b);
+  // Amounts of one scale that fit in 64 bits (nearly all) take the inline
+  // path; the others are computed in 128 bits with the same result.
+  friend Decimal operator+(Decimal a, Decimal b) {
+    int64_t sum;
+    if (a.scale_ == b.scale_ && !__builtin_add_overflow(a.units_, b.units_, &sum)) return Same(sum, a.scale_);
+    return WideSum(a, b);
+  }
   friend Decimal operator-(Decimal a, Decimal b) { return a + (-b); }
   friend Decimal operator*(Decimal a, Decimal b);
-  friend Decimal operator*(Decimal a, int64_t n);
+  friend Decimal operator*(Decimal a, int64_t n) {
+    int64_t product;
+    if (!__builtin_mul_overflow(a.units_, n, &product)) return Same(product, a.scale_);
+    return WideProduct(a, n);
+  }
   Decimal& operator+=(Decimal other) { return *this = *this + other; }
 
-  friend std::strong_ordering operator<=>(Decimal a, Decimal b);
+  friend std::strong_ordering operator<=>(Decimal a, Decimal b) {
+    if (a.scale_ == b.scale_) return a.units_ <=> b.units_;
+    return WideCompare(a, b);
+  }
   friend bool operator==(Decimal a, Decimal b) { return (a <=> b) == 0; }
 
  private:
+  static Decimal Same(int64_t units, int8_t scale) {
+    Decimal d;
+    d.units_ = units;
+    d.scale_ = scale;
+    return d;
+  }
+  static Decimal WideSum(Decimal a, Decimal b);
+  static Decimal WideProduct(Decimal a, int64_t n);
+  static std::strong_ordering WideCompare(Decimal a, Decimal b);
+
   int64_t units_ = 0;
   int8_t scale_ = 0;
 };

@@ -37,7 +37,9 @@ ProratedAmount Prorate(Decimal unit_price, Fraction share, int64_t quantity, Rou
     out.total = eup * quantity;
   }
   if (refund) {
-    out.effective_unit_price = out.effective_unit_price.Times(-1);
+    // The same value; a whole share skips the reduction of an amount that is
+    // just the unit price.
+    out.effective_unit_price = share.IsWhole() ? ExactAmount(-unit_price) : out.effective_unit_price.Times(-1);
     out.total = -out.total;
   }
   return out;
