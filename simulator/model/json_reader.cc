@@ -25,6 +25,55 @@ size_t ParseErrorOffset(const nlohmann::json::parse_error& e, std::string_view t
 
 bool IsJsonSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
+// nlohmann reports a number too large for a double ("1e400") as out_of_range
+// 406, "number overflow parsing 'TOKEN'", without its position. Parsing stops
+// at the first such number, so it is the first number token outside a string
+// that spells TOKEN; an earlier identical token would have overflowed first.
+std::optional<size_t> NumberOverflowOffset(const nlohmann::json::out_of_range& e, std::string_view text) {
+  if (e.id != 406) return std::nullopt;
+  std::string_view what = e.what();
+  constexpr std::string_view kLead = "number overflow parsing '";
+  size_t begin = what.find(kLead);
+  if (begin == std::string_view::npos || what.back() != '\'') return std::nullopt;
+  begin += kLead.size();
+  std::string_view token = what.substr(begin, what.size() - 1 - begin);
+  auto number_char = [](char c) {
+    return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E';
+  };
+  for (size_t i = 0; i < text.size();) {
+    char c = text[i];
+    if (c == '"') {
+      ++i;
+      while (i < text.size() && text[i] != '"') i += text[i] == '\\' ? 2 : 1;
+      ++i;
+    } else if (c == '-' || (c >= '0' && c <= '9')) {
+      // The lexer ends a number where the grammar does ("1e400." is "1e400"
+      // then "."), so the token is a prefix of the run, ending where no
+      // digit follows.
+      size_t start = i;
+      size_t after = start + token.size();
+      if (text.substr(start, token.size()) == token && (after >= text.size() || text[after] < '0' || text[after] > '9'))
+        return start;
+      while (i < text.size() && number_char(text[i])) ++i;
+    } else {
+      ++i;
+    }
+  }
+  return std::nullopt;
+}
+
+DataFileError NumberOverflowError(const nlohmann::json::out_of_range& e, std::string_view text) {
+  auto offset = NumberOverflowOffset(e, text);
+  if (!offset) throw e;
+  std::string_view what = e.what();
+  size_t begin = what.find('\'') + 1;
+  DataFileError error;
+  error.reason = "number out of range: " + std::string(what.substr(begin, what.size() - 1 - begin)) +
+                 " is too large for a number";
+  error.offset = *offset;
+  return error;
+}
+
 constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
 
 }  // namespace
@@ -70,6 +119,8 @@ JsonDocument::JsonDocument(std::string_view text) : text_(text) {
     error.reason = ParseErrorReason(e);
     error.offset = ParseErrorOffset(e, text);
     throw error;
+  } catch (const nlohmann::json::out_of_range& e) {
+    throw NumberOverflowError(e, text);
   }
   Index();
 }
@@ -389,6 +440,8 @@ nlohmann::json ParseJsonDocument(std::string_view text) {
     error.reason = ParseErrorReason(e);
     error.offset = ParseErrorOffset(e, text);
     throw error;
+  } catch (const nlohmann::json::out_of_range& e) {
+    throw NumberOverflowError(e, text);
   }
 }
 

@@ -354,6 +354,26 @@ TEST(ServeCliTest, InvalidPolicyNamesTheFileLineColumnAndPath) {
   std::remove(path.c_str());
 }
 
+// A number too large for a double: refused at its line and column, the
+// message starting the line (no "pcsim: " before it).
+TEST(ServeCliTest, ANumberTooLargeNamesTheFileLineAndColumn) {
+  std::string text = BrokenPolicy("\"invoices.closeDay\": {\"value\": 6,", "\"invoices.closeDay\": {\"value\": 6e999,");
+  std::string path = WriteTempFile("pcsim-huge-policy.json", text);
+  EXPECT_EQ(LineColumnOf(text, "6e999"), "16:36");
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"policy", path}, std::vector<std::string>{"serve", "--policy", path}}) {
+    auto [code, err] = RunToEnd(args);
+    EXPECT_EQ(code, 2) << args[0];
+    EXPECT_EQ(err, path + ":16:36: number out of range: 6e999 is too large for a number\n") << args[0];
+  }
+  std::remove(path.c_str());
+  std::string catalog = WriteTempFile("pcsim-huge-catalog.json", "{\"format\": 1,\n \"products\": [1e400]}");
+  auto [code, err] = RunToEnd({"check-catalog", catalog});
+  EXPECT_EQ(code, 2);
+  EXPECT_EQ(err, catalog + ":2:15: number out of range: 1e400 is too large for a number\n");
+  std::remove(catalog.c_str());
+}
+
 TEST(ServeCliTest, ResetWithAnInvalidPolicyFileKeepsTheErrorBodyAndGivesThePosition) {
   std::string text = BrokenPolicy("\"invoices.idDigits\": {\"value\": 9,", "\"invoices.idDigits\": {\"value\": \"nine\",");
   std::string path = WriteTempFile("pcsim-reset-policy.json", text);

@@ -81,7 +81,9 @@ int ReadFile(const std::string& path, std::string* out) {
 int PrintPolicy(const std::string& name) {
   auto policy = pcsim::Policy::Load(name);
   if (!policy.ok()) {
-    std::cerr << "pcsim: " << policy.status().description() << "\n";
+    // A located error ("FILE:LINE:COLUMN: reason") starts the line, as a compiler's does.
+    const std::string& text = policy.status().description();
+    std::cerr << (text.rfind(name + ":", 0) == 0 ? "" : "pcsim: ") << text << "\n";
     return 2;
   }
   std::cout << "policy " << policy->name() << "\n";

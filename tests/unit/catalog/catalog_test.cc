@@ -408,6 +408,13 @@ TEST(CatalogFromJsonTest, RejectsADuplicateKeyAtItsSecondOccurrence) {
             "dup.json:3:2: duplicate key \"format\" (each key may appear once in an object) (at format)");
 }
 
+TEST(CatalogFromJsonTest, RejectsANumberTooLargeForADoubleAtTheNumber) {
+  auto c = Catalog::FromJson("{\"format\": 1,\n \"seatCapGroups\": {\"business\": 2222222.222e22222}}", "big.json");
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().description(),
+            "big.json:2:32: number out of range: 2222222.222e22222 is too large for a number");
+}
+
 TEST(CatalogFromJsonTest, RejectsAnUnknownFormat) {
   auto doc = MinimalCatalog();
   doc["format"] = 2;

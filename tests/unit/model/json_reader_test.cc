@@ -157,6 +157,33 @@ TEST(JsonDocumentTest, MalformedJsonNamesTheOffendingCharacter) {
             "expected '[', '{', or a literal");
 }
 
+TEST(JsonDocumentTest, ANumberTooLargeForADoubleIsLocatedAtTheNumber) {
+  auto none = [](const nlohmann::json&) {};
+  EXPECT_EQ(ErrorOf("{\n  \"format\": 1,\n  \"price\": 2222222.222e22222\n}\n", none),
+            "f.json:3:12: number out of range: 2222222.222e22222 is too large for a number");
+  // A string spelling the same number, and a shorter number before it, are not it.
+  EXPECT_EQ(ErrorOf("[\"1e400\", 1e40, -1e400]", none),
+            "f.json:1:17: number out of range: -1e400 is too large for a number");
+  EXPECT_EQ(ErrorOf("[1e40, 1e400]", none), "f.json:1:8: number out of range: 1e400 is too large for a number");
+  // The lexer ends the number where the grammar does: "1e400" then ".".
+  EXPECT_EQ(ErrorOf("[1e400.5]", none), "f.json:1:2: number out of range: 1e400 is too large for a number");
+  // An integer of 400 digits is read as a double, and overflows too.
+  std::string digits(400, '9');
+  EXPECT_EQ(ErrorOf("{\"n\": " + digits + "}", none),
+            "f.json:1:7: number out of range: " + digits + " is too large for a number");
+}
+
+TEST(JsonDocumentTest, ParseJsonDocumentLocatesAnOverflowingNumber) {
+  try {
+    ParseJsonDocument("[{\"from\": \"2026-01-01\", \"value\": 1e999}]");
+    ADD_FAILURE() << "no error";
+  } catch (const DataFileError& e) {
+    ASSERT_TRUE(e.offset.has_value());
+    EXPECT_EQ(*e.offset, 33u);
+    EXPECT_EQ(e.reason, "number out of range: 1e999 is too large for a number");
+  }
+}
+
 TEST(JsonDocumentTest, DeepNestingIsIndexedWithoutRecursion) {
   std::string text = std::string(100000, '[') + "7" + std::string(100000, ']');
   JsonDocument doc(text);

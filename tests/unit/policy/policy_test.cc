@@ -447,6 +447,17 @@ TEST(PolicyFromJsonTest, RejectsMalformedJsonAtTheEndOfTheText) {
             "expected string literal");
 }
 
+TEST(PolicyFromJsonTest, RejectsANumberTooLargeForADoubleAtTheNumber) {
+  auto p = Policy::FromJson("{\"format\": 1, \"name\": \"x\",\n \"parameters\": {\"est.noMonthlyPlanUp\": {\"value\": 1e99999}}}",
+                            "test.json");
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.status().description(), "test.json:2:50: number out of range: 1e99999 is too large for a number");
+  Policy policy = Policy::Microsoft();
+  Status s = policy.Override("est.upliftPercent", "[{\"from\": \"2026-01-01\", \"value\": 1e999}]");
+  EXPECT_EQ(s.description(),
+            "policy override est.upliftPercent:1:34: number out of range: 1e999 is too large for a number");
+}
+
 // The file as written in the repository: the error names its line.
 TEST(PolicyFromJsonTest, AnErrorInTheFixtureTextNamesItsLineAndColumn) {
   std::string text = FixtureText();
