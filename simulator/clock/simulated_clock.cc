@@ -87,7 +87,7 @@ std::optional<Instant> SimulatedClock::NextDue() {
   return buckets_.begin()->first;
 }
 
-void SimulatedClock::Prefetch(const Bucket& bucket, size_t ahead) const {
+inline void SimulatedClock::Prefetch(const Bucket& bucket, size_t ahead) const {
   size_t i = bucket.head + ahead;
   if (i >= bucket.entries.size()) return;
   const Entry& e = bucket.entries[i];

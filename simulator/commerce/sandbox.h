@@ -243,7 +243,7 @@ class Sandbox {
   void StartTerm(Subscription& sub, Date start, std::optional<Date> custom_end);
   // Schedules the subscription's next boundary (cycle start or term end).
   void ScheduleNextBoundary(Subscription& sub);
-  void OnBoundary(uint32_t index);
+  void OnBoundary(Subscription& sub);
   void OnTermEnd(Subscription& sub);
   void Renew(Subscription& sub);
   void EnterLifecycleState(Subscription& sub, SubscriptionStatus status, int days_until_next,

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <iterator>
 #include <memory>
+#include <utility>
 #include <vector>
 
 namespace pcsim {
@@ -43,6 +44,18 @@ class ChunkedVector {
     const ChunkedVector* v_ = nullptr;
     size_t i_ = 0;
   };
+
+  ChunkedVector() = default;
+  ChunkedVector(const ChunkedVector&) = default;
+  ChunkedVector& operator=(const ChunkedVector&) = default;
+  // A moved-from store is empty (its size goes with its chunks).
+  ChunkedVector(ChunkedVector&& other) noexcept
+      : chunks_(std::exchange(other.chunks_, {})), size_(std::exchange(other.size_, 0)) {}
+  ChunkedVector& operator=(ChunkedVector&& other) noexcept {
+    chunks_ = std::exchange(other.chunks_, {});
+    size_ = std::exchange(other.size_, 0);
+    return *this;
+  }
 
   void push_back(const T& value) {
     // A chunk's capacity is reserved, never default-constructed: a new
