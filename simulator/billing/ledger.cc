@@ -1,12 +1,15 @@
 #include "simulator/billing/ledger.h"
 
 #include <cstdio>
+#include <limits>
 #include <map>
+#include <stdexcept>
 #include <utility>
 
 namespace pcsim {
 
 uint32_t Ledger::Add(const ChargeLine& line) {
+  if (lines_.size() >= std::numeric_limits<uint32_t>::max()) throw std::length_error("the ledger is full: 2^32 charge lines");
   lines_.push_back(line);
   return static_cast<uint32_t>(lines_.size() - 1);
 }

@@ -5,6 +5,8 @@
 #pragma once
 
 #include <functional>
+#include <limits>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,8 +20,13 @@ class Ledger {
  public:
   // Appends a line; returns its index.
   uint32_t Add(const ChargeLine& line);
-  // A new referenceId shared by the lines of one event.
-  uint64_t NewReference() { return ++last_reference_; }
+  // A new referenceId shared by the lines of one event. Like line indexes,
+  // references are 32-bit; the ledger refuses to wrap them.
+  uint32_t NewReference() {
+    if (last_reference_ == std::numeric_limits<uint32_t>::max())
+      throw std::length_error("the ledger is full: 2^32 charge events");
+    return ++last_reference_;
+  }
 
   const ChunkedVector<ChargeLine>& lines() const { return lines_; }
   const std::vector<Invoice>& invoices() const { return invoices_; }
@@ -47,7 +54,7 @@ class Ledger {
  private:
   ChunkedVector<ChargeLine> lines_;
   std::vector<Invoice> invoices_;
-  uint64_t last_reference_ = 0;
+  uint32_t last_reference_ = 0;
   uint64_t next_invoice_number_ = 1;
   size_t first_unbilled_ = 0;  // lines before this index are all billed
 };

@@ -270,7 +270,7 @@ void Sandbox::ChargeEstMonth(Subscription& sub) {
          sub.quantity, PolicyKey::kRoundingShortenedCycle, false, kLineExtendedServiceTerm);
 }
 
-void Sandbox::RefundRestOfEstMonth(Subscription& sub, ChargeType type, uint64_t reference, PolicyKey rounding) {
+void Sandbox::RefundRestOfEstMonth(Subscription& sub, ChargeType type, uint32_t reference, PolicyKey rounding) {
   const Date today = Today();
   Period month = sub.Calendar().Nominal(sub.cycle_index);
   Charge(sub, *sub.offer, type, reference, Period{today, sub.cycle.end}, sub.unit_price,

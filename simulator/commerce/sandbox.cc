@@ -348,7 +348,7 @@ Fraction Sandbox::Share(const Period& nominal, Billing billing, Date from) const
   return RemainingShare(nominal, billing, from);
 }
 
-uint32_t Sandbox::Charge(const Subscription& sub, const Offer& offer, ChargeType type, uint64_t reference,
+uint32_t Sandbox::Charge(const Subscription& sub, const Offer& offer, ChargeType type, uint32_t reference,
                          Period period, Decimal unit_price, Fraction share, int quantity, PolicyKey rounding,
                          bool refund, uint8_t extra_flags) {
   const Date today = Today();

@@ -230,7 +230,7 @@ class Sandbox {
   void Touch(Subscription& sub);
 
   // Appends one charge line for `sub` at Now().
-  uint32_t Charge(const Subscription& sub, const Offer& offer, ChargeType type, uint64_t reference, Period period,
+  uint32_t Charge(const Subscription& sub, const Offer& offer, ChargeType type, uint32_t reference, Period period,
                   Decimal unit_price, Fraction share, int quantity, PolicyKey rounding, bool refund,
                   uint8_t extra_flags = 0);
   // The price of a pair on a day, with the subscription's promotion applied.
@@ -254,7 +254,7 @@ class Sandbox {
   void ContinueEst(Subscription& sub);
   void ChargeEstMonth(Subscription& sub);
   // Refunds the rest of the current EST month (leaving EST) with `type`.
-  void RefundRestOfEstMonth(Subscription& sub, ChargeType type, uint64_t reference, PolicyKey rounding);
+  void RefundRestOfEstMonth(Subscription& sub, ChargeType type, uint32_t reference, PolicyKey rounding);
   void ScheduleBackfill();
   void ScheduleBackfillOf(Subscription& sub);
   void OnBackfill(uint32_t index);

@@ -94,7 +94,7 @@ Status Sandbox::ChangeQuantity(std::string_view subscription_id, int quantity) {
   Fraction share = Share(nominal, sub->billing, today);
   ChargeType type = delta > 0 ? ChargeType::AddQuantity : ChargeType::RemoveQuantity;
   PolicyKey rounding = delta > 0 ? PolicyKey::kRoundingAddQuantity : PolicyKey::kRoundingRemoveQuantity;
-  uint64_t ref = ledger_.NewReference();
+  uint32_t ref = ledger_.NewReference();
   Charge(*sub, *sub->offer, type, ref, period, sub->unit_price, share, sub->quantity, rounding, true);
   Charge(*sub, *sub->offer, type, ref, period, sub->unit_price, share, quantity, rounding, false);
   if (delta > 0) {
@@ -312,7 +312,7 @@ StatusOr<const Subscription*> Sandbox::Upgrade(const UpgradeRequest& request) {
       price = LockedPrice(*target, term, billing, today, "");
     }
     if (!price) return BadRequest(900268, "The target " + target->catalog_item_id + " has no price for a new term.");
-    uint64_t ref = ledger_.NewReference();
+    uint32_t ref = ledger_.NewReference();
     RefundRestOfEstMonth(*source, ChargeType::Convert, ref, PolicyKey::kRoundingConvert);
     clock_.Cancel(source->next_timer);
     source->in_est = false;
@@ -355,7 +355,7 @@ StatusOr<const Subscription*> Sandbox::Upgrade(const UpgradeRequest& request) {
   const Period source_nominal = NominalCycle(*source);
   const Period source_period{today, source->cycle.end};
   const Fraction source_share = Share(source_nominal, source->billing, today);
-  const uint64_t ref = ledger_.NewReference();
+  const uint32_t ref = ledger_.NewReference();
 
   if (into != nullptr) {
     Charge(*source, *source_offer, ChargeType::MoveQuantity, ref, source_period, source->unit_price, source_share,
@@ -488,7 +488,7 @@ Status Sandbox::ChangeTerm(std::string_view subscription_id, Term term, std::opt
                                   sub->offer->catalog_item_id + ".");
   // A convert refund of the rest of the current cycle (or EST month), then a
   // convert charge for the first cycle of the new term starting today.
-  uint64_t ref = ledger_.NewReference();
+  uint32_t ref = ledger_.NewReference();
   if (from_est) {
     RefundRestOfEstMonth(*sub, ChargeType::Convert, ref, PolicyKey::kRoundingConvert);
   } else {
@@ -539,7 +539,7 @@ StatusOr<const Subscription*> Sandbox::ConvertTrial(const ConvertTrialRequest& r
   int quantity = request.quantity.value_or(sub->quantity);
   if (quantity < target->sku->minimum_quantity || quantity > target->sku->maximum_quantity)
     return BadRequest(900275, "The requested quantity " + std::to_string(quantity) + " is not within the allowed quantity.");
-  uint64_t ref = ledger_.NewReference();
+  uint32_t ref = ledger_.NewReference();
   Charge(*sub, *sub->offer, ChargeType::Convert, ref, Period{today, sub->cycle.end}, sub->unit_price,
          Share(NominalCycle(*sub), sub->billing, today), sub->quantity, PolicyKey::kRoundingConvert, true);
   clock_.Cancel(sub->next_timer);

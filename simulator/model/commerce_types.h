@@ -216,27 +216,31 @@ enum ChargeLineFlags : uint8_t {
 
 // One reconciliation line (partner-center-api.md section 7.2). Fields that the
 // catalog, the customer or the subscription already hold are referenced, not
-// copied; the API renders the full line.
+// copied; the API renders the full line. A large book holds tens of millions
+// of lines, so the fields are ordered to leave no padding (88 bytes).
 struct ChargeLine {
+  Instant order_date;
   uint32_t subscription = kNoIndex;
   uint32_t customer = kNoIndex;
   uint32_t offer = kNoIndex;   // Catalog::OfferAt
   uint32_t order = kNoIndex;
   uint32_t invoice = kNoIndex; // kNoIndex while unbilled
   uint32_t promotion = kNoIndex;  // index into the catalog's promotions
-  uint64_t reference = 0;      // events share it; rendered as a GUID
-  Instant order_date;
+  // Events share it; rendered as a GUID. 32 bits, as line indexes are: a
+  // ledger holds fewer than 2^32 lines, and each event charges at least one.
+  uint32_t reference = 0;
   Date charge_start, charge_end;
   Date subscription_start, subscription_end;
-  Decimal unit_price;
-  Decimal effective_unit_price;  // rounded for display (policy decimals)
-  Decimal total;
   int32_t quantity = 0;
+  PackedDecimal unit_price;
+  PackedDecimal effective_unit_price;  // rounded for display (policy decimals)
+  PackedDecimal total;
   ChargeType charge_type = ChargeType::New;
   Term term = Term::P1M;
   Billing billing = Billing::Monthly;
   uint8_t flags = 0;
 };
+static_assert(sizeof(ChargeLine) == 88, "a charge line has no padding; keep it so");
 
 struct Invoice {
   uint32_t index = 0;

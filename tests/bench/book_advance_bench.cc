@@ -5,12 +5,16 @@
 //   tools/dev bench --benchmark_filter=BookAdvance
 //   /usr/bin/time -v build/tests/bench/book_advance_bench --benchmark_filter=BookAdvanceThreeYears/100000/
 //
-// peak_rss_mib is the process's peak resident set (getrusage) after the run:
+// book_rss_mib is the resident set after the book was bought, before the
+// advance; peak_rss_mib is the process's peak resident set (getrusage) after the run:
 // the book, its three years of lines and invoices, and what ran before it in
 // the same process (run one size alone for its own figure).
 #include <benchmark/benchmark.h>
 
 #include <sys/resource.h>
+#include <unistd.h>
+
+#include <fstream>
 
 #include <memory>
 #include <string>
@@ -95,13 +99,23 @@ std::unique_ptr<Sandbox> BuildBook(int count) {
   return sandbox;
 }
 
+// The resident set now (/proc/self/statm), in MiB.
+double ResidentMiB() {
+  std::ifstream statm("/proc/self/statm");
+  long pages = 0, resident = 0;
+  statm >> pages >> resident;
+  return static_cast<double>(resident) * static_cast<double>(sysconf(_SC_PAGESIZE)) / (1024.0 * 1024.0);
+}
+
 void BM_BookAdvanceThreeYears(benchmark::State& state) {
   const int count = static_cast<int>(state.range(0));
   uint64_t events = 0;
-  size_t lines = 0, invoices = 0;
+  size_t lines = 0, invoices = 0, journal = 0;
+  double book_rss = 0;
   for (auto _ : state) {
     state.PauseTiming();
     auto sandbox = BuildBook(count);
+    book_rss = ResidentMiB();
     uint64_t fired_before = sandbox->clock().FiredTimers();
     state.ResumeTiming();
     sandbox->AdvanceTo(Instant::StartOf(Date::Ymd(2029, 1, 1)));
@@ -109,6 +123,7 @@ void BM_BookAdvanceThreeYears(benchmark::State& state) {
     events = sandbox->clock().FiredTimers() - fired_before;
     lines = sandbox->ledger().lines().size();
     invoices = sandbox->ledger().invoices().size();
+    journal = sandbox->journal().size();
     sandbox.reset();
     state.ResumeTiming();
   }
@@ -116,6 +131,8 @@ void BM_BookAdvanceThreeYears(benchmark::State& state) {
   state.counters["timed_events"] = static_cast<double>(events);
   state.counters["charge_lines"] = static_cast<double>(lines);
   state.counters["invoices"] = static_cast<double>(invoices);
+  state.counters["journal_entries"] = static_cast<double>(journal);
+  state.counters["book_rss_mib"] = book_rss;
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   state.counters["peak_rss_mib"] = static_cast<double>(usage.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB
