@@ -111,19 +111,7 @@ TextPosition PositionOfOffset(std::string_view text, size_t offset) {
 
 // ------------------------------------------------------------- JsonDocument
 
-JsonDocument::JsonDocument(std::string_view text) : text_(text) {
-  try {
-    root_ = nlohmann::json::parse(text.begin(), text.end());
-  } catch (const nlohmann::json::parse_error& e) {
-    DataFileError error;
-    error.reason = ParseErrorReason(e);
-    error.offset = ParseErrorOffset(e, text);
-    throw error;
-  } catch (const nlohmann::json::out_of_range& e) {
-    throw NumberOverflowError(e, text);
-  }
-  Index();
-}
+JsonDocument::JsonDocument(std::string_view text) : text_(text), root_(ParseJsonDocument(text)) { Index(); }
 
 // Walks the text (valid JSON: nlohmann parsed it) beside root_, recording
 // where each value and key starts. Iterative, so that any nesting depth
