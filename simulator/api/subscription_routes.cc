@@ -59,18 +59,19 @@ Response GetSubscription(RouteContext& ctx) {
 // Reads scheduledNextTermInstructions {product{productId, skuId,
 // availabilityId, billingCycle, termDuration, promotionId}, quantity,
 // customTermEndDate}.
-StatusOr<NextTermInstructions> ReadNextTerm(const Sandbox& sandbox, const Subscription& sub, const nlohmann::json& j) {
+StatusOr<NextTermRequest> ReadNextTerm(const nlohmann::json& j) {
   if (!j.is_object()) return BadRequest(800002, "Invalid request input: scheduledNextTermInstructions must be an object.");
   const nlohmann::json* product = Field(j, "product");
   if (product == nullptr || !product->is_object())
     return BadRequest(800002, "Invalid request input: scheduledNextTermInstructions.product is required.");
-  std::string ids[3];
+  NextTermRequest next;
+  std::string* ids[3] = {&next.product_id, &next.sku_id, &next.availability_id};
   const char* names[3] = {"productId", "skuId", "availabilityId"};
   for (int i = 0; i < 3; ++i) {
     auto v = StringField(*product, names[i]);
     if (!v.ok()) return v.status();
     if (!v->has_value()) return BadRequest(800002, std::string("Invalid request input: product.") + names[i] + " is required.");
-    ids[i] = **v;
+    *ids[i] = **v;
   }
   auto billing_text = StringField(*product, "billingCycle");
   auto term_text = StringField(*product, "termDuration");
@@ -80,23 +81,15 @@ StatusOr<NextTermInstructions> ReadNextTerm(const Sandbox& sandbox, const Subscr
   for (const Status* s : {&billing_text.status(), &term_text.status(), &promotion.status(), &quantity.status(),
                           &custom_end.status()})
     if (!s->ok()) return *s;
-  NextTermInstructions next;
-  next.offer = sandbox.catalog().FindOffer(ids[0] + ":" + ids[1] + ":" + ids[2], sandbox.CustomerAt(sub.customer).country());
-  if (next.offer == nullptr)
-    return NotFound(400019, "Availability " + ids[0] + ":" + ids[1] + ":" + ids[2] + " was not found.");
-  next.term = sub.term;
   if (term_text->has_value()) {
-    auto t = ParseTerm(**term_text);
-    if (!t) return BadRequest(900126, "Unable to parse enum: termDuration " + **term_text);
-    next.term = *t;
+    next.term = ParseTerm(**term_text);
+    if (!next.term) return BadRequest(900126, "Unable to parse enum: termDuration " + **term_text);
   }
-  next.billing = sub.billing;
   if (billing_text->has_value()) {
-    auto b = ParseBilling(**billing_text);
-    if (!b) return BadRequest(900126, "Unable to parse enum: billingCycle " + **billing_text);
-    next.billing = *b;
+    next.billing = ParseBilling(**billing_text);
+    if (!next.billing) return BadRequest(900126, "Unable to parse enum: billingCycle " + **billing_text);
   }
-  next.quantity = static_cast<int>(quantity->value_or(sub.quantity));
+  next.quantity = *quantity;
   next.promotion_id = promotion->value_or("");
   if (custom_end->has_value()) {
     auto t = Instant::Parse(**custom_end);
@@ -108,14 +101,14 @@ StatusOr<NextTermInstructions> ReadNextTerm(const Sandbox& sandbox, const Subscr
 
 // Reads one scheduledActions entry {scheduleType, actionType, effectiveDate?,
 // instructions?} (enum values in any casing).
-StatusOr<ScheduledAction> ReadScheduledAction(const Sandbox& sandbox, const Subscription& sub, const nlohmann::json& j) {
+StatusOr<ScheduledActionRequest> ReadScheduledAction(const nlohmann::json& j) {
   if (!j.is_object()) return BadRequest(800002, "Invalid request input: a scheduled action must be an object.");
   auto schedule = StringField(j, "scheduleType");
   auto type = StringField(j, "actionType");
   auto effective = StringField(j, "effectiveDate");
   for (const Status* s : {&schedule.status(), &type.status(), &effective.status()})
     if (!s->ok()) return *s;
-  ScheduledAction action;
+  ScheduledActionRequest action;
   std::string schedule_text = schedule->value_or("TermEnd");
   if (EqualsIgnoreCase(schedule_text, "TermEnd")) action.schedule = ScheduleType::TermEnd;
   else if (EqualsIgnoreCase(schedule_text, "CustomDate")) action.schedule = ScheduleType::CustomDate;
@@ -135,23 +128,88 @@ StatusOr<ScheduledAction> ReadScheduledAction(const Sandbox& sandbox, const Subs
     action.effective_date = t->date();
   }
   if (const nlohmann::json* instructions = Field(j, "instructions")) {
-    auto next = ReadNextTerm(sandbox, sub, *instructions);
+    auto next = ReadNextTerm(*instructions);
     if (!next.ok()) return next.status();
     action.instructions = *next;
   }
   return action;
 }
 
-bool SameInstructions(const NextTermInstructions& a, const NextTermInstructions& b) {
-  return a.offer == b.offer && a.term == b.term && a.billing == b.billing && a.quantity == b.quantity &&
-         a.custom_term_end == b.custom_term_end && a.promotion_id == b.promotion_id;
+// Decodes a whole PATCH body: every field is read and checked for its type
+// and enum values here; what may change, and how, is Sandbox::UpdateSubscription's.
+StatusOr<SubscriptionUpdate> ReadSubscriptionUpdate(const std::string& id, const nlohmann::json& body) {
+  SubscriptionUpdate u;
+  u.subscription_id = id;
+  auto status_text = StringField(body, "status");
+  auto quantity = IntField(body, "quantity");
+  auto auto_renew = BoolField(body, "autoRenewEnabled");
+  auto friendly = StringField(body, "friendlyName");
+  auto billing_text = StringField(body, "billingCycle");
+  auto term_text = StringField(body, "termDuration");
+  for (const Status* s : {&status_text.status(), &quantity.status(), &auto_renew.status(), &friendly.status(),
+                          &billing_text.status(), &term_text.status()})
+    if (!s->ok()) return *s;
+  if (status_text->has_value()) {
+    std::string st = ToLower(**status_text);
+    if (st == "active") u.status = SubscriptionStatus::Active;
+    else if (st == "suspended") u.status = SubscriptionStatus::Suspended;
+    else if (st == "deleted") u.status = SubscriptionStatus::Deleted;
+    else if (st == "expired") u.status = SubscriptionStatus::Expired;
+    else if (st == "disabled") u.status = SubscriptionStatus::Disabled;
+    else if (st == "pending" || st == "none")  // no subscription is ever in these
+      return BadRequest(800096, "Can't update the subscription status to " + st + ".");
+    else return BadRequest(900126, "Unable to parse enum: status " + **status_text);
+  }
+  u.quantity = *quantity;
+  u.auto_renew = *auto_renew;
+  u.friendly_name = *friendly;
+  if (term_text->has_value()) {
+    u.term = ParseTerm(**term_text);
+    if (!u.term) return BadRequest(900126, "Unable to parse enum: termDuration " + **term_text);
+  }
+  if (billing_text->has_value()) {
+    u.billing = ParseBilling(**billing_text);
+    if (!u.billing) return BadRequest(900126, "Unable to parse enum: billingCycle " + **billing_text);
+  }
+  if (const nlohmann::json* nci = Field(body, "nextChargeInstructions"); nci != nullptr && !nci->is_null()) {
+    if (!nci->is_object())
+      return BadRequest(800002, "Invalid request input: nextChargeInstructions must be an object.");
+    const nlohmann::json* product = Field(*nci, "product");
+    if (product != nullptr && !product->is_null()) {
+      if (!product->is_object())
+        return BadRequest(800002, "Invalid request input: nextChargeInstructions.product must be an object.");
+      auto b = StringField(*product, "billingCycle");
+      if (!b.ok()) return b.status();
+      if (b->has_value()) {
+        u.next_charge_billing = ParseBilling(**b);
+        if (!u.next_charge_billing) return BadRequest(900126, "Unable to parse enum: billingCycle " + **b);
+      }
+    }
+  }
+  if (const nlohmann::json* actions = Field(body, "scheduledActions"); actions != nullptr && !actions->is_null()) {
+    if (!actions->is_array())
+      return BadRequest(800002, "Invalid request input: scheduledActions must be a list.");
+    if (actions->size() > 1)
+      return BadRequest(800002, "Invalid request input: a subscription holds at most one term-end action.");
+    u.scheduled_action.emplace();
+    if (!actions->empty()) {
+      auto action = ReadScheduledAction((*actions)[0]);
+      if (!action.ok()) return action.status();
+      *u.scheduled_action = *action;
+    }
+  }
+  if (const nlohmann::json* next = Field(body, "scheduledNextTermInstructions"); next != nullptr && !next->is_null()) {
+    auto instructions = ReadNextTerm(*next);
+    if (!instructions.ok()) return instructions.status();
+    u.next_term = *instructions;
+  }
+  return u;
 }
 
 Response PatchSubscription(RouteContext& ctx) {
   Response error;
   const Subscription* found = FindSubscription(ctx, &error);
   if (found == nullptr) return error;
-  const std::string id = found->id;
   if (auto match = ctx.request.Header("If-Match")) {
     std::string etag = *match;
     etag.erase(std::remove(etag.begin(), etag.end(), '"'), etag.end());
@@ -162,156 +220,11 @@ Response PatchSubscription(RouteContext& ctx) {
   auto body = ParseBody(ctx.request.body);
   if (!body.ok()) return ErrorResponse(body.status());
   if (Sandbox::IsAzurePlan(*found)) return PatchAzurePlan(ctx, *found, *body);
-  auto status_text = StringField(*body, "status");
-  auto quantity = IntField(*body, "quantity");
-  auto auto_renew = BoolField(*body, "autoRenewEnabled");
-  auto friendly = StringField(*body, "friendlyName");
-  auto billing_text = StringField(*body, "billingCycle");
-  auto term_text = StringField(*body, "termDuration");
-  for (const Status* s : {&status_text.status(), &quantity.status(), &auto_renew.status(), &friendly.status(),
-                          &billing_text.status(), &term_text.status()})
-    if (!s->ok()) return ErrorResponse(*s);
-  Sandbox& sandbox = ctx.sandbox;
-  auto current = [&]() -> const Subscription& { return *sandbox.FindSubscription(id); };
-
-  std::optional<SubscriptionStatus> wanted_status;
-  if (status_text->has_value()) {
-    std::string st = ToLower(**status_text);
-    if (st == "active") wanted_status = SubscriptionStatus::Active;
-    else if (st == "suspended") wanted_status = SubscriptionStatus::Suspended;
-    else if (st == "deleted") wanted_status = SubscriptionStatus::Deleted;
-    else if (st == "expired" || st == "disabled" || st == "pending" || st == "none") wanted_status = std::nullopt;
-    else return ErrorResponse(BadRequest(900126, "Unable to parse enum: status " + **status_text));
-    if (!wanted_status && st != ToString(current().status))
-      return ErrorResponse(BadRequest(800096, "Can't update the subscription status to " + st + "."));
-  }
-  if (term_text->has_value()) {
-    auto t = ParseTerm(**term_text);
-    if (!t) return ErrorResponse(BadRequest(900126, "Unable to parse enum: termDuration " + **term_text));
-    if (*t != current().term)
-      return ErrorResponse(BadRequest(800121, "The term can't be changed with update-subscription; POST a transition "
-                                              "to the same catalog item with the longer termDuration."));
-  }
-  std::optional<Billing> wanted_billing;
-  if (billing_text->has_value()) {
-    auto b = ParseBilling(**billing_text);
-    if (!b) return ErrorResponse(BadRequest(900126, "Unable to parse enum: billingCycle " + **billing_text));
-    wanted_billing = *b;
-  }
-  if (quantity->has_value() && (**quantity < 1))
-    return ErrorResponse(BadRequest(900275, "The requested quantity " + std::to_string(**quantity) +
-                                                " is not within the allowed quantity."));
-
-  // 1. Status: cancel, suspend or reactivate. Suspending turns auto-renew off
-  // and drops scheduled changes, so the rest of the body is not applied then.
-  bool suspending = wanted_status == SubscriptionStatus::Suspended && current().status != SubscriptionStatus::Suspended;
-  if (wanted_status && *wanted_status != current().status) {
-    Status s;
-    switch (*wanted_status) {
-      case SubscriptionStatus::Deleted: s = sandbox.Cancel(id); break;
-      case SubscriptionStatus::Suspended: s = sandbox.Suspend(id); break;
-      case SubscriptionStatus::Active: s = sandbox.Reactivate(id); break;
-      default: break;
-    }
-    if (!s.ok()) return ErrorResponse(s);
-    if (*wanted_status == SubscriptionStatus::Deleted) return JsonResponse(200, SubscriptionJson(sandbox, current()));
-  }
-  if (suspending) {
-    if (friendly->has_value() && **friendly != current().friendly_name) {
-      Status s = sandbox.SetFriendlyName(id, **friendly);
-      if (!s.ok()) return ErrorResponse(s);
-    }
-    return JsonResponse(200, SubscriptionJson(sandbox, current()));
-  }
-  // 2. Seats.
-  if (quantity->has_value() && **quantity != current().quantity) {
-    Status s = sandbox.ChangeQuantity(id, static_cast<int>(**quantity));
-    if (!s.ok()) return ErrorResponse(s);
-  }
-  // 3. Billing plan: a change of billingCycle or nextChargeInstructions takes
-  // effect at the next cycle boundary; a body without nextChargeInstructions
-  // drops a pending change (Update a subscription: send the full resource).
-  {
-    std::optional<Billing> next_charge;
-    if (const nlohmann::json* nci = Field(*body, "nextChargeInstructions")) {
-      const nlohmann::json* product = Field(*nci, "product");
-      auto b = product != nullptr ? StringField(*product, "billingCycle") : StatusOr<std::optional<std::string>>(std::nullopt);
-      if (!b.ok()) return ErrorResponse(b.status());
-      if (b->has_value()) {
-        auto parsed = ParseBilling(**b);
-        if (!parsed) return ErrorResponse(BadRequest(900126, "Unable to parse enum: billingCycle " + **b));
-        next_charge = *parsed;
-      }
-    }
-    std::optional<Billing> target = next_charge;
-    if (wanted_billing && *wanted_billing != current().billing) target = wanted_billing;
-    if (target) {
-      Status s = sandbox.ChangeBillingPlan(id, *target);
-      if (!s.ok()) return ErrorResponse(s);
-    } else if (current().pending_billing && current().status == SubscriptionStatus::Active) {
-      Status s = sandbox.ChangeBillingPlan(id, current().billing);  // clears the pending change
-      if (!s.ok()) return ErrorResponse(s);
-    }
-  }
-  // 4. The term-end action (scheduledActions): absent means unchanged; an
-  // empty list clears it; a subscription holds at most one.
-  bool actions_carry_instructions = false;
-  if (const nlohmann::json* actions = Field(*body, "scheduledActions")) {
-    if (!actions->is_array())
-      return ErrorResponse(BadRequest(800002, "Invalid request input: scheduledActions must be a list."));
-    if (actions->size() > 1)
-      return ErrorResponse(BadRequest(800002, "Invalid request input: a subscription holds at most one term-end action."));
-    std::optional<ScheduledAction> wanted;
-    if (!actions->empty()) {
-      auto parsed = ReadScheduledAction(sandbox, current(), (*actions)[0]);
-      if (!parsed.ok()) return ErrorResponse(parsed.status());
-      wanted = *parsed;
-      actions_carry_instructions = wanted->instructions.has_value();
-    }
-    const auto& existing = current().scheduled_action;
-    bool same = wanted.has_value() == existing.has_value() &&
-                (!wanted || (wanted->action == existing->action && wanted->schedule == existing->schedule &&
-                             !wanted->instructions));
-    if (!same) {
-      Status s = sandbox.SetScheduledAction(id, wanted);
-      if (!s.ok()) return ErrorResponse(s);
-      if (sandbox.FindSubscription(id)->status == SubscriptionStatus::Deleted)
-        return JsonResponse(200, SubscriptionJson(sandbox, current()));
-    }
-    if (wanted && !same) {
-      // A new action decides auto-renew: the body's autoRenewEnabled follows it.
-      auto_renew = std::optional<bool>(current().auto_renew);
-    }
-  }
-  // 5. Auto-renew: a body without autoRenewEnabled turns it off (Update a
-  // subscription by ID: PATCH the full resource).
-  bool renew = auto_renew->value_or(false);
-  if (renew != current().auto_renew &&
-      (current().status == SubscriptionStatus::Active || current().status == SubscriptionStatus::Suspended)) {
-    Status s = sandbox.SetAutoRenew(id, renew);
-    if (!s.ok()) return ErrorResponse(s);
-  }
-  // 6. Next-term instructions: absent means none.
-  if (!actions_carry_instructions) {
-    const nlohmann::json* next = Field(*body, "scheduledNextTermInstructions");
-    if (next != nullptr) {
-      auto instructions = ReadNextTerm(sandbox, current(), *next);
-      if (!instructions.ok()) return ErrorResponse(instructions.status());
-      if (!current().next_term || !SameInstructions(*current().next_term, *instructions)) {
-        Status s = sandbox.SetNextTermInstructions(id, *instructions);
-        if (!s.ok()) return ErrorResponse(s);
-      }
-    } else if (current().next_term && current().status == SubscriptionStatus::Active) {
-      Status s = sandbox.SetNextTermInstructions(id, std::nullopt);
-      if (!s.ok()) return ErrorResponse(s);
-    }
-  }
-  // 7. Friendly name.
-  if (friendly->has_value() && **friendly != current().friendly_name) {
-    Status s = sandbox.SetFriendlyName(id, **friendly);
-    if (!s.ok()) return ErrorResponse(s);
-  }
-  return JsonResponse(200, SubscriptionJson(sandbox, current()));
+  auto update = ReadSubscriptionUpdate(found->id, *body);
+  if (!update.ok()) return ErrorResponse(update.status());
+  Status s = ctx.sandbox.UpdateSubscription(*update);
+  if (!s.ok()) return ErrorResponse(s);
+  return JsonResponse(200, SubscriptionJson(ctx.sandbox, *ctx.sandbox.FindSubscription(update->subscription_id)));
 }
 
 Response TransitionEligibilities(RouteContext& ctx) {

@@ -31,6 +31,9 @@ class Ledger {
   const ChunkedVector<ChargeLine>& lines() const { return lines_; }
   const std::vector<Invoice>& invoices() const { return invoices_; }
   const ChargeLine& line(uint32_t i) const { return lines_[i]; }
+  // The counters the next event and the next invoice number come from.
+  uint32_t last_reference() const { return last_reference_; }
+  uint64_t next_invoice_number() const { return next_invoice_number_; }
 
   // The partner tenant and the currency a line is billed in.
   using BillingGroup = std::pair<std::string_view, std::string_view>;

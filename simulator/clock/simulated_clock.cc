@@ -81,6 +81,14 @@ size_t SimulatedClock::QueuedEntries() const {
   return n;
 }
 
+void SimulatedClock::ForEachPending(const std::function<void(Instant, uint64_t)>& visit) const {
+  for (const auto& [due, bucket] : buckets_)
+    for (size_t i = bucket.head; i < bucket.entries.size(); ++i) {
+      const Entry& e = bucket.entries[i];
+      if (slots_[e.slot].sequence == e.sequence) visit(due, e.sequence);
+    }
+}
+
 std::optional<Instant> SimulatedClock::NextDue() {
   DropCancelledTop();
   if (buckets_.empty()) return std::nullopt;

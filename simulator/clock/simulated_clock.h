@@ -49,6 +49,11 @@ class SimulatedClock {
   uint64_t FiredTimers() const { return fired_; }
   // The due time of the earliest pending timer, if any.
   std::optional<Instant> NextDue();
+  // Calls `visit(due, sequence)` for every pending timer, in firing order;
+  // with the next sequence number, this is the queue's whole state but for
+  // the callbacks (what a state digest needs).
+  void ForEachPending(const std::function<void(Instant due, uint64_t sequence)>& visit) const;
+  uint64_t next_sequence() const { return next_sequence_; }
 
  private:
   // Timers are kept in buckets by due time (most timers of a book fall on

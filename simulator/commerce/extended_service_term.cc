@@ -62,10 +62,9 @@ std::string Sandbox::ProjectedOutcome(const Subscription& sub) const {
   return "Grace";
 }
 
-Status Sandbox::SetScheduledAction(std::string_view subscription_id, std::optional<ScheduledAction> action) {
-  Subscription* sub = Mutable(subscription_id);
-  if (sub == nullptr) return NotFound(20003, "Subscription with ID " + std::string(subscription_id) + " not found.");
-  PCSIM_RETURN_IF_ERROR(CheckChangeable(*sub, true));
+StatusOr<Sandbox::ActionStep> Sandbox::PlanScheduledAction(const Subscription& sub,
+                                                           std::optional<ScheduledAction> action) const {
+  PCSIM_RETURN_IF_ERROR(CheckChangeable(sub, true));
   const Date today = Today();
   if (!ScheduledActionsAvailable(today)) {
     PolicyKey key = environment_ == Environment::Sandbox ? PolicyKey::kScheduledActionsSandboxFrom
@@ -74,14 +73,8 @@ Status Sandbox::SetScheduledAction(std::string_view subscription_id, std::option
                                   std::string(ToString(environment_)) + " environment from " +
                                   policy_.DateOf(key).ToString() + ".");
   }
-  if (!action) {
-    if (sub->scheduled_action) {
-      sub->scheduled_action.reset();
-      Touch(*sub);
-      Journal(JournalKind::ScheduledActionSet, sub->index, 0);
-    }
-    return OkStatus();
-  }
+  ActionStep step;
+  if (!action) return step;
   action->origin = ActionOrigin::Partner;
   if (action->schedule == ScheduleType::CustomDate) {
     // A change on a chosen date: a Transition (upgrade or longer term) run at
@@ -91,72 +84,136 @@ Status Sandbox::SetScheduledAction(std::string_view subscription_id, std::option
                                     std::string(ToString(action->action)) + " happens at TermEnd.");
     if (!action->effective_date || !action->instructions)
       return BadRequest(800002, "Invalid request input: a CustomDate Transition needs effectiveDate and instructions.");
-    if (*action->effective_date <= today || *action->effective_date > sub->term_end)
+    if (*action->effective_date <= today || *action->effective_date > sub.term_end)
       return BadRequest(800002, "Invalid request input: effectiveDate must be after today and within the current term "
-                                "(ending " + sub->term_end.ToString() + ").");
+                                "(ending " + sub.term_end.ToString() + ").");
     const NextTermInstructions& to = *action->instructions;
-    bool longer_term = to.offer == sub->offer && TermMonths(to.term) > TermMonths(sub->term);
-    const auto& targets = sub->offer->sku->upgrade_targets;
+    bool longer_term = to.offer == sub.offer && TermMonths(to.term) > TermMonths(sub.term);
+    const auto& targets = sub.offer->sku->upgrade_targets;
     bool upgrade = std::find(targets.begin(), targets.end(), to.offer->ProductSkuId()) != targets.end();
     if (!longer_term && !upgrade)
       return BadRequest(900236, to.offer->ProductSkuId() + " with term " + std::string(ToString(to.term)) +
                                     " is not an upgrade or a longer term of this subscription.");
-    sub->scheduled_action = action;
-    Touch(*sub);
-    Journal(JournalKind::ScheduledActionSet, sub->index, static_cast<uint32_t>(action->action) + 1);
-    uint32_t index = sub->index;
-    Date when = *action->effective_date;
-    clock_.Schedule(Instant::StartOf(when), [this, index, when] { OnCustomDateAction(index, when); });
-    return OkStatus();
+    step.action = std::move(action);
+    return step;
   }
   switch (action->action) {
-    case ScheduledActionType::Cancel:
-      sub->auto_renew = false;
-      sub->next_term.reset();
-      clock_.Cancel(sub->auto_renew_rule_timer);
-      break;
+    case ScheduledActionType::Cancel: break;
     case ScheduledActionType::RenewToExtendedServiceTerm:
-      if (!sub->in_est && !IsEstEligible(*sub))
-        return BadRequest(800002, "Subscription " + sub->id + " is not eligible for an Extended Service Term (trial, "
+      if (!sub.in_est && !IsEstEligible(sub))
+        return BadRequest(800002, "Subscription " + sub.id + " is not eligible for an Extended Service Term (trial, "
                                   "purchased or renewed before " +
                                   policy_.DateOf(PolicyKey::kEstEligiblePurchasedFrom).ToString() +
                                   ", term ending before " + policy_.DateOf(PolicyKey::kEstEnforcementDate).ToString() +
                                   ", or an ineligible SKU).");
-      sub->auto_renew = false;
-      sub->next_term.reset();
       break;
     case ScheduledActionType::RenewToNewTerm:
     case ScheduledActionType::Transition: {
       if (action->action == ScheduledActionType::Transition && !action->instructions)
         return BadRequest(800002, "Invalid request input: a Transition action needs instructions.");
-      if (sub->status == SubscriptionStatus::Suspended)
+      if (sub.status == SubscriptionStatus::Suspended)
         return BadRequest(800091, "Can't renew a subscription with suspended status.");
-      bool was = sub->auto_renew;
-      sub->auto_renew = true;
+      // The action turns auto-renew on; its instructions become the next term.
+      Subscription view = sub;
+      view.auto_renew = true;
       if (action->instructions) {
-        Status s = SetNextTermInstructions(sub->id, action->instructions);
-        if (!s.ok()) {
-          sub->auto_renew = was;
-          return s;
-        }
+        PCSIM_RETURN_IF_ERROR(CheckNextTerm(view, action->instructions));
+        view.next_term = action->instructions;
       }
-      clock_.Cancel(sub->auto_renew_rule_timer);
-      if (sub->in_est) {
+      if (sub.in_est) {
         // Leaving EST for a new term starts it today (section 8).
-        sub->scheduled_action = action;
-        std::optional<NextTermInstructions> next = sub->next_term;
-        Term term = next ? next->term : sub->pre_est_term;
-        Billing billing = next ? next->billing : sub->pre_est_billing;
-        if (next && next->offer != sub->offer)
-          return Upgrade({sub->id, next->offer->catalog_item_id, std::nullopt, ""}).status();
-        return ChangeTerm(sub->id, term, billing);
+        const std::optional<NextTermInstructions>& next = view.next_term;
+        if (next && next->offer != sub.offer) {
+          auto upgrade = PlanUpgrade(view, {sub.id, next->offer->catalog_item_id, std::nullopt, ""});
+          if (!upgrade.ok()) return upgrade.status();
+          step.leave_est_upgrade = *upgrade;
+        } else {
+          auto change = PlanTermChange(view, next ? next->term : sub.pre_est_term,
+                                       next ? next->billing : sub.pre_est_billing);
+          if (!change.ok()) return change.status();
+          step.leave_est = *change;
+        }
       }
       break;
     }
   }
-  sub->scheduled_action = action;
-  Touch(*sub);
-  Journal(JournalKind::ScheduledActionSet, sub->index, static_cast<uint32_t>(action->action) + 1);
+  step.action = std::move(action);
+  return step;
+}
+
+void Sandbox::ScheduledActionEffects(Subscription& sub, const ActionStep& step) const {
+  sub.scheduled_action = step.action;
+  if (!step.action || step.action->schedule == ScheduleType::CustomDate) return;
+  switch (step.action->action) {
+    case ScheduledActionType::Cancel:
+    case ScheduledActionType::RenewToExtendedServiceTerm:
+      sub.auto_renew = false;
+      sub.next_term.reset();
+      return;
+    case ScheduledActionType::RenewToNewTerm:
+    case ScheduledActionType::Transition:
+      sub.auto_renew = true;
+      if (step.action->instructions) sub.next_term = step.action->instructions;
+      if (step.leave_est_upgrade) UpgradeFromEstEffects(sub, *step.leave_est_upgrade);
+      if (step.leave_est) TermChangeEffects(sub, *step.leave_est);
+      return;
+  }
+}
+
+void Sandbox::ApplyScheduledAction(Subscription& sub, const ActionStep& step) {
+  if (!step.action) {
+    if (sub.scheduled_action) {
+      sub.scheduled_action.reset();
+      Touch(sub);
+      Journal(JournalKind::ScheduledActionSet, sub.index, 0);
+    }
+    return;
+  }
+  const ScheduledAction& action = *step.action;
+  const uint32_t journaled_action = static_cast<uint32_t>(action.action) + 1;
+  if (action.schedule == ScheduleType::CustomDate) {
+    sub.scheduled_action = action;
+    Touch(sub);
+    Journal(JournalKind::ScheduledActionSet, sub.index, journaled_action);
+    uint32_t index = sub.index;
+    Date when = *action.effective_date;
+    clock_.Schedule(Instant::StartOf(when), [this, index, when] { OnCustomDateAction(index, when); });
+    return;
+  }
+  switch (action.action) {
+    case ScheduledActionType::Cancel:
+      sub.auto_renew = false;
+      sub.next_term.reset();
+      clock_.Cancel(sub.auto_renew_rule_timer);
+      break;
+    case ScheduledActionType::RenewToExtendedServiceTerm:
+      sub.auto_renew = false;
+      sub.next_term.reset();
+      break;
+    case ScheduledActionType::RenewToNewTerm:
+    case ScheduledActionType::Transition:
+      sub.auto_renew = true;
+      if (action.instructions) ApplyNextTerm(sub, action.instructions);
+      clock_.Cancel(sub.auto_renew_rule_timer);
+      if (step.leave_est_upgrade || step.leave_est) {
+        sub.scheduled_action = action;
+        if (step.leave_est_upgrade) ApplyUpgrade(sub, *step.leave_est_upgrade);
+        else ApplyTermChange(sub, *step.leave_est);
+        return;
+      }
+      break;
+  }
+  sub.scheduled_action = action;
+  Touch(sub);
+  Journal(JournalKind::ScheduledActionSet, sub.index, journaled_action);
+}
+
+Status Sandbox::SetScheduledAction(std::string_view subscription_id, std::optional<ScheduledAction> action) {
+  Subscription* sub = Mutable(subscription_id);
+  if (sub == nullptr) return NotFound(20003, "Subscription with ID " + std::string(subscription_id) + " not found.");
+  auto step = PlanScheduledAction(*sub, std::move(action));
+  if (!step.ok()) return step.status();
+  ApplyScheduledAction(*sub, *step);
   return OkStatus();
 }
 

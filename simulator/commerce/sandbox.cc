@@ -390,7 +390,7 @@ uint32_t Sandbox::Charge(const Subscription& sub, const Offer& offer, ChargeType
   return index;
 }
 
-void Sandbox::StartTerm(Subscription& sub, Date start, std::optional<Date> custom_end) {
+void Sandbox::StartTerm(Subscription& sub, Date start, std::optional<Date> custom_end) const {
   sub.term_start = start;
   sub.custom_term_end = custom_end;
   CycleCalendar calendar = custom_end ? CycleCalendar::WithCustomEnd(start, *custom_end, sub.term, sub.billing)

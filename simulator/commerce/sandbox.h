@@ -75,6 +75,45 @@ struct ConvertTrialRequest {
   std::optional<Billing> billing;
 };
 
+// Next-term instructions as a request names them (scheduledNextTermInstructions):
+// catalog ids, and what it leaves to the subscription (term, billing, seats).
+struct NextTermRequest {
+  std::string product_id, sku_id, availability_id;
+  std::optional<Term> term;
+  std::optional<Billing> billing;
+  std::optional<int64_t> quantity;
+  std::string promotion_id;
+  std::optional<Date> custom_term_end;
+};
+
+// One entry of scheduledActions as a request names it.
+struct ScheduledActionRequest {
+  ScheduleType schedule = ScheduleType::TermEnd;
+  ScheduledActionType action = ScheduledActionType::Cancel;
+  std::optional<Date> effective_date;
+  std::optional<NextTermRequest> instructions;
+};
+
+// One PATCH of a subscription, decoded. Partner Center's update takes the
+// full resource ("Update a subscription by ID"), so a field left out has a
+// meaning of its own: no autoRenewEnabled turns auto-renew off, no
+// scheduledNextTermInstructions deletes them, no nextChargeInstructions drops a
+// pending billing plan change; scheduledActions left out are kept, and an
+// empty list clears them.
+struct SubscriptionUpdate {
+  std::string subscription_id;
+  std::optional<SubscriptionStatus> status;
+  std::optional<int64_t> quantity;
+  std::optional<bool> auto_renew;
+  std::optional<std::string> friendly_name;
+  std::optional<Billing> billing;              // billingCycle
+  std::optional<Term> term;                    // termDuration: only the current term
+  std::optional<Billing> next_charge_billing;  // nextChargeInstructions.product.billingCycle
+  // scheduledActions: nullopt when left out; an empty inner optional clears.
+  std::optional<std::optional<ScheduledActionRequest>> scheduled_action;
+  std::optional<NextTermRequest> next_term;    // scheduledNextTermInstructions
+};
+
 class Sandbox {
  public:
   explicit Sandbox(SandboxOptions options = {});
@@ -115,6 +154,12 @@ class Sandbox {
   // The partner tenant a line is billed to.
   const std::string& PartnerOf(const ChargeLine& line) const;
 
+  // A digest of all of the sandbox's state: the clock and its pending timers,
+  // the random source, customers, orders, subscriptions, charge lines,
+  // invoices, the event journal and the Azure book. Equal digests, equal
+  // state; a request that is refused leaves it unchanged.
+  uint64_t Digest() const;
+
   // --- time ----------------------------------------------------------------
   // Runs every event due up to `target`; returns how many fired.
   uint64_t AdvanceTo(Instant target);
@@ -147,6 +192,18 @@ class Sandbox {
   StatusOr<const Subscription*> Purchase(const PurchaseRequest& request);
 
   // --- subscription changes --------------------------------------------------
+  // Applies a whole PATCH in one step: every field is validated first, against
+  // the subscription as the earlier parts of the same request leave it, and a
+  // refused update changes nothing. In order: status (a cancel or suspension
+  // may change friendlyName too, and nothing else: any other field that
+  // differs is refused with its code, 800095 seats, 800097 billing, 800093
+  // auto-renew, 800002 actions and instructions), seats, billing plan, the
+  // term-end action (a new action decides auto-renew: Cancel and
+  // RenewToExtendedServiceTerm turn it off, RenewToNewTerm turns it on),
+  // auto-renew, next-term instructions, friendly name. Codes: those of the
+  // single changes below, 20003 unknown subscription, 400019 unknown next-term
+  // offer, 800096 a status that can't be set, 800121 another term.
+  Status UpdateSubscription(const SubscriptionUpdate& update);
   Status ChangeQuantity(std::string_view subscription_id, int quantity);
   Status Cancel(std::string_view subscription_id);
   Status Suspend(std::string_view subscription_id);
@@ -223,9 +280,75 @@ class Sandbox {
   int ActiveSubscriptionsOfSku(const Customer& customer, const Offer& offer) const;
 
  private:
+  // --- the steps of a subscription change -------------------------------------
+  // Each change is a Check (or Plan, which also resolves what the change will
+  // do) that reads and never writes, and an Apply that writes and cannot fail
+  // once its check passed. Commands check every step before applying any, so
+  // a refused command changes nothing. The *Effects functions are the part of
+  // an Apply that only rewrites the subscription's own fields: a plan runs
+  // them on a copy to check its later steps against the state they will meet.
+  struct TermChange {  // to a longer term from today, or out of EST
+    Term term = Term::P1Y;
+    Billing billing = Billing::Monthly;
+    Decimal price;
+    bool from_est = false;
+  };
+  struct UpgradeStep {
+    const Offer* target = nullptr;
+    int quantity = 0;
+    uint32_t into = kNoIndex;      // an existing target subscription
+    std::optional<TermChange> from_est;  // out of EST: all seats into a new term
+    std::optional<Decimal> target_price;
+  };
+  struct AutoRenewStep {
+    bool enabled = false;
+    std::optional<TermChange> leave_est;  // turning it on in EST renews today
+  };
+  struct ActionStep {
+    std::optional<ScheduledAction> action;
+    // RenewToNewTerm in EST leaves EST today, for the instructions' term or offer.
+    std::optional<TermChange> leave_est;
+    std::optional<UpgradeStep> leave_est_upgrade;
+  };
+  struct UpdatePlan;
+
+  Status CheckChangeable(const Subscription& sub, bool allow_suspended) const;
+  Status CheckCancel(const Subscription& sub) const;
+  void ApplyCancel(Subscription& sub);
+  Status CheckSuspend(const Subscription& sub) const;
+  void ApplySuspend(Subscription& sub);
+  Status CheckReactivate(const Subscription& sub) const;
+  void ApplyReactivate(Subscription& sub);
+  Status CheckQuantity(const Subscription& sub, int quantity) const;
+  void ApplyQuantity(Subscription& sub, int quantity);
+  Status CheckBillingPlan(const Subscription& sub, Billing billing) const;
+  void ApplyBillingPlan(Subscription& sub, Billing billing);
+  Status CheckNextTerm(const Subscription& sub, const std::optional<NextTermInstructions>& instructions) const;
+  void ApplyNextTerm(Subscription& sub, std::optional<NextTermInstructions> instructions);
+  Status CheckFriendlyName(const Subscription& sub, const std::string& name) const;
+  void ApplyFriendlyName(Subscription& sub, std::string name);
+  StatusOr<TermChange> PlanTermChange(const Subscription& sub, Term term, std::optional<Billing> billing) const;
+  void ApplyTermChange(Subscription& sub, const TermChange& change);
+  void TermChangeEffects(Subscription& sub, const TermChange& change) const;
+  StatusOr<UpgradeStep> PlanUpgrade(const Subscription& source, const UpgradeRequest& request) const;
+  Subscription& ApplyUpgrade(Subscription& source, const UpgradeStep& step);
+  void UpgradeFromEstEffects(Subscription& sub, const UpgradeStep& step) const;
+  StatusOr<AutoRenewStep> PlanAutoRenew(const Subscription& sub, bool enabled) const;
+  void ApplyAutoRenew(Subscription& sub, const AutoRenewStep& step);
+  void AutoRenewEffects(Subscription& sub, const AutoRenewStep& step) const;
+  StatusOr<ActionStep> PlanScheduledAction(const Subscription& sub, std::optional<ScheduledAction> action) const;
+  void ApplyScheduledAction(Subscription& sub, const ActionStep& step);
+  void ScheduledActionEffects(Subscription& sub, const ActionStep& step) const;
+  // The instructions a request names, with the subscription's term, billing
+  // and seats where it names none (400019 for an unknown offer).
+  StatusOr<NextTermInstructions> ResolveNextTerm(const Subscription& sub, const NextTermRequest& request) const;
+  StatusOr<std::optional<ScheduledAction>> ResolveAction(const Subscription& sub,
+                                                         const std::optional<ScheduledActionRequest>& request) const;
+  StatusOr<UpdatePlan> PlanUpdate(const Subscription& sub, const SubscriptionUpdate& update) const;
+  void ApplyUpdate(Subscription& sub, const UpdatePlan& plan);
+
   Subscription* Mutable(std::string_view subscription_id);
   Customer* MutableCustomer(std::string_view customer_id);
-  Status CheckChangeable(const Subscription& sub, bool allow_suspended) const;
   void Journal(JournalKind kind, uint32_t subject, uint32_t detail = 0);
   void Touch(Subscription& sub);
 
@@ -240,7 +363,7 @@ class Sandbox {
 
   // Starts a term on `start` (purchase, renewal, conversion): sets the dates
   // and the first cycle, but charges nothing.
-  void StartTerm(Subscription& sub, Date start, std::optional<Date> custom_end);
+  void StartTerm(Subscription& sub, Date start, std::optional<Date> custom_end) const;
   // Schedules the subscription's next boundary (cycle start or term end).
   void ScheduleNextBoundary(Subscription& sub);
   void OnBoundary(Subscription& sub);

@@ -1,6 +1,8 @@
 // Mid-term changes of a subscription: seats, cancellation, suspension,
 // auto-renew, next-term instructions, upgrades, billing plan, term and trial
-// conversion (simulator-decisions.md sections 4 and 6).
+// conversion (simulator-decisions.md sections 4 and 6). Each change is a
+// check that only reads and an apply that cannot fail (sandbox.h, "the steps
+// of a subscription change"); the public commands run one of each.
 #include <algorithm>
 
 #include "simulator/commerce/sandbox.h"
@@ -50,16 +52,16 @@ Status Sandbox::CheckChangeable(const Subscription& sub, bool allow_suspended) c
   return OkStatus();
 }
 
-Status Sandbox::ChangeQuantity(std::string_view subscription_id, int quantity) {
-  Subscription* sub = Mutable(subscription_id);
-  if (sub == nullptr) return SubscriptionNotFound(subscription_id);
-  if (sub->status == SubscriptionStatus::Suspended)
+// --- seats ---------------------------------------------------------------------
+
+Status Sandbox::CheckQuantity(const Subscription& sub, int quantity) const {
+  if (sub.status == SubscriptionStatus::Suspended)
     return BadRequest(800091, "Subscription quantity can't be changed while the subscription is suspended.");
-  PCSIM_RETURN_IF_ERROR(CheckChangeable(*sub, false));
-  const Sku& sku = *sub->offer->sku;
+  PCSIM_RETURN_IF_ERROR(CheckChangeable(sub, false));
+  const Sku& sku = *sub.offer->sku;
   const Date today = Today();
-  if (quantity == sub->quantity) return OkStatus();
-  if (sub->in_est)
+  if (quantity == sub.quantity) return OkStatus();
+  if (sub.in_est)
     return BadRequest(800095, "The seat quantity can't change during an Extended Service Term; renew to a new term "
                               "or upgrade first.");
   if (quantity < sku.minimum_quantity || quantity < 1)
@@ -70,7 +72,7 @@ Status Sandbox::ChangeQuantity(std::string_view subscription_id, int quantity) {
     return Forbidden(800067, "The requested quantity " + std::to_string(quantity) +
                                  " exceeds the maximum of " + std::to_string(sku.maximum_quantity) +
                                  " seats per subscription.");
-  int delta = quantity - sub->quantity;
+  int delta = quantity - sub.quantity;
   if (delta > 0) {
     if (environment_ == Environment::Sandbox && policy_.Bool(PolicyKey::kSandboxEnforceQuotas, today) &&
         quantity > policy_.Int(PolicyKey::kSandboxMaxSeatsPerSubscription, today))
@@ -78,173 +80,249 @@ Status Sandbox::ChangeQuantity(std::string_view subscription_id, int quantity) {
                                     std::to_string(policy_.Int(PolicyKey::kSandboxMaxSeatsPerSubscription, today)) +
                                     " licenses per subscription.");
     if (!sku.seat_cap_group.empty()) {
-      const Customer& customer = *customers_[sub->customer];
+      const Customer& customer = *customers_[sub.customer];
       int cap = catalog_->SeatCap(sku.seat_cap_group).value_or(INT32_MAX);
       int remaining = cap - SeatsInGroup(customer, sku.seat_cap_group);
       if (delta > remaining)
         return Forbidden(800088, "The requested " + std::to_string(delta) + " seats exceeded remaining limit of " +
                                      std::to_string(std::max(remaining, 0)) + " for CatalogID " +
-                                     sub->offer->catalog_item_id + ".");
+                                     sub.offer->catalog_item_id + ".");
     }
-  } else if (-delta > sub->RefundableQuantity(Now())) {
+  } else if (-delta > sub.RefundableQuantity(Now())) {
     return BadRequest(800090, "Subscription quantity cannot be decreased.");
   }
-  Period nominal = NominalCycle(*sub);
-  Period period{today, sub->cycle.end};
-  Fraction share = Share(nominal, sub->billing, today);
+  return OkStatus();
+}
+
+void Sandbox::ApplyQuantity(Subscription& sub, int quantity) {
+  if (quantity == sub.quantity) return;
+  const Date today = Today();
+  int delta = quantity - sub.quantity;
+  Period nominal = NominalCycle(sub);
+  Period period{today, sub.cycle.end};
+  Fraction share = Share(nominal, sub.billing, today);
   ChargeType type = delta > 0 ? ChargeType::AddQuantity : ChargeType::RemoveQuantity;
   PolicyKey rounding = delta > 0 ? PolicyKey::kRoundingAddQuantity : PolicyKey::kRoundingRemoveQuantity;
   uint32_t ref = ledger_.NewReference();
-  Charge(*sub, *sub->offer, type, ref, period, sub->unit_price, share, sub->quantity, rounding, true);
-  Charge(*sub, *sub->offer, type, ref, period, sub->unit_price, share, quantity, rounding, false);
+  Charge(sub, *sub.offer, type, ref, period, sub.unit_price, share, sub.quantity, rounding, true);
+  Charge(sub, *sub.offer, type, ref, period, sub.unit_price, share, quantity, rounding, false);
   if (delta > 0) {
-    sub->refundable.push_back({delta, Now() + Duration::Hours(policy_.Int(PolicyKey::kSeatReductionWindowHours, today))});
+    sub.refundable.push_back({delta, Now() + Duration::Hours(policy_.Int(PolicyKey::kSeatReductionWindowHours, today))});
   } else {
-    ConsumeBatches(*sub, -delta);
+    ConsumeBatches(sub, -delta);
   }
-  sub->quantity = quantity;
-  sub->next_term.reset();  // any mid-term change deletes scheduled changes
-  Touch(*sub);
-  Journal(JournalKind::QuantityChanged, sub->index, static_cast<uint32_t>(quantity));
+  sub.quantity = quantity;
+  sub.next_term.reset();  // any mid-term change deletes scheduled changes
+  Touch(sub);
+  Journal(JournalKind::QuantityChanged, sub.index, static_cast<uint32_t>(quantity));
+}
+
+Status Sandbox::ChangeQuantity(std::string_view subscription_id, int quantity) {
+  Subscription* sub = Mutable(subscription_id);
+  if (sub == nullptr) return SubscriptionNotFound(subscription_id);
+  PCSIM_RETURN_IF_ERROR(CheckQuantity(*sub, quantity));
+  ApplyQuantity(*sub, quantity);
   return OkStatus();
+}
+
+// --- cancel, suspend, reactivate -------------------------------------------------
+
+Status Sandbox::CheckCancel(const Subscription& sub) const {
+  PCSIM_RETURN_IF_ERROR(CheckChangeable(sub, true));
+  if (sub.in_est) return OkStatus();  // an EST can be cancelled any time (section 8)
+  int64_t window_hours = policy_.Int(PolicyKey::kCancellationWindowHours, Today());
+  if (Now() - sub.window_start > Duration::Hours(window_hours))
+    return BadRequest(900117, "You have passed your " + std::to_string(window_hours / 24) +
+                                  "-day cancellation window.");
+  return OkStatus();
+}
+
+void Sandbox::ApplyCancel(Subscription& sub) {
+  const Date today = Today();
+  if (sub.in_est) {
+    // Refunded by days (section 8).
+    RefundRestOfEstMonth(sub, ChargeType::CancelImmediate, ledger_.NewReference(), PolicyKey::kRoundingCancelImmediate);
+    clock_.Cancel(sub.next_timer);
+    sub.status = SubscriptionStatus::Deleted;
+    sub.status_changed_at = Now();
+    sub.in_est = false;
+    sub.scheduled_action.reset();
+    Touch(sub);
+    Journal(JournalKind::Cancelled, sub.index);
+    return;
+  }
+  Duration elapsed = Now() - sub.window_start;
+  Period nominal = NominalCycle(sub);
+  bool full = elapsed <= Duration::Hours(policy_.Int(PolicyKey::kFullRefundHours, today));
+  Period period = full ? sub.cycle : Period{today, sub.cycle.end};
+  Fraction share = Share(nominal, sub.billing, period.start);
+  Charge(sub, *sub.offer, ChargeType::CancelImmediate, ledger_.NewReference(), period, sub.unit_price, share,
+         sub.quantity, PolicyKey::kRoundingCancelImmediate, true);
+  clock_.Cancel(sub.next_timer);
+  sub.status = SubscriptionStatus::Deleted;
+  sub.status_changed_at = Now();
+  sub.auto_renew = false;
+  sub.refundable.clear();
+  sub.next_term.reset();
+  sub.scheduled_action.reset();
+  sub.pending_billing.reset();
+  Touch(sub);
+  Journal(JournalKind::Cancelled, sub.index);
 }
 
 Status Sandbox::Cancel(std::string_view subscription_id) {
   Subscription* sub = Mutable(subscription_id);
   if (sub == nullptr) return SubscriptionNotFound(subscription_id);
-  PCSIM_RETURN_IF_ERROR(CheckChangeable(*sub, true));
-  const Date today = Today();
-  if (sub->in_est) {
-    // An EST can be cancelled any time, refunded by days (section 8).
-    RefundRestOfEstMonth(*sub, ChargeType::CancelImmediate, ledger_.NewReference(), PolicyKey::kRoundingCancelImmediate);
-    clock_.Cancel(sub->next_timer);
-    sub->status = SubscriptionStatus::Deleted;
-    sub->status_changed_at = Now();
-    sub->in_est = false;
-    sub->scheduled_action.reset();
-    Touch(*sub);
-    Journal(JournalKind::Cancelled, sub->index);
-    return OkStatus();
-  }
-  int64_t window_hours = policy_.Int(PolicyKey::kCancellationWindowHours, today);
-  Duration elapsed = Now() - sub->window_start;
-  if (elapsed > Duration::Hours(window_hours))
-    return BadRequest(900117, "You have passed your " + std::to_string(window_hours / 24) +
-                                  "-day cancellation window.");
-  Period nominal = NominalCycle(*sub);
-  bool full = elapsed <= Duration::Hours(policy_.Int(PolicyKey::kFullRefundHours, today));
-  Period period = full ? sub->cycle : Period{today, sub->cycle.end};
-  Fraction share = Share(nominal, sub->billing, period.start);
-  Charge(*sub, *sub->offer, ChargeType::CancelImmediate, ledger_.NewReference(), period, sub->unit_price, share,
-         sub->quantity, PolicyKey::kRoundingCancelImmediate, true);
-  clock_.Cancel(sub->next_timer);
-  sub->status = SubscriptionStatus::Deleted;
-  sub->status_changed_at = Now();
-  sub->auto_renew = false;
-  sub->refundable.clear();
-  sub->next_term.reset();
-  sub->scheduled_action.reset();
-  sub->pending_billing.reset();
-  Touch(*sub);
-  Journal(JournalKind::Cancelled, sub->index);
+  PCSIM_RETURN_IF_ERROR(CheckCancel(*sub));
+  ApplyCancel(*sub);
   return OkStatus();
+}
+
+Status Sandbox::CheckSuspend(const Subscription& sub) const {
+  if (sub.status == SubscriptionStatus::Suspended) return OkStatus();
+  return CheckChangeable(sub, false);
+}
+
+void Sandbox::ApplySuspend(Subscription& sub) {
+  if (sub.status == SubscriptionStatus::Suspended) return;
+  // Suspension keeps billing, turns auto-renew off and drops scheduled
+  // changes other than a billing plan change (Subscription lifecycle).
+  sub.status = SubscriptionStatus::Suspended;
+  sub.status_changed_at = Now();
+  sub.auto_renew = false;
+  sub.next_term.reset();
+  sub.scheduled_action.reset();
+  ScheduleBackfillOf(sub);  // auto-renew is now off: the backfill applies (inside its window)
+  Touch(sub);
+  Journal(JournalKind::Suspended, sub.index);
 }
 
 Status Sandbox::Suspend(std::string_view subscription_id) {
   Subscription* sub = Mutable(subscription_id);
   if (sub == nullptr) return SubscriptionNotFound(subscription_id);
-  if (sub->status == SubscriptionStatus::Suspended) return OkStatus();
-  PCSIM_RETURN_IF_ERROR(CheckChangeable(*sub, false));
-  // Suspension keeps billing, turns auto-renew off and drops scheduled
-  // changes other than a billing plan change (Subscription lifecycle).
-  sub->status = SubscriptionStatus::Suspended;
-  sub->status_changed_at = Now();
-  sub->auto_renew = false;
-  sub->next_term.reset();
-  sub->scheduled_action.reset();
-  ScheduleBackfillOf(*sub);  // auto-renew is now off: the backfill applies (inside its window)
-  Touch(*sub);
-  Journal(JournalKind::Suspended, sub->index);
+  PCSIM_RETURN_IF_ERROR(CheckSuspend(*sub));
+  ApplySuspend(*sub);
   return OkStatus();
+}
+
+Status Sandbox::CheckReactivate(const Subscription& sub) const {
+  if (sub.status == SubscriptionStatus::Active || sub.status == SubscriptionStatus::Suspended) return OkStatus();
+  return CheckChangeable(sub, false);
+}
+
+void Sandbox::ApplyReactivate(Subscription& sub) {
+  if (sub.status == SubscriptionStatus::Active) return;
+  sub.status = SubscriptionStatus::Active;
+  sub.status_changed_at = Now();
+  Touch(sub);
+  Journal(JournalKind::Reactivated, sub.index);
 }
 
 Status Sandbox::Reactivate(std::string_view subscription_id) {
   Subscription* sub = Mutable(subscription_id);
   if (sub == nullptr) return SubscriptionNotFound(subscription_id);
-  if (sub->status == SubscriptionStatus::Active) return OkStatus();
-  if (sub->status != SubscriptionStatus::Suspended) PCSIM_RETURN_IF_ERROR(CheckChangeable(*sub, false));
-  sub->status = SubscriptionStatus::Active;
-  sub->status_changed_at = Now();
-  Touch(*sub);
-  Journal(JournalKind::Reactivated, sub->index);
+  PCSIM_RETURN_IF_ERROR(CheckReactivate(*sub));
+  ApplyReactivate(*sub);
   return OkStatus();
+}
+
+// --- auto-renew ----------------------------------------------------------------
+
+StatusOr<Sandbox::AutoRenewStep> Sandbox::PlanAutoRenew(const Subscription& sub, bool enabled) const {
+  PCSIM_RETURN_IF_ERROR(CheckChangeable(sub, false));
+  AutoRenewStep step;
+  step.enabled = enabled;
+  if (enabled && !sub.auto_renew && sub.in_est) {
+    // Renewing out of EST starts the new term today (section 8).
+    auto change = PlanTermChange(sub, sub.pre_est_term, sub.pre_est_billing);
+    if (!change.ok()) return change.status();
+    step.leave_est = *change;
+  }
+  return step;
+}
+
+void Sandbox::AutoRenewEffects(Subscription& sub, const AutoRenewStep& step) const {
+  if (sub.auto_renew == step.enabled) return;
+  sub.auto_renew = step.enabled;
+  if (step.leave_est) {
+    sub.scheduled_action.reset();
+    TermChangeEffects(sub, *step.leave_est);
+    return;
+  }
+  if (!step.enabled) sub.next_term.reset();  // turning auto-renew off deletes scheduled changes
+  if (step.enabled && sub.scheduled_action &&
+      (sub.scheduled_action->action == ScheduledActionType::Cancel ||
+       sub.scheduled_action->action == ScheduledActionType::RenewToExtendedServiceTerm))
+    sub.scheduled_action.reset();  // renewing replaces a cancel or EST at term end
+}
+
+void Sandbox::ApplyAutoRenew(Subscription& sub, const AutoRenewStep& step) {
+  if (sub.auto_renew == step.enabled) return;
+  if (step.leave_est) {
+    sub.auto_renew = true;
+    sub.scheduled_action.reset();
+    Journal(JournalKind::AutoRenewChanged, sub.index, 1);
+    ApplyTermChange(sub, *step.leave_est);
+    return;
+  }
+  const bool enabled = step.enabled;
+  AutoRenewEffects(sub, step);
+  if (enabled) clock_.Cancel(sub.auto_renew_rule_timer);
+  const Date today = Today();
+  // The 24-hour rule (section 9): auto-renew turned off without a Cancel
+  // becomes an EST action a day later unless a Cancel arrives first.
+  if (!enabled && today >= policy_.DateOf(PolicyKey::kAutoRenewOffRuleFrom) && IsEstEligible(sub) &&
+      !(sub.scheduled_action && sub.scheduled_action->action == ScheduledActionType::Cancel)) {
+    clock_.Cancel(sub.auto_renew_rule_timer);
+    uint32_t index = sub.index;
+    sub.auto_renew_rule_timer =
+        clock_.Schedule(Now() + Duration::Hours(policy_.Int(PolicyKey::kAutoRenewOffRuleDelayHours, today)),
+                        [this, index] { OnAutoRenewOffRule(index); });
+  }
+  if (!enabled) ScheduleBackfillOf(sub);  // inside the backfill window only
+  Touch(sub);
+  Journal(JournalKind::AutoRenewChanged, sub.index, enabled ? 1 : 0);
 }
 
 Status Sandbox::SetAutoRenew(std::string_view subscription_id, bool enabled) {
   Subscription* sub = Mutable(subscription_id);
   if (sub == nullptr) return SubscriptionNotFound(subscription_id);
-  PCSIM_RETURN_IF_ERROR(CheckChangeable(*sub, false));
-  if (sub->auto_renew == enabled) return OkStatus();
-  if (enabled && sub->in_est) {
-    // Renewing out of EST starts the new term today (section 8).
-    sub->auto_renew = true;
-    sub->scheduled_action.reset();
-    Journal(JournalKind::AutoRenewChanged, sub->index, 1);
-    return ChangeTerm(sub->id, sub->pre_est_term, sub->pre_est_billing);
-  }
-  sub->auto_renew = enabled;
-  if (!enabled) sub->next_term.reset();  // turning auto-renew off deletes scheduled changes
-  if (enabled && sub->scheduled_action &&
-      (sub->scheduled_action->action == ScheduledActionType::Cancel ||
-       sub->scheduled_action->action == ScheduledActionType::RenewToExtendedServiceTerm))
-    sub->scheduled_action.reset();  // renewing replaces a cancel or EST at term end
-  if (enabled) clock_.Cancel(sub->auto_renew_rule_timer);
-  const Date today = Today();
-  // The 24-hour rule (section 9): auto-renew turned off without a Cancel
-  // becomes an EST action a day later unless a Cancel arrives first.
-  if (!enabled && today >= policy_.DateOf(PolicyKey::kAutoRenewOffRuleFrom) && IsEstEligible(*sub) &&
-      !(sub->scheduled_action && sub->scheduled_action->action == ScheduledActionType::Cancel)) {
-    clock_.Cancel(sub->auto_renew_rule_timer);
-    uint32_t index = sub->index;
-    sub->auto_renew_rule_timer =
-        clock_.Schedule(Now() + Duration::Hours(policy_.Int(PolicyKey::kAutoRenewOffRuleDelayHours, today)),
-                        [this, index] { OnAutoRenewOffRule(index); });
-  }
-  if (!enabled) ScheduleBackfillOf(*sub);  // inside the backfill window only
-  Touch(*sub);
-  Journal(JournalKind::AutoRenewChanged, sub->index, enabled ? 1 : 0);
+  auto step = PlanAutoRenew(*sub, enabled);
+  if (!step.ok()) return step.status();
+  ApplyAutoRenew(*sub, *step);
   return OkStatus();
+}
+
+// --- friendly name and next-term instructions ----------------------------------------
+
+Status Sandbox::CheckFriendlyName(const Subscription& sub, const std::string& name) const {
+  if (sub.status == SubscriptionStatus::Deleted) PCSIM_RETURN_IF_ERROR(CheckChangeable(sub, true));
+  if (name.size() > 256) return BadRequest(800002, "Invalid request input: friendlyName is longer than 256 characters.");
+  return OkStatus();
+}
+
+void Sandbox::ApplyFriendlyName(Subscription& sub, std::string name) {
+  if (sub.friendly_name == name) return;
+  sub.friendly_name = std::move(name);
+  Touch(sub);
 }
 
 Status Sandbox::SetFriendlyName(std::string_view subscription_id, std::string name) {
   Subscription* sub = Mutable(subscription_id);
   if (sub == nullptr) return SubscriptionNotFound(subscription_id);
-  if (sub->status == SubscriptionStatus::Deleted) PCSIM_RETURN_IF_ERROR(CheckChangeable(*sub, true));
-  if (name.size() > 256) return BadRequest(800002, "Invalid request input: friendlyName is longer than 256 characters.");
-  if (sub->friendly_name == name) return OkStatus();
-  sub->friendly_name = std::move(name);
-  Touch(*sub);
+  PCSIM_RETURN_IF_ERROR(CheckFriendlyName(*sub, name));
+  ApplyFriendlyName(*sub, std::move(name));
   return OkStatus();
 }
 
-Status Sandbox::SetNextTermInstructions(std::string_view subscription_id,
-                                        std::optional<NextTermInstructions> instructions) {
-  Subscription* sub = Mutable(subscription_id);
-  if (sub == nullptr) return SubscriptionNotFound(subscription_id);
-  PCSIM_RETURN_IF_ERROR(CheckChangeable(*sub, false));
-  if (!instructions) {
-    if (sub->next_term) {
-      sub->next_term.reset();
-      Touch(*sub);
-      Journal(JournalKind::NextTermScheduled, sub->index, 0);
-    }
-    return OkStatus();
-  }
-  if (!sub->auto_renew)
+Status Sandbox::CheckNextTerm(const Subscription& sub, const std::optional<NextTermInstructions>& instructions) const {
+  PCSIM_RETURN_IF_ERROR(CheckChangeable(sub, false));
+  if (!instructions) return OkStatus();
+  if (!sub.auto_renew)
     return BadRequest(800093, "Scheduled changes at renewal require autoRenewEnabled to be true.");
   const NextTermInstructions& next = *instructions;
   if (next.offer == nullptr) return NotFound(400019, "The availability of scheduledNextTermInstructions was not found.");
-  const Date renewal = sub->term_end.AddDays(1);
+  const Date renewal = sub.term_end.AddDays(1);
   if (!IsValidPair(next.term, next.billing) ||
       !(catalog_->PriceAt(*next.offer, next.term, next.billing, renewal) ||
         catalog_->PriceAt(*next.offer, next.term, next.billing, Today())))
@@ -255,12 +333,12 @@ Status Sandbox::SetNextTermInstructions(std::string_view subscription_id,
   if (next.quantity < sku.minimum_quantity || next.quantity > sku.maximum_quantity)
     return BadRequest(900275, "The requested quantity " + std::to_string(next.quantity) +
                                   " is not within the allowed quantity.");
-  if (next.offer->sku != sub->offer->sku) {
-    const auto& targets = sub->offer->sku->upgrade_targets;
+  if (next.offer->sku != sub.offer->sku) {
+    const auto& targets = sub.offer->sku->upgrade_targets;
     if (std::find(targets.begin(), targets.end(), next.offer->ProductSkuId()) == targets.end())
       return BadRequest(900236, "Product " + next.offer->ProductSkuId() +
                                     " is not an eligible target for scheduled changes of " +
-                                    sub->offer->ProductSkuId() + ".");
+                                    sub.offer->ProductSkuId() + ".");
   }
   if (next.custom_term_end) {
     Date natural = TermEndDate(renewal, next.term);
@@ -268,7 +346,7 @@ Status Sandbox::SetNextTermInstructions(std::string_view subscription_id,
       return BadRequest(900244, "The custom term end date of scheduledNextTermInstructions must fall inside the next term.");
     if (!next.custom_term_end->IsLastDayOfMonth()) {
       bool aligned = false;
-      for (uint32_t i : subscriptions_of_customer_[sub->customer])
+      for (uint32_t i : subscriptions_of_customer_[sub.customer])
         if (subscriptions_[i]->status == SubscriptionStatus::Active && subscriptions_[i]->term_end == *next.custom_term_end)
           aligned = true;
       if (!aligned)
@@ -276,121 +354,163 @@ Status Sandbox::SetNextTermInstructions(std::string_view subscription_id,
                                   "end or the end date of an active subscription.");
     }
   }
-  sub->next_term = instructions;
-  Touch(*sub);
-  Journal(JournalKind::NextTermScheduled, sub->index, 1);
   return OkStatus();
 }
 
-StatusOr<const Subscription*> Sandbox::Upgrade(const UpgradeRequest& request) {
-  Subscription* source = Mutable(request.subscription_id);
-  if (source == nullptr) return SubscriptionNotFound(request.subscription_id);
-  PCSIM_RETURN_IF_ERROR(CheckChangeable(*source, false));
-  if (source->is_trial)
+void Sandbox::ApplyNextTerm(Subscription& sub, std::optional<NextTermInstructions> instructions) {
+  if (!instructions) {
+    if (sub.next_term) {
+      sub.next_term.reset();
+      Touch(sub);
+      Journal(JournalKind::NextTermScheduled, sub.index, 0);
+    }
+    return;
+  }
+  sub.next_term = std::move(instructions);
+  Touch(sub);
+  Journal(JournalKind::NextTermScheduled, sub.index, 1);
+}
+
+Status Sandbox::SetNextTermInstructions(std::string_view subscription_id,
+                                        std::optional<NextTermInstructions> instructions) {
+  Subscription* sub = Mutable(subscription_id);
+  if (sub == nullptr) return SubscriptionNotFound(subscription_id);
+  PCSIM_RETURN_IF_ERROR(CheckNextTerm(*sub, instructions));
+  ApplyNextTerm(*sub, std::move(instructions));
+  return OkStatus();
+}
+
+// --- upgrades ----------------------------------------------------------------------
+
+StatusOr<Sandbox::UpgradeStep> Sandbox::PlanUpgrade(const Subscription& source, const UpgradeRequest& request) const {
+  PCSIM_RETURN_IF_ERROR(CheckChangeable(source, false));
+  if (source.is_trial)
     return BadRequest(800107, "Trials are converted to paid offers, not upgraded.");
-  const Customer& customer = *customers_[source->customer];
+  const Customer& customer = *customers_[source.customer];
   const Offer* target = ResolveOffer(request.target_catalog_item_id, customer.country());
   if (target == nullptr) return NotFound(400019, "Availability " + request.target_catalog_item_id + " was not found.");
-  const auto& targets = source->offer->sku->upgrade_targets;
+  const auto& targets = source.offer->sku->upgrade_targets;
   if (std::find(targets.begin(), targets.end(), target->ProductSkuId()) == targets.end())
-    return BadRequest(900236, target->ProductSkuId() + " is not an upgrade of " + source->offer->ProductSkuId() +
+    return BadRequest(900236, target->ProductSkuId() + " is not an upgrade of " + source.offer->ProductSkuId() +
                                   "; downgrades are not supported.");
-  int quantity = request.quantity.value_or(source->quantity);
-  if (quantity < 1 || quantity > source->quantity)
-    return BadRequest(900275, "The quantity to upgrade must be between 1 and " + std::to_string(source->quantity) + ".");
+  UpgradeStep step;
+  step.target = target;
+  step.quantity = request.quantity.value_or(source.quantity);
+  if (step.quantity < 1 || step.quantity > source.quantity)
+    return BadRequest(900275, "The quantity to upgrade must be between 1 and " + std::to_string(source.quantity) + ".");
   const Date today = Today();
-  if (source->in_est) {
+  if (source.in_est) {
     // Upgrading out of EST: all seats, into a new term starting today.
-    if (quantity != source->quantity || !request.into_subscription_id.empty())
+    if (step.quantity != source.quantity || !request.into_subscription_id.empty())
       return BadRequest(800095, "An Extended Service Term is upgraded as a whole, into a new term.");
-    Term term = source->pre_est_term;
-    Billing billing = source->pre_est_billing;
-    auto price = LockedPrice(*target, term, billing, today, "");
+    TermChange change;
+    change.from_est = true;
+    change.term = source.pre_est_term;
+    change.billing = source.pre_est_billing;
+    auto price = LockedPrice(*target, change.term, change.billing, today, "");
     if (!price) {
-      term = Term::P1M;
-      billing = Billing::Monthly;
-      price = LockedPrice(*target, term, billing, today, "");
+      change.term = Term::P1M;
+      change.billing = Billing::Monthly;
+      price = LockedPrice(*target, change.term, change.billing, today, "");
     }
     if (!price) return BadRequest(900268, "The target " + target->catalog_item_id + " has no price for a new term.");
-    uint32_t ref = ledger_.NewReference();
-    RefundRestOfEstMonth(*source, ChargeType::Convert, ref, PolicyKey::kRoundingConvert);
-    clock_.Cancel(source->next_timer);
-    source->in_est = false;
-    source->offer = target;
-    source->friendly_name = target->sku->title;
-    source->term = term;
-    source->billing = billing;
-    source->unit_price = *price;
-    source->auto_renew = true;
-    source->scheduled_action.reset();
-    StartTerm(*source, today, std::nullopt);
-    source->window_start = Now();
-    Touch(*source);
-    Journal(JournalKind::Upgraded, source->index, source->index);
-    Charge(*source, *target, ChargeType::Convert, ref, source->cycle, source->unit_price, Fraction::Whole(),
-           source->quantity, PolicyKey::kRoundingConvert, false);
-    ScheduleNextBoundary(*source);
-    return source;
+    change.price = *price;
+    step.from_est = change;
+    return step;
   }
-  Subscription* into = nullptr;
+  const Subscription* into = nullptr;
   if (!request.into_subscription_id.empty()) {
-    into = Mutable(request.into_subscription_id);
+    into = FindSubscription(request.into_subscription_id);
     if (into == nullptr) return SubscriptionNotFound(request.into_subscription_id);
-    if (into == source) return BadRequest(900259, "The target subscription can't be the source subscription.");
-    if (into->customer != source->customer || into->status != SubscriptionStatus::Active)
+    if (into->index == source.index) return BadRequest(900259, "The target subscription can't be the source subscription.");
+    if (into->customer != source.customer || into->status != SubscriptionStatus::Active)
       return BadRequest(900258, "The target subscription must be an active subscription of the same customer.");
     if (into->offer->sku != target->sku)
       return BadRequest(900261, "The target subscription's product doesn't match " + target->ProductSkuId() + ".");
-    if (into->term_end < source->term_end)
+    if (into->term_end < source.term_end)
       return BadRequest(900260, "The target subscription must end on or after the source subscription.");
-    if (TermMonths(into->term) < TermMonths(source->term))
+    if (TermMonths(into->term) < TermMonths(source.term))
       return BadRequest(900267, "The target subscription's term can't be shorter than the source's term.");
+    step.into = into->index;
   }
-  auto target_price = LockedPrice(*target, source->term, source->billing, today, "");
-  if (!target_price && into == nullptr)
-    return BadRequest(900268, "The billing cycle " + std::string(ToString(source->billing)) + " of term " +
-                                  std::string(ToString(source->term)) + " is not available for " +
+  step.target_price = LockedPrice(*target, source.term, source.billing, today, "");
+  if (!step.target_price && into == nullptr)
+    return BadRequest(900268, "The billing cycle " + std::string(ToString(source.billing)) + " of term " +
+                                  std::string(ToString(source.term)) + " is not available for " +
                                   target->catalog_item_id + ".");
-  const Offer* source_offer = source->offer;
-  const Period source_nominal = NominalCycle(*source);
-  const Period source_period{today, source->cycle.end};
-  const Fraction source_share = Share(source_nominal, source->billing, today);
+  return step;
+}
+
+void Sandbox::UpgradeFromEstEffects(Subscription& sub, const UpgradeStep& step) const {
+  sub.in_est = false;
+  sub.offer = step.target;
+  sub.friendly_name = step.target->sku->title;
+  sub.term = step.from_est->term;
+  sub.billing = step.from_est->billing;
+  sub.unit_price = step.from_est->price;
+  sub.auto_renew = true;
+  sub.scheduled_action.reset();
+  StartTerm(sub, Today(), std::nullopt);
+  sub.window_start = Now();
+}
+
+Subscription& Sandbox::ApplyUpgrade(Subscription& source, const UpgradeStep& step) {
+  const Offer* target = step.target;
+  const int quantity = step.quantity;
+  const Date today = Today();
+  if (step.from_est) {
+    uint32_t ref = ledger_.NewReference();
+    RefundRestOfEstMonth(source, ChargeType::Convert, ref, PolicyKey::kRoundingConvert);
+    clock_.Cancel(source.next_timer);
+    UpgradeFromEstEffects(source, step);
+    Touch(source);
+    Journal(JournalKind::Upgraded, source.index, source.index);
+    Charge(source, *target, ChargeType::Convert, ref, source.cycle, source.unit_price, Fraction::Whole(),
+           source.quantity, PolicyKey::kRoundingConvert, false);
+    ScheduleNextBoundary(source);
+    return source;
+  }
+  const Offer* source_offer = source.offer;
+  const Period source_nominal = NominalCycle(source);
+  const Period source_period{today, source.cycle.end};
+  const Fraction source_share = Share(source_nominal, source.billing, today);
   const uint32_t ref = ledger_.NewReference();
 
-  if (into != nullptr) {
-    Charge(*source, *source_offer, ChargeType::MoveQuantity, ref, source_period, source->unit_price, source_share,
+  if (step.into != kNoIndex) {
+    Subscription& into = *subscriptions_[step.into];
+    Charge(source, *source_offer, ChargeType::MoveQuantity, ref, source_period, source.unit_price, source_share,
            quantity, PolicyKey::kRoundingMoveQuantity, true);
-    Charge(*into, *into->offer, ChargeType::MoveQuantity, ref, Period{today, into->cycle.end}, into->unit_price,
-           Share(NominalCycle(*into), into->billing, today), quantity, PolicyKey::kRoundingMoveQuantity, false);
-    into->quantity += quantity;
-    source->quantity -= quantity;
-    ConsumeBatches(*source, quantity);
-    source->next_term.reset();
-    if (source->quantity == 0) {
-      clock_.Cancel(source->next_timer);
-      source->status = SubscriptionStatus::Deleted;
-      source->auto_renew = false;
+    Charge(into, *into.offer, ChargeType::MoveQuantity, ref, Period{today, into.cycle.end}, into.unit_price,
+           Share(NominalCycle(into), into.billing, today), quantity, PolicyKey::kRoundingMoveQuantity, false);
+    into.quantity += quantity;
+    source.quantity -= quantity;
+    ConsumeBatches(source, quantity);
+    source.next_term.reset();
+    if (source.quantity == 0) {
+      clock_.Cancel(source.next_timer);
+      source.status = SubscriptionStatus::Deleted;
+      source.auto_renew = false;
     }
-    Touch(*source);
-    Touch(*into);
-    Journal(JournalKind::Upgraded, source->index, into->index);
+    Touch(source);
+    Touch(into);
+    Journal(JournalKind::Upgraded, source.index, into.index);
     return into;
   }
 
-  Charge(*source, *source_offer, ChargeType::Convert, ref, source_period, source->unit_price, source_share, quantity,
+  Charge(source, *source_offer, ChargeType::Convert, ref, source_period, source.unit_price, source_share, quantity,
          PolicyKey::kRoundingConvert, true);
-  if (quantity == source->quantity) {
+  if (quantity == source.quantity) {
     // A full upgrade happens in place: same subscription, new product.
-    source->offer = target;
-    source->unit_price = *target_price;
-    source->promotion_id.clear();
-    source->friendly_name = target->sku->title;
-    source->next_term.reset();
-    source->scheduled_action.reset();
-    Touch(*source);
-    Charge(*source, *target, ChargeType::Convert, ref, source_period, source->unit_price, source_share, quantity,
+    source.offer = target;
+    source.unit_price = *step.target_price;
+    source.promotion_id.clear();
+    source.friendly_name = target->sku->title;
+    source.next_term.reset();
+    source.scheduled_action.reset();
+    Touch(source);
+    Charge(source, *target, ChargeType::Convert, ref, source_period, source.unit_price, source_share, quantity,
            PolicyKey::kRoundingConvert, false);
-    Journal(JournalKind::Upgraded, source->index, source->index);
+    Journal(JournalKind::Upgraded, source.index, source.index);
     return source;
   }
   // A partial upgrade creates a coterminous subscription that inherits the
@@ -399,128 +519,170 @@ StatusOr<const Subscription*> Sandbox::Upgrade(const UpgradeRequest& request) {
   Subscription& s = *created;
   s.index = static_cast<uint32_t>(subscriptions_.size());
   s.id = random_.Guid();
-  s.customer = source->customer;
-  s.order = source->order;
-  s.reseller_id = source->reseller_id;
+  s.customer = source.customer;
+  s.order = source.order;
+  s.reseller_id = source.reseller_id;
   s.offer = target;
   s.friendly_name = target->sku->title;
   s.quantity = quantity;
-  s.term = source->term;
-  s.billing = source->billing;
+  s.term = source.term;
+  s.billing = source.billing;
   s.created = Now();
   s.last_updated = Now();
-  s.term_start = source->term_start;
-  s.term_end = source->term_end;
-  s.cycle_anchor = source->cycle_anchor;
-  s.cycle = source->cycle;
-  s.cycle_index = source->cycle_index;
-  s.custom_term_end = source->custom_term_end;
-  s.window_start = source->window_start;
-  s.unit_price = *target_price;
-  s.auto_renew = source->auto_renew;
+  s.term_start = source.term_start;
+  s.term_end = source.term_end;
+  s.cycle_anchor = source.cycle_anchor;
+  s.cycle = source.cycle;
+  s.cycle_index = source.cycle_index;
+  s.custom_term_end = source.custom_term_end;
+  s.window_start = source.window_start;
+  s.unit_price = *step.target_price;
+  s.auto_renew = source.auto_renew;
   AddSubscription(std::move(created));
   ScheduleBackfillOf(s);
-  source->quantity -= quantity;
-  ConsumeBatches(*source, quantity);
-  source->next_term.reset();
-  Touch(*source);
+  source.quantity -= quantity;
+  ConsumeBatches(source, quantity);
+  source.next_term.reset();
+  Touch(source);
   Charge(s, *target, ChargeType::Convert, ref, source_period, s.unit_price, source_share, quantity,
          PolicyKey::kRoundingConvert, false);
   ScheduleNextBoundary(s);
-  Journal(JournalKind::Upgraded, source->index, s.index);
-  return &s;
+  Journal(JournalKind::Upgraded, source.index, s.index);
+  return s;
+}
+
+StatusOr<const Subscription*> Sandbox::Upgrade(const UpgradeRequest& request) {
+  Subscription* source = Mutable(request.subscription_id);
+  if (source == nullptr) return SubscriptionNotFound(request.subscription_id);
+  auto step = PlanUpgrade(*source, request);
+  if (!step.ok()) return step.status();
+  return &ApplyUpgrade(*source, *step);
+}
+
+// --- billing plan and term ----------------------------------------------------------
+
+Status Sandbox::CheckBillingPlan(const Subscription& sub, Billing billing) const {
+  PCSIM_RETURN_IF_ERROR(CheckChangeable(sub, false));
+  const Date today = Today();
+  if (billing == sub.billing) return OkStatus();
+  if (sub.in_est)
+    return BadRequest(800097, "The billing plan can't change during an Extended Service Term.");
+  if (!IsValidPair(sub.term, billing))
+    return BadRequest(800097, "A " + std::string(ToString(sub.term)) + " term can't be billed " +
+                                  std::string(ToString(billing)) + ".");
+  if (sub.term == Term::P3Y && !policy_.Bool(PolicyKey::kTriennialMidTermBillingChangeAllowed, today))
+    return BadRequest(800097, "Mid-term billing frequency changes of triennial terms are not allowed; schedule the "
+                              "change for the next term instead.");
+  if (BillingMonths(sub.billing) >= TermMonths(sub.term))
+    return BadRequest(800097, "The billing cycle of a term billed upfront can only change at renewal; use "
+                              "scheduledNextTermInstructions.");
+  if (!catalog_->PriceAt(*sub.offer, sub.term, billing, sub.term_start) &&
+      !catalog_->PriceAt(*sub.offer, sub.term, billing, today))
+    return BadRequest(800097, "The billing cycle " + std::string(ToString(billing)) + " is not available for " +
+                                  sub.offer->catalog_item_id + ".");
+  return OkStatus();
+}
+
+void Sandbox::ApplyBillingPlan(Subscription& sub, Billing billing) {
+  if (billing == sub.billing) {
+    if (sub.pending_billing) {
+      sub.pending_billing.reset();
+      Touch(sub);
+    }
+    return;
+  }
+  sub.pending_billing = billing;
+  Touch(sub);
+  Journal(JournalKind::BillingPlanChangeScheduled, sub.index);
 }
 
 Status Sandbox::ChangeBillingPlan(std::string_view subscription_id, Billing billing) {
   Subscription* sub = Mutable(subscription_id);
   if (sub == nullptr) return SubscriptionNotFound(subscription_id);
-  PCSIM_RETURN_IF_ERROR(CheckChangeable(*sub, false));
-  const Date today = Today();
-  if (billing == sub->billing) {
-    if (sub->pending_billing) {
-      sub->pending_billing.reset();
-      Touch(*sub);
-    }
-    return OkStatus();
-  }
-  if (sub->in_est)
-    return BadRequest(800097, "The billing plan can't change during an Extended Service Term.");
-  if (!IsValidPair(sub->term, billing))
-    return BadRequest(800097, "A " + std::string(ToString(sub->term)) + " term can't be billed " +
-                                  std::string(ToString(billing)) + ".");
-  if (sub->term == Term::P3Y && !policy_.Bool(PolicyKey::kTriennialMidTermBillingChangeAllowed, today))
-    return BadRequest(800097, "Mid-term billing frequency changes of triennial terms are not allowed; schedule the "
-                              "change for the next term instead.");
-  if (BillingMonths(sub->billing) >= TermMonths(sub->term))
-    return BadRequest(800097, "The billing cycle of a term billed upfront can only change at renewal; use "
-                              "scheduledNextTermInstructions.");
-  if (!catalog_->PriceAt(*sub->offer, sub->term, billing, sub->term_start) &&
-      !catalog_->PriceAt(*sub->offer, sub->term, billing, today))
-    return BadRequest(800097, "The billing cycle " + std::string(ToString(billing)) + " is not available for " +
-                                  sub->offer->catalog_item_id + ".");
-  sub->pending_billing = billing;
-  Touch(*sub);
-  Journal(JournalKind::BillingPlanChangeScheduled, sub->index);
+  PCSIM_RETURN_IF_ERROR(CheckBillingPlan(*sub, billing));
+  ApplyBillingPlan(*sub, billing);
   return OkStatus();
+}
+
+StatusOr<Sandbox::TermChange> Sandbox::PlanTermChange(const Subscription& sub, Term term,
+                                                      std::optional<Billing> billing) const {
+  PCSIM_RETURN_IF_ERROR(CheckChangeable(sub, false));
+  if (sub.is_trial) return BadRequest(800107, "Term changes are not supported for trial offers.");
+  // From EST any term starts anew (section 8); otherwise only a longer one.
+  TermChange change;
+  change.from_est = sub.in_est;
+  if (!change.from_est) {
+    if (TermMonths(term) < TermMonths(sub.term))
+      return BadRequest(800122, "The target term " + std::string(ToString(term)) +
+                                    " is shorter than the current term " + std::string(ToString(sub.term)) + ".");
+    if (term == sub.term)
+      return BadRequest(800121, "The subscription already has term " + std::string(ToString(term)) + ".");
+  }
+  const Billing current_billing = change.from_est ? sub.pre_est_billing : sub.billing;
+  change.term = term;
+  change.billing = billing.value_or(IsValidPair(term, current_billing) ? current_billing : Billing::Monthly);
+  auto price = IsValidPair(term, change.billing) ? LockedPrice(*sub.offer, term, change.billing, Today(), "")
+                                                 : std::nullopt;
+  if (!price)
+    return BadRequest(800121, "The term " + std::string(ToString(term)) + " with billing " +
+                                  std::string(ToString(change.billing)) + " is not available for " +
+                                  sub.offer->catalog_item_id + ".");
+  change.price = *price;
+  return change;
+}
+
+void Sandbox::TermChangeEffects(Subscription& sub, const TermChange& change) const {
+  sub.in_est = false;
+  sub.term = change.term;
+  sub.billing = change.billing;
+  sub.unit_price = change.price;
+  sub.promotion_id.clear();
+  if (change.from_est) {
+    sub.auto_renew = true;
+    sub.scheduled_action.reset();
+    sub.refundable.clear();
+  }
+  StartTerm(sub, Today(), std::nullopt);
+  sub.window_start = Now();
+  sub.pending_billing.reset();
+  sub.next_term.reset();
+}
+
+void Sandbox::ApplyTermChange(Subscription& sub, const TermChange& change) {
+  // A convert refund of the rest of the current cycle (or EST month), then a
+  // convert charge for the first cycle of the new term starting today.
+  const Date today = Today();
+  uint32_t ref = ledger_.NewReference();
+  if (change.from_est) {
+    RefundRestOfEstMonth(sub, ChargeType::Convert, ref, PolicyKey::kRoundingConvert);
+  } else {
+    Charge(sub, *sub.offer, ChargeType::Convert, ref, Period{today, sub.cycle.end}, sub.unit_price,
+           Share(NominalCycle(sub), sub.billing, today), sub.quantity, PolicyKey::kRoundingConvert, true);
+  }
+  clock_.Cancel(sub.next_timer);
+  TermChangeEffects(sub, change);
+  Touch(sub);
+  Journal(JournalKind::TermChanged, sub.index);
+  Charge(sub, *sub.offer, ChargeType::Convert, ref, sub.cycle, sub.unit_price, Fraction::Whole(), sub.quantity,
+         PolicyKey::kRoundingConvert, false);
+  ScheduleNextBoundary(sub);
 }
 
 Status Sandbox::ChangeTerm(std::string_view subscription_id, Term term, std::optional<Billing> billing) {
   Subscription* sub = Mutable(subscription_id);
   if (sub == nullptr) return SubscriptionNotFound(subscription_id);
-  PCSIM_RETURN_IF_ERROR(CheckChangeable(*sub, false));
-  if (sub->is_trial) return BadRequest(800107, "Term changes are not supported for trial offers.");
-  // From EST any term starts anew (section 8); otherwise only a longer one.
-  const bool from_est = sub->in_est;
-  if (!from_est) {
-    if (TermMonths(term) < TermMonths(sub->term))
-      return BadRequest(800122, "The target term " + std::string(ToString(term)) +
-                                    " is shorter than the current term " + std::string(ToString(sub->term)) + ".");
-    if (term == sub->term)
-      return BadRequest(800121, "The subscription already has term " + std::string(ToString(term)) + ".");
-  }
-  const Date today = Today();
-  const Billing current_billing = from_est ? sub->pre_est_billing : sub->billing;
-  Billing new_billing = billing.value_or(IsValidPair(term, current_billing) ? current_billing : Billing::Monthly);
-  auto price = IsValidPair(term, new_billing) ? LockedPrice(*sub->offer, term, new_billing, today, "") : std::nullopt;
-  if (!price)
-    return BadRequest(800121, "The term " + std::string(ToString(term)) + " with billing " +
-                                  std::string(ToString(new_billing)) + " is not available for " +
-                                  sub->offer->catalog_item_id + ".");
-  // A convert refund of the rest of the current cycle (or EST month), then a
-  // convert charge for the first cycle of the new term starting today.
-  uint32_t ref = ledger_.NewReference();
-  if (from_est) {
-    RefundRestOfEstMonth(*sub, ChargeType::Convert, ref, PolicyKey::kRoundingConvert);
-  } else {
-    Charge(*sub, *sub->offer, ChargeType::Convert, ref, Period{today, sub->cycle.end}, sub->unit_price,
-           Share(NominalCycle(*sub), sub->billing, today), sub->quantity, PolicyKey::kRoundingConvert, true);
-  }
-  clock_.Cancel(sub->next_timer);
-  sub->in_est = false;
-  sub->term = term;
-  sub->billing = new_billing;
-  sub->unit_price = *price;
-  sub->promotion_id.clear();
-  if (from_est) {
-    sub->auto_renew = true;
-    sub->scheduled_action.reset();
-    sub->refundable.clear();
-  }
-  StartTerm(*sub, today, std::nullopt);
-  sub->window_start = Now();
-  sub->pending_billing.reset();
-  sub->next_term.reset();
-  Touch(*sub);
-  Journal(JournalKind::TermChanged, sub->index);
-  Charge(*sub, *sub->offer, ChargeType::Convert, ref, sub->cycle, sub->unit_price, Fraction::Whole(), sub->quantity,
-         PolicyKey::kRoundingConvert, false);
-  ScheduleNextBoundary(*sub);
+  auto change = PlanTermChange(*sub, term, billing);
+  if (!change.ok()) return change.status();
+  ApplyTermChange(*sub, *change);
   return OkStatus();
 }
+
+// --- trials ---------------------------------------------------------------------------
 
 StatusOr<const Subscription*> Sandbox::ConvertTrial(const ConvertTrialRequest& request) {
   Subscription* sub = Mutable(request.subscription_id);
   if (sub == nullptr) return SubscriptionNotFound(request.subscription_id);
+  // Every check comes before the first change.
   PCSIM_RETURN_IF_ERROR(CheckChangeable(*sub, false));
   if (!sub->is_trial) return BadRequest(800002, "Invalid request input: subscription " + sub->id + " is not a trial.");
   const Customer& customer = *customers_[sub->customer];
