@@ -82,8 +82,26 @@ Response Advance(RouteContext& ctx) {
     target = ctx.sandbox.Now().Plus(*d);
   }
   if (target.date().year() > 9000) return ErrorResponse(BadRequest(800002, "The target instant is too far in the future."));
-  uint64_t events = ctx.sandbox.AdvanceTo(target);
-  return JsonResponse(200, Json{{"now", ctx.sandbox.Now().ToString()}, {"events", events}});
+  // An advance is all or nothing within the router's limits (AdvanceLimits):
+  // the span is checked first, the events as they run (the router restores
+  // the state when they are too many).
+  const AdvanceLimits limits = ctx.replay ? AdvanceLimits{0, 0} : ctx.router.options().advance;
+  if (limits.max_years > 0 && target > ctx.sandbox.Now().Plus(CalendarDuration{12 * limits.max_years, Duration()}))
+    return ErrorResponse(BadRequest(800002, "One request may move the clock by at most " +
+                                                std::to_string(limits.max_years) + " simulated years (to " +
+                                                target.ToString() + " asked from " + ctx.sandbox.Now().ToString() +
+                                                "); advance in steps, or raise the limit (pcsim serve --max-advance-years)."));
+  const Instant from = ctx.sandbox.Now();
+  SimulatedClock::Advance advance = ctx.sandbox.AdvanceWithin(target, limits.max_events);
+  if (!advance.complete) {
+    ctx.rollback = true;
+    return ErrorResponse(BadRequest(
+        800002, "Advancing from " + from.ToString() + " to " + target.ToString() + " runs more than " +
+                    std::to_string(limits.max_events) + " events (the limit was reached at " +
+                    ctx.sandbox.Now().ToString() + "); nothing changed: advance in smaller steps, or raise the "
+                    "limit (pcsim serve --max-advance-events)."));
+  }
+  return JsonResponse(200, Json{{"now", ctx.sandbox.Now().ToString()}, {"events", advance.fired}});
 }
 
 Response Reset(RouteContext& ctx) {
@@ -201,6 +219,16 @@ Response Token(RouteContext& ctx) {
                                 {"expiresAt", expires.ToString()}});
 }
 
+// The digest of the whole state (Router::StateDigest): two servers that
+// answer the same digest hold the same state.
+Response Digest(RouteContext& ctx) {
+  static const char* kHex = "0123456789abcdef";
+  uint64_t d = ctx.router.StateDigestLocked();
+  std::string hex(16, '0');
+  for (int i = 15; i >= 0; --i, d >>= 4) hex[static_cast<size_t>(i)] = kHex[d & 0xF];
+  return JsonResponse(200, Json{{"digest", hex}});
+}
+
 Response EstReport(RouteContext& ctx) {
   bool compare = false;
   if (auto c = ctx.request.Query("compareToRenewal")) compare = EqualsIgnoreCase(*c, "true");
@@ -222,6 +250,7 @@ void RegisterControlRoutes(RouteTable& table) {
   table.Add("GET", "/_sim/requests", Requests);
   table.Add("POST", "/_sim/token", Token);
   table.Add("GET", "/_sim/reports/est", EstReport);
+  table.Add("GET", "/_sim/digest", Digest);
 }
 
 }  // namespace pcsim::api

@@ -419,7 +419,7 @@ void RegisterCustomerRoutes(RouteTable& table) {
   table.Add("GET", "/v1/customers/{}/profiles/company", GetCompanyProfile);
   table.Add("GET", "/v1/customers/{}/profiles/billing", GetBillingProfile);
   table.Add("PUT", "/v1/customers/{}/profiles/billing", PutBillingProfile);
-  table.Add("POST", "/v1/validations/address", ValidateAddress);
+  table.Add("POST", "/v1/validations/address", ValidateAddress, RouteKind::Read);
   table.Add("GET", "/v1/agreements", ListAgreementMetadata);
   table.Add("POST", "/v1/customers/{}/agreements", CreateAgreement);
   table.Add("GET", "/v1/customers/{}/agreements", ListAgreements);

@@ -37,9 +37,9 @@ Response DeleteOne(RouteContext& ctx) {
 
 void RegisterFaultRoutes(RouteTable& table) {
   table.Add("GET", "/_sim/faults", Get);
-  table.Add("POST", "/_sim/faults", Post);
-  table.Add("DELETE", "/_sim/faults", DeleteAll);
-  table.Add("DELETE", "/_sim/faults/{}", DeleteOne);
+  table.Add("POST", "/_sim/faults", Post, RouteKind::Setup);
+  table.Add("DELETE", "/_sim/faults", DeleteAll, RouteKind::Setup);
+  table.Add("DELETE", "/_sim/faults/{}", DeleteOne, RouteKind::Setup);
 }
 
 }  // namespace pcsim::api

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <exception>
 
+#include "simulator/model/state_hasher.h"
+
 namespace pcsim::api {
 namespace {
 
@@ -60,8 +62,9 @@ std::optional<Caller> CallerFromJwt(std::string_view token) {
 
 }  // namespace
 
-void RouteTable::Add(std::string method, std::string pattern, Handler handler) {
-  routes_.push_back(Route{std::move(method), SplitPath(pattern), std::move(handler)});
+void RouteTable::Add(std::string method, std::string pattern, Handler handler, std::optional<RouteKind> kind) {
+  RouteKind k = kind.value_or(method == "GET" ? RouteKind::Read : RouteKind::Write);
+  routes_.push_back(Route{std::move(method), SplitPath(pattern), std::move(handler), k});
 }
 
 RouteTable::Match RouteTable::Find(std::string_view method, const std::vector<std::string>& segments) const {
@@ -77,12 +80,52 @@ RouteTable::Match RouteTable::Find(std::string_view method, const std::vector<st
       continue;
     }
     match.handler = &route.handler;
+    match.kind = route.kind;
     for (size_t i = 0; i < segments.size(); ++i)
       if (route.segments[i] == "{}") match.params.push_back(segments[i]);
     return match;
   }
   return match;
 }
+
+Request CommandRecord::ToRequest() const {
+  Request r;
+  r.method = method;
+  r.path = path;
+  r.query = query;
+  r.headers = headers;
+  r.body = body;
+  r.fault = fault;
+  return r;
+}
+
+namespace {
+
+// Request-journal entries keep bounded copies: a client cannot grow the log
+// with long paths or ids.
+constexpr size_t kKept = 2048;
+
+CommandRecord RecordOf(const Request& request, const std::optional<Caller>& caller) {
+  CommandRecord c;
+  c.method = request.method;
+  c.path = request.path;
+  c.query = request.query;
+  for (const char* name : {"MS-RequestId", "If-Match"})
+    if (auto v = request.Header(name)) c.headers.emplace_back(name, *v);
+  c.body = request.body;
+  c.fault = request.fault;
+  c.caller = caller;
+  return c;
+}
+
+void Render(Response& response) {
+  if (response.pending_json) {
+    response.body = Dump(*response.pending_json);
+    response.pending_json.reset();
+  }
+}
+
+}  // namespace
 
 Router::Router(RouterOptions options) : options_(std::move(options)), faults_(options_.sandbox.seed) {
   sandbox_ = std::make_unique<Sandbox>(options_.sandbox);
@@ -98,8 +141,14 @@ Router::Router(RouterOptions options) : options_(std::move(options)), faults_(op
 }
 
 void Router::Reset(SandboxOptions options) {
+  ++resets_;
   faults_ = FaultInjector(options.seed);
   faults_.SetRateLimit(options_.rate_limit);
+  ResetLocked(std::move(options));
+}
+
+void Router::ResetLocked(SandboxOptions options) {
+  sandbox_.reset();  // the old book's memory first
   sandbox_ = std::make_unique<Sandbox>(std::move(options));
   tokens_.clear();
   idempotent_.clear();
@@ -139,21 +188,72 @@ StatusOr<Caller> Router::Authenticate(const Request& request) {
   return Caller{};
 }
 
-void Router::SetJournal(RequestJournal* journal) {
+void Router::SetJournal(CommandJournal* journal) {
   std::lock_guard<std::mutex> lock(mutex_);
   journal_ = journal;
 }
 
-void Router::SetReplaying(bool replaying) {
+std::vector<CommandRecord> Router::History() {
   std::lock_guard<std::mutex> lock(mutex_);
-  replaying_ = replaying;
+  return history_;
 }
 
-void Router::RestoreRead(RequestRecord record, uint64_t random_state) {
+uint64_t Router::StateDigest() {
   std::lock_guard<std::mutex> lock(mutex_);
-  requests_.push_back(std::move(record));
-  if (requests_.size() > kRequestJournalEntries) requests_.pop_front();
-  sandbox_->random() = SeededRandom(random_state);
+  return StateDigestLocked();
+}
+
+uint64_t Router::StateDigestLocked() const {
+  StateHasher h;
+  h.Add(sandbox_->Digest());
+  h.Count(carts_.size());
+  for (const auto& [id, cart] : carts_) {
+    h.Add(id);
+    for (const std::string* s : {&cart.customer_id, &cart.partner_tenant_id, &cart.last_modified_user}) h.Add(*s);
+    h.Add(cart.created);
+    h.Add(cart.last_modified);
+    h.Add(cart.expires);
+    h.Add(cart.ordered);
+    h.Add(cart.partner_on_record_attestation_accepted);
+    h.Count(cart.lines.size());
+    for (const CartLine& l : cart.lines) {
+      h.Add(l.id);
+      for (const std::string* s : {&l.catalog_item_id, &l.friendly_name, &l.term_duration, &l.billing_cycle,
+                                   &l.promotion_id, &l.reseller_id, &l.order_group})
+        h.Add(*s);
+      h.Add(l.quantity);
+      h.Count(l.additional_resellers.size());
+      for (const std::string& r : l.additional_resellers) h.Add(r);
+      h.Add(l.custom_term_end);
+      h.Add(l.attestation_accepted);
+      h.Add(l.provisioning_context.dump());
+      h.Add(l.error.has_value());
+      if (l.error) {
+        h.Add(l.error->first);
+        h.Add(l.error->second);
+      }
+    }
+  }
+  std::vector<const std::pair<const std::string, IssuedToken>*> tokens;
+  for (const auto& entry : tokens_) tokens.push_back(&entry);
+  std::sort(tokens.begin(), tokens.end(), [](auto* a, auto* b) { return a->first < b->first; });
+  h.Count(tokens.size());
+  for (const auto* t : tokens) {
+    h.Add(t->first);
+    h.Add(t->second.caller.partner_tenant_id);
+    h.Add(t->second.caller.app_only);
+    h.Add(t->second.caller.mfa);
+    h.Add(t->second.caller.user_id);
+    h.Add(t->second.expires);
+  }
+  h.Count(idempotent_order_.size());
+  for (const std::string& key : idempotent_order_) {
+    h.Add(key);
+    const Response& r = idempotent_.at(key);
+    h.Add(r.status);
+    h.Add(r.pending_json ? Dump(*r.pending_json) : r.body);
+  }
+  return h.value();
 }
 
 namespace {
@@ -164,10 +264,6 @@ bool IsApiPath(std::string_view path) {
   return i > 0 && path.size() >= i + 2 && (path[i] == 'v' || path[i] == 'V') && path[i + 1] == '1' &&
          (path.size() == i + 2 || path[i + 2] == '/');
 }
-bool IsFaultControlPath(std::string_view path) {
-  std::vector<std::string> segments = SplitPath(path);
-  return segments.size() >= 2 && EqualsIgnoreCase(segments[0], "_sim") && EqualsIgnoreCase(segments[1], "faults");
-}
 }  // namespace
 
 std::string Router::PartnerOf(const Request& request) {
@@ -175,76 +271,129 @@ std::string Router::PartnerOf(const Request& request) {
   return caller.ok() ? caller->partner_tenant_id : std::string();
 }
 
+void Router::Log(const Request& request, int status, std::string partner, std::string fault) {
+  requests_.push_back(RequestRecord{sandbox_->Now(), request.method.substr(0, kKept), request.path.substr(0, kKept),
+                                    status, request.Header("MS-RequestId").value_or("").substr(0, kKept),
+                                    std::move(partner), std::move(fault)});
+  if (requests_.size() > kRequestJournalEntries) requests_.pop_front();
+}
+
+void Router::Remember(CommandRecord command) {
+  if (command.resets) history_.clear();
+  history_.push_back(std::move(command));
+}
+
+bool Router::Rebuild() {
+  // Fault rules and the request log are not state: they stay as they are.
+  FaultInjector faults = std::move(faults_);
+  std::deque<RequestRecord> requests = std::move(requests_);
+  std::vector<CommandRecord> history = std::move(history_);
+  history_.clear();
+  rebuilding_ = true;
+  try {
+    ResetLocked(options_.sandbox);
+    for (const CommandRecord& command : history) ReplayLocked(command);
+  } catch (const std::exception& e) {
+    failure_ = std::string("The sandbox could not be restored after a failed request (") + e.what() +
+               "); restart the server.";
+  }
+  rebuilding_ = false;
+  faults_ = std::move(faults);
+  requests_ = std::move(requests);
+  return failure_.empty();
+}
+
 Response Router::Handle(const Request& incoming) {
   Response response;
-  const Request* request_ptr = &incoming;
-  Request directed;  // the request with an injected fault directive
   std::optional<FaultDecision> fault;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    // Injected faults and the rate limiter act on /v1 requests before they
-    // run (a refused request changes nothing and is not journaled). A request
-    // that already carries a directive is a replay: it is not judged again.
-    if (faults_.active() && !replaying_ && incoming.fault.empty() && IsApiPath(incoming.path)) {
-      fault = faults_.Decide(incoming, PartnerOf(incoming), sandbox_->Now());
-      if (fault && !fault->directive.empty()) {
-        directed = incoming;
-        directed.fault = fault->directive;
-        request_ptr = &directed;
+    if (!failure_.empty()) {
+      response = ErrorResponse(Status(503, 800003, failure_));
+      Log(incoming, response.status, "", "");
+    } else {
+      const Request* request_ptr = &incoming;
+      Request directed;  // the request with an injected fault directive
+      // Injected faults and the rate limiter act on /v1 requests before they
+      // run (a refused request changes nothing and is not journaled).
+      if (faults_.active() && incoming.fault.empty() && IsApiPath(incoming.path)) {
+        fault = faults_.Decide(incoming, PartnerOf(incoming), sandbox_->Now());
+        if (fault && !fault->directive.empty()) {
+          directed = incoming;
+          directed.fault = fault->directive;
+          request_ptr = &directed;
+        }
       }
-    }
-    const Request& request = *request_ptr;
-    bool ran = true;
-    if (fault && fault->reject) {
-      response = std::move(*fault->reject);
-      ran = false;
-    }
-    // Fault rules are test set-up, not state: they are not journaled.
-    const bool journaled = journal_ != nullptr && !IsFaultControlPath(request.path);
-    if (ran && journaled && request.method != "GET") {
-      // Written (and flushed to disk) before it runs: an acknowledged change
-      // is never lost, and one that cannot be written does not happen.
-      Status written = journal_->BeforeApply(request);
-      if (!written.ok()) {
-        response = ErrorResponse(written);
-        ran = false;
+      const Request& request = *request_ptr;
+      std::string fault_text = fault ? (fault->rule_id == 0 ? "rate-limit" : std::string(ToString(fault->kind))) : "";
+      if (fault && fault->reject) {
+        response = std::move(*fault->reject);
+        Log(request, response.status, PartnerOf(request), std::move(fault_text));
+      } else {
+        Outcome outcome;
+        const uint64_t resets_before = resets_;
+        try {
+          response = Dispatch(request, nullptr, &outcome);
+        } catch (const std::exception& e) {
+          // Memory or an internal error part-way through: nothing of it stays.
+          outcome.executed = true;
+          outcome.rollback = true;
+          response = ErrorResponse(Status(500, 800003, std::string("Unexpected service error: ") + e.what() +
+                                                           "; the request changed nothing."));
+        }
+        const bool write = outcome.executed && outcome.kind == RouteKind::Write;
+        if (write && (outcome.rollback || response.status >= 500)) {
+          if (!Rebuild()) response = ErrorResponse(Status(503, 800003, failure_));
+        } else if (write && response.status < 400) {
+          // Durable means applied, journaled and flushed, then answered.
+          CommandRecord command = RecordOf(request, outcome.caller);
+          command.resets = resets_ != resets_before;
+          Status committed = OkStatus();
+          if (journal_ != nullptr) {
+            Render(response);
+            committed = journal_->Commit(command, response);
+          }
+          if (committed.ok()) {
+            Remember(std::move(command));
+          } else {
+            // Not durable: undo it, so that what is answered is what is kept.
+            response = ErrorResponse(Rebuild() ? committed : Status(503, 800003, failure_));
+          }
+        }
+        Log(request, response.status, outcome.caller ? outcome.caller->partner_tenant_id : PartnerOf(request),
+            std::move(fault_text));
       }
-    }
-    if (ran) {
-      try {
-        response = Dispatch(request);
-      } catch (const std::exception& e) {
-        response = ErrorResponse(Status(500, 800003, std::string("Unexpected service error: ") + e.what()));
-      }
-    }
-    // The journal keeps bounded copies: a client cannot grow it with long paths or ids.
-    constexpr size_t kKept = 2048;
-    RequestRecord record{sandbox_->Now(), request.method.substr(0, kKept), request.path.substr(0, kKept),
-                         response.status, request.Header("MS-RequestId").value_or("").substr(0, kKept),
-                         ran ? last_partner_ : PartnerOf(request),
-                         fault ? (fault->rule_id == 0 ? "rate-limit" : std::string(ToString(fault->kind))) : ""};
-    requests_.push_back(std::move(record));
-    if (requests_.size() > kRequestJournalEntries) requests_.pop_front();
-    if (ran && journaled) {
-      // The journal records a hash of the body: render it here.
-      if (response.pending_json) {
-        response.body = Dump(*response.pending_json);
-        response.pending_json.reset();
-      }
-      journal_->AfterApply(request, response, requests_.back());
     }
   }
   // The body is rendered outside the lock: other requests need not wait for it.
-  if (response.pending_json) {
-    response.body = Dump(*response.pending_json);
-    response.pending_json.reset();
-  }
+  Render(response);
   if (fault) {
     response.delay_ms = fault->delay_ms;
     if (fault->drop_after) response.drop_connection = true;
   }
   for (const char* echo : {"MS-RequestId", "MS-CorrelationId"})
     if (auto v = incoming.Header(echo)) response.SetHeader(echo, *v);
+  return response;
+}
+
+Response Router::Replay(const CommandRecord& command) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  Response response = ReplayLocked(command);
+  Render(response);
+  return response;
+}
+
+Response Router::ReplayLocked(const CommandRecord& command) {
+  Request request = command.ToRequest();
+  Outcome outcome;
+  const uint64_t resets_before = resets_;
+  Response response = Dispatch(request, &command, &outcome);
+  if (outcome.executed && outcome.kind == RouteKind::Write && response.status < 400) {
+    CommandRecord kept = command;
+    kept.resets = resets_ != resets_before;
+    Remember(std::move(kept));
+  }
+  if (!rebuilding_) Log(request, response.status, command.caller ? command.caller->partner_tenant_id : "", "");
   return response;
 }
 
@@ -264,12 +413,7 @@ void Router::ApplyDeferred(const Request& request, const Caller& caller) {
   }
   // The outcome is visible in GET /_sim/requests (a deferred change that
   // fails there is not lost silently).
-  constexpr size_t kKept = 2048;
-  RequestRecord record{sandbox_->Now(), request.method.substr(0, kKept), request.path.substr(0, kKept),
-                       response.status, request.Header("MS-RequestId").value_or("").substr(0, kKept),
-                       caller.partner_tenant_id, "accepted (applied)"};
-  requests_.push_back(std::move(record));
-  if (requests_.size() > kRequestJournalEntries) requests_.pop_front();
+  if (!rebuilding_) Log(request, response.status, caller.partner_tenant_id, "accepted (applied)");
 }
 
 void Router::HoldOrdersPending(size_t first_order, const CalendarDuration& d) {
@@ -278,11 +422,10 @@ void Router::HoldOrdersPending(size_t first_order, const CalendarDuration& d) {
     sandbox_->HoldOrderPending(static_cast<uint32_t>(i), orders[i]->created.Plus(d));
 }
 
-Response Router::Dispatch(const Request& request) {
+Response Router::Dispatch(const Request& request, const CommandRecord* replay, Outcome* outcome) {
   if (request.body.size() > options_.max_body_bytes)
     return ErrorResponse(Status(413, 800002, "The request body is larger than " +
                                                  std::to_string(options_.max_body_bytes) + " bytes."));
-  last_partner_.clear();
   std::vector<std::string> segments = SplitPath(request.path);
   RouteTable::Match match = routes_.Find(request.method, segments);
   if (match.handler == nullptr) {
@@ -290,19 +433,23 @@ Response Router::Dispatch(const Request& request) {
       return ErrorResponse(Status(405, 405, "The method " + request.method + " is not allowed on " + request.path + "."));
     return ErrorResponse(NotFound(1000, "No route matches " + request.method + " " + request.path + "."));
   }
+  outcome->kind = match.kind;
   bool control = !segments.empty() && EqualsIgnoreCase(segments[0], "_sim");
   Caller caller;
-  if (!control) {
+  if (replay != nullptr) {
+    // A recorded command: it was authenticated when it first ran.
+    if (!control) caller = replay->caller.value_or(Caller{});
+  } else if (!control) {
     auto auth = Authenticate(request);
     if (!auth.ok()) return ErrorResponse(auth.status());
     caller = *auth;
-    last_partner_ = caller.partner_tenant_id;
     // Partner security requirements: App+User calls need MFA from the policy date.
     if (!caller.app_only && !caller.mfa &&
         sandbox_->Today() >= sandbox_->policy().DateOf(PolicyKey::kMfaRequiredFrom))
       return ErrorResponse(Status(401, 900421, "Multi-factor authentication is required for App+User calls to the "
                                                "Partner Center API."));
   }
+  if (!control) outcome->caller = caller;
   // A write repeated with the same MS-RequestId (a client's retry after a
   // timeout or a throttled answer) replays the first result.
   std::string idempotency_key;
@@ -312,6 +459,7 @@ Response Router::Dispatch(const Request& request) {
       if (auto it = idempotent_.find(idempotency_key); it != idempotent_.end()) return it->second;
     }
   }
+  outcome->executed = true;
   std::optional<FaultDirective> directive;
   if (!request.fault.empty()) directive = ParseFaultDirective(request.fault);
   Response response;
@@ -338,11 +486,15 @@ Response Router::Dispatch(const Request& request) {
   } else {
     const size_t orders_before = sandbox_->orders().size();
     RouteContext ctx{*this, *sandbox_, request, std::move(match.params), caller};
+    ctx.replay = replay != nullptr;
     response = (*match.handler)(ctx);
+    outcome->rollback = ctx.rollback;
     if (directive && directive->kind == FaultKind::Pending && response.status < 300)
       HoldOrdersPending(orders_before, directive->duration);
   }
-  if (!idempotency_key.empty() && response.status < 500) {
+  // Only an answer that changed nothing but the state it reports is kept: a
+  // refused request runs again on a retry.
+  if (!idempotency_key.empty() && response.status < 400 && !outcome->rollback) {
     idempotent_[idempotency_key] = response;
     idempotent_order_.push_back(idempotency_key);
     if (idempotent_order_.size() > kIdempotencyEntries) {

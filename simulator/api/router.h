@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -24,6 +25,17 @@ namespace pcsim::api {
 
 enum class AuthMode { Lenient, Strict };
 
+// How far one request may move the clock. An advance is all or nothing: one
+// that would go past a limit is refused with 400 and leaves the state exactly
+// as it was, so that no request holds the router for long.
+struct AdvanceLimits {
+  // Timers (charge cycles, term ends, invoice closes, ...) one request may
+  // fire; 0: no limit. About a second of work on a small machine.
+  uint64_t max_events = 1'000'000;
+  // Simulated years one request may move the clock by; 0: no limit.
+  int max_years = 100;
+};
+
 struct RouterOptions {
   SandboxOptions sandbox;
   AuthMode auth = AuthMode::Lenient;
@@ -31,6 +43,7 @@ struct RouterOptions {
   // Partner Center's request limits (pcsim serve --rate-limit); also set by
   // POST /_sim/faults {"rateLimit": ...}.
   RateLimitOptions rate_limit;
+  AdvanceLimits advance;
 };
 
 // Who calls, read from the bearer token (control-api.md, "Server").
@@ -49,17 +62,33 @@ struct RouteContext {
   const Request& request;
   std::vector<std::string> params;  // the {} segments of the route pattern, in order
   Caller caller;
+  // Set by a handler that fails after it began to change the state (an advance
+  // that reached its limit): the router then restores the state as it was
+  // before the request.
+  bool rollback = false;
+  // A recorded command run again (Router::Replay): what it did is known to
+  // be allowed, so limits are not applied again.
+  bool replay = false;
 };
 
 using Handler = std::function<Response(RouteContext&)>;
 
+// What a route does to the router's state.
+enum class RouteKind {
+  Read,   // changes nothing (every GET; POSTs that only compute an answer)
+  Write,  // changes the state when it succeeds: kept to rebuild it, journaled
+  Setup,  // changes test set-up that is not state (fault rules): never journaled
+};
+
 class RouteTable {
  public:
   // `pattern` is a path such as "/v1/customers/{}/subscriptions/{}"; literal
-  // segments match case-insensitively, {} matches one segment.
-  void Add(std::string method, std::string pattern, Handler handler);
+  // segments match case-insensitively, {} matches one segment. `kind`
+  // defaults to Read for GET, Write otherwise.
+  void Add(std::string method, std::string pattern, Handler handler, std::optional<RouteKind> kind = std::nullopt);
   struct Match {
     const Handler* handler = nullptr;
+    RouteKind kind = RouteKind::Read;
     std::vector<std::string> params;
     bool path_known = false;  // some route has this path with another method
   };
@@ -70,6 +99,7 @@ class RouteTable {
     std::string method;
     std::vector<std::string> segments;
     Handler handler;
+    RouteKind kind;
   };
   std::vector<Route> routes_;
 };
@@ -116,16 +146,33 @@ struct Cart {
   std::vector<CartLine> lines;
 };
 
-// Persists what the router admits (pcsim serve --state-dir). Both calls run
-// under the router's lock, in the order requests are admitted.
-class RequestJournal {
+// A request that changed the state, as the router keeps it (to rebuild the
+// state) and a state dir journals it: what it asked and who asked, never how
+// the caller authenticated (no Authorization header, no token).
+struct CommandRecord {
+  std::string method;
+  std::string path;
+  HeaderList query;
+  HeaderList headers;  // only those a replay needs: MS-RequestId, If-Match
+  std::string body;
+  std::string fault;   // an injected fault directive ("accepted PT1M")
+  std::optional<Caller> caller;  // the authenticated caller of a /v1 request
+  // It replaced the whole state (POST /_sim/reset): nothing before it matters.
+  bool resets = false;
+
+  Request ToRequest() const;
+};
+
+// Makes what the router accepts durable (pcsim serve --state-dir). Called
+// under the router's lock, in order, after a command changed the state and
+// before it is answered.
+class CommandJournal {
  public:
-  virtual ~RequestJournal() = default;
-  // Before a request other than GET runs; an error refuses the request (503)
-  // without running it.
-  virtual Status BeforeApply(const Request& request) = 0;
-  // After every request that ran, with its response and request-journal entry.
-  virtual void AfterApply(const Request& request, const Response& response, const RequestRecord& record) = 0;
+  virtual ~CommandJournal() = default;
+  // Writes the command and its answer (status and body) and flushes them to
+  // disk. An error means it is not durable: the router then undoes the
+  // command and answers 503.
+  virtual Status Commit(const CommandRecord& command, const Response& response) = 0;
 };
 
 class Router {
@@ -146,9 +193,16 @@ class Router {
   // Adds a route after construction (used by layers above the API, such as
   // the scenario runner's POST /_sim/scenarios/run). Not thread-safe: call it
   // before serving.
-  void AddRoute(std::string method, std::string pattern, Handler handler) {
-    routes_.Add(std::move(method), std::move(pattern), std::move(handler));
+  void AddRoute(std::string method, std::string pattern, Handler handler, std::optional<RouteKind> kind = std::nullopt) {
+    routes_.Add(std::move(method), std::move(pattern), std::move(handler), kind);
   }
+
+  // A digest of the whole state: the sandbox's (Sandbox::Digest) and the
+  // router's own (carts, issued tokens, answers kept for MS-RequestId). Fault
+  // rules and the request log are not state. Takes the lock.
+  uint64_t StateDigest();
+  // The same, for a route handler (the lock is held).
+  uint64_t StateDigestLocked() const;
 
   // --- used by the route files, under the lock -----------------------------
   // A fresh sandbox (POST /_sim/reset).
@@ -162,18 +216,39 @@ class Router {
   const std::deque<RequestRecord>& request_journal() const { return requests_; }
 
   // --- persistence (simulator/persist/) --------------------------------------
-  // Every request is then passed to `journal` (null: none); takes the lock.
-  void SetJournal(RequestJournal* journal);
-  // Restores a GET's request-journal entry and the random state after it,
-  // instead of running it again; takes the lock.
-  void RestoreRead(RequestRecord record, uint64_t random_state);
-  // While replaying a journal, requests are not judged by fault rules or the
-  // rate limiter (what they did is in the journal); takes the lock.
-  void SetReplaying(bool replaying);
+  // Every command that changes the state is then committed to `journal`
+  // before it is answered (null: none); takes the lock.
+  void SetJournal(CommandJournal* journal);
+  // Runs a recorded command again, as its caller, without auth, fault rules or
+  // the rate limiter (restoring a state dir); takes the lock.
+  Response Replay(const CommandRecord& command);
+  // The commands since the last reset, in order: the state is what they make.
+  std::vector<CommandRecord> History();
 
  private:
   StatusOr<Caller> Authenticate(const Request& request);
-  Response Dispatch(const Request& request);
+  // Runs a request. `recorded` is the caller of a replayed command (auth is
+  // then skipped); `executed` tells whether a handler ran (not an answer from
+  // the MS-RequestId cache or an error before the route), `kind` what it was.
+  struct Outcome {
+    bool executed = false;  // a handler ran (not an answer from the cache or an error before the route)
+    RouteKind kind = RouteKind::Read;
+    bool rollback = false;  // the handler asked for its changes to be undone
+    std::optional<Caller> caller;
+  };
+  // Runs a request. `replay` is the command being run again (auth is then
+  // skipped and its caller used), or null.
+  Response Dispatch(const Request& request, const CommandRecord* replay, Outcome* outcome);
+  // Replay() under the lock.
+  Response ReplayLocked(const CommandRecord& command);
+  void ResetLocked(SandboxOptions options);
+  // Keeps a command that changed the state; a reset starts the history anew.
+  void Remember(CommandRecord command);
+  // Rebuilds the state from the history (after a request failed part-way).
+  // Fault rules and the request log are kept. False if the rebuild failed:
+  // the router then refuses every request.
+  bool Rebuild();
+  void Log(const Request& request, int status, std::string partner, std::string fault);
   // The caller's partner for fault rules and the rate limiter ("" when the
   // request does not authenticate).
   std::string PartnerOf(const Request& request);
@@ -196,10 +271,13 @@ class Router {
   std::deque<std::string> idempotent_order_;
   std::deque<RequestRecord> requests_;
   std::map<std::string, Cart> carts_;
-  std::string last_partner_;  // the caller of the request being handled
-  RequestJournal* journal_ = nullptr;
+  CommandJournal* journal_ = nullptr;
   FaultInjector faults_;
-  bool replaying_ = false;
+  std::vector<CommandRecord> history_;  // since the last reset
+  uint64_t resets_ = 0;                 // POST /_sim/reset requests run
+  bool rebuilding_ = false;
+  // Why every request is refused (the state could not be kept), if it is.
+  std::string failure_;
 };
 
 // --- response helpers ----------------------------------------------------------

@@ -7,6 +7,7 @@
 
 #include "simulator/api/resources.h"
 #include "simulator/api/router.h"
+#include "simulator/model/state_hasher.h"
 
 namespace pcsim::api {
 namespace {
@@ -235,7 +236,13 @@ Response TransitionEligibilities(RouteContext& ctx) {
   if (!EqualsIgnoreCase(type, "immediate") && !EqualsIgnoreCase(type, "scheduled"))
     return ErrorResponse(BadRequest(900126, "Unable to parse enum: eligibilityType " + type));
   const Customer& customer = ctx.sandbox.CustomerAt(s->customer);
-  const std::string operation_id = ctx.sandbox.random().Guid();
+  // A read changes nothing, so its operation id does not come from the seeded
+  // source: it is derived from the subscription, its version and the instant.
+  StateHasher operation;
+  operation.Add(s->id);
+  operation.Add(s->version);
+  operation.Add(ctx.sandbox.Now());
+  const std::string operation_id = GuidFromNumber(ctx.sandbox.seed(), operation.value());
   Json items = Json::array();
   for (const std::string& target : s->offer->sku->upgrade_targets) {
     const Offer* offer = ctx.sandbox.ResolveOffer(target, customer.country());

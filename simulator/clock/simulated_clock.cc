@@ -106,11 +106,12 @@ inline void SimulatedClock::Prefetch(const Bucket& bucket, size_t ahead) const {
   for (uint32_t off = 0; off < e.touched_bytes; off += 64) __builtin_prefetch(p + off);
 }
 
-uint64_t SimulatedClock::AdvanceTo(Instant target) {
+SimulatedClock::Advance SimulatedClock::AdvanceWithin(Instant target, uint64_t max_fired) {
   uint64_t fired = 0;
   for (;;) {
     DropCancelledTop();
     if (buckets_.empty() || buckets_.begin()->first > target) break;
+    if (max_fired != 0 && fired == max_fired) return {fired, false};  // more are due: stop short of target
     Instant due = buckets_.begin()->first;
     Bucket& bucket = buckets_.begin()->second;
     Prefetch(bucket, kPrefetchAhead);
@@ -126,7 +127,7 @@ uint64_t SimulatedClock::AdvanceTo(Instant target) {
     callback();  // may schedule more timers, in this bucket or an earlier one
   }
   if (target > now_) now_ = target;
-  return fired;
+  return {fired, true};
 }
 
 }  // namespace pcsim

@@ -39,8 +39,16 @@ class SimulatedClock {
   // each timer's due time while it runs, then sets Now() to `target`.
   // A target before Now() is ignored (the clock never moves backwards).
   // Returns the number of timers fired.
-  uint64_t AdvanceTo(Instant target);
+  uint64_t AdvanceTo(Instant target) { return AdvanceWithin(target, 0).fired; }
   uint64_t AdvanceBy(Duration d) { return AdvanceTo(now_ + d); }
+  // The same, firing at most `max_fired` timers (0: no limit). When more are
+  // due, it stops after the last one it may fire, with Now() at that timer's
+  // due time, and says it is not complete.
+  struct Advance {
+    uint64_t fired = 0;
+    bool complete = true;
+  };
+  Advance AdvanceWithin(Instant target, uint64_t max_fired);
 
   size_t PendingTimers() const { return pending_; }
   // Entries held in the queue, cancelled ones included (at most about twice

@@ -79,7 +79,6 @@ void Sandbox::Touch(Subscription& sub) {
   sub.last_updated = Now();
 }
 
-uint64_t Sandbox::AdvanceTo(Instant target) { return clock_.AdvanceTo(target); }
 
 // --- customers -----------------------------------------------------------------
 

@@ -162,7 +162,13 @@ class Sandbox {
 
   // --- time ----------------------------------------------------------------
   // Runs every event due up to `target`; returns how many fired.
-  uint64_t AdvanceTo(Instant target);
+  uint64_t AdvanceTo(Instant target) { return clock_.AdvanceTo(target); }
+  // The same, firing at most `max_events` events (0: no limit). When more are
+  // due it stops there and says it is not complete: the book is then
+  // part-way, and the caller (the router) restores it.
+  SimulatedClock::Advance AdvanceWithin(Instant target, uint64_t max_events) {
+    return clock_.AdvanceWithin(target, max_events);
+  }
 
   // --- customers -------------------------------------------------------------
   // Validates the address per country rules (section 10).

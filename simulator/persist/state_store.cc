@@ -9,8 +9,6 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <map>
-#include <optional>
 #include <utility>
 
 namespace pcsim {
@@ -23,25 +21,25 @@ extern const std::string_view kEmbeddedCountryRules;
 namespace pcsim::persist {
 namespace {
 
-// On disk, a file is a sequence of records:
-//   "PCS1" | u32 n | n bytes: u64 seq, u8 type, fields | u32 CRC-32 of (n, the n bytes)
-// Integers are little-endian; a string is u32 length + bytes.
-constexpr char kMagic[4] = {'P', 'C', 'S', '1'};
-constexpr size_t kFrameOverhead = 4 + 4 + 4;
+// On disk, a file is a sequence of frames:
+//   "PCS2" | u32 n | u32 CRC-32 of (magic, n) | n bytes | u32 CRC-32 of the n bytes
+// and the n bytes are u64 seq, u8 type, fields. Integers are little-endian;
+// a string is a u32 length and bytes. The head has a checksum of its own, so
+// that a damaged length is found where it is instead of passing for a record
+// that runs past the end of the file.
+constexpr char kMagic[4] = {'P', 'C', 'S', '2'};
+constexpr size_t kHeadBytes = 12;
+constexpr size_t kFrameOverhead = kHeadBytes + 4;
 constexpr uint32_t kMaxRecord = 1u << 30;
-// Request-journal entries a router keeps (GET /_sim/requests).
-constexpr uint64_t kRequestEntriesKept = 1000;
 
-constexpr char kHeader = 'H';   // format, version, fingerprint, kind, last seq
-constexpr char kRequest = 'R';  // a request to run again
-constexpr char kOutcome = 'O';  // the status and body hash a request gave
-constexpr char kRead = 'G';     // a GET's request-journal entry and random state
-constexpr char kEnd = 'E';      // the end of a snapshot: the record count
+constexpr char kHeader = 'H';   // format, version, fingerprint, kind, base seq
+constexpr char kCommand = 'C';  // a command, its answer, and whether it reset the state
+constexpr char kEnd = 'E';      // the end of a snapshot: its record count
 
-constexpr uint64_t kOutcomeReset = 1;  // the request replaced the sandbox (POST /_sim/reset)
-constexpr uint64_t kReadConsumed = 1;  // the GET drew from the random source
+constexpr mode_t kDirMode = 0700;
+constexpr mode_t kFileMode = 0600;
 
-uint32_t Crc32(std::string_view a, std::string_view b) {
+uint32_t Crc32(std::string_view data, uint32_t crc = 0) {
   static const std::array<uint32_t, 256> table = [] {
     std::array<uint32_t, 256> t{};
     for (uint32_t i = 0; i < 256; ++i) {
@@ -51,10 +49,9 @@ uint32_t Crc32(std::string_view a, std::string_view b) {
     }
     return t;
   }();
-  uint32_t crc = 0xFFFFFFFFu;
-  for (std::string_view part : {a, b})
-    for (unsigned char ch : part) crc = table[(crc ^ ch) & 0xFF] ^ (crc >> 8);
-  return crc ^ 0xFFFFFFFFu;
+  crc = ~crc;
+  for (unsigned char ch : data) crc = table[(crc ^ ch) & 0xFF] ^ (crc >> 8);
+  return ~crc;
 }
 
 uint64_t Fnv1a(std::string_view bytes) {
@@ -66,6 +63,7 @@ uint64_t Fnv1a(std::string_view bytes) {
   return h;
 }
 
+void PutU8(std::string& out, uint8_t v) { out.push_back(static_cast<char>(v)); }
 void PutU32(std::string& out, uint32_t v) {
   for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
 }
@@ -76,6 +74,13 @@ void PutStr(std::string& out, std::string_view s) {
   PutU32(out, static_cast<uint32_t>(s.size()));
   out.append(s);
 }
+void PutPairs(std::string& out, const api::HeaderList& pairs) {
+  PutU32(out, static_cast<uint32_t>(pairs.size()));
+  for (const auto& [k, v] : pairs) {
+    PutStr(out, k);
+    PutStr(out, v);
+  }
+}
 uint32_t GetU32(std::string_view s, size_t at) {
   uint32_t v = 0;
   for (int i = 0; i < 4; ++i) v |= uint32_t{static_cast<unsigned char>(s[at + i])} << (8 * i);
@@ -85,6 +90,17 @@ uint32_t GetU32(std::string_view s, size_t at) {
 class FieldReader {
  public:
   explicit FieldReader(std::string_view data) : data_(data) {}
+  bool U8(uint8_t* v) {
+    if (data_.size() - pos_ < 1) return fail();
+    *v = static_cast<uint8_t>(data_[pos_++]);
+    return true;
+  }
+  bool U32(uint32_t* v) {
+    if (data_.size() - pos_ < 4) return fail();
+    *v = GetU32(data_, pos_);
+    pos_ += 4;
+    return true;
+  }
   bool U64(uint64_t* v) {
     if (data_.size() - pos_ < 8) return fail();
     *v = 0;
@@ -92,31 +108,23 @@ class FieldReader {
     pos_ += 8;
     return true;
   }
-  bool U8(char* v) {
-    if (data_.size() - pos_ < 1) return fail();
-    *v = data_[pos_++];
-    return true;
-  }
   bool Str(std::string* v) {
-    if (data_.size() - pos_ < 4) return fail();
-    uint32_t n = GetU32(data_, pos_);
-    pos_ += 4;
-    if (data_.size() - pos_ < n) return fail();
+    uint32_t n = 0;
+    if (!U32(&n) || data_.size() - pos_ < n) return fail();
     v->assign(data_.substr(pos_, n));
     pos_ += n;
     return true;
   }
   bool Pairs(api::HeaderList* out) {
-    uint64_t n = 0;
-    if (!U64(&n) || n > data_.size()) return fail();
-    for (uint64_t i = 0; i < n; ++i) {
+    uint32_t n = 0;
+    if (!U32(&n) || n > data_.size() - pos_) return fail();
+    for (uint32_t i = 0; i < n; ++i) {
       std::string a, b;
       if (!Str(&a) || !Str(&b)) return false;
       out->emplace_back(std::move(a), std::move(b));
     }
     return true;
   }
-  bool ok() const { return ok_; }
   bool done() const { return ok_ && pos_ == data_.size(); }
 
  private:
@@ -129,30 +137,22 @@ class FieldReader {
   bool ok_ = true;
 };
 
-struct Record {
-  uint64_t seq = 0;
-  char type = 0;
-  std::string body;   // seq, type and fields
-  std::string frame;  // the whole record as on disk
-};
-
-std::string Frame(uint64_t seq, char type, const std::string& fields) {
+std::string Frame(uint64_t seq, char type, std::string_view fields) {
   std::string body;
   PutU64(body, seq);
   body.push_back(type);
   body.append(fields);
-  std::string len;
-  PutU32(len, static_cast<uint32_t>(body.size()));
   std::string frame(kMagic, 4);
-  frame += len;
+  PutU32(frame, static_cast<uint32_t>(body.size()));
+  PutU32(frame, Crc32(std::string_view(frame.data(), 8)));
   frame += body;
-  PutU32(frame, Crc32(len, body));
+  PutU32(frame, Crc32(body));
   return frame;
 }
 
 struct Header {
   std::string format, version, fingerprint, kind;
-  uint64_t last_seq = 0;
+  uint64_t base_seq = 0;
 };
 
 std::string HeaderFields(const Header& h) {
@@ -161,157 +161,72 @@ std::string HeaderFields(const Header& h) {
   PutStr(f, h.version);
   PutStr(f, h.fingerprint);
   PutStr(f, h.kind);
-  PutU64(f, h.last_seq);
+  PutU64(f, h.base_seq);
   return f;
 }
 
-std::string_view Fields(const Record& r) { return std::string_view(r.body).substr(9); }
-
-std::optional<Header> ReadHeader(const Record& r) {
-  if (r.type != kHeader) return std::nullopt;
-  FieldReader in(Fields(r));
-  Header h;
-  if (!in.Str(&h.format) || !in.Str(&h.version) || !in.Str(&h.fingerprint) || !in.Str(&h.kind) ||
-      !in.U64(&h.last_seq))
-    return std::nullopt;
-  return h;
-}
-
-std::string RequestFields(const api::Request& r) {
+std::string CommandFields(const api::CommandRecord& c, int status, uint64_t body_hash) {
   std::string f;
-  PutStr(f, r.method);
-  PutStr(f, r.path);
-  PutU64(f, r.query.size());
-  for (const auto& [k, v] : r.query) {
-    PutStr(f, k);
-    PutStr(f, v);
+  PutStr(f, c.method);
+  PutStr(f, c.path);
+  PutPairs(f, c.query);
+  PutPairs(f, c.headers);
+  PutStr(f, c.body);
+  PutStr(f, c.fault);
+  PutU8(f, c.caller.has_value());
+  if (c.caller) {
+    PutStr(f, c.caller->partner_tenant_id);
+    PutU8(f, c.caller->app_only);
+    PutU8(f, c.caller->mfa);
+    PutStr(f, c.caller->user_id);
   }
-  PutU64(f, r.headers.size());
-  for (const auto& [k, v] : r.headers) {
-    PutStr(f, k);
-    PutStr(f, v);
-  }
-  PutStr(f, r.body);
-  // An injected fault directive, written only when there is one (journals
-  // written before directives existed read the same).
-  if (!r.fault.empty()) PutStr(f, r.fault);
+  PutU8(f, c.resets);
+  PutU32(f, static_cast<uint32_t>(status));
+  PutU64(f, body_hash);
   return f;
 }
 
-std::optional<api::Request> ReadRequest(const Record& r) {
-  FieldReader in(Fields(r));
-  api::Request req;
-  if (!in.Str(&req.method) || !in.Str(&req.path) || !in.Pairs(&req.query) || !in.Pairs(&req.headers) ||
-      !in.Str(&req.body))
-    return std::nullopt;
-  if (!in.done() && (!in.Str(&req.fault) || req.fault.empty())) return std::nullopt;
-  if (!in.done()) return std::nullopt;
-  return req;
-}
-
-struct Outcome {
-  uint64_t request_seq = 0, status = 0, body_hash = 0, flags = 0;
-};
-
-std::optional<Outcome> ReadOutcome(const Record& r) {
-  FieldReader in(Fields(r));
-  Outcome o;
-  if (!in.U64(&o.request_seq) || !in.U64(&o.status) || !in.U64(&o.body_hash) || !in.U64(&o.flags) || !in.done())
-    return std::nullopt;
-  return o;
-}
-
-struct Read {
-  api::RequestRecord record;
-  uint64_t random_state = 0;
-  uint64_t flags = 0;
-};
-
-std::optional<Read> ReadRead(const Record& r) {
-  FieldReader in(Fields(r));
-  Read g;
-  std::string at;
-  uint64_t status = 0;
-  if (!in.Str(&at) || !in.Str(&g.record.method) || !in.Str(&g.record.path) || !in.U64(&status) ||
-      !in.Str(&g.record.request_id) || !in.Str(&g.record.partner) || !in.U64(&g.random_state) ||
-      !in.U64(&g.flags) || !in.done())
-    return std::nullopt;
-  auto instant = Instant::Parse(at);
-  if (!instant) return std::nullopt;
-  g.record.at = *instant;
-  g.record.status = static_cast<int>(status);
-  return g;
-}
-
-// The records of one file. A journal may end in a torn record (a write the
-// process did not finish); it is reported in torn_bytes, not as an error.
-struct ParsedFile {
-  std::vector<Record> records;
-  uint64_t good_size = 0;
-  uint64_t torn_bytes = 0;
-  std::string error;  // corrupt in the middle
-};
-
-ParsedFile ParseRecords(std::string_view data) {
-  ParsedFile out;
-  size_t p = 0;
-  while (p < data.size()) {
-    size_t remaining = data.size() - p;
-    bool torn = false;
-    if (remaining < kFrameOverhead) {
-      torn = true;
-    } else if (std::memcmp(data.data() + p, kMagic, 4) != 0) {
-      bool zeros = data.substr(p).find_first_not_of('\0') == std::string_view::npos;
-      if (!zeros) {
-        out.error = "no record marker at byte " + std::to_string(p);
-        return out;
-      }
-      torn = true;
-    } else {
-      uint32_t n = GetU32(data, p + 4);
-      if (n > kMaxRecord || n + kFrameOverhead > remaining) {
-        torn = true;
-      } else {
-        std::string_view len = data.substr(p + 4, 4);
-        std::string_view body = data.substr(p + 8, n);
-        uint32_t crc = GetU32(data, p + 8 + n);
-        bool last = p + n + kFrameOverhead == data.size();
-        if (crc != Crc32(len, body) || n < 9) {
-          if (!last) {
-            out.error = "the record at byte " + std::to_string(p) + " fails its checksum";
-            return out;
-          }
-          torn = true;
-        } else {
-          Record r;
-          FieldReader in(body);
-          in.U64(&r.seq);
-          in.U8(&r.type);
-          r.body.assign(body);
-          r.frame.assign(data.substr(p, n + kFrameOverhead));
-          out.records.push_back(std::move(r));
-          p += n + kFrameOverhead;
-          out.good_size = p;
-          continue;
-        }
-      }
-    }
-    if (torn) {
-      out.torn_bytes = data.size() - p;
-      return out;
-    }
+bool ReadCommand(std::string_view fields, StateRecord* r) {
+  FieldReader in(fields);
+  api::CommandRecord& c = r->command;
+  uint8_t has_caller = 0, resets = 0;
+  uint32_t status = 0;
+  if (!in.Str(&c.method) || !in.Str(&c.path) || !in.Pairs(&c.query) || !in.Pairs(&c.headers) || !in.Str(&c.body) ||
+      !in.Str(&c.fault) || !in.U8(&has_caller) || has_caller > 1)
+    return false;
+  if (has_caller) {
+    api::Caller caller;
+    uint8_t app_only = 0, mfa = 0;
+    if (!in.Str(&caller.partner_tenant_id) || !in.U8(&app_only) || !in.U8(&mfa) || !in.Str(&caller.user_id) ||
+        app_only > 1 || mfa > 1)
+      return false;
+    caller.app_only = app_only != 0;
+    caller.mfa = mfa != 0;
+    c.caller = std::move(caller);
   }
-  return out;
+  if (!in.U8(&resets) || resets > 1 || !in.U32(&status) || !in.U64(&r->body_hash) || !in.done()) return false;
+  c.resets = resets != 0;
+  r->status = static_cast<int>(status);
+  return true;
 }
 
-std::optional<std::string> ReadWholeFile(const std::string& path, std::string* error) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+std::optional<std::string> ReadWholeFile(const std::string& path, bool* exists, std::string* error) {
+  *exists = false;
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) {
     if (errno == ENOENT) return std::nullopt;
     *error = "cannot open " + path + ": " + std::strerror(errno);
     return std::nullopt;
   }
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    *error = path + " is not a regular file";
+    ::close(fd);
+    return std::nullopt;
+  }
+  *exists = true;
   std::string data;
+  data.reserve(static_cast<size_t>(st.st_size));
   char buffer[1 << 16];
   for (;;) {
     ssize_t n = ::read(fd, buffer, sizeof(buffer));
@@ -326,6 +241,96 @@ std::optional<std::string> ReadWholeFile(const std::string& path, std::string* e
   }
   ::close(fd);
   return data;
+}
+
+// Parses one file's frames: the records before any damage, a torn tail, or
+// the damage and where it is.
+void ParseFile(std::string_view data, StateFile* file) {
+  size_t p = 0;
+  bool header_seen = false;
+  auto damaged = [&](std::string what) {
+    file->damage = std::move(what);
+    file->damage_offset = p;
+  };
+  while (p < data.size()) {
+    const size_t remaining = data.size() - p;
+    const bool zeros = data.substr(p).find_first_not_of('\0') == std::string_view::npos;
+    if (remaining < kHeadBytes) {
+      // A head cut short can only be the last write.
+      file->torn_bytes = remaining;
+      return;
+    }
+    if (std::memcmp(data.data() + p, kMagic, 4) != 0 || GetU32(data, p + 8) != Crc32(data.substr(p, 8))) {
+      // Space the file system extended with zeros before a crash is a torn
+      // tail; anything else is damage.
+      if (zeros) {
+        file->torn_bytes = remaining;
+        return;
+      }
+      return damaged(std::memcmp(data.data() + p, kMagic, 4) != 0 ? "no record starts here"
+                                                                  : "the record's length fails its checksum");
+    }
+    const uint32_t n = GetU32(data, p + 4);
+    if (n > kMaxRecord || n < 9) return damaged("the record's length is out of range");
+    if (n + kFrameOverhead > remaining) {
+      // The head is whole but the body runs past the end: the last write was
+      // cut short.
+      file->torn_bytes = remaining;
+      return;
+    }
+    std::string_view body = data.substr(p + kHeadBytes, n);
+    if (GetU32(data, p + kHeadBytes + n) != Crc32(body)) {
+      if (n + kFrameOverhead == remaining) {
+        // The last record, partly written when the process died: it was
+        // never acknowledged (a record is flushed before its answer).
+        file->torn_bytes = remaining;
+        return;
+      }
+      return damaged("the record fails its checksum");
+    }
+    FieldReader in(body);
+    uint64_t seq = 0;
+    uint8_t type = 0;
+    in.U64(&seq);
+    in.U8(&type);
+    std::string_view fields = body.substr(9);
+    if (!header_seen) {
+      FieldReader h(fields);
+      if (type != kHeader || !h.Str(&file->format) || !h.Str(&file->version) || !h.Str(&file->fingerprint) ||
+          !h.Str(&file->kind) || !h.U64(&file->base_seq) || !h.done())
+        return damaged("the file does not start with a header");
+      header_seen = true;
+    } else if (type == kCommand) {
+      StateRecord r;
+      r.seq = seq;
+      r.offset = p;
+      if (!ReadCommand(fields, &r)) return damaged("the record cannot be read");
+      file->records.push_back(std::move(r));
+    } else if (type == kEnd && file->kind == "snapshot") {
+      FieldReader e(fields);
+      uint64_t count = 0;
+      if (!e.U64(&count) || !e.done() || count != file->records.size())
+        return damaged("the snapshot's end record does not match its records");
+      p += n + kFrameOverhead;
+      file->good_bytes = p;
+      if (p != data.size()) return damaged("the snapshot goes on after its end record");
+      return;
+    } else {
+      return damaged("the record has an unknown type");
+    }
+    p += n + kFrameOverhead;
+    file->good_bytes = p;
+  }
+}
+
+StateFile ReadStateFile(const std::string& path, std::string* error) {
+  StateFile file;
+  file.path = path;
+  auto data = ReadWholeFile(path, &file.exists, error);
+  if (!data) return file;
+  file.size = data->size();
+  ParseFile(*data, &file);
+  return file;
 }
 
 bool WriteAll(int fd, std::string_view data) {
@@ -350,7 +355,45 @@ bool SyncDir(const std::string& dir) {
 
 Status IoError(const std::string& what) {
   return Status(503, 800003, "The state dir cannot be written (" + what + ": " + std::strerror(errno) +
-                                 "); the request was not run.");
+                                 "); the request changed nothing.");
+}
+
+// Opens (creating) a file of the state dir, owner-only.
+int OpenPrivate(const std::string& path, int flags) {
+  int fd = ::open(path.c_str(), flags | O_CREAT | O_CLOEXEC, kFileMode);
+  if (fd >= 0) ::fchmod(fd, kFileMode);  // a file made by an older pcsim may be wider
+  return fd;
+}
+
+// The snapshot holding `records` (StateDir::Commands: from the last reset).
+std::string SnapshotBytes(const std::vector<const StateRecord*>& records, const std::string& version,
+                          const std::string& fingerprint, uint64_t last_seq) {
+  Header h{std::string(kStateFormat), version, fingerprint, "snapshot", last_seq};
+  std::string out = Frame(0, kHeader, HeaderFields(h));
+  uint64_t count = 0;
+  for (const StateRecord* r : records) {
+    out += Frame(r->seq, kCommand, CommandFields(r->command, r->status, r->body_hash));
+    ++count;
+  }
+  std::string end;
+  PutU64(end, count);
+  return out + Frame(0, kEnd, end);
+}
+
+// Writes `bytes` as DIR/snapshot: a temp file, fsync, rename, fsync the dir.
+Status WriteSnapshotFile(const std::string& dir, const std::string& bytes) {
+  const std::string tmp = dir + "/snapshot.tmp";
+  int fd = OpenPrivate(tmp, O_WRONLY | O_TRUNC);
+  if (fd < 0) return IoError("creating " + tmp);
+  bool ok = WriteAll(fd, bytes) && ::fsync(fd) == 0;
+  ok = (::close(fd) == 0) && ok;
+  if (!ok || ::rename(tmp.c_str(), (dir + "/snapshot").c_str()) != 0 || !SyncDir(dir)) {
+    Status error = IoError("writing the snapshot " + tmp);
+    std::error_code ec;
+    std::filesystem::remove(tmp, ec);
+    return error;
+  }
+  return OkStatus();
 }
 
 }  // namespace
@@ -366,6 +409,64 @@ std::string HashHex(std::string_view bytes) {
 std::string EmbeddedFixturesFingerprint() {
   return "embedded-catalog=" + HashHex(kEmbeddedDefaultCatalog) + "\nembedded-policy=" +
          HashHex(kEmbeddedMicrosoftPolicy) + "\nembedded-countries=" + HashHex(kEmbeddedCountryRules) + "\n";
+}
+
+std::vector<const StateRecord*> StateDir::Commands() const {
+  std::vector<const StateRecord*> out;
+  uint64_t last = snapshot.base_seq;
+  for (const StateRecord& r : snapshot.records) out.push_back(&r);
+  for (const StateRecord& r : journal.records)
+    if (r.seq > last) out.push_back(&r);  // the snapshot already holds the others
+  // Nothing before the last reset matters.
+  for (size_t i = out.size(); i-- > 1;)
+    if (out[i]->command.resets) {
+      out.erase(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(i));
+      break;
+    }
+  return out;
+}
+
+StatusOr<StateDir> ReadStateDir(const std::string& dir) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) return Status(400, 800002, dir + " is not a directory");
+  StateDir out;
+  std::string error;
+  out.snapshot = ReadStateFile(dir + "/snapshot", &error);
+  if (!error.empty()) return Status(500, 800003, error);
+  out.journal = ReadStateFile(dir + "/journal", &error);
+  if (!error.empty()) return Status(500, 800003, error);
+  return out;
+}
+
+size_t ReplayRecords(api::Router& router, const std::vector<const StateRecord*>& records, std::string* error) {
+  error->clear();
+  for (size_t i = 0; i < records.size(); ++i) {
+    const StateRecord& r = *records[i];
+    api::Response response = router.Replay(r.command);
+    if (response.status != r.status || Fnv1a(response.body) != r.body_hash) {
+      *error = "record " + std::to_string(r.seq) + " (" + r.command.method + " " + r.command.path.substr(0, 200) +
+               ") answers " + std::to_string(response.status) + " where it answered " + std::to_string(r.status) +
+               (response.status == r.status ? " with another body" : "");
+      return i;
+    }
+  }
+  return records.size();
+}
+
+Status WriteStateDir(const std::string& dir, const std::vector<const StateRecord*>& records,
+                     const std::string& version, const std::string& fingerprint) {
+  std::error_code ec;
+  if (std::filesystem::exists(dir, ec)) return Status(400, 800002, dir + " already exists; name a new directory");
+  if (::mkdir(dir.c_str(), kDirMode) != 0) return IoError("creating " + dir);
+  const uint64_t last_seq = records.empty() ? 0 : records.back()->seq;
+  PCSIM_RETURN_IF_ERROR(WriteSnapshotFile(dir, SnapshotBytes(records, version, fingerprint, last_seq)));
+  Header h{std::string(kStateFormat), version, fingerprint, "journal", last_seq};
+  int fd = OpenPrivate(dir + "/journal", O_WRONLY | O_TRUNC);
+  if (fd < 0) return IoError("creating " + dir + "/journal");
+  bool ok = WriteAll(fd, Frame(0, kHeader, HeaderFields(h))) && ::fsync(fd) == 0;
+  ok = (::close(fd) == 0) && ok;
+  if (!ok || !SyncDir(dir)) return IoError("writing " + dir + "/journal");
+  return OkStatus();
 }
 
 StateStore::StateStore(StateStoreOptions options, api::Router& router)
@@ -392,133 +493,93 @@ Status StateStore::Load() {
   const std::string& dir = options_.dir;
   auto fail = [&](const std::string& message) { return Status(500, 800003, message); };
   std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) return fail("cannot create the state dir " + dir + ": " + ec.message());
-  if (!std::filesystem::is_directory(dir, ec)) return fail(dir + " is not a directory");
+  if (!std::filesystem::exists(dir, ec)) {
+    std::filesystem::create_directories(std::filesystem::path(dir).parent_path(), ec);
+    if (::mkdir(dir.c_str(), kDirMode) != 0 && errno != EEXIST)
+      return fail("cannot create the state dir " + dir + ": " + std::strerror(errno));
+  }
+  struct stat st {};
+  if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return fail(dir + " is not a directory");
+  // Owner-only: the files hold every request body the sandbox accepted.
+  if ((st.st_mode & 077) != 0 && ::chmod(dir.c_str(), kDirMode) != 0)
+    return fail("cannot make the state dir " + dir + " private (chmod 0700): " + std::strerror(errno));
 
-  lock_fd_ = ::open((dir + "/LOCK").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  lock_fd_ = OpenPrivate(dir + "/LOCK", O_RDWR);
   if (lock_fd_ < 0) return fail("cannot open " + dir + "/LOCK: " + std::strerror(errno));
   if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0)
     return fail("the state dir " + dir + " is in use by another pcsim serve");
   std::filesystem::remove(dir + "/snapshot.tmp", ec);
 
-  auto check_header = [&](const Header& h, const std::string& file) -> Status {
-    if (h.format != kStateFormat)
-      return fail(file + " has the format \"" + h.format + "\"; this pcsim reads \"" + std::string(kStateFormat) + "\"");
-    if (h.version != options_.version)
-      return fail(file + " was written by pcsim " + h.version + "; this is pcsim " + options_.version +
-                  " (replaying another version's requests could give other results)");
-    if (h.fingerprint != options_.fingerprint)
-      return fail(file + " was written by pcsim serve with other options:\n" + h.fingerprint +
-                  "now:\n" + options_.fingerprint + "start with the same options, or use another --state-dir");
+  auto state = ReadStateDir(dir);
+  if (!state.ok()) return fail(state.status().description());
+  const StateFile& snapshot = state->snapshot;
+  const StateFile& journal = state->journal;
+  auto check_header = [&](const StateFile& f) -> Status {
+    if (f.format != kStateFormat)
+      return fail(f.path + " has the format \"" + f.format + "\"; this pcsim reads \"" + std::string(kStateFormat) + "\"");
+    if (f.version != options_.version)
+      return fail(f.path + " was written by pcsim " + f.version + "; this is pcsim " + options_.version +
+                  " (replaying another version's commands could give other results)");
+    if (f.fingerprint != options_.fingerprint)
+      return fail(f.path + " was written by pcsim serve with other options:\n" + f.fingerprint + "now:\n" +
+                  options_.fingerprint + "start with the same options, or use another --state-dir");
     return OkStatus();
   };
-
-  // The snapshot: written whole and renamed into place, so any damage is
-  // corruption.
-  std::vector<Record> records;
-  uint64_t last_seq = 0;
-  std::string error;
-  const std::string snapshot_path = dir + "/snapshot";
-  if (auto data = ReadWholeFile(snapshot_path, &error)) {
-    ParsedFile parsed = ParseRecords(*data);
-    if (!parsed.error.empty() || parsed.torn_bytes > 0)
-      return fail("the snapshot " + snapshot_path + " is corrupt: " +
-                  (parsed.error.empty() ? "it ends in an incomplete record" : parsed.error));
-    if (parsed.records.empty()) return fail("the snapshot " + snapshot_path + " is corrupt: it is empty");
-    auto header = ReadHeader(parsed.records.front());
-    if (!header) {
-      if (auto* h = &parsed.records.front(); h->type == kHeader)
-        return fail(snapshot_path + " is not a snapshot of this format (its header cannot be read)");
-      return fail("the snapshot " + snapshot_path + " is corrupt: it does not start with a header");
-    }
-    if (Status s = check_header(*header, snapshot_path); !s.ok()) return s;
-    if (header->kind != "snapshot") return fail("the snapshot " + snapshot_path + " is corrupt: its header says " + header->kind);
-    const Record& end = parsed.records.back();
-    FieldReader in(Fields(end));
-    uint64_t count = 0;
-    if (parsed.records.size() < 2 || end.type != kEnd || !in.U64(&count) || count != parsed.records.size() - 2)
-      return fail("the snapshot " + snapshot_path + " is corrupt: its end record is missing or wrong");
-    last_seq = header->last_seq;
-    records.assign(std::make_move_iterator(parsed.records.begin() + 1), std::make_move_iterator(parsed.records.end() - 1));
-  } else if (!error.empty()) {
-    return fail(error);
+  auto damage = [&](const StateFile& f) {
+    return fail(f.path + " is damaged at byte " + std::to_string(f.damage_offset) + ": " + *f.damage +
+                ". Nothing was changed; see `pcsim state check " + dir + "`, and `pcsim state repair " + dir +
+                " --to NEWDIR` for a copy holding every record before the damage");
+  };
+  // The snapshot is written whole and renamed into place: any damage, a torn
+  // tail included, is corruption.
+  if (snapshot.exists) {
+    if (snapshot.damage) return damage(snapshot);
+    if (snapshot.torn_bytes > 0 || snapshot.kind != "snapshot")
+      return fail(snapshot.path + " is damaged: it ends before its end record (" + std::to_string(snapshot.size) +
+                  " bytes). See `pcsim state check " + dir + "`");
+    PCSIM_RETURN_IF_ERROR(check_header(snapshot));
   }
-
-  // The journal: its last record may be torn by a crash; anything else is
-  // corruption.
-  const std::string journal_path = dir + "/journal";
+  // The journal: its last record may be torn by a crash; anything else is damage.
   bool journal_has_header = false;
-  if (auto data = ReadWholeFile(journal_path, &error)) {
-    ParsedFile parsed = ParseRecords(*data);
-    if (!parsed.error.empty()) return fail("the journal " + journal_path + " is corrupt: " + parsed.error);
-    if (!parsed.records.empty()) {
-      auto header = ReadHeader(parsed.records.front());
-      if (!header || header->kind != "journal")
-        return fail("the journal " + journal_path + " is corrupt: it does not start with a journal header");
-      if (Status s = check_header(*header, journal_path); !s.ok()) return s;
+  if (journal.exists) {
+    if (journal.damage) return damage(journal);
+    if (journal.good_bytes > 0) {
+      if (journal.kind != "journal") return fail(journal.path + " does not start with a journal header");
+      PCSIM_RETURN_IF_ERROR(check_header(journal));
       journal_has_header = true;
-      for (size_t i = 1; i < parsed.records.size(); ++i)
-        if (parsed.records[i].seq > last_seq) records.push_back(std::move(parsed.records[i]));
     }
-    if (parsed.torn_bytes > 0) {
-      stats_.dropped_torn_bytes = parsed.torn_bytes;
-      options_.warn("pcsim: the last record of " + journal_path + " is incomplete (" +
-                    std::to_string(parsed.torn_bytes) + " bytes, a write cut short by a crash); dropped it");
+    if (journal.torn_bytes > 0) {
+      stats_.dropped_torn_bytes = journal.torn_bytes;
+      options_.warn("pcsim: the last record of " + journal.path + " is incomplete (" +
+                    std::to_string(journal.torn_bytes) +
+                    " bytes at byte " + std::to_string(journal.good_bytes) +
+                    ", a write cut short by a crash, never acknowledged); dropped it");
     }
-    journal_size_ = parsed.good_size;
-  } else if (!error.empty()) {
-    return fail(error);
+    journal_size_ = journal.good_bytes;
   }
 
-  // Replay into the fresh router, checking each result that was recorded.
-  std::map<uint64_t, std::pair<int, uint64_t>> results;  // request seq -> (status, body hash)
-  struct Replaying {
-    api::Router& router;
-    explicit Replaying(api::Router& r) : router(r) { router.SetReplaying(true); }
-    ~Replaying() { router.SetReplaying(false); }
-  } replaying(router_);
-  for (const Record& r : records) {
-    next_seq_ = std::max(next_seq_, r.seq + 1);
-    if (r.type == kRequest) {
-      auto request = ReadRequest(r);
-      if (!request) return fail("the record " + std::to_string(r.seq) + " in " + dir + " cannot be read (corrupt)");
-      api::Response response = router_.Handle(*request);
-      results[r.seq] = {response.status, Fnv1a(response.body)};
-      ++stats_.replayed_requests;
-    } else if (r.type == kOutcome) {
-      auto outcome = ReadOutcome(r);
-      if (!outcome) return fail("the record " + std::to_string(r.seq) + " in " + dir + " cannot be read (corrupt)");
-      auto it = results.find(outcome->request_seq);
-      if (it == results.end()) continue;  // its request was compacted away (before a reset)
-      if (static_cast<uint64_t>(it->second.first) != outcome->status || it->second.second != outcome->body_hash)
-        return fail("replaying " + dir + " gives another result for request " + std::to_string(outcome->request_seq) +
-                    " (recorded status " + std::to_string(outcome->status) + ", now " +
-                    std::to_string(it->second.first) +
-                    "); the state cannot be restored faithfully (were files it read changed?)");
-      results.erase(it);
-    } else if (r.type == kRead) {
-      auto read = ReadRead(r);
-      if (!read) return fail("the record " + std::to_string(r.seq) + " in " + dir + " cannot be read (corrupt)");
-      router_.RestoreRead(std::move(read->record), read->random_state);
-      ++stats_.restored_reads;
-    } else {
-      return fail("the record " + std::to_string(r.seq) + " in " + dir + " has an unknown type");
-    }
-  }
+  // Replay into the fresh router, checking each answer.
+  const std::vector<const StateRecord*> commands = state->Commands();
+  std::string error;
+  size_t replayed = ReplayRecords(router_, commands, &error);
+  stats_.replayed_commands = replayed;
+  if (!error.empty())
+    return fail("replaying " + dir + " gives another result: " + error +
+                "; the state cannot be restored faithfully (another build of pcsim, or changed inputs?)");
+  next_seq_ = std::max(snapshot.base_seq, journal.base_seq) + 1;
+  for (const StateRecord* r : commands) next_seq_ = std::max(next_seq_, r->seq + 1);
 
-  journal_fd_ = ::open(journal_path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-  if (journal_fd_ < 0) return fail("cannot open " + journal_path + ": " + std::strerror(errno));
+  journal_fd_ = OpenPrivate(dir + "/journal", O_WRONLY);
+  if (journal_fd_ < 0) return fail("cannot open " + dir + "/journal: " + std::strerror(errno));
   if (!journal_has_header) {
     if (Status s = StartJournal(); !s.ok()) return fail(s.description());
   } else if (stats_.dropped_torn_bytes > 0) {
     if (::ftruncate(journal_fd_, static_cast<off_t>(journal_size_)) != 0 || ::fsync(journal_fd_) != 0)
-      return fail("cannot truncate " + journal_path + ": " + std::strerror(errno));
+      return fail("cannot truncate " + dir + "/journal: " + std::strerror(errno));
   }
   if (::lseek(journal_fd_, static_cast<off_t>(journal_size_), SEEK_SET) < 0)
-    return fail("cannot seek in " + journal_path + ": " + std::strerror(errno));
-  since_snapshot_ = records.size();
-  random_before_ = router_.sandbox().random().state();
+    return fail("cannot seek in " + dir + "/journal: " + std::strerror(errno));
+  since_snapshot_ = commands.size();
   return OkStatus();
 }
 
@@ -532,13 +593,13 @@ Status StateStore::StartJournal() {
   return OkStatus();
 }
 
-Status StateStore::AppendRecord(const std::string& frame, bool sync) {
-  if (!WriteAll(journal_fd_, frame) || (sync && ::fdatasync(journal_fd_) != 0)) {
+Status StateStore::AppendRecord(const std::string& frame) {
+  if (!WriteAll(journal_fd_, frame) || ::fdatasync(journal_fd_) != 0) {
     Status error = IoError("appending to " + options_.dir + "/journal");
-    // Cut the partial record off so later appends stay readable.
-    if (::ftruncate(journal_fd_, static_cast<off_t>(journal_size_)) != 0 ||
+    // Cut the partial record off, so that what is on disk is what was answered.
+    if (::ftruncate(journal_fd_, static_cast<off_t>(journal_size_)) != 0 || ::fdatasync(journal_fd_) != 0 ||
         ::lseek(journal_fd_, static_cast<off_t>(journal_size_), SEEK_SET) < 0)
-      broken_ = error.description();
+      broken_ = error.description() + " The journal could not be cut back either: restart the server.";
     return error;
   }
   journal_size_ += frame.size();
@@ -546,134 +607,25 @@ Status StateStore::AppendRecord(const std::string& frame, bool sync) {
   return OkStatus();
 }
 
-Status StateStore::BeforeApply(const api::Request& request) {
+Status StateStore::Commit(const api::CommandRecord& command, const api::Response& response) {
   if (!broken_.empty()) return Status(503, 800003, broken_);
-  uint64_t seq = next_seq_;
-  Status s = AppendRecord(Frame(seq, kRequest, RequestFields(request)), /*sync=*/true);
-  if (!s.ok()) return s;
+  PCSIM_RETURN_IF_ERROR(AppendRecord(Frame(next_seq_, kCommand, CommandFields(command, response.status, Fnv1a(response.body)))));
   ++next_seq_;
-  pending_request_ = seq;
-  sandbox_before_ = &router_.sandbox();
-  return OkStatus();
-}
-
-void StateStore::AfterApply(const api::Request& request, const api::Response& response,
-                            const api::RequestRecord& record) {
-  if (!broken_.empty()) return;
-  std::string fields;
-  char type;
-  if (request.method != "GET") {
-    type = kOutcome;
-    PutU64(fields, pending_request_);
-    PutU64(fields, static_cast<uint64_t>(response.status));
-    PutU64(fields, Fnv1a(response.body));
-    PutU64(fields, &router_.sandbox() != sandbox_before_ ? kOutcomeReset : 0);
-  } else {
-    type = kRead;
-    uint64_t state = router_.sandbox().random().state();
-    PutStr(fields, record.at.ToString());
-    PutStr(fields, record.method);
-    PutStr(fields, record.path);
-    PutU64(fields, static_cast<uint64_t>(record.status));
-    PutStr(fields, record.request_id);
-    PutStr(fields, record.partner);
-    PutU64(fields, state);
-    // A GET that drew from the random source changed the state; it is kept
-    // when the snapshot drops old reads.
-    PutU64(fields, state != random_before_ ? kReadConsumed : 0);
-  }
-  // Not flushed on its own: the next request's fsync (or the snapshot)
-  // carries it. Losing it loses a check (an outcome) or an entry of the
-  // request journal, never an acknowledged change.
-  Status s = AppendRecord(Frame(next_seq_, type, fields), /*sync=*/false);
-  if (!s.ok()) {
-    // A GET that drew from the random source and is not on disk would make
-    // later requests replay differently: refuse changes from now on.
-    broken_ = s.description();
-  } else {
-    ++next_seq_;
-  }
-  random_before_ = router_.sandbox().random().state();
   if (since_snapshot_ >= options_.snapshot_every) {
     if (Status w = WriteSnapshot(); !w.ok()) options_.warn("pcsim: " + w.description());
   }
+  return OkStatus();
 }
 
 Status StateStore::WriteSnapshot() {
-  // Everything on disk now: the current snapshot and the journal.
-  std::string error;
-  std::vector<Record> records;
-  uint64_t last_snapshot_seq = 0;
-  if (auto data = ReadWholeFile(options_.dir + "/snapshot", &error)) {
-    ParsedFile parsed = ParseRecords(*data);
-    auto header = parsed.records.empty() ? std::nullopt : ReadHeader(parsed.records.front());
-    if (!parsed.error.empty() || parsed.torn_bytes > 0 || parsed.records.size() < 2 || !header)
-      return Status(500, 800003, "snapshot not written: the current snapshot cannot be read back");
-    last_snapshot_seq = header->last_seq;
-    records.assign(std::make_move_iterator(parsed.records.begin() + 1),
-                   std::make_move_iterator(parsed.records.end() - 1));
-  } else if (!error.empty()) {
-    return Status(500, 800003, "snapshot not written: " + error);
-  }
-  if (auto data = ReadWholeFile(options_.dir + "/journal", &error)) {
-    ParsedFile parsed = ParseRecords(std::string_view(*data).substr(0, journal_size_));
-    for (size_t i = 1; i < parsed.records.size(); ++i)
-      if (parsed.records[i].seq > last_snapshot_seq) records.push_back(std::move(parsed.records[i]));
-  } else {
-    return Status(500, 800003, "snapshot not written: " + (error.empty() ? "the journal is missing" : error));
-  }
-
-  // Compaction: nothing before the last reset matters (it starts a new
-  // sandbox with empty tokens, carts, caches and request journal), and a GET
-  // that did not draw from the random source matters only while its entry is
-  // among the last kRequestEntriesKept of the request journal.
-  size_t first = 0;
-  for (size_t i = records.size(); i-- > 0;) {
-    if (records[i].type != kOutcome) continue;
-    auto o = ReadOutcome(records[i]);
-    if (o && (o->flags & kOutcomeReset)) {
-      for (size_t j = i; j-- > 0;)
-        if (records[j].type == kRequest && records[j].seq == o->request_seq) {
-          first = j;
-          break;
-        }
-      break;
-    }
-  }
-  std::vector<bool> keep(records.size(), true);
-  for (size_t i = 0; i < first; ++i) keep[i] = false;
-  uint64_t entries = 0;
-  for (size_t i = records.size(); i-- > first;) {
-    if (records[i].type == kRequest) ++entries;
-    if (records[i].type != kRead) continue;
-    ++entries;
-    auto g = ReadRead(records[i]);
-    if (entries > kRequestEntriesKept && g && !(g->flags & kReadConsumed)) keep[i] = false;
-  }
-
-  Header h{std::string(kStateFormat), options_.version, options_.fingerprint, "snapshot", next_seq_ - 1};
-  std::string out = Frame(0, kHeader, HeaderFields(h));
-  uint64_t count = 0;
-  for (size_t i = 0; i < records.size(); ++i)
-    if (keep[i]) {
-      out += records[i].frame;
-      ++count;
-    }
-  std::string end_fields;
-  PutU64(end_fields, count);
-  out += Frame(0, kEnd, end_fields);
-
-  const std::string tmp = options_.dir + "/snapshot.tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return IoError("creating " + tmp);
-  bool ok = WriteAll(fd, out) && ::fsync(fd) == 0;
-  ok = (::close(fd) == 0) && ok;
-  if (!ok || ::rename(tmp.c_str(), (options_.dir + "/snapshot").c_str()) != 0 || !SyncDir(options_.dir)) {
-    Status error = IoError("writing the snapshot " + tmp);
-    std::error_code ec;
-    std::filesystem::remove(tmp, ec);
-    return error;
-  }
+  // Everything on disk now: the current snapshot and the journal's whole records.
+  auto state = ReadStateDir(options_.dir);
+  if (!state.ok()) return Status(500, 800003, "snapshot not written: " + state.status().description());
+  if (state->snapshot.damage || state->snapshot.torn_bytes > 0 || state->journal.damage ||
+      state->journal.good_bytes < journal_size_)
+    return Status(500, 800003, "snapshot not written: the state dir cannot be read back whole");
+  PCSIM_RETURN_IF_ERROR(WriteSnapshotFile(
+      options_.dir, SnapshotBytes(state->Commands(), options_.version, options_.fingerprint, next_seq_ - 1)));
   // The snapshot now holds every record up to next_seq_ - 1; the journal's
   // copies are skipped by sequence number if emptying it is cut short.
   ++stats_.snapshots;

@@ -1,18 +1,26 @@
-// StateStore keeps a router's state in a directory across restarts
-// (pcsim serve --state-dir). The simulator is deterministic and every change
-// goes through api::Router, so the state is kept as the requests that made
-// it: each request other than GET is appended to a journal and flushed to
-// disk (fsync) before it runs; a GET leaves its request-journal entry and the
-// random state after it. Restoring replays the records into a fresh router
-// built with the same options. A snapshot file, written atomically (temp
-// file, fsync, rename), holds the compacted records; the journal holds the
-// ones after it. The format is described in README.md ("Failure modes:
-// persistence and concurrency").
+// StateStore keeps a router's state in a directory across restarts and
+// crashes (pcsim serve --state-dir). The simulator is deterministic and every
+// change goes through api::Router, so the state is kept as the commands that
+// made it: each command that changed the state is appended to a journal and
+// flushed to disk (fdatasync) after it ran and before it is answered, so a
+// request that crashes the process is never on disk, and nothing
+// unacknowledged is. Restoring replays the records into a fresh router built
+// with the same options, checking that each gives its recorded answer. A
+// snapshot file, written atomically (temp file, fsync, rename), holds the
+// commands since the last reset; the journal holds the ones after it.
+//
+// The format (docs/state-dir.md): every record is framed so that damage is
+// found wherever it is. A torn tail (the last record cut short by a crash: it
+// was never acknowledged) is dropped with a warning; damage anywhere else
+// refuses the directory with the file and byte offset, and `pcsim state
+// check` / `pcsim state repair` are the way out. Files are 0600 in a 0700
+// directory; no credential is ever written.
 #pragma once
 
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,13 +30,13 @@
 
 namespace pcsim::persist {
 
-inline constexpr std::string_view kStateFormat = "pcsim-state 1";
+inline constexpr std::string_view kStateFormat = "pcsim-state 2";
 
 struct StateStoreOptions {
   std::string dir;
-  // The serve options that change what a request does (start, seed, policy,
-  // catalog, ...), as text. Written into the files; a state dir is only
-  // restored with the same fingerprint.
+  // The serve options that change what a command does (start, seed, policy,
+  // catalog, ...), as text (StateInputs::Fingerprint). Written into the files;
+  // a state dir is only restored with the same fingerprint.
   std::string fingerprint;
   // The pcsim version writing the files; another version is refused.
   std::string version;
@@ -44,21 +52,67 @@ std::string EmbeddedFixturesFingerprint();
 // FNV-1a 64 of `bytes` as 16 hex digits.
 std::string HashHex(std::string_view bytes);
 
-class StateStore : public api::RequestJournal {
+// One record as read from a file.
+struct StateRecord {
+  uint64_t seq = 0;
+  uint64_t offset = 0;   // where its frame starts in the file
+  api::CommandRecord command;
+  int status = 0;        // the answer the command got
+  uint64_t body_hash = 0;
+};
+
+// What one file of a state dir holds, and where it is damaged.
+struct StateFile {
+  std::string path;
+  bool exists = false;
+  uint64_t size = 0;
+  std::string kind;         // "snapshot" or "journal" (from its header)
+  std::string format, version, fingerprint;
+  uint64_t base_seq = 0;    // the header's sequence number (snapshot: the last it holds)
+  std::vector<StateRecord> records;  // the readable records before any damage
+  uint64_t good_bytes = 0;  // the whole records from the start
+  // A write cut short at the end (never acknowledged): how many bytes.
+  uint64_t torn_bytes = 0;
+  // Damage that is not a torn tail: what, and at which byte offset.
+  std::optional<std::string> damage;
+  uint64_t damage_offset = 0;
+};
+
+// Reads and checks the framing of DIR's snapshot and journal, without a
+// router and without changing anything (pcsim state check / repair).
+struct StateDir {
+  StateFile snapshot, journal;
+  // The commands to replay, in order: the snapshot's, then the journal's
+  // after them (up to the first damage).
+  std::vector<const StateRecord*> Commands() const;
+};
+StatusOr<StateDir> ReadStateDir(const std::string& dir);
+
+// Replays `records` into `router` (fresh, built with the options the
+// fingerprint describes), checking each answer. Returns how many replayed as
+// recorded; `error` says why the next one did not (empty: all did).
+size_t ReplayRecords(api::Router& router, const std::vector<const StateRecord*>& records, std::string* error);
+
+// Writes a new state dir at `dir` (which must not exist) holding `records`
+// (from StateDir::Commands) as its snapshot, and an empty journal.
+Status WriteStateDir(const std::string& dir, const std::vector<const StateRecord*>& records,
+                     const std::string& version, const std::string& fingerprint);
+
+class StateStore : public api::CommandJournal {
  public:
   struct Stats {
-    uint64_t replayed_requests = 0;  // requests run again
-    uint64_t restored_reads = 0;     // GET entries restored
-    uint64_t dropped_torn_bytes = 0; // a torn last journal record, dropped
-    uint64_t snapshots = 0;          // snapshots written by this process
+    uint64_t replayed_commands = 0;
+    uint64_t dropped_torn_bytes = 0;  // a torn last journal record, dropped
+    uint64_t snapshots = 0;           // snapshots written by this process
   };
 
-  // Opens DIR (creating it when missing), locks it against a second server,
-  // and restores its state into `router`, which must be fresh and built with
-  // the options the fingerprint describes. Then journals every request the
-  // router handles. Errors (exit 2 in pcsim serve): a directory in use, files
-  // of another format or version or fingerprint, a corrupt snapshot or
-  // journal, a replay that does not give the recorded results, I/O errors.
+  // Opens DIR (creating it 0700 when missing), locks it against a second
+  // server, and restores its state into `router`, which must be fresh and
+  // built with the options the fingerprint describes. Then journals every
+  // command the router commits. Errors (exit 2 in pcsim serve): a directory in
+  // use, files of another format, version or fingerprint, damage (with the
+  // file and byte offset), a replay that does not give the recorded answers,
+  // I/O errors.
   static StatusOr<std::unique_ptr<StateStore>> Open(StateStoreOptions options, api::Router& router);
   ~StateStore() override;  // detaches from the router; no snapshot
 
@@ -68,15 +122,15 @@ class StateStore : public api::RequestJournal {
 
   const Stats& stats() const { return stats_; }
 
-  // api::RequestJournal, under the router's lock.
-  Status BeforeApply(const api::Request& request) override;
-  void AfterApply(const api::Request& request, const api::Response& response,
-                  const api::RequestRecord& record) override;
+  // api::CommandJournal, under the router's lock: appends the command and its
+  // answer and flushes them. On a failed write the partial record is cut off
+  // (if that fails too, every later commit is refused until a restart).
+  Status Commit(const api::CommandRecord& command, const api::Response& response) override;
 
  private:
   StateStore(StateStoreOptions options, api::Router& router);
   Status Load();
-  Status AppendRecord(const std::string& frame, bool sync);
+  Status AppendRecord(const std::string& frame);
   Status WriteSnapshot();  // under the router's lock
   Status StartJournal();   // truncates the journal to its header
 
@@ -87,10 +141,7 @@ class StateStore : public api::RequestJournal {
   uint64_t journal_size_ = 0;      // bytes of whole records in the journal
   uint64_t next_seq_ = 1;
   uint64_t since_snapshot_ = 0;    // records appended since the last snapshot
-  uint64_t pending_request_ = 0;   // seq of the request being handled
-  const void* sandbox_before_ = nullptr;
-  uint64_t random_before_ = 0;
-  std::string broken_;             // why writes are refused, after a failed write
+  std::string broken_;             // why commits are refused, after a failed write
   bool attached_ = false;
   Stats stats_;
 };

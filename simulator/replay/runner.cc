@@ -796,7 +796,7 @@ void RegisterScenarioRoutes(api::Router& router) {
     body["lines"] = std::move(lines);
     if (result.outcome == Outcome::Invalid) return api::ErrorResponse(BadRequest(800002, result.message));
     return api::JsonResponse(200, body);
-  });
+  }, api::RouteKind::Read);  // the scenario runs in a sandbox of its own
 }
 
 std::string RefOrId(const ScenarioResult& result, const std::string& subscription_id) {

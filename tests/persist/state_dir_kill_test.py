@@ -195,7 +195,9 @@ def dump(port):
         get("/v1/customers/%s/orders" % c["id"])
     get("/v1/invoices/unbilled/lineitems?provider=onetime&invoicelineitemtype=billinglineitems"
         "&currencycode=USD&period=current")
-    get("/_sim/requests")
+    # The digest of the whole state (the request log is not state: a restart
+    # keeps only the commands that changed it).
+    get("/_sim/digest")
     return sent, out
 
 
@@ -205,6 +207,10 @@ def reference_dump(binary, args, log, extra):
     try:
         for request, expected in log:
             got = send(ref.port, request)
+            # The request log is diagnostics, not state: a restart keeps only
+            # the commands that changed the state, so it reads differently.
+            if request[1].startswith("/_sim/requests"):
+                continue
             if expected is not None and got != expected:
                 raise SystemExit("the reference server answered %s %s differently:\n  recorded %r\n  now      %r" %
                                  (request[0], request[1], expected, got))

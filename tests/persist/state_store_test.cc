@@ -89,7 +89,7 @@ class StateStoreTest : public ::testing::Test {
   }
 
   // A customer with an MCA, a 10-seat E3 purchase, a seat change, a token,
-  // a GET that draws from the random source and a month of time.
+  // reads, a refused request and a month of time: 8 commands.
   void BuildBook() {
     json customer = CallJson("POST", "/v1/customers",
                              {{"companyProfile", {{"domain", "contoso.onmicrosoft.com"}}},
@@ -130,11 +130,12 @@ class StateStoreTest : public ::testing::Test {
     CallJson("POST", "/_sim/clock/advance", {{"by", "P30D"}});
   }
 
-  // Everything a client can read back from `router`, as text. These reads
-  // are in the request journal too: dump two routers at the same point.
+  // Everything a client can read back from `router`, as text (the request
+  // log is left out: reads and refused requests are not state, and a restart
+  // keeps only the commands that changed it).
   static std::string Dump(api::Router& router) {
     std::string out;
-    for (const char* path : {"/_sim/clock", "/_sim/events", "/v1/customers", "/v1/invoices", "/_sim/requests"})
+    for (const char* path : {"/_sim/clock", "/_sim/events", "/v1/customers", "/v1/invoices"})
       out += std::string(path) + " " + CallOn(router, "GET", path).body + "\n";
     const json customers = json::parse(CallOn(router, "GET", "/v1/customers").body);
     for (const auto& c : customers["items"]) {
@@ -150,9 +151,22 @@ class StateStoreTest : public ::testing::Test {
   // The restored router reads exactly like the one it replaced.
   void ExpectSameAsBefore() {
     ASSERT_TRUE(previous_);
+    EXPECT_EQ(router_->StateDigest(), previous_->StateDigest());
     std::string restored = Dump(*router_);
     EXPECT_EQ(restored, Dump(*previous_));
     EXPECT_NE(restored.find("Contoso"), std::string::npos);
+  }
+
+  // The byte offsets at which the frames of a state file start.
+  static std::vector<size_t> FrameOffsets(const std::string& data) {
+    std::vector<size_t> out;
+    for (size_t p = 0; p + 12 <= data.size();) {
+      out.push_back(p);
+      uint32_t n = 0;
+      for (int i = 0; i < 4; ++i) n |= uint32_t{static_cast<unsigned char>(data[p + 4 + i])} << (8 * i);
+      p += 12 + n + 4;
+    }
+    return out;
   }
 
   fs::path dir_;
@@ -204,11 +218,10 @@ TEST_F(StateStoreTest, CleanRestartRestoresTheWholeState) {
   ASSERT_TRUE(store_->Close().ok());
 
   Open(Options());
-  EXPECT_EQ(store_->stats().replayed_requests, 8u);
-  EXPECT_EQ(store_->stats().restored_reads, 4u);
+  EXPECT_EQ(store_->stats().replayed_commands, 8u);
   ExpectSameAsBefore();
   // The next request gives what it gives without a restart: ids continue
-  // the seed (the transitionEligibilities GET drew from it).
+  // the seed.
   EXPECT_EQ(Call("POST", "/_sim/token", {{"partner", "p3"}}).body,
             CallOn(*previous_, "POST", "/_sim/token", {{"partner", "p3"}}).body);
   // The restored subscription has the acknowledged seat count.
@@ -226,20 +239,42 @@ TEST_F(StateStoreTest, CrashWithoutCloseKeepsEveryAcknowledgedRequest) {
   ExpectSameAsBefore();
 }
 
+TEST_F(StateStoreTest, ReadsAndRefusedRequestsAreNeverJournaled) {
+  Open(Options());
+  BuildBook();
+  const uint64_t size = fs::file_size(dir_ / "journal");
+  Call("GET", "/v1/customers");
+  Call("GET", "/v1/customers/" + customer_ + "/subscriptions/" + subscription_ + "/transitionEligibilities");
+  EXPECT_EQ(Call("POST", "/_sim/clock/advance", {{"to", "2020-01-01T00:00:00Z"}}).status, 400);
+  EXPECT_EQ(Call("PATCH", "/v1/customers/" + customer_ + "/subscriptions/" + subscription_, {{"quantity", -3}}).status,
+            400);
+  EXPECT_EQ(fs::file_size(dir_ / "journal"), size);
+}
+
 TEST_F(StateStoreTest, TornLastRecordIsDroppedWithAWarning) {
   Open(Options());
   BuildBook();
   store_.reset();
   const uint64_t good_size = fs::file_size(dir_ / "journal");
-  // A record cut short: its marker and a length promising more than is there.
+  // A record cut short: a whole head whose length promises more than is there.
   std::string journal = ReadAll(dir_ / "journal");
-  WriteAll(dir_ / "journal", journal + std::string("PCS1\x40\x00\x00\x00partial", 15));
+  std::string last = journal.substr(FrameOffsets(journal).back());
+  WriteAll(dir_ / "journal", journal + last.substr(0, 20));
   Open(Options());
   ASSERT_EQ(warnings_.size(), 1u);
-  EXPECT_NE(warnings_[0].find("incomplete (15 bytes"), std::string::npos) << warnings_[0];
-  EXPECT_EQ(store_->stats().dropped_torn_bytes, 15u);
+  EXPECT_NE(warnings_[0].find("incomplete (20 bytes at byte " + std::to_string(good_size)), std::string::npos)
+      << warnings_[0];
+  EXPECT_EQ(store_->stats().dropped_torn_bytes, 20u);
   EXPECT_EQ(fs::file_size(dir_ / "journal"), good_size);
   ExpectSameAsBefore();
+  // A head cut short, and zeros the file system left, are torn tails too.
+  for (std::string tail : {std::string("PCS2\x40", 5), std::string(4096, '\0')}) {
+    store_.reset();
+    WriteAll(dir_ / "journal", ReadAll(dir_ / "journal") + tail);
+    Open(Options());
+    EXPECT_EQ(store_->stats().dropped_torn_bytes, tail.size());
+    EXPECT_EQ(fs::file_size(dir_ / "journal"), good_size);
+  }
 }
 
 TEST_F(StateStoreTest, ALastRecordWithABadChecksumIsTorn) {
@@ -247,26 +282,43 @@ TEST_F(StateStoreTest, ALastRecordWithABadChecksumIsTorn) {
   BuildBook();
   CallJson("POST", "/_sim/clock/advance", {{"to", "2026-03-01T00:00:00Z"}});
   store_.reset();
-  // Damage the last record, the outcome of the advance (53 bytes): the
-  // process died while writing it. The advance itself was written first.
+  // The last record (the advance) damaged: the process died while writing it,
+  // so it was never answered.
   std::string journal = ReadAll(dir_ / "journal");
+  const size_t last = FrameOffsets(journal).back();
   journal[journal.size() - 6] ^= 0x5A;
   WriteAll(dir_ / "journal", journal);
   Open(Options());
   ASSERT_EQ(warnings_.size(), 1u);
-  EXPECT_EQ(store_->stats().dropped_torn_bytes, 53u);
-  EXPECT_EQ(store_->stats().replayed_requests, 9u);
-  EXPECT_EQ(json::parse(Call("GET", "/_sim/clock").body)["now"], "2026-03-01T00:00:00Z");
+  EXPECT_EQ(store_->stats().dropped_torn_bytes, journal.size() - last);
+  EXPECT_EQ(store_->stats().replayed_commands, 8u);
+  EXPECT_NE(json::parse(Call("GET", "/_sim/clock").body)["now"], "2026-03-01T00:00:00Z");
 }
 
-TEST_F(StateStoreTest, DamageInsideTheJournalIsAnError) {
+TEST_F(StateStoreTest, DamageInsideTheJournalIsRefusedWithItsOffsetAndNothingIsCut) {
   Open(Options());
   BuildBook();
   store_.reset();
-  std::string journal = ReadAll(dir_ / "journal");
-  journal[200] ^= 0x5A;  // inside an early record, with whole records after it
-  WriteAll(dir_ / "journal", journal);
-  ExpectOpenFails(Options(), "is corrupt");
+  const std::string intact = ReadAll(dir_ / "journal");
+  const std::vector<size_t> frames = FrameOffsets(intact);
+  ASSERT_GE(frames.size(), 5u);
+  // A damaged length in a middle record: it must not pass for a torn tail.
+  std::string damaged = intact;
+  damaged[frames[3] + 5] ^= 0x40;
+  WriteAll(dir_ / "journal", damaged);
+  ExpectOpenFails(Options(), "is damaged at byte " + std::to_string(frames[3]) +
+                                 ": the record's length fails its checksum");
+  EXPECT_EQ(ReadAll(dir_ / "journal"), damaged) << "the journal must never be cut by a start";
+  // A damaged body with whole records after it.
+  damaged = intact;
+  damaged[frames[2] + 20] ^= 0x5A;
+  WriteAll(dir_ / "journal", damaged);
+  ExpectOpenFails(Options(), "is damaged at byte " + std::to_string(frames[2]) + ": the record fails its checksum");
+  // Bytes that start no record.
+  damaged = intact;
+  damaged[frames[4]] = 'X';
+  WriteAll(dir_ / "journal", damaged);
+  ExpectOpenFails(Options(), "is damaged at byte " + std::to_string(frames[4]) + ": no record starts here");
 }
 
 TEST_F(StateStoreTest, CorruptSnapshotIsRefused) {
@@ -278,16 +330,16 @@ TEST_F(StateStoreTest, CorruptSnapshotIsRefused) {
   std::string damaged = snapshot;
   damaged[snapshot.size() / 2] ^= 0x01;
   WriteAll(dir_ / "snapshot", damaged);
-  ExpectOpenFails(Options(), "the snapshot " + (dir_ / "snapshot").string() + " is corrupt");
-  // A snapshot cut short is corrupt too (it is renamed into place whole).
+  ExpectOpenFails(Options(), (dir_ / "snapshot").string() + " is damaged at byte ");
+  // A snapshot cut short is damaged too (it is renamed into place whole).
   WriteAll(dir_ / "snapshot", snapshot.substr(0, snapshot.size() - 3));
-  ExpectOpenFails(Options(), "is corrupt");
+  ExpectOpenFails(Options(), "it ends before its end record");
   WriteAll(dir_ / "snapshot", "");
-  ExpectOpenFails(Options(), "is corrupt: it is empty");
+  ExpectOpenFails(Options(), "it ends before its end record");
   // The intact snapshot still restores.
   WriteAll(dir_ / "snapshot", snapshot);
   Open(Options());
-  EXPECT_EQ(store_->stats().replayed_requests, 8u);
+  EXPECT_EQ(store_->stats().replayed_commands, 8u);
 }
 
 TEST_F(StateStoreTest, OtherVersionOrOptionsAreRefused) {
@@ -302,7 +354,7 @@ TEST_F(StateStoreTest, OtherVersionOrOptionsAreRefused) {
   ExpectOpenFails(other_options, "was written by pcsim serve with other options");
   // A file of another format.
   WriteAll(dir_ / "snapshot", "{\"not\": \"a snapshot\"}");
-  ExpectOpenFails(Options(), "is corrupt");
+  ExpectOpenFails(Options(), "is damaged at byte 0: no record starts here");
 }
 
 TEST_F(StateStoreTest, AReplayThatDivergesIsRefused) {
@@ -312,7 +364,9 @@ TEST_F(StateStoreTest, AReplayThatDivergesIsRefused) {
   // Same fingerprint, but a router with another seed: the ids differ.
   api::RouterOptions seeded;
   seeded.sandbox.seed = 2;
-  ExpectOpenFails(Options(), "gives another result for request", seeded);
+  ExpectOpenFails(Options(), "gives another result: record 1 (POST /v1/customers) answers 201 where it answered 201 "
+                             "with another body",
+                  seeded);
 }
 
 TEST_F(StateStoreTest, ASecondStoreOnTheSameDirIsRefused) {
@@ -333,18 +387,117 @@ TEST_F(StateStoreTest, SnapshotsCompactAfterAResetAndKeepTheState) {
   store_.reset();  // a crash between snapshots
   Open(Options(7));
   // Only the reset and the second book's 8 changes are replayed.
-  EXPECT_EQ(store_->stats().replayed_requests, 9u);
+  EXPECT_EQ(store_->stats().replayed_commands, 9u);
   ExpectSameAsBefore();
   ASSERT_TRUE(store_->Close().ok());
   Open(Options(7));
-  EXPECT_EQ(store_->stats().replayed_requests, 9u);
+  EXPECT_EQ(store_->stats().replayed_commands, 9u);
 }
 
-TEST_F(StateStoreTest, ANewDirIsCreatedEmpty) {
+TEST_F(StateStoreTest, ANewDirIsPrivateAndEmpty) {
   Open(Options());
-  EXPECT_EQ(store_->stats().replayed_requests, 0u);
+  EXPECT_EQ(store_->stats().replayed_commands, 0u);
   EXPECT_TRUE(fs::exists(dir_ / "journal"));
   EXPECT_EQ(json::parse(Call("GET", "/_sim/clock").body)["now"], "2026-01-01T00:00:00Z");
+  CallJson("POST", "/_sim/clock/advance", {{"by", "P1D"}});
+  ASSERT_TRUE(store_->Close().ok());
+  EXPECT_EQ(fs::status(dir_).permissions() & fs::perms::all, fs::perms::owner_all);
+  for (const char* file : {"journal", "snapshot", "LOCK"})
+    EXPECT_EQ(fs::status(dir_ / file).permissions() & fs::perms::all, fs::perms::owner_read | fs::perms::owner_write)
+        << file;
+}
+
+TEST_F(StateStoreTest, AnOpenDirIsMadePrivate) {
+  fs::create_directories(dir_);
+  fs::permissions(dir_, fs::perms::all);
+  Open(Options());
+  EXPECT_EQ(fs::status(dir_).permissions() & fs::perms::all, fs::perms::owner_all);
+}
+
+TEST_F(StateStoreTest, NoCredentialIsEverWritten) {
+  Open(Options());
+  const std::string secret = "Bearer eyJ-secret-token-of-the-partner";
+  api::HeaderList headers = {{"Authorization", secret}, {"MS-RequestId", "r-1"}};
+  api::Response r = router_->Handle(api::MakeRequest("POST", "/_sim/token", R"({"partner": "p9", "expires-in": 999999999})", {}));
+  ASSERT_EQ(r.status, 200);
+  const std::string issued = json::parse(r.body)["token"];
+  router_->Handle(api::MakeRequest("POST", "/_sim/clock/advance", R"({"by": "P1D"})",
+                                   {{"Authorization", "Bearer " + issued}}));
+  BuildBook();
+  Call("POST", "/_sim/clock/advance", {{"by", "P1D"}}, headers);
+  store_.reset();
+  for (const char* file : {"journal"}) {
+    std::string data = ReadAll(dir_ / file);
+    EXPECT_EQ(data.find("secret-token"), std::string::npos) << file;
+    EXPECT_EQ(data.find(issued), std::string::npos) << file;
+    EXPECT_EQ(data.find("Authorization"), std::string::npos) << file;
+  }
+  Open(Options());
+  ASSERT_TRUE(store_->Close().ok());
+  EXPECT_EQ(ReadAll(dir_ / "snapshot").find(issued), std::string::npos);
+  // The issued token still works after the restart: it is made again by the
+  // replay, never read from disk.
+  EXPECT_EQ(router_->Handle(api::MakeRequest("GET", "/v1/customers", "", {{"Authorization", "Bearer " + issued}})).status,
+            200);
+}
+
+TEST_F(StateStoreTest, CheckFindsDamageAndRepairKeepsEveryCommandBeforeIt) {
+  Open(Options());
+  BuildBook();
+  store_.reset();
+  std::string journal = ReadAll(dir_ / "journal");
+  const std::vector<size_t> frames = FrameOffsets(journal);
+  journal[frames[5] + 20] ^= 0x5A;  // the fifth command (the header is frame 0)
+  WriteAll(dir_ / "journal", journal);
+  auto state = ReadStateDir(dir_.string());
+  ASSERT_TRUE(state.ok());
+  ASSERT_TRUE(state->journal.damage.has_value());
+  EXPECT_EQ(state->journal.damage_offset, frames[5]);
+  EXPECT_EQ(state->Commands().size(), 4u);
+  // Repair: a new dir with the four commands before the damage; the old one
+  // is left as it was.
+  api::Router check;
+  std::string error;
+  EXPECT_EQ(ReplayRecords(check, state->Commands(), &error), 4u);
+  EXPECT_TRUE(error.empty()) << error;
+  const fs::path repaired = dir_.string() + "-repaired";
+  fs::remove_all(repaired);
+  ASSERT_TRUE(WriteStateDir(repaired.string(), state->Commands(), "0.1.0", "seed=1\n").ok());
+  EXPECT_EQ(ReadAll(dir_ / "journal"), journal);
+  EXPECT_FALSE(WriteStateDir(repaired.string(), state->Commands(), "0.1.0", "seed=1\n").ok())
+      << "an existing dir is never written over";
+  StateStoreOptions options = Options();
+  options.dir = repaired.string();
+  Open(options);
+  EXPECT_EQ(store_->stats().replayed_commands, 4u);
+  EXPECT_EQ(router_->StateDigest(), check.StateDigest());
+  store_.reset();
+  fs::remove_all(repaired);
+}
+
+// A command that kills the process is never on disk, so it is not replayed
+// at the next start: the journal is written after a command ran.
+TEST_F(StateStoreTest, ACommandThatCrashesTheProcessIsNotReplayed) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  Open(Options());
+  BuildBook();
+  const uint64_t digest = router_->StateDigest();
+  store_.reset();
+  EXPECT_DEATH(
+      {
+        api::Router router;
+        router.AddRoute("POST", "/_sim/crash", [](api::RouteContext& ctx) -> api::Response {
+          (void)ctx.sandbox.AdvanceTo(ctx.sandbox.Now() + Duration::Days(40));  // it changes the state ...
+          std::abort();                                                        // ... and dies before answering
+        });
+        auto store = StateStore::Open(Options(), router);
+        if (!store.ok()) std::exit(3);
+        router.Handle(api::MakeRequest("POST", "/_sim/crash", "", {}));
+      },
+      "");
+  Open(Options());
+  EXPECT_EQ(router_->StateDigest(), digest);
+  EXPECT_TRUE(warnings_.empty());
 }
 
 }  // namespace

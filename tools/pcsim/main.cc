@@ -22,7 +22,9 @@
 #include "simulator/replay/scenario_parser.h"
 #include "simulator/clock/time.h"
 #include "simulator/http/http_server.h"
+#include "simulator/persist/state_inputs.h"
 #include "simulator/persist/state_store.h"
+#include "tools/pcsim/state_command.h"
 #include "simulator/policy/policy.h"
 
 namespace {
@@ -41,6 +43,9 @@ Usage:
   pcsim policy [NAME|FILE]        print every policy parameter, its values and source
   pcsim check-catalog FILE        validate a catalog file (exit 2 with the reason if invalid)
   pcsim check-policy FILE         validate a policy file (exit 2 with the reason if invalid)
+  pcsim state check DIR           check a --state-dir: damage with its offset, a replay of every command
+  pcsim state repair DIR --to NEWDIR
+                                  copy every command before the damage into NEWDIR (DIR is never changed)
   pcsim --version                 print the version
   pcsim --help                    print this help
 
@@ -60,6 +65,11 @@ Options of serve:
   --auth lenient|strict           which bearer tokens are accepted (default lenient)
   --threads N                     worker threads, clients served at once (default 64)
   --max-body-bytes N              larger request bodies get 413 (default 1048576)
+  --max-advance-events N          one clock advance may fire at most N events (charge cycles,
+                                  term ends, ...); more is refused with 400 and changes nothing
+                                  (default 1000000; 0: no limit)
+  --max-advance-years N           one clock advance may move the clock by at most N simulated
+                                  years (default 100; 0: no limit)
   --rate-limit N                  admit N requests per simulated minute per partner to the
                                   subscription and to the order routes, then 429 + Retry-After
                                   (Partner Center's documented limit is 500; default: no limit)
@@ -151,7 +161,7 @@ int ParseServeFlags(const std::vector<std::string>& args, ServeFlags* flags) {
     static const std::vector<std::string> kFlags = {
         "--host", "--port",     "--start", "--policy",  "--policy-override", "--catalog", "--environment",
         "--seed", "--state-dir", "--snapshot-every", "--auth", "--threads", "--max-body-bytes",
-        "--rate-limit"};
+        "--rate-limit", "--max-advance-events", "--max-advance-years"};
     if (std::find(kFlags.begin(), kFlags.end(), flag) == kFlags.end())
       return ServeUsageError("unknown option \"" + args[i] + "\" (see pcsim --help)");
     if (!value) {
@@ -209,6 +219,14 @@ int ParseServeFlags(const std::vector<std::string>& args, ServeFlags* flags) {
       if (!bytes) return ServeUsageError("--max-body-bytes expects a positive number of bytes, got \"" + v + "\"");
       flags->http.max_body_bytes = *bytes;
       flags->router.max_body_bytes = *bytes;
+    } else if (flag == "--max-advance-events") {
+      auto n = ParseNumber<uint64_t>(v, 0, std::numeric_limits<uint64_t>::max());
+      if (!n) return ServeUsageError("--max-advance-events expects a number of events (0: no limit), got \"" + v + "\"");
+      flags->router.advance.max_events = *n;
+    } else if (flag == "--max-advance-years") {
+      auto n = ParseNumber<int>(v, 0, 7000);
+      if (!n) return ServeUsageError("--max-advance-years expects a number of years from 0 (no limit) to 7000, got \"" + v + "\"");
+      flags->router.advance.max_years = *n;
     } else if (flag == "--rate-limit") {
       auto n = ParseNumber<int64_t>(v, 1, 1'000'000);
       if (!n) return ServeUsageError("--rate-limit expects requests per minute from 1 to 1000000, got \"" + v + "\"");
@@ -217,20 +235,6 @@ int ParseServeFlags(const std::vector<std::string>& args, ServeFlags* flags) {
     }
   }
   return 0;
-}
-
-// What a state dir must be restored with: every serve option that changes
-// what a request does, with file contents by hash.
-std::string StateFingerprint(const ServeFlags& flags, const std::string& policy_text, const std::string& catalog_text) {
-  const pcsim::SandboxOptions& sandbox = flags.router.sandbox;
-  std::string out = "start=" + sandbox.start.ToString() + "\nseed=" + std::to_string(sandbox.seed) +
-                    "\nenvironment=" + std::string(pcsim::ToString(sandbox.environment)) +
-                    "\nauth=" + (flags.router.auth == pcsim::api::AuthMode::Strict ? "strict" : "lenient") +
-                    "\nmax-body-bytes=" + std::to_string(flags.router.max_body_bytes) + "\npolicy=" +
-                    (flags.policy == "microsoft" ? "microsoft" : "file " + pcsim::persist::HashHex(policy_text)) + "\n";
-  for (const auto& [key, value] : flags.overrides) out += "policy-override=" + key + "=" + value + "\n";
-  out += "catalog=" + (flags.catalog_path.empty() ? "embedded" : "file " + pcsim::persist::HashHex(catalog_text)) + "\n";
-  return out + pcsim::persist::EmbeddedFixturesFingerprint();
 }
 
 // pcsim serve: the sandbox behind a socket until SIGINT or SIGTERM.
@@ -274,7 +278,9 @@ int Serve(const std::vector<std::string>& args) {
   if (!flags.state_dir.empty()) {
     pcsim::persist::StateStoreOptions options;
     options.dir = flags.state_dir;
-    options.fingerprint = StateFingerprint(flags, policy_text, catalog_text);
+    options.fingerprint = pcsim::persist::StateInputs::Of(flags.router, flags.policy, policy_text, flags.overrides,
+                                                          catalog_text)
+                              .Fingerprint();
     options.version = kVersion;
     options.snapshot_every = flags.snapshot_every;
     options.warn = [](const std::string& message) { std::cerr << message << std::endl; };
@@ -282,9 +288,9 @@ int Serve(const std::vector<std::string>& args) {
     if (!opened.ok()) return ServeUsageError("--state-dir: " + opened.status().description());
     store = std::move(*opened);
     const auto& stats = store->stats();
-    if (stats.replayed_requests + stats.restored_reads > 0)
-      std::cerr << "pcsim: restored " << flags.state_dir << ": " << stats.replayed_requests << " requests replayed, "
-                << stats.restored_reads << " reads" << std::endl;
+    if (stats.replayed_commands > 0)
+      std::cerr << "pcsim: restored " << flags.state_dir << ": " << stats.replayed_commands << " commands replayed"
+                << std::endl;
   }
   const std::string now = router.sandbox().Now().ToString();
   pcsim::http::HttpServer server(router, flags.http);
@@ -394,6 +400,7 @@ int main(int argc, char** argv) {
   }
   if (args[0] == "serve") return Serve(args);
   if (args[0] == "est-report") return EstReport(args);
+  if (args[0] == "state") return pcsim::tools::StateCommand(args, kVersion);
   if (args[0] == "replay") return pcsim::replay::ReplayCommand({args.begin() + 1, args.end()}, std::cout, std::cerr);
   if (args[0] == "policy") {
     if (args.size() > 2) {
