@@ -1,5 +1,7 @@
 // The sandbox's own surface under /_sim/ (control-api.md): the clock, reset,
 // the event and request journals, and tokens.
+#include <algorithm>
+
 #include "simulator/api/resources.h"
 #include "simulator/commerce/est_report.h"
 #include "simulator/api/router.h"
@@ -219,6 +221,32 @@ Response Token(RouteContext& ctx) {
                                 {"expiresAt", expires.ToString()}});
 }
 
+// A qualification approved at once (the vetting of POST
+// /v1/customers/{id}/qualifications takes an hour of simulated time):
+// {"customer": ID, "qualification": "Education" | "GovernmentCommunityCloud" |
+// "Nonprofit" | "StateOwnedEntity"}.
+Response ApproveQualification(RouteContext& ctx) {
+  auto body = ParseBody(ctx.request.body);
+  if (!body.ok()) return ErrorResponse(body.status());
+  auto customer = StringField(*body, "customer");
+  auto name = StringField(*body, "qualification");
+  for (const Status* s : {&customer.status(), &name.status()})
+    if (!s->ok()) return ErrorResponse(*s);
+  if (!customer->has_value() || !name->has_value())
+    return ErrorResponse(BadRequest(800002, "Give \"customer\" (an id) and \"qualification\"."));
+  static const char* kKnown[] = {"Education", "GovernmentCommunityCloud", "Nonprofit", "StateOwnedEntity"};
+  auto known = std::find_if(std::begin(kKnown), std::end(kKnown),
+                            [&](const char* k) { return EqualsIgnoreCase(**name, k); });
+  if (known == std::end(kKnown))
+    return ErrorResponse(BadRequest(900126, "Unable to parse enum: qualification (Education, GovernmentCommunityCloud, "
+                                            "Nonprofit or StateOwnedEntity)."));
+  const Customer* c = ctx.sandbox.FindCustomer(ToLower(**customer));
+  if (c == nullptr) return ErrorResponse(NotFound(1000, "Customer " + **customer + " was not found."));
+  Status s = ctx.sandbox.AddQualification(c->id, {*known, QualificationStatus::Approved, ctx.sandbox.Now()});
+  if (!s.ok()) return ErrorResponse(s);
+  return JsonResponse(201, Json{{"customer", c->id}, {"qualification", *known}, {"vettingStatus", "Approved"}});
+}
+
 // The digest of the whole state (Router::StateDigest): two servers that
 // answer the same digest hold the same state.
 Response Digest(RouteContext& ctx) {
@@ -251,6 +279,7 @@ void RegisterControlRoutes(RouteTable& table) {
   table.Add("POST", "/_sim/token", Token);
   table.Add("GET", "/_sim/reports/est", EstReport);
   table.Add("GET", "/_sim/digest", Digest);
+  table.Add("POST", "/_sim/qualifications", ApproveQualification);
 }
 
 }  // namespace pcsim::api

@@ -375,9 +375,14 @@ int EstReport(const std::vector<std::string>& args) {
                 << sandbox.Now().ToString() << ")\n";
       return 2;
     }
-    sandbox.AdvanceTo(*at);
+    pcsim::api::Response advanced = result.router->Handle(pcsim::api::MakeRequest(
+        "POST", "/_sim/clock/advance", "{\"to\": \"" + at->ToString() + "\"}", {}));
+    if (advanced.status != 200) {
+      std::cerr << "pcsim est-report: --at " << at->ToString() << ": " << advanced.body << "\n";
+      return 2;
+    }
   }
-  auto csv = pcsim::EstAuditCsv(sandbox, compare);
+  auto csv = pcsim::EstAuditCsv(result.router->sandbox(), compare);
   if (!csv.ok()) {
     std::cerr << "pcsim est-report: " << csv.status().description() << "\n";
     return 2;
