@@ -383,7 +383,8 @@ uint32_t Sandbox::Charge(const Subscription& sub, const Offer& offer, ChargeType
   line.charge_type = type;
   line.term = sub.term;
   line.billing = sub.billing;
-  line.flags = static_cast<uint8_t>((sub.is_trial ? kLineTrial : 0) | (offer.sku->is_add_on ? kLineAddOn : 0) | extra_flags);
+  line.flags = static_cast<uint8_t>((sub.is_trial ? kLineTrial : 0) | (offer.sku->is_add_on ? kLineAddOn : 0) |
+                                    (refund ? kLineRefund : 0) | extra_flags);
   uint32_t index = ledger_.Add(line);
   Journal(JournalKind::Charged, sub.index, index);
   return index;

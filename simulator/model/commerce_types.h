@@ -212,6 +212,7 @@ enum ChargeLineFlags : uint8_t {
   kLineTrial = 1,                 // productQualifiers ["Trial"]
   kLineAddOn = 2,                 // productQualifiers ["AddOn"]
   kLineExtendedServiceTerm = 4,   // an EST charge
+  kLineRefund = 8,                // a refund (also when its amount is zero, as a trial's)
 };
 
 // One reconciliation line (partner-center-api.md section 7.2). Fields that the
