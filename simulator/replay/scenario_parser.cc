@@ -103,17 +103,22 @@ class Reader {
 
   // A YAML value as JSON for request bodies: plain integers and decimals
   // become numbers, true/false booleans, null/~ null; quoted scalars strings.
-  nlohmann::json BodyJson(const YAML::Node& n) const {
+  // With `decimal_text`, decimals stay strings (as a policy document writes them).
+  nlohmann::json BodyJson(const YAML::Node& n, bool decimal_text = false) const {
     switch (n.Type()) {
       case YAML::NodeType::Null: return nullptr;
       case YAML::NodeType::Sequence: {
         nlohmann::json a = nlohmann::json::array();
-        for (const auto& e : n) a.push_back(BodyJson(e));
+        for (const auto& e : n) a.push_back(BodyJson(e, decimal_text));
         return a;
       }
       case YAML::NodeType::Map: {
         nlohmann::json o = nlohmann::json::object();
-        for (auto it = n.begin(); it != n.end(); ++it) o[Text(it->first, "a key")] = BodyJson(it->second);
+        for (auto it = n.begin(); it != n.end(); ++it) {
+          std::string key = Text(it->first, "a key");
+          if (decimal_text && o.contains(key)) Fail(it->first, "duplicate key \"" + Q(key) + "\"");
+          o[key] = BodyJson(it->second, decimal_text);
+        }
         return o;
       }
       case YAML::NodeType::Scalar: {
@@ -124,6 +129,7 @@ class Reader {
         if (s == "null" || s == "~") return nullptr;
         if (auto d = Decimal::Parse(s)) {
           if (d->scale() == 0) return d->units();
+          if (decimal_text) return s;
           nlohmann::json number = nlohmann::json::parse(s, nullptr, false);
           if (!number.is_discarded()) return number;
         }
@@ -544,7 +550,18 @@ Scenario Read(const Reader& r, const YAML::Node& root) {
   if (m.count("description")) s.description = r.Text(m["description"], "description");
   if (m.count("tags")) s.tags = r.StringList(m["tags"], "tags");
   s.start = r.InstantOf(r.Require(m, root, "start", "the scenario"), "start");
-  if (m.count("policy")) s.policy = r.Text(m["policy"], "policy");
+  s.policy_where = {r.file(), 1};
+  if (m.count("policy")) {
+    const YAML::Node& policy = m["policy"];
+    s.policy_where = r.Where(policy);
+    if (policy.IsMap()) {
+      s.policy = "inline";
+      s.inline_policy = r.BodyJson(policy, true);
+    } else {
+      s.policy = r.Text(policy, "policy (a built-in name, a file, or a policy document)");
+      if (s.policy.empty()) r.Fail(policy, "policy is empty");
+    }
+  }
   if (m.count("policy-overrides")) {
     if (!m["policy-overrides"].IsMap()) r.Fail(m["policy-overrides"], "policy-overrides must map parameter names to values");
     for (auto it = m["policy-overrides"].begin(); it != m["policy-overrides"].end(); ++it) {

@@ -7,6 +7,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/stat.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -440,6 +441,41 @@ TEST(ReplayCliTest, ADeeplyNestedFileIsAnInvalidFile) {
   auto [code, err] = RunToEnd({"replay", path});
   EXPECT_EQ(code, 2);
   EXPECT_EQ(err, path + ":2: nesting deeper than 64 levels\n");
+  std::remove(path.c_str());
+}
+
+constexpr char kPolicyScenario[] =
+    "scenario: a policy file\nstart: 2026-01-15\npolicy: POLICY\ncustomers:\n  - ref: c\nsteps:\n"
+    "  - purchase: {customer: c, item: CFQ7TTC0LH18:0001:CFQ7TTC0K971, quantity: 10, term: P1M, billing: monthly, "
+    "ref: s1}\n";
+
+std::string ScenarioWithPolicy(const std::string& name, const std::string& policy) {
+  std::string text = kPolicyScenario;
+  text.replace(text.find("POLICY"), 6, policy);
+  return WriteTempFile(name, text);
+}
+
+// A FIFO with no writer would block an open() for ever; it is refused at once.
+TEST(ReplayCliTest, AFifoPolicyIsRefusedPromptly) {
+  std::string fifo = ::testing::TempDir() + "pcsim-policy.fifo";
+  std::remove(fifo.c_str());
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  std::string path = ScenarioWithPolicy("pcsim-fifo-policy.yaml", fifo);
+  for (const char* command : {"replay", "est-report"}) {
+    auto started = Clock::now();
+    auto [code, err] = RunToEnd({command, path});
+    EXPECT_EQ(code, 2) << command;
+    EXPECT_EQ(err, path + ":3: " + fifo + ": not a regular file (a FIFO)\n") << command;
+    EXPECT_LT(Clock::now() - started, std::chrono::seconds(5)) << command;
+  }
+  std::remove(path.c_str());
+  std::remove(fifo.c_str());
+}
+
+TEST(ReplayCliTest, APolicyFileStillWorksFromTheCommandLine) {
+  std::string path = ScenarioWithPolicy("pcsim-file-policy.yaml", PCSIM_SOURCE_DIR "/fixtures/policies/microsoft.json");
+  auto [code, err] = RunToEnd({"replay", path});
+  EXPECT_EQ(code, 0) << err;
   std::remove(path.c_str());
 }
 

@@ -1,6 +1,7 @@
 // Hostile scenario documents: each bound of scenario_parser.h refuses with
 // file:line and the reason, never a crash, a hang or bad_alloc; documents
-// just inside the bounds still parse.
+// just inside the bounds still parse. And policy files: opened only when the
+// caller allows it, never a FIFO, a device or a folder.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <pthread.h>
@@ -251,6 +252,81 @@ TEST(ScenarioBoundsTest, ControlCharactersAreRefused) {
             "ctl.yaml:2: not valid YAML: a control character (0x04) in the text (scenario files are UTF-8 text)");
   EXPECT_EQ(ErrorOf(ParseScenarioText(std::string("s\0c", 3), "nul.yaml")).ToString(),
             "nul.yaml:1: not valid YAML: a control character (0x00) in the text (scenario files are UTF-8 text)");
+}
+
+// --- policy files ------------------------------------------------------------------
+
+std::string PolicyScenario(const std::string& policy) {
+  return "scenario: policy from a file\nstart: 2026-01-15\npolicy: " + policy + "\nsteps: []\n";
+}
+
+Scenario Parsed(const std::string& text) {
+  ParseOutcome parsed = ParseScenarioText(text, "policy.yaml");
+  EXPECT_TRUE(std::holds_alternative<Scenario>(parsed)) << std::get<ScenarioError>(parsed).ToString();
+  return std::holds_alternative<Scenario>(parsed) ? std::get<Scenario>(parsed) : Scenario{};
+}
+
+TEST(ScenarioPolicyTest, APolicyFileIsReadOnlyWhenTheCallerAllowsIt) {
+  std::string policy = std::string(PCSIM_SOURCE_DIR) + "/fixtures/policies/microsoft.json";
+  Scenario s = Parsed(PolicyScenario(policy));
+  ScenarioResult refused = RunScenario(s);
+  EXPECT_EQ(refused.outcome, Outcome::Invalid);
+  EXPECT_THAT(refused.message, StartsWith("policy.yaml:3: policy \"" + policy + "\": files are not opened over HTTP"));
+  RunOptions options;
+  options.policy_files = true;
+  ScenarioResult read = RunScenario(s, options);
+  EXPECT_EQ(read.outcome, Outcome::Passed) << read.message;
+  // The built-in name needs no file.
+  EXPECT_EQ(RunScenario(Parsed(PolicyScenario("microsoft"))).outcome, Outcome::Passed);
+}
+
+// Runs `s` with policy files allowed, on another thread: the message, or
+// "still running" when it has not ended within 5 s.
+std::string RunWithin5s(const Scenario& s) {
+  auto result = std::async(std::launch::async, [s] {
+    RunOptions options;
+    options.policy_files = true;
+    return RunScenario(s, options).message;
+  });
+  if (result.wait_for(std::chrono::seconds(5)) != std::future_status::ready) {
+    std::abort();  // a read that blocks would hang the test run: end it here
+  }
+  return result.get();
+}
+
+TEST(ScenarioPolicyTest, AFifoOrAFolderIsRefusedWithoutBlocking) {
+  std::string fifo = ::testing::TempDir() + "scenario-policy.fifo";
+  std::remove(fifo.c_str());
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  EXPECT_EQ(RunWithin5s(Parsed(PolicyScenario(fifo))), "policy.yaml:3: " + fifo + ": not a regular file (a FIFO)");
+  std::remove(fifo.c_str());
+  EXPECT_EQ(RunWithin5s(Parsed(PolicyScenario("/dev/zero"))),
+            "policy.yaml:3: /dev/zero: not a regular file (a character device)");
+  EXPECT_EQ(RunWithin5s(Parsed(PolicyScenario(std::string(PCSIM_SOURCE_DIR)))),
+            "policy.yaml:3: " + std::string(PCSIM_SOURCE_DIR) + ": not a regular file (a folder)");
+}
+
+TEST(ScenarioPolicyTest, AnInlinePolicyIsRead) {
+  std::ifstream in(std::string(PCSIM_SOURCE_DIR) + "/fixtures/policies/microsoft.json", std::ios::binary);
+  std::stringstream json;
+  json << in.rdbuf();
+  std::string policy = json.str();
+  policy.replace(policy.find("\"name\": \"microsoft\""), 19, "\"name\": \"inline-test\"");
+  // The JSON document, indented under the key, is a YAML flow mapping.
+  std::string indented;
+  for (char c : policy) indented += c == '\n' ? std::string("\n  ") : std::string(1, c);
+  Scenario s = Parsed(PolicyScenario(indented));
+  ASSERT_TRUE(s.inline_policy.has_value());
+  ScenarioResult result = RunScenario(s);
+  ASSERT_EQ(result.outcome, Outcome::Passed) << result.message;
+  EXPECT_EQ(result.router->sandbox().policy().name(), "inline-test");
+  // A broken parameter names the policy's line and the parameter.
+  std::string broken = indented;
+  broken.replace(broken.find("\"value\": 6,"), 11, "\"value\": \"six\",");
+  ScenarioResult invalid = RunScenario(Parsed(PolicyScenario(broken)));
+  EXPECT_EQ(invalid.outcome, Outcome::Invalid);
+  EXPECT_EQ(invalid.message,
+            "policy.yaml:3: inline policy: parameters.invoices.closeDay.value: expected an integer, got \"six\"");
 }
 
 }  // namespace
