@@ -123,7 +123,8 @@ class NestingScan {
       return;
     }
     if (indent == 0 && line[0] == '%') return;  // a directive
-    while (!block_.empty() && block_.back().column > indent) block_.pop_back();
+    // A token's column counts a tab as one, as yaml-cpp counts it.
+    while (!block_.empty() && block_.back().column > first) block_.pop_back();
     bool after_empty_value = empty_value_;
     empty_value_ = false;
     // yaml-cpp reads "a:\n: b" as a: {~: b}, a mapping inside the empty value.
@@ -131,7 +132,7 @@ class NestingScan {
       block_.push_back({first, false});
       Reached(Depth());
     }
-    BlockNode(line, indent);
+    BlockNode(line, first);
   }
 
   // The rest of a quoted scalar or of a flow collection begun on an earlier line.

@@ -208,6 +208,17 @@ TEST(ScenarioBoundsTest, TheTextScanFollowsYamlStructure) {
   EXPECT_EQ(EstimateYamlNesting("[a, [b]]: c\n"), 3);
   EXPECT_EQ(EstimateYamlNesting("[[a]: b]\n"), 3);
   EXPECT_EQ(ExactYamlNesting("[[a]: b]\n"), 3);
+  // Where yaml-cpp reads YAML its own way, the scan follows it: a comment right
+  // after a flow indicator, a lone "\r" that ends no line, ": x" under an empty
+  // value (a mapping inside it), a tag that ends at a character no tag holds,
+  // a tab counted as one column before a token.
+  for (const std::string text : {"a: [b, #c ]]]\n  [[c]]]\n", "a: [b, # \rc]]]\n  [c]]\n", "steps:\n:  - a: {b: c}\n",
+                                  "![d]\n", " !dS\xf4" "2ca: x\n",
+                                  "a:\n  b:\n    c:\n      d:\n   \t\t\t\t [e]\n"}) {
+    std::optional<int> exact = ExactYamlNesting(text);
+    ASSERT_TRUE(exact.has_value()) << text;
+    EXPECT_GE(EstimateYamlNesting(text), *exact) << text;
+  }
   // Every scenario of the library: the scan's estimate is the depth yaml-cpp reads.
   for (const char* file : {"scenarios/nce/cancel-within-168-hours-prorated.yaml",
                            "scenarios/billing/microsoft/full-upgrade.yaml", "scenarios/api/address-validation.yaml"}) {
