@@ -281,18 +281,30 @@ class NestingScan {
       if (c == '[' || c == '{') {
         OpenFlow(c);
       } else if (c == ']' || c == '}') {
-        if (flow_.back().kind == 'p') CloseFlow();
+        while (!flow_.empty() && flow_.back().kind == 'p') CloseFlow();
         if (!flow_.empty()) CloseFlow();
-      } else if (flow_.back().kind == '[' && PairIndicator(line, pos)) {
-        // "[a: b]": a mapping of one pair inside the sequence, around the
-        // entry read so far (which may be a collection: "[[a]: b]").
-        size_t key_peak = flow_.back().entry_peak;
-        OpenFlow('p');
-        Reached(key_peak + 1);
-        flow_.back().entry_peak = std::max(flow_.back().entry_peak, key_peak + 1);
+      } else if (PairIndicator(line, pos)) {
+        Flow& entry = flow_.back();
+        if (entry.kind == '[') {
+          // "[a: b]": a mapping of one pair inside the sequence, around the
+          // entry read so far (which may be a collection: "[[a]: b]").
+          size_t key_peak = entry.entry_peak;
+          OpenFlow('p');
+          Reached(key_peak + 1);
+          flow_.back().colon = c == ':';
+        } else if (c == ':' && entry.colon) {
+          // yaml-cpp reads "{a: : b}" as {a: {~: b}}: a pair inside the value.
+          OpenFlow('p');
+          flow_.back().colon = true;
+        } else if (c == ':') {
+          entry.colon = true;
+        }
       } else if (c == ',') {
-        if (flow_.back().kind == 'p') CloseFlow();
-        if (!flow_.empty()) flow_.back().entry_peak = Depth();
+        while (!flow_.empty() && flow_.back().kind == 'p') CloseFlow();
+        if (!flow_.empty()) {
+          flow_.back().entry_peak = Depth();
+          flow_.back().colon = false;
+        }
       } else if (c == '"' || c == '\'') {
         if (pos == 0 || std::string_view(" \t[{,:?").find(line[pos - 1]) != std::string_view::npos) {
           quote_ = c;
@@ -310,7 +322,7 @@ class NestingScan {
   size_t Depth() const { return block_.size() + flow_.size(); }
 
   void OpenFlow(char kind) {
-    flow_.push_back({kind, Depth() + 1});
+    flow_.push_back({kind, Depth() + 1, false});
     Reached(Depth());
   }
 
@@ -331,6 +343,7 @@ class NestingScan {
   struct Flow {
     char kind;          // '[', '{', or 'p' for a one-pair mapping in a sequence
     size_t entry_peak;  // the deepest nesting of its current entry
+    bool colon;         // its current entry has had its ':'
   };
   std::vector<Flow> flow_;
   char quote_ = 0;          // inside a quoted scalar that spans lines

@@ -210,10 +210,10 @@ TEST(ScenarioBoundsTest, TheTextScanFollowsYamlStructure) {
   EXPECT_EQ(ExactYamlNesting("[[a]: b]\n"), 3);
   // Where yaml-cpp reads YAML its own way, the scan follows it: a comment right
   // after a flow indicator, a lone "\r" that ends no line, ": x" under an empty
-  // value (a mapping inside it), a tag that ends at a character no tag holds,
-  // a tab counted as one column before a token.
+  // value (a mapping inside it, in flow style too), a tag that ends at a
+  // character no tag holds, a tab counted as one column before a token.
   for (const std::string text : {"a: [b, #c ]]]\n  [[c]]]\n", "a: [b, # \rc]]]\n  [c]]\n", "steps:\n:  - a: {b: c}\n",
-                                  "![d]\n", " !dS\xf4" "2ca: x\n",
+                                  "![d]\n", " !dS\xf4" "2ca: x\n", "a: {b: : {c: d}}\n", "[a: : [b]]\n",
                                   "a:\n  b:\n    c:\n      d:\n   \t\t\t\t [e]\n"}) {
     std::optional<int> exact = ExactYamlNesting(text);
     ASSERT_TRUE(exact.has_value()) << text;
