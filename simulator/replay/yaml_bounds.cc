@@ -276,7 +276,7 @@ class NestingScan {
   // line's end (or a quoted scalar's start that the line does not close).
   size_t ScanFlow(std::string_view line, size_t pos) {
     quote_end_ = pos;  // a quoted scalar closed on an earlier line may end right here
-    for (; pos < line.size() && !flow_.empty(); ++pos) {
+    for (; pos < line.size() && !flow_.empty() && !exceeded_; ++pos) {
       char c = line[pos];
       if (c == '[' || c == '{') {
         OpenFlow(c);
