@@ -82,7 +82,10 @@ class NestingScan {
   // A collection (or a mapping around a key) at `depth`.
   void Reached(size_t depth) {
     node_peak_ = std::max(node_peak_, depth);
-    if (!flow_.empty()) flow_.back().entry_peak = std::max(flow_.back().entry_peak, depth);
+    if (!flow_.empty()) {
+      flow_.back().entry_peak = std::max(flow_.back().entry_peak, depth);
+      flow_.back().peak = std::max(flow_.back().peak, depth);
+    }
     deepest_ = std::max(deepest_, static_cast<int>(std::min<size_t>(depth, std::numeric_limits<int>::max())));
     if (depth > static_cast<size_t>(limit_)) exceeded_ = true;
   }
@@ -322,16 +325,19 @@ class NestingScan {
   size_t Depth() const { return block_.size() + flow_.size(); }
 
   void OpenFlow(char kind) {
-    flow_.push_back({kind, Depth() + 1, false});
+    flow_.push_back({kind, Depth() + 1, Depth() + 1, false});
     Reached(Depth());
   }
 
   // Closes the innermost flow collection; its deepest entry counts for the
   // entry of the collection around it.
   void CloseFlow() {
-    size_t peak = flow_.back().entry_peak;
+    size_t peak = flow_.back().peak;
     flow_.pop_back();
-    if (!flow_.empty()) flow_.back().entry_peak = std::max(flow_.back().entry_peak, peak);
+    if (!flow_.empty()) {
+      flow_.back().entry_peak = std::max(flow_.back().entry_peak, peak);
+      flow_.back().peak = std::max(flow_.back().peak, peak);
+    }
   }
 
   std::string_view text_;
@@ -343,6 +349,7 @@ class NestingScan {
   struct Flow {
     char kind;          // '[', '{', or 'p' for a one-pair mapping in a sequence
     size_t entry_peak;  // the deepest nesting of its current entry
+    size_t peak;        // the deepest nesting of all its entries
     bool colon;         // its current entry has had its ':'
   };
   std::vector<Flow> flow_;

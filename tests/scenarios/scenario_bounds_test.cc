@@ -208,6 +208,9 @@ TEST(ScenarioBoundsTest, TheTextScanFollowsYamlStructure) {
   EXPECT_EQ(EstimateYamlNesting("[a, [b]]: c\n"), 3);
   EXPECT_EQ(EstimateYamlNesting("[[a]: b]\n"), 3);
   EXPECT_EQ(ExactYamlNesting("[[a]: b]\n"), 3);
+  // A key that is a sequence of several entries: its deepest entry counts, not its last.
+  EXPECT_EQ(EstimateYamlNesting("[[[], x]: y]\n"), 4);
+  EXPECT_EQ(ExactYamlNesting("[[[], x]: y]\n"), 4);
   // Where yaml-cpp reads YAML its own way, the scan follows it: a comment right
   // after a flow indicator, a lone "\r" that ends no line, ": x" under an empty
   // value (a mapping inside it, in flow style too), a tag that ends at a
