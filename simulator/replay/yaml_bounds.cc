@@ -157,6 +157,7 @@ class NestingScan {
 
   // From a node's start in block context to the end of the line.
   void BlockNode(std::string_view line, size_t pos) {
+    size_t properties = std::string_view::npos;  // where an anchor or a tag before the node began
     while (!exceeded_) {
       pos = SkipBlanks(line, pos);
       if (pos >= line.size() || line[pos] == '#') {
@@ -166,9 +167,11 @@ class NestingScan {
       char c = line[pos];
       if ((c == '-' || c == '?' || c == ':') && (pos + 1 == line.size() || IsBlank(line[pos + 1]))) {
         Open(pos, c == '-');
+        properties = std::string_view::npos;
         ++pos;
         continue;
       }
+      if ((c == '&' || c == '!') && properties == std::string_view::npos) properties = pos;
       if (c == '&') {  // an anchor before the node: up to a blank or a flow indicator
         ++pos;
         while (pos < line.size() && !IsBlank(line[pos]) && std::string_view("[]{},").find(line[pos]) == std::string_view::npos)
@@ -185,7 +188,9 @@ class NestingScan {
         }
         continue;
       }
-      size_t column = pos;
+      // A mapping whose first key has an anchor or a tag sits at their column.
+      size_t column = std::min(pos, properties);
+      properties = std::string_view::npos;
       if (c == '[' || c == '{') {
         node_peak_ = 0;
         OpenFlow(c);
