@@ -116,6 +116,15 @@ class NestingScan {
       Continue(line, 0);
       return;
     }
+    if (plain_parent_ != kNone) {
+      // A line indented under the collection of a plain scalar goes on with
+      // its text: quotes, brackets and dashes there are letters ("a: b\n  - c"
+      // is a: "b - c").
+      size_t text = SkipBlanks(line, 0);
+      if (text == line.size()) return;
+      if (line[text] != '#' && static_cast<long>(text) > plain_parent_ && !IsDocumentMarker(line)) return;
+      plain_parent_ = kNone;
+    }
     size_t indent = line.find_first_not_of(' ');
     if (indent == std::string_view::npos) return;
     size_t first = SkipBlanks(line, indent);
@@ -193,6 +202,7 @@ class NestingScan {
       properties = std::string_view::npos;
       if (c == '[' || c == '{') {
         node_peak_ = 0;
+        in_plain_ = false;
         OpenFlow(c);
         pos = ScanFlow(line, pos + 1);
         if (quote_ != 0 || !flow_.empty()) {
@@ -217,14 +227,21 @@ class NestingScan {
       } else {
         // A plain scalar: a key when ": " follows it on the line.
         size_t colon = std::string_view::npos;
+        bool comment = false;
         for (size_t i = pos; i < line.size(); ++i) {
-          if (line[i] == '#' && i > pos && IsBlank(line[i - 1])) break;
+          if (line[i] == '#' && i > pos && IsBlank(line[i - 1])) {
+            comment = true;
+            break;
+          }
           if (line[i] == ':' && (i + 1 == line.size() || IsBlank(line[i + 1]))) {
             colon = i;
             break;
           }
         }
-        if (colon == std::string_view::npos) return;
+        if (colon == std::string_view::npos) {
+          if (!comment) plain_parent_ = block_.empty() ? -1 : static_cast<long>(block_.back().column);
+          return;
+        }
         Open(column, false);
         pos = colon + 1;
         continue;
@@ -283,9 +300,17 @@ class NestingScan {
   // Inside flow collections: past the one that closes the outermost, or the
   // line's end (or a quoted scalar's start that the line does not close).
   size_t ScanFlow(std::string_view line, size_t pos) {
-    quote_end_ = pos;  // a quoted scalar closed on an earlier line may end right here
     for (; pos < line.size() && !flow_.empty() && !exceeded_; ++pos) {
       char c = line[pos];
+      if (in_plain_) {
+        // Inside a plain scalar quotes are letters; a flow indicator, a ':'
+        // before a blank or one, or a comment ends it (a line's end does not).
+        bool ends = std::string_view(",[]{}").find(c) != std::string_view::npos ||
+                    (c == ':' && PairIndicator(line, pos)) || (c == '#' && (pos == 0 || IsBlank(line[pos - 1])));
+        if (!ends) continue;
+        in_plain_ = false;
+      }
+      if (IsBlank(c)) continue;
       if (c == '[' || c == '{') {
         OpenFlow(c);
       } else if (c == ']' || c == '}') {
@@ -314,14 +339,14 @@ class NestingScan {
           flow_.back().colon = false;
         }
       } else if (c == '"' || c == '\'') {
-        if (pos == 0 || std::string_view(" \t[{,:?").find(line[pos - 1]) != std::string_view::npos) {
-          quote_ = c;
-          pos = SkipQuoted(line, pos + 1);
-          if (quote_ != 0) return pos;
-          quote_end_ = pos--;
-        }
-      } else if (c == '#' && (pos == 0 || pos == quote_end_ || std::string_view(" \t[]{},").find(line[pos - 1]) != std::string_view::npos)) {
+        quote_ = c;
+        pos = SkipQuoted(line, pos + 1);
+        if (quote_ != 0) return pos;
+        --pos;
+      } else if (c == '#') {
         return line.size();  // a comment starts wherever a token could
+      } else {
+        in_plain_ = true;
       }
     }
     return pos;
@@ -364,7 +389,9 @@ class NestingScan {
   long literal_parent_ = -1;
   size_t after_ = 0;
   bool empty_value_ = false;  // the last line ended where a node was due
-  size_t quote_end_ = 0;   // just past the last quoted scalar closed in flow context
+  bool in_plain_ = false;  // inside a plain scalar in flow context
+  static constexpr long kNone = -2;
+  long plain_parent_ = kNone;  // after a plain scalar in block context: its collection's column
   size_t node_peak_ = 0;  // the deepest nesting inside the last node begun in block context
 };
 
