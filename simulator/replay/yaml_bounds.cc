@@ -34,8 +34,10 @@ bool IsBlank(char c) { return c == ' ' || c == '\t'; }
 // A line scanner that follows YAML's structure far enough to count nesting:
 // block collections by the column of their entries ("- ", "? ", "key:"), flow
 // collections by their brackets (and the one-pair mappings "[a: b]" makes),
-// skipping comments, quoted scalars and block scalars. It holds no recursion;
-// what it gets wrong errs on the deep side for the shapes it knows.
+// skipping comments and the text of scalars (plain, quoted, block), and
+// following yaml-cpp where it reads YAML its own way. It holds no recursion
+// and no copy of the text. It is an estimate, meant to err on the deep side;
+// the exact count follows on yaml-cpp's events (pass 2).
 class NestingScan {
  public:
   NestingScan(std::string_view text, int limit) : text_(text), limit_(limit) {}
@@ -175,7 +177,7 @@ class NestingScan {
       }
       char c = line[pos];
       if ((c == '-' || c == '?' || c == ':') && (pos + 1 == line.size() || IsBlank(line[pos + 1]))) {
-        Open(pos, c == '-');
+        Open(std::min(pos, properties), c == '-');  // "! : x": an empty key with a tag
         properties = std::string_view::npos;
         ++pos;
         continue;
