@@ -347,6 +347,17 @@ class NestingScan {
         --pos;
       } else if (c == '#') {
         return line.size();  // a comment starts wherever a token could
+      } else if (c == '&' || c == '*') {  // an anchor or an alias: its name, then a token
+        while (pos + 1 < line.size() && !IsBlank(line[pos + 1]) &&
+               std::string_view(",[]{}").find(line[pos + 1]) == std::string_view::npos)
+          ++pos;
+      } else if (c == '!') {  // a tag, then the node: "[! ? a]" is a pair
+        if (pos + 1 < line.size() && line[pos + 1] == '<') {
+          size_t close = line.find('>', pos);
+          pos = close == std::string_view::npos ? line.size() - 1 : close;
+        } else {
+          while (pos + 1 < line.size() && IsTagCharacter(line[pos + 1])) ++pos;
+        }
       } else {
         in_plain_ = true;
       }
