@@ -356,7 +356,7 @@ class NestingScan {
           size_t close = line.find('>', pos);
           pos = close == std::string_view::npos ? line.size() - 1 : close;
         } else {
-          while (pos + 1 < line.size() && IsTagCharacter(line[pos + 1])) ++pos;
+          while (pos + 1 < line.size() && IsTagCharacter(line[pos + 1]) && line[pos + 1] != ',') ++pos;  // ',' ends it here
         }
       } else {
         in_plain_ = true;

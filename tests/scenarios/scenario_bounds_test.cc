@@ -217,10 +217,11 @@ TEST(ScenarioBoundsTest, TheTextScanFollowsYamlStructure) {
   // character no tag holds, a tab counted as one column before a token, a
   // mapping placed at the column of the anchor or tag before its first key
   // (an empty one too), quotes inside a plain scalar (on its line or the
-  // lines that go on with it), a tag before a pair in a flow sequence.
+  // lines that go on with it), a tag before a pair in a flow sequence, a
+  // tag that a ',' ends in flow style.
   for (const std::string text : {"a: [b, #c ]]]\n  [[c]]]\n", "a: [b, # \rc]]]\n  [c]]\n", "steps:\n:  - a: {b: c}\n",
                                   "![d]\n", " !dS\xf4" "2ca: x\n", "a: {b: : {c: d}}\n", "[a: : [b]]\n", "&a k:\n  - x\n", "{c\" \": [2, [3]]}\n",
-                                  "a: b\n  \"c\nd: [[x]]\n", "! :\n: x\n", "[! ? a]\n",
+                                  "a: b\n  \"c\nd: [[x]]\n", "! :\n: x\n", "[! ? a]\n", "[!,: [b]]\n",
                                   "a:\n  b:\n    c:\n      d:\n   \t\t\t\t [e]\n"}) {
     std::optional<int> exact = ExactYamlNesting(text);
     ASSERT_TRUE(exact.has_value()) << text;
