@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <unordered_set>
 
+#include "simulator/model/data_file.h"
+
 namespace pcsim {
 
 namespace {
@@ -91,7 +93,7 @@ std::string JsonPathText(const JsonPath& path) {
   return out;
 }
 
-std::string DataFileError::Message() const { return path.empty() ? reason : path + ": " + reason; }
+std::string DataFileError::Message() const { return path.empty() ? reason : Excerpt(path) + ": " + reason; }
 
 TextPosition PositionOfOffset(std::string_view text, size_t offset) {
   offset = std::min(offset, text.size());
@@ -151,7 +153,7 @@ void JsonDocument::Index() {
       DataFileError error;
       path.emplace_back(key);
       error.path = JsonPathText(path);
-      error.reason = "duplicate key \"" + key + "\" (each key may appear once in an object)";
+      error.reason = "duplicate key \"" + Excerpt(key) + "\" (each key may appear once in an object)";
       error.offset = start;
       throw error;
     }
@@ -258,7 +260,7 @@ std::string LocatedMessage(std::string_view source, std::string_view text, const
   if (!offset) return std::string(source) + ": " + error.Message();
   TextPosition p = PositionOfOffset(text, *offset);
   std::string out = std::string(source) + ":" + std::to_string(p.line) + ":" + std::to_string(p.column) + ": " + error.reason;
-  if (!error.path.empty()) out += " (at " + error.path + ")";
+  if (!error.path.empty()) out += " (at " + Excerpt(error.path) + ")";
   return out;
 }
 
@@ -360,14 +362,14 @@ Decimal JsonObjectReader::DecimalString(std::string_view key) {
   const auto& v = Required(key);
   if (!v.is_string()) Fail(key, "expected an exact decimal written as a string (e.g. \"12.50\")");
   auto d = Decimal::Parse(v.get<std::string>());
-  if (!d) Fail(key, "not an exact decimal: \"" + v.get<std::string>() + "\"");
+  if (!d) Fail(key, "not an exact decimal: \"" + Excerpt(v.get<std::string>()) + "\"");
   return *d;
 }
 
 Date JsonObjectReader::DateString(std::string_view key) {
   std::string s = String(key);
   auto d = Date::Parse(s);
-  if (!d) Fail(key, "not a date (YYYY-MM-DD): \"" + s + "\"");
+  if (!d) Fail(key, "not a date (YYYY-MM-DD): \"" + Excerpt(s) + "\"");
   return *d;
 }
 

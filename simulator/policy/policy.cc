@@ -1,9 +1,11 @@
 #include "simulator/policy/policy.h"
 
-#include <algorithm>
-#include <fstream>
-#include <sstream>
+#include <sys/stat.h>
 
+#include <algorithm>
+#include <optional>
+
+#include "simulator/model/data_file.h"
 #include "simulator/model/json_reader.h"
 
 namespace pcsim {
@@ -125,7 +127,7 @@ PolicyValue ReadValue(JsonObjectReader& r, const nlohmann::json& v, std::string_
   auto text = JsonValueText(v);
   if (!text) r.Fail(key, std::string("expected ") + std::string(TypeHint(type)) + " (decimals as strings)");
   auto parsed = ParseValueText(type, *text);
-  if (!parsed) r.Fail(key, std::string("expected ") + std::string(TypeHint(type)) + ", got \"" + *text + "\"");
+  if (!parsed) r.Fail(key, std::string("expected ") + std::string(TypeHint(type)) + ", got \"" + Excerpt(*text) + "\"");
   return *parsed;
 }
 
@@ -177,50 +179,64 @@ std::optional<PolicyKey> FindPolicyKey(std::string_view name) {
   return std::nullopt;
 }
 
+Policy Policy::Read(const nlohmann::json& document) {
+  JsonObjectReader r(document, "");
+  Policy policy;
+  r.Int("format", 1, 1);
+  policy.name_ = r.String("name");
+  r.OptionalString("description");
+  const auto& params = r.Object("parameters");
+  JsonObjectReader parameters(params, "parameters");
+  for (auto it = params.begin(); it != params.end(); ++it) {
+    std::string path = parameters.ChildPath(it.key());
+    auto key = FindPolicyKey(it.key());
+    if (!key) {
+      DataFileError error;
+      error.path = path;
+      error.reason = "unknown policy parameter";
+      error.node = &params;
+      error.key = it.key();
+      error.at_key = true;
+      throw error;
+    }
+    const auto& info = InfoOf(*key);
+    RequireOnlyKeys(it.value(), path, {"value", "values", "source"});
+    JsonObjectReader p(it.value(), path);
+    PolicyParameter param;
+    param.source = p.String("source");
+    if (param.source.empty()) p.Fail("source", "must name a document or say \"assumption\"");
+    bool has_value = p.Has("value"), has_values = p.Has("values");
+    if (has_value == has_values) p.FailHere("give exactly one of \"value\" or \"values\"");
+    if (has_value)
+      param.values.push_back({Date::Ymd(1970, 1, 1), ReadValue(p, it.value()["value"], "value", info.type)});
+    else
+      param.values = ReadDatedValues(p.Array("values"), p.ChildPath("values"), info.type);
+    policy.parameters_[Index(*key)] = std::move(param);
+  }
+  for (const auto& info : kParameters)
+    if (policy.parameters_[Index(info.key)].values.empty())
+      parameters.Fail(info.name, "missing required parameter");
+  r.RejectUnknownKeys();
+  return policy;
+}
+
 StatusOr<Policy> Policy::FromJson(std::string_view text, std::string_view source) {
   std::optional<JsonDocument> doc;
   try {
     doc.emplace(text);
-    JsonObjectReader r(doc->root(), "");
-    Policy policy;
-    r.Int("format", 1, 1);
-    policy.name_ = r.String("name");
-    r.OptionalString("description");
-    const auto& params = r.Object("parameters");
-    JsonObjectReader parameters(params, "parameters");
-    for (auto it = params.begin(); it != params.end(); ++it) {
-      std::string path = parameters.ChildPath(it.key());
-      auto key = FindPolicyKey(it.key());
-      if (!key) {
-        DataFileError error;
-        error.path = path;
-        error.reason = "unknown policy parameter";
-        error.node = &params;
-        error.key = it.key();
-        error.at_key = true;
-        throw error;
-      }
-      const auto& info = InfoOf(*key);
-      RequireOnlyKeys(it.value(), path, {"value", "values", "source"});
-      JsonObjectReader p(it.value(), path);
-      PolicyParameter param;
-      param.source = p.String("source");
-      if (param.source.empty()) p.Fail("source", "must name a document or say \"assumption\"");
-      bool has_value = p.Has("value"), has_values = p.Has("values");
-      if (has_value == has_values) p.FailHere("give exactly one of \"value\" or \"values\"");
-      if (has_value)
-        param.values.push_back({Date::Ymd(1970, 1, 1), ReadValue(p, it.value()["value"], "value", info.type)});
-      else
-        param.values = ReadDatedValues(p.Array("values"), p.ChildPath("values"), info.type);
-      policy.parameters_[Index(*key)] = std::move(param);
-    }
-    for (const auto& info : kParameters)
-      if (policy.parameters_[Index(info.key)].values.empty())
-        parameters.Fail(info.name, "missing required parameter");
-    r.RejectUnknownKeys();
-    return policy;
+    return Read(doc->root());
   } catch (const DataFileError& e) {
     return BadRequest(3000, LocatedMessage(source, text, doc ? &*doc : nullptr, e));
+  } catch (const nlohmann::json::exception& e) {
+    return BadRequest(3000, std::string(source) + ": " + e.what());
+  }
+}
+
+StatusOr<Policy> Policy::FromJsonValue(const nlohmann::json& document, std::string_view source) {
+  try {
+    return Read(document);
+  } catch (const DataFileError& e) {
+    return BadRequest(3000, std::string(source) + ": " + e.Message());
   } catch (const nlohmann::json::exception& e) {
     return BadRequest(3000, std::string(source) + ": " + e.what());
   }
@@ -235,18 +251,22 @@ const Policy& Policy::Microsoft() {
   return policy;
 }
 
+bool Policy::IsBuiltIn(std::string_view name) { return name == "microsoft"; }
+
 StatusOr<Policy> Policy::Load(std::string_view name_or_path) {
   if (name_or_path == "microsoft") return Microsoft();
-  std::ifstream in{std::string(name_or_path)};
-  if (!in) return BadRequest(3000, "unknown policy \"" + std::string(name_or_path) + "\" (not a built-in name nor a readable file)");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return FromJson(buffer.str(), name_or_path);
+  std::string path(name_or_path);
+  struct stat info {};
+  if (path.empty() || ::stat(path.c_str(), &info) != 0)
+    return BadRequest(3000, "unknown policy \"" + Excerpt(path) + "\" (not a built-in name nor a readable file)");
+  auto text = ReadDataFile(path, kMaxFileBytes);
+  if (!text.ok()) return BadRequest(3000, Excerpt(path) + ": " + text.status().description());
+  return FromJson(*text, path);
 }
 
 Status Policy::Override(std::string_view key, std::string_view value) {
   auto k = FindPolicyKey(key);
-  if (!k) return BadRequest(3000, "unknown policy parameter \"" + std::string(key) + "\"");
+  if (!k) return BadRequest(3000, "unknown policy parameter \"" + Excerpt(key) + "\"");
   const auto& info = InfoOf(*k);
   PolicyParameter& param = parameters_[Index(*k)];
   if (!value.empty() && value.front() == '[') {
@@ -262,7 +282,7 @@ Status Policy::Override(std::string_view key, std::string_view value) {
     auto parsed = ParseValueText(info.type, value);
     if (!parsed)
       return BadRequest(3000, "policy override " + std::string(key) + ": expected " + std::string(TypeHint(info.type)) +
-                                  ", got \"" + std::string(value) + "\"");
+                                  ", got \"" + Excerpt(value) + "\"");
     param.values = {{Date::Ymd(1970, 1, 1), *parsed}};
   }
   param.overridden = true;

@@ -13,6 +13,8 @@
 #include <variant>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "simulator/clock/time.h"
 #include "simulator/model/status.h"
 #include "simulator/money/decimal.h"
@@ -104,11 +106,20 @@ struct PolicyParameter {
 
 class Policy {
  public:
+  // A policy file is refused beyond this size (the embedded one is 8 KiB).
+  static constexpr size_t kMaxFileBytes = size_t{16} << 20;
+
   // Parses a policy file (format 1); every parameter must be present.
   static StatusOr<Policy> FromJson(std::string_view text, std::string_view source);
+  // The same from a parsed document (a policy written inline in a scenario);
+  // errors read "SOURCE: PATH: reason".
+  static StatusOr<Policy> FromJsonValue(const nlohmann::json& document, std::string_view source);
   // The embedded default "microsoft" policy (fixtures/policies/microsoft.json).
   static const Policy& Microsoft();
-  // A policy by name ("microsoft") or by file path.
+  // Whether `name` is a built-in policy ("microsoft"), which Load reads without a file.
+  static bool IsBuiltIn(std::string_view name);
+  // A policy by name ("microsoft") or by file path: a regular file of at most
+  // kMaxFileBytes (a FIFO or a device is refused without blocking).
   static StatusOr<Policy> Load(std::string_view name_or_path);
 
   const std::string& name() const { return name_; }
@@ -134,6 +145,8 @@ class Policy {
 
  private:
   static size_t Index(PolicyKey key) { return static_cast<size_t>(key); }
+  // Reads a format 1 document; throws DataFileError.
+  static Policy Read(const nlohmann::json& document);
   const PolicyValue& ValueAt(PolicyKey key, Date at) const;
 
   std::string name_;

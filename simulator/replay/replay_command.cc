@@ -49,6 +49,7 @@ int ReplayCommand(const std::vector<std::string>& args, std::ostream& out, std::
   std::vector<std::string> tags;
   int jobs = 1;
   RunOptions options;
+  options.policy_files = true;  // files named on the command line, and the policy files they name
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     auto value = [&](const char* flag) -> std::optional<std::string> {

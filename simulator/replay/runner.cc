@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "simulator/api/resources.h"
+#include "simulator/model/data_file.h"
 #include "simulator/replay/scenario_parser.h"
 
 namespace pcsim::replay {
@@ -61,9 +62,24 @@ class Run {
 
  private:
   // --- setup ------------------------------------------------------------------
+  SourceLocation PolicyWhere() const {
+    return scenario_.policy_where.file.empty() ? SourceLocation{scenario_.file, 1} : scenario_.policy_where;
+  }
+
+  StatusOr<Policy> LoadPolicy() {
+    if (scenario_.inline_policy) return Policy::FromJsonValue(*scenario_.inline_policy, "inline policy");
+    if (!Policy::IsBuiltIn(scenario_.policy) && !options_.policy_files)
+      throw Invalid{PolicyWhere(),
+                    "policy \"" + Excerpt(scenario_.policy) +
+                        "\": files are not opened over HTTP; a scenario run there may name a built-in policy "
+                        "(microsoft) or write the policy inline (policy files are read by pcsim replay and "
+                        "est-report)"};
+    return Policy::Load(scenario_.policy);
+  }
+
   void BuildSandbox() {
-    auto policy = Policy::Load(scenario_.policy);
-    if (!policy.ok()) throw Invalid{{scenario_.file, 1}, policy.status().description()};
+    auto policy = LoadPolicy();
+    if (!policy.ok()) throw Invalid{PolicyWhere(), policy.status().description()};
     for (size_t i = 0; i < scenario_.policy_overrides.size(); ++i) {
       Status s = policy->Override(scenario_.policy_overrides[i].first, scenario_.policy_overrides[i].second);
       if (!s.ok()) throw Invalid{scenario_.policy_override_lines[i], s.description()};

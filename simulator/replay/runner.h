@@ -18,6 +18,10 @@ struct RunOptions {
   std::vector<std::pair<std::string, std::string>> policy_overrides;
   // Stop after the steps (pcsim est-report reads the book as the steps left it).
   bool skip_expectations = false;
+  // Whether `policy: FILE` may open a file (a path as given, from the current
+  // folder). Only a command line sets it; a scenario that came over HTTP may
+  // name a built-in policy or write one inline, never a file of the server.
+  bool policy_files = false;
 };
 
 enum class Outcome { Passed, Failed, Invalid };
@@ -40,7 +44,7 @@ ScenarioResult RunScenario(const Scenario& scenario, const RunOptions& options =
 
 // Adds POST /_sim/scenarios/run to `router`: the body is a scenario document
 // (YAML or JSON); the answer {outcome, passed, title, message} (400 with the
-// file:line reason when it is not a valid scenario).
+// file:line reason when it is not a valid scenario, or names a policy file).
 void RegisterScenarioRoutes(api::Router& router);
 
 // The name of a subscription in reports: its ref, or its id.

@@ -131,7 +131,11 @@ struct Scenario {
   std::string description;
   std::vector<std::string> tags;
   Instant start;
+  // A built-in name, or a file path (read only from the command line, see
+  // RunOptions::policy_files); or a policy document written inline.
   std::string policy = "microsoft";
+  std::optional<nlohmann::json> inline_policy;
+  SourceLocation policy_where;  // the `policy` key, or the file's first line
   std::vector<std::pair<std::string, std::string>> policy_overrides;  // key, value text
   std::vector<SourceLocation> policy_override_lines;
   std::string environment = "production";

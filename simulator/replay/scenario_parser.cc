@@ -3,11 +3,11 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include "simulator/clock/term_dates.h"
+#include "simulator/model/data_file.h"
+#include "simulator/replay/yaml_bounds.h"
 
 namespace pcsim::replay {
 namespace {
@@ -19,6 +19,9 @@ constexpr std::string_view kNullMark = "\x1F" "0";
 struct Failure {
   ScenarioError error;
 };
+
+// Input quoted in a message: at most kMaxQuotedBytes of it.
+std::string Q(std::string_view text) { return Excerpt(text); }
 
 class Reader {
  public:
@@ -39,9 +42,9 @@ class Reader {
       if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
         std::string list;
         for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-        Fail(it->first, "unknown key \"" + key + "\" in " + what + " (allowed: " + list + ")");
+        Fail(it->first, "unknown key \"" + Q(key) + "\" in " + what + " (allowed: " + list + ")");
       }
-      if (out.count(key) != 0) Fail(it->first, "duplicate key \"" + key + "\" in " + what);
+      if (out.count(key) != 0) Fail(it->first, "duplicate key \"" + Q(key) + "\" in " + what);
       out[key] = it->second;
     }
     return out;
@@ -61,10 +64,10 @@ class Reader {
 
   Instant InstantOf(const YAML::Node& n, const std::string& what) const {
     auto t = Instant::Parse(Text(n, what));
-    if (!t) Fail(n, what + ": \"" + n.Scalar() + "\" is not a date (YYYY-MM-DD) or an RFC 3339 instant");
+    if (!t) Fail(n, what + ": \"" + Q(n.Scalar()) + "\" is not a date (YYYY-MM-DD) or an RFC 3339 instant");
     // The simulated calendar spans 1970 to 9000 (terms and renewals run past the last date).
     if (t->date().year() < 1970 || t->date().year() > 9000)
-      Fail(n, what + ": \"" + n.Scalar() + "\" is outside the years 1970 to 9000");
+      Fail(n, what + ": \"" + Q(n.Scalar()) + "\" is outside the years 1970 to 9000");
     return *t;
   }
 
@@ -72,15 +75,15 @@ class Reader {
 
   Decimal DecimalOf(const YAML::Node& n, const std::string& what) const {
     auto d = Decimal::Parse(Text(n, what));
-    if (!d) Fail(n, what + ": \"" + n.Scalar() + "\" is not an exact decimal number");
+    if (!d) Fail(n, what + ": \"" + Q(n.Scalar()) + "\" is not an exact decimal number");
     return *d;
   }
 
   int64_t IntOf(const YAML::Node& n, const std::string& what, int64_t min, int64_t max) const {
     auto d = Decimal::Parse(Text(n, what));
-    if (!d || d->scale() != 0) Fail(n, what + ": \"" + n.Scalar() + "\" is not an integer");
+    if (!d || d->scale() != 0) Fail(n, what + ": \"" + Q(n.Scalar()) + "\" is not an integer");
     if (d->units() < min || d->units() > max)
-      Fail(n, what + ": " + n.Scalar() + " is out of range (" + std::to_string(min) + " to " + std::to_string(max) + ")");
+      Fail(n, what + ": " + Q(n.Scalar()) + " is out of range (" + std::to_string(min) + " to " + std::to_string(max) + ")");
     return d->units();
   }
 
@@ -88,7 +91,7 @@ class Reader {
     std::string t = Text(n, what);
     if (t == "true") return true;
     if (t == "false") return false;
-    Fail(n, what + ": expected true or false, got \"" + t + "\"");
+    Fail(n, what + ": expected true or false, got \"" + Q(t) + "\"");
   }
 
   std::vector<std::string> StringList(const YAML::Node& n, const std::string& what) const {
@@ -100,17 +103,22 @@ class Reader {
 
   // A YAML value as JSON for request bodies: plain integers and decimals
   // become numbers, true/false booleans, null/~ null; quoted scalars strings.
-  nlohmann::json BodyJson(const YAML::Node& n) const {
+  // With `decimal_text`, decimals stay strings (as a policy document writes them).
+  nlohmann::json BodyJson(const YAML::Node& n, bool decimal_text = false) const {
     switch (n.Type()) {
       case YAML::NodeType::Null: return nullptr;
       case YAML::NodeType::Sequence: {
         nlohmann::json a = nlohmann::json::array();
-        for (const auto& e : n) a.push_back(BodyJson(e));
+        for (const auto& e : n) a.push_back(BodyJson(e, decimal_text));
         return a;
       }
       case YAML::NodeType::Map: {
         nlohmann::json o = nlohmann::json::object();
-        for (auto it = n.begin(); it != n.end(); ++it) o[Text(it->first, "a key")] = BodyJson(it->second);
+        for (auto it = n.begin(); it != n.end(); ++it) {
+          std::string key = Text(it->first, "a key");
+          if (decimal_text && o.contains(key)) Fail(it->first, "duplicate key \"" + Q(key) + "\"");
+          o[key] = BodyJson(it->second, decimal_text);
+        }
         return o;
       }
       case YAML::NodeType::Scalar: {
@@ -121,6 +129,7 @@ class Reader {
         if (s == "null" || s == "~") return nullptr;
         if (auto d = Decimal::Parse(s)) {
           if (d->scale() == 0) return d->units();
+          if (decimal_text) return s;
           nlohmann::json number = nlohmann::json::parse(s, nullptr, false);
           if (!number.is_discarded()) return number;
         }
@@ -201,18 +210,18 @@ const std::set<std::string, std::less<>> kUsageLineFields = {
     "hasPartnerEarnedCredit", "billingPreTaxTotal", "pricingPreTaxTotal"};
 
 void CheckTerm(const Reader& r, const YAML::Node& n, const std::string& what) {
-  if (!ParseTerm(r.Text(n, what))) r.Fail(n, what + ": \"" + n.Scalar() + "\" is not a term (P1M, P1Y, P3Y)");
+  if (!ParseTerm(r.Text(n, what))) r.Fail(n, what + ": \"" + Q(n.Scalar()) + "\" is not a term (P1M, P1Y, P3Y)");
 }
 
 void CheckBilling(const Reader& r, const YAML::Node& n, const std::string& what) {
   auto b = ParseBilling(r.Text(n, what));
-  if (!b || *b == Billing::None) r.Fail(n, what + ": \"" + n.Scalar() + "\" is not a billing cycle (monthly, annual, triennial)");
+  if (!b || *b == Billing::None) r.Fail(n, what + ": \"" + Q(n.Scalar()) + "\" is not a billing cycle (monthly, annual, triennial)");
 }
 
 void CheckItem(const Reader& r, const YAML::Node& n, const std::string& what) {
   std::string s = r.Text(n, what);
   if (std::count(s.begin(), s.end(), ':') != 2 && std::count(s.begin(), s.end(), ':') != 1)
-    r.Fail(n, what + ": \"" + s + "\" is not productId:skuId:availabilityId");
+    r.Fail(n, what + ": \"" + Q(s) + "\" is not productId:skuId:availabilityId");
 }
 
 std::map<std::string, Decimal> Prices(const Reader& r, const YAML::Node& n, const std::string& what) {
@@ -225,7 +234,7 @@ std::map<std::string, Decimal> Prices(const Reader& r, const YAML::Node& n, cons
     auto term = slash == std::string::npos ? std::nullopt : ParseTerm(key.substr(0, slash));
     auto billing = slash == std::string::npos ? std::nullopt : ParseBilling(key.substr(slash + 1));
     if (!term || !billing || !IsValidPair(*term, *billing))
-      r.Fail(it->first, what + ": \"" + key + "\" is not a TERM/BILLING pair such as P1Y/monthly");
+      r.Fail(it->first, what + ": \"" + Q(key) + "\" is not a TERM/BILLING pair such as P1Y/monthly");
     Decimal price = r.DecimalOf(it->second, what + " " + key);
     if (price.IsNegative()) r.Fail(it->second, what + " " + key + ": a price can't be negative");
     out[std::string(ToString(*term)) + "/" + std::string(ToString(*billing))] = price;
@@ -242,7 +251,7 @@ CatalogItemSpec ReadCatalogItem(const Reader& r, const YAML::Node& n) {
   c.where = r.Where(n);
   c.item = r.Text(r.Require(m, n, "item", "a catalog item"), "item");
   if (std::count(c.item.begin(), c.item.end(), ':') != 2)
-    r.Fail(m["item"], "item: \"" + c.item + "\" is not productId:skuId:availabilityId");
+    r.Fail(m["item"], "item: \"" + Q(c.item) + "\" is not productId:skuId:availabilityId");
   if (m.count("name")) c.name = r.Text(m["name"], "name");
   if (m.count("currency")) c.currency = r.Text(m["currency"], "currency");
   if (m.count("country")) {
@@ -252,7 +261,7 @@ CatalogItemSpec ReadCatalogItem(const Reader& r, const YAML::Node& n) {
   if (m.count("segment")) {
     c.segment = r.Text(m["segment"], "segment");
     static const std::set<std::string> kSegments = {"commercial", "education", "government", "nonprofit"};
-    if (!kSegments.count(c.segment)) r.Fail(m["segment"], "segment: \"" + c.segment + "\" is not commercial, education, government or nonprofit");
+    if (!kSegments.count(c.segment)) r.Fail(m["segment"], "segment: \"" + Q(c.segment) + "\" is not commercial, education, government or nonprofit");
   }
   if (m.count("prices")) c.prices = Prices(r, m["prices"], "prices");
   if (m.count("est-price")) c.est_price = r.DecimalOf(m["est-price"], "est-price");
@@ -337,7 +346,7 @@ struct Refs {
 
 void CheckRef(const Reader& r, const YAML::Node& n, const std::set<std::string>& known, const std::string& kind) {
   std::string ref = r.Text(n, kind);
-  if (!known.count(ref)) r.Fail(n, "unknown " + kind + " ref \"" + ref + "\" (define it first)");
+  if (!known.count(ref)) r.Fail(n, "unknown " + kind + " ref \"" + Q(ref) + "\" (define it first)");
 }
 
 Step ReadStep(const Reader& r, const YAML::Node& n, Refs& refs, std::optional<Instant>& last_at) {
@@ -369,13 +378,13 @@ Step ReadStep(const Reader& r, const YAML::Node& n, Refs& refs, std::optional<In
       if (m.count("body")) e.body = r.ExpectedJson(m["body"]);
       step.expect_response = e;
     } else if (Actions().count(key)) {
-      if (!action.empty()) r.Fail(it->first, "a step has exactly one action; found \"" + action + "\" and \"" + key + "\"");
+      if (!action.empty()) r.Fail(it->first, "a step has exactly one action; found \"" + action + "\" and \"" + Q(key) + "\"");
       action = key;
       body = it->second;
     } else {
       std::string list;
       for (const auto& [name, shape] : Actions()) list += (list.empty() ? "" : ", ") + name;
-      r.Fail(it->first, "unknown key \"" + key + "\" in a step (actions: " + list + "; or at, expect-error, expect-response)");
+      r.Fail(it->first, "unknown key \"" + Q(key) + "\" in a step (actions: " + list + "; or at, expect-error, expect-response)");
     }
   }
   if (action.empty()) r.Fail(n, "a step needs one action");
@@ -392,9 +401,9 @@ Step ReadStep(const Reader& r, const YAML::Node& n, Refs& refs, std::optional<In
     if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
       std::string list;
       for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-      r.Fail(it->first, "unknown field \"" + key + "\" in " + action + " (allowed: " + list + ")");
+      r.Fail(it->first, "unknown field \"" + Q(key) + "\" in " + action + " (allowed: " + list + ")");
     }
-    if (fields.count(key)) r.Fail(it->first, "duplicate field \"" + key + "\" in " + action);
+    if (fields.count(key)) r.Fail(it->first, "duplicate field \"" + Q(key) + "\" in " + action);
     fields[key] = it->second;
     step.field_lines[key] = r.Where(it->second);
   }
@@ -416,22 +425,22 @@ Step ReadStep(const Reader& r, const YAML::Node& n, Refs& refs, std::optional<In
     } else if (key == "custom-term-end" || key == "date") r.DateOf(node, what);
     else if (key == "enabled") r.BoolOf(node, what);
     else if (key == "by") {
-      if (!CalendarDuration::Parse(r.Text(node, what))) r.Fail(node, what + ": \"" + node.Scalar() + "\" is not an ISO 8601 duration such as P30D");
+      if (!CalendarDuration::Parse(r.Text(node, what))) r.Fail(node, what + ": \"" + Q(node.Scalar()) + "\" is not an ISO 8601 duration such as P30D");
     } else if (key == "action") {
       std::string a = r.Text(node, what);
       if (a != "Cancel" && a != "RenewToNewTerm" && a != "RenewToExtendedServiceTerm")
-        r.Fail(node, what + ": \"" + a + "\" is not Cancel, RenewToNewTerm or RenewToExtendedServiceTerm");
+        r.Fail(node, what + ": \"" + Q(a) + "\" is not Cancel, RenewToNewTerm or RenewToExtendedServiceTerm");
     } else if (key == "method") {
       std::string m = r.Text(node, what);
       static const std::set<std::string> kMethods = {"GET", "POST", "PUT", "PATCH", "DELETE"};
-      if (!kMethods.count(m)) r.Fail(node, what + ": \"" + m + "\" is not GET, POST, PUT, PATCH or DELETE");
+      if (!kMethods.count(m)) r.Fail(node, what + ": \"" + Q(m) + "\" is not GET, POST, PUT, PATCH or DELETE");
     } else if (key == "role") {
       std::string role = r.Text(node, what);
       if (role != "Owner" && role != "Contributor" && role != "Reader" && role != "none")
-        r.Fail(node, what + ": \"" + role + "\" is not Owner, Contributor, Reader or none");
+        r.Fail(node, what + ": \"" + Q(role) + "\" is not Owner, Contributor, Reader or none");
     } else if (key == "via") {
       std::string via = r.Text(node, what);
-      if (via != "AOBO" && via != "Lighthouse" && via != "GDAP") r.Fail(node, what + ": \"" + via + "\" is not AOBO, Lighthouse or GDAP");
+      if (via != "AOBO" && via != "Lighthouse" && via != "GDAP") r.Fail(node, what + ": \"" + Q(via) + "\" is not AOBO, Lighthouse or GDAP");
     } else if (key == "headers") {
       if (!node.IsMap()) r.Fail(node, what + " must map header names to values");
     }
@@ -453,7 +462,7 @@ Step ReadStep(const Reader& r, const YAML::Node& n, Refs& refs, std::optional<In
     std::string ref = r.Text(fields["ref"], "ref");
     auto& set = action == "add-azure-subscription" ? refs.azure : refs.subscriptions;
     if (set.count(ref) || refs.azure.count(ref) || refs.customers.count(ref))
-      r.Fail(fields["ref"], "ref \"" + ref + "\" is already defined");
+      r.Fail(fields["ref"], "ref \"" + Q(ref) + "\" is already defined");
     set.insert(ref);
     // A purchased Azure plan's ref also names the plan's first Azure subscription.
     if (action == "purchase") refs.azure.insert(ref);
@@ -469,8 +478,8 @@ ExpectedLine ReadExpectedLine(const Reader& r, const YAML::Node& n, const std::s
   std::set<std::string> seen;
   for (auto it = n.begin(); it != n.end(); ++it) {
     std::string key = r.Text(it->first, "a line field");
-    if (!allowed.count(key)) r.Fail(it->first, "unknown line field \"" + key + "\"");
-    if (!seen.insert(key).second) r.Fail(it->first, "duplicate line field \"" + key + "\"");
+    if (!allowed.count(key)) r.Fail(it->first, "unknown line field \"" + Q(key) + "\"");
+    if (!seen.insert(key).second) r.Fail(it->first, "duplicate line field \"" + Q(key) + "\"");
     if (key == "subscription") CheckRef(r, it->second, refs.subscriptions, "subscription");
     if (key == "azure") CheckRef(r, it->second, refs.azure, "Azure subscription");
     if (key == "chargeType" && r.Text(it->second, key).empty()) r.Fail(it->second, "chargeType is empty");
@@ -511,7 +520,7 @@ Expectations ReadExpect(const Reader& r, const YAML::Node& n, const Refs& refs) 
     for (auto it = m["totals"].begin(); it != m["totals"].end(); ++it) {
       std::string ref = r.Text(it->first, "a totals key");
       if (ref != "all") CheckRef(r, it->first, refs.subscriptions, "subscription");
-      r.DecimalOf(it->second, "total of " + ref);
+      r.DecimalOf(it->second, "total of " + Q(ref));
       e.totals[ref] = {r.Where(it->second), it->second.Scalar()};
     }
   }
@@ -541,7 +550,18 @@ Scenario Read(const Reader& r, const YAML::Node& root) {
   if (m.count("description")) s.description = r.Text(m["description"], "description");
   if (m.count("tags")) s.tags = r.StringList(m["tags"], "tags");
   s.start = r.InstantOf(r.Require(m, root, "start", "the scenario"), "start");
-  if (m.count("policy")) s.policy = r.Text(m["policy"], "policy");
+  s.policy_where = {r.file(), 1};
+  if (m.count("policy")) {
+    const YAML::Node& policy = m["policy"];
+    s.policy_where = r.Where(policy);
+    if (policy.IsMap()) {
+      s.policy = "inline";
+      s.inline_policy = r.BodyJson(policy, true);
+    } else {
+      s.policy = r.Text(policy, "policy (a built-in name, a file, or a policy document)");
+      if (s.policy.empty()) r.Fail(policy, "policy is empty");
+    }
+  }
   if (m.count("policy-overrides")) {
     if (!m["policy-overrides"].IsMap()) r.Fail(m["policy-overrides"], "policy-overrides must map parameter names to values");
     for (auto it = m["policy-overrides"].begin(); it != m["policy-overrides"].end(); ++it) {
@@ -566,7 +586,7 @@ Scenario Read(const Reader& r, const YAML::Node& root) {
     if (!m["customers"].IsSequence()) r.Fail(m["customers"], "customers must be a list");
     for (const auto& c : m["customers"]) {
       s.customers.push_back(ReadCustomer(r, c));
-      if (!refs.customers.insert(s.customers.back().ref).second) r.Fail(c, "customer ref \"" + s.customers.back().ref + "\" is defined twice");
+      if (!refs.customers.insert(s.customers.back().ref).second) r.Fail(c, "customer ref \"" + Q(s.customers.back().ref) + "\" is defined twice");
     }
   }
   const YAML::Node& steps = r.Require(m, root, "steps", "the scenario");
@@ -596,6 +616,14 @@ std::string ExpectedText(const nlohmann::json& v) {
 }
 
 ParseOutcome ParseScenarioText(const std::string& text, const std::string& file) {
+  if (text.size() > kMaxScenarioBytes)
+    return ScenarioError{{file, 1}, "the document is larger than " + SizeText(kMaxScenarioBytes)};
+  // Cheap bounds first: the text scanned without yaml-cpp, then yaml-cpp's
+  // events counted without building nodes; only then the load and the walk.
+  if (auto e = FindControlCharacter(text)) return ScenarioError{{file, e->line}, e->reason};
+  if (auto e = ScanYamlNesting(text, kMaxScenarioDepth)) return ScenarioError{{file, e->line}, e->reason};
+  if (auto e = CheckYamlShape(text, {kMaxScenarioNodes, kMaxScenarioDepth}))
+    return ScenarioError{{file, e->line}, e->reason};
   Reader reader(file);
   try {
     YAML::Node root = YAML::Load(text);
@@ -604,16 +632,18 @@ ParseOutcome ParseScenarioText(const std::string& text, const std::string& file)
   } catch (const Failure& f) {
     return f.error;
   } catch (const YAML::Exception& e) {
-    return ScenarioError{{file, e.mark.line + 1}, "not valid YAML: " + e.msg};
+    return ScenarioError{{file, e.mark.line + 1}, "not valid YAML: " + Q(e.msg)};
   }
 }
 
 ParseOutcome ParseScenarioFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return ScenarioError{{path, 0}, "cannot read the file"};
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return ParseScenarioText(buffer.str(), path);
+  auto text = ReadDataFile(path, kMaxScenarioBytes);
+  if (!text.ok()) {
+    const std::string& reason = text.status().description();
+    // A size refusal points at the file's start; a file that cannot be opened, nowhere.
+    return ScenarioError{{path, reason.rfind("the file is larger", 0) == 0 ? 1 : 0}, reason};
+  }
+  return ParseScenarioText(*text, path);
 }
 
 }  // namespace pcsim::replay

@@ -7,6 +7,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/stat.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -406,6 +407,95 @@ TEST(ServeCliTest, TakenPortIsReported) {
   auto code = first.process.Wait(kWait);
   ASSERT_TRUE(code.has_value());
   EXPECT_EQ(*code, 0);
+}
+
+// --- scenario files from the command line ------------------------------------
+
+// Nine levels of ten aliases each in a request body (10^9 nodes once
+// expanded); the sixth level, on line 13, crosses the bound of 1,000,000.
+std::string AliasBomb() {
+  std::string text =
+      "scenario: bomb\nstart: 2026-01-15\nsteps:\n  - request:\n      method: POST\n      path: /v1/customers\n"
+      "      body:\n        a: &a [x, x, x, x, x, x, x, x, x, x]\n";
+  for (char level = 'b'; level <= 'i'; ++level) {
+    std::string prev(1, static_cast<char>(level - 1));
+    text += std::string("        ") + level + ": &" + level + " [*" + prev;
+    for (int i = 1; i < 10; ++i) text += ", *" + prev;
+    text += "]\n";
+  }
+  return text;
+}
+
+TEST(ReplayCliTest, AnAliasBombIsAnInvalidFile) {
+  std::string path = WriteTempFile("pcsim-bomb.yaml", AliasBomb());
+  for (const char* command : {"replay", "est-report"}) {
+    auto [code, err] = RunToEnd({command, path});
+    EXPECT_EQ(code, 2) << command;
+    EXPECT_EQ(err, path + ":13: the document expands to more than 1,000,000 nodes through YAML aliases\n") << command;
+  }
+  std::remove(path.c_str());
+}
+
+TEST(ReplayCliTest, ADeeplyNestedFileIsAnInvalidFile) {
+  std::string path = WriteTempFile("pcsim-deep.yaml", "scenario: deep\nsteps: " + std::string(200'000, '[') + "\n");
+  auto [code, err] = RunToEnd({"replay", path});
+  EXPECT_EQ(code, 2);
+  EXPECT_EQ(err, path + ":2: nesting deeper than 64 levels\n");
+  std::remove(path.c_str());
+}
+
+constexpr char kPolicyScenario[] =
+    "scenario: a policy file\nstart: 2026-01-15\npolicy: POLICY\ncustomers:\n  - ref: c\nsteps:\n"
+    "  - purchase: {customer: c, item: CFQ7TTC0LH18:0001:CFQ7TTC0K971, quantity: 10, term: P1M, billing: monthly, "
+    "ref: s1}\n";
+
+std::string ScenarioWithPolicy(const std::string& name, const std::string& policy) {
+  std::string text = kPolicyScenario;
+  text.replace(text.find("POLICY"), 6, policy);
+  return WriteTempFile(name, text);
+}
+
+// A FIFO with no writer would block an open() for ever; it is refused at once.
+TEST(ReplayCliTest, AFifoPolicyIsRefusedPromptly) {
+  std::string fifo = ::testing::TempDir() + "pcsim-policy.fifo";
+  std::remove(fifo.c_str());
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  std::string path = ScenarioWithPolicy("pcsim-fifo-policy.yaml", fifo);
+  for (const char* command : {"replay", "est-report"}) {
+    auto started = Clock::now();
+    auto [code, err] = RunToEnd({command, path});
+    EXPECT_EQ(code, 2) << command;
+    EXPECT_EQ(err, path + ":3: " + fifo + ": not a regular file (a FIFO)\n") << command;
+    EXPECT_LT(Clock::now() - started, std::chrono::seconds(5)) << command;
+  }
+  std::remove(path.c_str());
+  std::remove(fifo.c_str());
+}
+
+TEST(ReplayCliTest, APolicyFileStillWorksFromTheCommandLine) {
+  std::string path = ScenarioWithPolicy("pcsim-file-policy.yaml", PCSIM_SOURCE_DIR "/fixtures/policies/microsoft.json");
+  auto [code, err] = RunToEnd({"replay", path});
+  EXPECT_EQ(code, 0) << err;
+  std::remove(path.c_str());
+}
+
+// The bomb that used to end `pcsim serve` with bad_alloc: 400, and the server answers on.
+TEST(ServeCliTest, AnAliasBombOverHttpLeavesTheServerUp) {
+  RunningServer server;
+  ASSERT_NO_FATAL_FAILURE(StartServe({}, &server));
+  httplib::Client client("127.0.0.1", server.port);
+  client.set_connection_timeout(5, 0);
+  client.set_read_timeout(10, 0);
+  auto res = client.Post("/_sim/scenarios/run", AliasBomb(), "application/yaml");
+  ASSERT_TRUE(res) << httplib::to_string(res.error());
+  EXPECT_EQ(res->status, 400);
+  auto error = nlohmann::json::parse(res->body, nullptr, false);
+  ASSERT_TRUE(error.is_object()) << res->body;
+  EXPECT_EQ(error["code"], 800002) << res->body;
+  EXPECT_EQ(error["description"], "request:13: the document expands to more than 1,000,000 nodes through YAML aliases");
+  EXPECT_EQ(GetClock(server.port), "2026-01-01T00:00:00Z");
+  server.process.Signal(SIGTERM);
+  EXPECT_EQ(server.process.Wait(kWait), std::optional<int>(0));
 }
 
 }  // namespace

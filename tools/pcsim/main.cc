@@ -322,6 +322,7 @@ int EstReport(const std::vector<std::string>& args) {
   bool compare = false;
   pcsim::replay::RunOptions options;
   options.skip_expectations = true;
+  options.policy_files = true;
   for (size_t i = 1; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a == "--compare-to-renewal") {

@@ -5,8 +5,12 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <sys/stat.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <future>
 #include <fstream>
 #include <optional>
 #include <ostream>
@@ -214,6 +218,58 @@ TEST(PolicyTest, LoadOfAnUnknownNameFails) {
   ASSERT_FALSE(p.ok());
   EXPECT_EQ(p.status().code(), 3000);
   EXPECT_THAT(p.status().description(), HasSubstr("unknown policy \"/nonexistent/policy.json\""));
+}
+
+TEST(PolicyTest, LoadRefusesAFifoWithoutBlocking) {
+  std::string fifo = ::testing::TempDir() + "policy.fifo";
+  std::remove(fifo.c_str());
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  auto load = std::async(std::launch::async, [&] { return Policy::Load(fifo); });
+  if (load.wait_for(std::chrono::seconds(5)) != std::future_status::ready) {
+    std::remove(fifo.c_str());
+    std::abort();  // Load blocked on the FIFO: end the run rather than hang it
+  }
+  auto p = load.get();
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.status().code(), 3000);
+  EXPECT_EQ(p.status().description(), fifo + ": not a regular file (a FIFO)");
+  std::remove(fifo.c_str());
+  EXPECT_EQ(Policy::Load("/dev/null").status().description(), "/dev/null: not a regular file (a character device)");
+}
+
+TEST(PolicyTest, LoadRefusesAFileOverTheCap) {
+  std::string path = ::testing::TempDir() + "policy-too-large.json";
+  std::ofstream(path, std::ios::binary) << std::string(Policy::kMaxFileBytes + 1, ' ');
+  auto p = Policy::Load(path);
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.status().description(), path + ": the file is larger than 16 MiB");
+  std::remove(path.c_str());
+}
+
+TEST(PolicyTest, FromJsonValueReadsAParsedDocument) {
+  std::ifstream in(std::string(PCSIM_SOURCE_DIR) + "/fixtures/policies/microsoft.json", std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  nlohmann::json document = nlohmann::json::parse(text.str());
+  auto p = Policy::FromJsonValue(document, "inline");
+  ASSERT_TRUE(p.ok()) << p.status().description();
+  EXPECT_EQ(p->Int(PolicyKey::kInvoiceCloseDay, Day("2026-01-01")), 6);
+  document["parameters"]["invoices.closeDay"]["value"] = "six";
+  auto broken = Policy::FromJsonValue(document, "scenario.yaml:3: inline policy");
+  ASSERT_FALSE(broken.ok());
+  EXPECT_EQ(broken.status().description(),
+            "scenario.yaml:3: inline policy: parameters.invoices.closeDay.value: expected an integer, got \"six\"");
+}
+
+TEST(PolicyTest, MessagesQuoteAtMostOneKiBOfInput) {
+  Policy p = Policy::Microsoft();
+  Status s = p.Override("invoices.closeDay", std::string(100'000, '7') + "x");
+  ASSERT_FALSE(s.ok());
+  EXPECT_LT(s.description().size(), 1200u);
+  EXPECT_THAT(s.description(), HasSubstr("... (100,001 bytes)"));
+  s = p.Override(std::string(100'000, 'k'), "1");
+  EXPECT_LT(s.description().size(), 1200u);
+  EXPECT_LT(Policy::Load(std::string(100'000, 'p')).status().description().size(), 1200u);
 }
 
 // ---------------------------------------------------------------- Override
