@@ -93,6 +93,7 @@ class Run {
     options.sandbox.policy = std::move(*policy);
     options.sandbox.environment = *ParseEnvironment(scenario_.environment);
     options.sandbox.seed = scenario_.seed;
+    options.advance = options_.advance_limits;
     if (!scenario_.catalog.empty()) options.sandbox.catalog = BuildCatalog();
     result_.router = std::make_unique<api::Router>(options);
   }
@@ -270,7 +271,17 @@ class Run {
                                 [](const auto& h) { return api::EqualsIgnoreCase(h.first, "Authorization"); });
     if (!has_auth) headers.emplace_back("Authorization", "Bearer scenario-partner");
     if (!body.empty()) headers.emplace_back("Content-Type", "application/json");
-    return result_.router->Handle(api::MakeRequest(method, target, body, std::move(headers)));
+    api::Response r = result_.router->Handle(api::MakeRequest(method, target, body, std::move(headers)));
+    // The events of the whole run are bounded as one request's are (a
+    // scenario posted over HTTP holds the serving router's lock while it runs).
+    if (options_.advance_limits.max_events != 0 && r.status == 200 && api::EqualsIgnoreCase(target, "/_sim/clock/advance")) {
+      events_ += json::parse(r.body, nullptr, false).value("events", uint64_t{0});
+      if (events_ > options_.advance_limits.max_events)
+        throw Invalid{step_index_ < scenario_.steps.size() ? scenario_.steps[step_index_].where : SourceLocation{scenario_.file, 1},
+                      "the scenario runs more than " + std::to_string(options_.advance_limits.max_events) +
+                          " events in all, the limit of one request of this server; run it with pcsim replay"};
+    }
+    return r;
   }
 
   api::Response Attest(const std::string& customer_id, Instant date) {
@@ -786,6 +797,7 @@ class Run {
   const RunOptions& options_;
   ScenarioResult& result_;
   size_t step_index_ = 0;
+  uint64_t events_ = 0;  // fired by the advances so far
   int attestations_ = 0;
 };
 
@@ -797,7 +809,9 @@ void RegisterScenarioRoutes(api::Router& router) {
       return api::ErrorResponse(BadRequest(800002, "The body must be a scenario document (YAML or JSON)."));
     ParseOutcome parsed = ParseScenarioText(ctx.request.body, "request");
     if (auto* e = std::get_if<ScenarioError>(&parsed)) return api::ErrorResponse(BadRequest(800002, e->ToString()));
-    ScenarioResult result = RunScenario(std::get<Scenario>(parsed));
+    RunOptions options;
+    options.advance_limits = ctx.router.options().advance;
+    ScenarioResult result = RunScenario(std::get<Scenario>(parsed), options);
     api::Json body;
     body["title"] = result.title;
     body["outcome"] = result.outcome == Outcome::Passed ? "passed" : result.outcome == Outcome::Failed ? "failed" : "invalid";

@@ -22,6 +22,10 @@ struct RunOptions {
   // folder). Only a command line sets it; a scenario that came over HTTP may
   // name a built-in policy or write one inline, never a file of the server.
   bool policy_files = false;
+  // How far one step may move the clock. A command line runs the user's own
+  // files without limits; a scenario that came over HTTP gets the serving
+  // router's (RegisterScenarioRoutes).
+  api::AdvanceLimits advance_limits{0, 0};
 };
 
 enum class Outcome { Passed, Failed, Invalid };
