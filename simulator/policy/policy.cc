@@ -1,9 +1,8 @@
 #include "simulator/policy/policy.h"
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
+#include "simulator/model/data_file.h"
 #include "simulator/model/json_reader.h"
 
 namespace pcsim {
@@ -235,13 +234,30 @@ const Policy& Policy::Microsoft() {
   return policy;
 }
 
+const std::vector<std::string>& Policy::BuiltinNames() {
+  static const std::vector<std::string> names = {"microsoft"};
+  return names;
+}
+
+const Policy* Policy::Builtin(std::string_view name) {
+  if (name == "microsoft") return &Microsoft();
+  return nullptr;
+}
+
+std::string Policy::BuiltinNamesText() {
+  std::string out;
+  for (const std::string& name : BuiltinNames()) out += (out.empty() ? "" : ", ") + name;
+  return out;
+}
+
 StatusOr<Policy> Policy::Load(std::string_view name_or_path) {
-  if (name_or_path == "microsoft") return Microsoft();
-  std::ifstream in{std::string(name_or_path)};
-  if (!in) return BadRequest(3000, "unknown policy \"" + std::string(name_or_path) + "\" (not a built-in name nor a readable file)");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return FromJson(buffer.str(), name_or_path);
+  if (const Policy* builtin = Builtin(name_or_path)) return *builtin;
+  const std::string path(name_or_path);
+  auto text = ReadDataFile(path);
+  if (!text.ok())
+    return BadRequest(3000, "unknown policy \"" + path + "\" (not a built-in name: " + BuiltinNamesText() + "; " +
+                                text.status().description() + ")");
+  return FromJson(*text, name_or_path);
 }
 
 Status Policy::Override(std::string_view key, std::string_view value) {

@@ -108,7 +108,15 @@ class Policy {
   static StatusOr<Policy> FromJson(std::string_view text, std::string_view source);
   // The embedded default "microsoft" policy (fixtures/policies/microsoft.json).
   static const Policy& Microsoft();
-  // A policy by name ("microsoft") or by file path.
+  // The names of the built-in (embedded) policies: "microsoft".
+  static const std::vector<std::string>& BuiltinNames();
+  // A built-in policy by name, or null: never opens a file (the control API
+  // takes only these names over HTTP).
+  static const Policy* Builtin(std::string_view name);
+  // "microsoft" (the built-in names, joined by ", ").
+  static std::string BuiltinNamesText();
+  // A built-in policy by name, else the policy file at that path (a regular
+  // file of at most kMaxDataFileBytes: see ReadDataFile).
   static StatusOr<Policy> Load(std::string_view name_or_path);
 
   const std::string& name() const { return name_; }

@@ -3,11 +3,10 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include "simulator/clock/term_dates.h"
+#include "simulator/model/data_file.h"
 
 namespace pcsim::replay {
 namespace {
@@ -609,11 +608,15 @@ ParseOutcome ParseScenarioText(const std::string& text, const std::string& file)
 }
 
 ParseOutcome ParseScenarioFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return ScenarioError{{path, 0}, "cannot read the file"};
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return ParseScenarioText(buffer.str(), path);
+  auto text = ReadDataFile(path);
+  if (!text.ok()) {
+    // "cannot read PATH: REASON": the location already names the file.
+    std::string reason = text.status().description();
+    const std::string prefix = "cannot read " + path + ": ";
+    if (reason.rfind(prefix, 0) == 0) reason = reason.substr(prefix.size());
+    return ScenarioError{{path, 0}, "cannot read the file (" + reason + ")"};
+  }
+  return ParseScenarioText(*text, path);
 }
 
 }  // namespace pcsim::replay

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
@@ -396,6 +397,30 @@ TEST(ServeCliTest, ResetWithAnInvalidPolicyFileKeepsTheErrorBodyAndGivesThePosit
   server.process.Signal(SIGTERM);
   EXPECT_EQ(server.process.Wait(kWait), std::optional<int>(0));
   std::remove(path.c_str());
+}
+
+// Runs `pcsim ARGS` expecting a prompt usage error naming `flag` and `reason`.
+void ExpectPromptRefusal(const std::vector<std::string>& args, const std::string& flag, const std::string& reason) {
+  auto started = Clock::now();
+  ASSERT_NO_FATAL_FAILURE(ExpectUsageError(args, flag));
+  EXPECT_LT(Clock::now() - started, std::chrono::seconds(5)) << args[1];
+  auto [code, err] = RunToEnd(args);
+  EXPECT_NE(err.find(reason), std::string::npos) << err;
+}
+
+TEST(ServeCliTest, PolicyAndCatalogMustBeRegularFiles) {
+  std::string fifo = ::testing::TempDir() + "pcsim-data-" + std::to_string(::getpid()) + ".fifo";
+  std::remove(fifo.c_str());
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  ExpectPromptRefusal({"serve", "--policy", fifo}, "--policy", "a FIFO, not a regular file");
+  ExpectPromptRefusal({"serve", "--catalog", fifo}, "--catalog", "a FIFO, not a regular file");
+  ExpectPromptRefusal({"serve", "--policy", ::testing::TempDir()}, "--policy", "a directory, not a regular file");
+  ExpectPromptRefusal({"serve", "--catalog", ::testing::TempDir()}, "--catalog", "a directory, not a regular file");
+  ExpectPromptRefusal({"serve", "--catalog", "/dev/zero"}, "--catalog", "a character device, not a regular file");
+  ExpectPromptRefusal({"check-catalog", fifo}, fifo, "a FIFO");
+  ExpectPromptRefusal({"check-policy", "/dev/zero"}, "/dev/zero", "a character device");
+  ExpectPromptRefusal({"policy", fifo}, fifo, "a FIFO");
+  std::remove(fifo.c_str());
 }
 
 TEST(ServeCliTest, TakenPortIsReported) {

@@ -5,17 +5,16 @@
 #include <algorithm>
 #include <charconv>
 #include <csignal>
-#include <fstream>
 #include <iostream>
 #include <limits>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "simulator/api/router.h"
 #include "simulator/catalog/catalog.h"
+#include "simulator/model/data_file.h"
 #include "simulator/replay/replay_command.h"
 #include "simulator/replay/runner.h"
 #include "simulator/commerce/est_report.h"
@@ -77,14 +76,12 @@ When ready it prints one line: pcsim listening on http://HOST:PORT (clock NOW)
 )";
 
 int ReadFile(const std::string& path, std::string* out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    std::cerr << "pcsim: cannot read " << path << "\n";
+  auto text = pcsim::ReadDataFile(path);
+  if (!text.ok()) {
+    std::cerr << "pcsim: " << text.status().description() << "\n";
     return 2;
   }
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  *out = buffer.str();
+  *out = std::move(*text);
   return 0;
 }
 
@@ -242,23 +239,35 @@ int Serve(const std::vector<std::string>& args) {
   ServeFlags flags;
   if (int rc = ParseServeFlags(args, &flags); rc != 0) return rc < 0 ? 0 : rc;
 
-  auto policy = pcsim::Policy::Load(flags.policy);
-  if (!policy.ok()) return ServeFileError("--policy", flags.policy, policy.status());
+  // A built-in policy, or a policy file read once: its text is what the
+  // state dir's fingerprint hashes. Data files are regular files of bounded
+  // size (a FIFO or a device is refused at once).
+  std::string policy_text;
+  std::optional<pcsim::Policy> policy;
+  if (const pcsim::Policy* builtin = pcsim::Policy::Builtin(flags.policy)) {
+    policy = *builtin;
+  } else {
+    auto text = pcsim::ReadDataFile(flags.policy);
+    if (!text.ok())
+      return ServeUsageError("--policy: \"" + flags.policy + "\" is not a built-in policy (" +
+                             pcsim::Policy::BuiltinNamesText() + ") nor a readable policy file: " +
+                             text.status().description());
+    policy_text = std::move(*text);
+    auto parsed = pcsim::Policy::FromJson(policy_text, flags.policy);
+    if (!parsed.ok()) return ServeFileError("--policy", flags.policy, parsed.status());
+    policy = std::move(*parsed);
+  }
   for (const auto& [key, value] : flags.overrides) {
     pcsim::Status status = policy->Override(key, value);
     if (!status.ok()) return ServeUsageError("--policy-override " + key + ": " + status.description());
   }
   flags.router.sandbox.policy = std::move(*policy);
-  std::string policy_text;
-  if (flags.policy != "microsoft" && ReadFile(flags.policy, &policy_text) != 0) return 2;
   std::string catalog_text;
   if (!flags.catalog_path.empty()) {
-    std::ifstream in(flags.catalog_path, std::ios::binary);
-    if (!in) return ServeUsageError("--catalog: cannot read " + flags.catalog_path);
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    catalog_text = buffer.str();
-    auto catalog = pcsim::Catalog::FromJson(buffer.str(), flags.catalog_path);
+    auto text = pcsim::ReadDataFile(flags.catalog_path);
+    if (!text.ok()) return ServeUsageError("--catalog: " + text.status().description());
+    catalog_text = std::move(*text);
+    auto catalog = pcsim::Catalog::FromJson(catalog_text, flags.catalog_path);
     if (!catalog.ok()) return ServeFileError("--catalog", flags.catalog_path, catalog.status());
     flags.router.sandbox.catalog = *catalog;
   }

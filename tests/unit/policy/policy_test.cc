@@ -6,7 +6,11 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <optional>
 #include <ostream>
@@ -207,6 +211,28 @@ TEST(PolicyTest, LoadByPathReadsTheFile) {
   auto p = Policy::Load(std::string(PCSIM_SOURCE_DIR) + "/fixtures/policies/microsoft.json");
   ASSERT_TRUE(p.ok()) << p.status().description();
   EXPECT_EQ(p->name(), "microsoft");
+}
+
+TEST(PolicyTest, BuiltinResolvesOnlyBuiltInNames) {
+  EXPECT_THAT(Policy::BuiltinNames(), ::testing::ElementsAre("microsoft"));
+  EXPECT_EQ(Policy::BuiltinNamesText(), "microsoft");
+  ASSERT_NE(Policy::Builtin("microsoft"), nullptr);
+  EXPECT_EQ(Policy::Builtin("microsoft")->name(), "microsoft");
+  // Never a file, even a valid policy file.
+  EXPECT_EQ(Policy::Builtin(std::string(PCSIM_SOURCE_DIR) + "/fixtures/policies/microsoft.json"), nullptr);
+  EXPECT_EQ(Policy::Builtin("Microsoft"), nullptr);
+  EXPECT_EQ(Policy::Builtin(""), nullptr);
+}
+
+TEST(PolicyTest, LoadRefusesAFifoAtOnce) {
+  std::string fifo = ::testing::TempDir() + "pcsim-policy-" + std::to_string(::getpid()) + ".fifo";
+  std::remove(fifo.c_str());
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  auto p = Policy::Load(fifo);
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.status().code(), 3000);
+  EXPECT_THAT(p.status().description(), HasSubstr("a FIFO, not a regular file"));
+  std::remove(fifo.c_str());
 }
 
 TEST(PolicyTest, LoadOfAnUnknownNameFails) {
