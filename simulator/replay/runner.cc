@@ -62,6 +62,10 @@ class Run {
  private:
   // --- setup ------------------------------------------------------------------
   void BuildSandbox() {
+    if (options_.builtin_policy_only && Policy::Builtin(scenario_.policy) == nullptr)
+      throw Invalid{{scenario_.file, 1}, "policy \"" + scenario_.policy.substr(0, 100) +
+                                             "\" is not a built-in policy (" + Policy::BuiltinNamesText() +
+                                             "); files are not opened over HTTP"};
     auto policy = Policy::Load(scenario_.policy);
     if (!policy.ok()) throw Invalid{{scenario_.file, 1}, policy.status().description()};
     for (size_t i = 0; i < scenario_.policy_overrides.size(); ++i) {
@@ -781,7 +785,9 @@ void RegisterScenarioRoutes(api::Router& router) {
       return api::ErrorResponse(BadRequest(800002, "The body must be a scenario document (YAML or JSON)."));
     ParseOutcome parsed = ParseScenarioText(ctx.request.body, "request");
     if (auto* e = std::get_if<ScenarioError>(&parsed)) return api::ErrorResponse(BadRequest(800002, e->ToString()));
-    ScenarioResult result = RunScenario(std::get<Scenario>(parsed));
+    RunOptions options;
+    options.builtin_policy_only = true;  // a request never opens a server file
+    ScenarioResult result = RunScenario(std::get<Scenario>(parsed), options);
     api::Json body;
     body["title"] = result.title;
     body["outcome"] = result.outcome == Outcome::Passed ? "passed" : result.outcome == Outcome::Failed ? "failed" : "invalid";

@@ -18,6 +18,9 @@ struct RunOptions {
   std::vector<std::pair<std::string, std::string>> policy_overrides;
   // Stop after the steps (pcsim est-report reads the book as the steps left it).
   bool skip_expectations = false;
+  // The scenario's `policy` must be a built-in name: no file is opened (a
+  // scenario sent over HTTP, POST /_sim/scenarios/run).
+  bool builtin_policy_only = false;
 };
 
 enum class Outcome { Passed, Failed, Invalid };

@@ -17,6 +17,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 #include <optional>
 #include <regex>
 #include <string>
@@ -375,28 +376,77 @@ TEST(ServeCliTest, ANumberTooLargeNamesTheFileLineAndColumn) {
   std::remove(catalog.c_str());
 }
 
-TEST(ServeCliTest, ResetWithAnInvalidPolicyFileKeepsTheErrorBodyAndGivesThePosition) {
+// A client of a running server, with bounded waits.
+std::unique_ptr<httplib::Client> ClientOf(int port) {
+  auto client = std::make_unique<httplib::Client>("127.0.0.1", port);
+  client->set_connection_timeout(5, 0);
+  client->set_read_timeout(10, 0);
+  return client;
+}
+
+// The status and the Partner Center error code of an answer (-1: none).
+std::pair<int, int> StatusAndCode(const httplib::Result& res) {
+  if (!res) return {-1, -1};
+  auto body = nlohmann::json::parse(res->body, nullptr, false);
+  int code = body.is_object() && body.contains("code") && body["code"].is_number() ? body["code"].get<int>() : -1;
+  return {res->status, code};
+}
+
+void StopServer(RunningServer& server) {
+  server.process.Signal(SIGTERM);
+  EXPECT_EQ(server.process.Wait(kWait), std::optional<int>(0));
+}
+
+TEST(ServeCliTest, ResetOpensNoServerFileAndTakesThePolicyDocumentInline) {
   std::string text = BrokenPolicy("\"invoices.idDigits\": {\"value\": 9,", "\"invoices.idDigits\": {\"value\": \"nine\",");
   std::string path = WriteTempFile("pcsim-reset-policy.json", text);
   EXPECT_EQ(LineColumnOf(text, "\"nine\""), "18:36");
   RunningServer server;
   ASSERT_NO_FATAL_FAILURE(StartServe({}, &server));
-  httplib::Client client("127.0.0.1", server.port);
-  client.set_connection_timeout(5, 0);
-  client.set_read_timeout(10, 0);
-  nlohmann::json body = {{"policy", path}};
-  auto res = client.Post("/_sim/reset", body.dump(), "application/json");
+  auto client = ClientOf(server.port);
+  // A path is refused without being read: the file's content is nowhere in the answer.
+  for (const std::string& named : {path, std::string("/etc/passwd"), std::string(PCSIM_SOURCE_DIR "/fixtures/policies/microsoft.json")}) {
+    auto res = client->Post("/_sim/reset", nlohmann::json{{"policy", named}}.dump(), "application/json");
+    ASSERT_TRUE(res) << httplib::to_string(res.error());
+    EXPECT_EQ(StatusAndCode(res), std::make_pair(400, 800002)) << res->body;
+    EXPECT_NE(res->body.find("files are not opened over HTTP"), std::string::npos) << res->body;
+    EXPECT_EQ(res->body.find("nine"), std::string::npos) << res->body;
+    EXPECT_EQ(res->body.find("root:"), std::string::npos) << res->body;
+  }
+  // The same document inline: located in its own text, as the file would be.
+  auto res = client->Post("/_sim/reset", "{\"policy\": " + text + "}", "application/json");
   ASSERT_TRUE(res) << httplib::to_string(res.error());
-  EXPECT_EQ(res->status, 400);
+  EXPECT_EQ(StatusAndCode(res), std::make_pair(400, 3000)) << res->body;
   auto error = nlohmann::json::parse(res->body, nullptr, false);
   ASSERT_TRUE(error.is_object()) << res->body;
-  EXPECT_EQ(error["code"], 3000) << res->body;
   EXPECT_EQ(error["description"],
-            path + ":18:36: expected an integer, got \"nine\" (at parameters.invoices.idDigits.value)")
+            "reset policy:18:36: expected an integer, got \"nine\" (at parameters.invoices.idDigits.value)")
       << res->body;
-  server.process.Signal(SIGTERM);
-  EXPECT_EQ(server.process.Wait(kWait), std::optional<int>(0));
+  // And the valid document is used.
+  std::string valid = BrokenPolicy("\"name\": \"microsoft\"", "\"name\": \"inline\"");
+  res = client->Post("/_sim/reset", "{\"policy\": " + valid + "}", "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200) << res->body;
+  EXPECT_NE(res->body.find("\"policy\":\"inline\""), std::string::npos) << res->body;
+  StopServer(server);
   std::remove(path.c_str());
+}
+
+TEST(ServeCliTest, AResetNamingAFifoAnswersAtOnce) {
+  std::string fifo = ::testing::TempDir() + "pcsim-reset-" + std::to_string(::getpid()) + ".fifo";
+  std::remove(fifo.c_str());
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  RunningServer server;
+  ASSERT_NO_FATAL_FAILURE(StartServe({}, &server));
+  auto client = ClientOf(server.port);
+  auto started = Clock::now();
+  auto res = client->Post("/_sim/reset", nlohmann::json{{"policy", fifo}}.dump(), "application/json");
+  ASSERT_TRUE(res) << httplib::to_string(res.error());
+  EXPECT_EQ(StatusAndCode(res), std::make_pair(400, 800002)) << res->body;
+  EXPECT_LT(Clock::now() - started, std::chrono::seconds(3));
+  EXPECT_EQ(GetClock(server.port), "2026-01-01T00:00:00Z");  // other requests are served
+  StopServer(server);
+  std::remove(fifo.c_str());
 }
 
 // Runs `pcsim ARGS` expecting a prompt usage error naming `flag` and `reason`.

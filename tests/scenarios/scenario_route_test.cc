@@ -57,6 +57,22 @@ TEST_F(ScenarioRouteTest, AnInvalidScenarioIs400WithTheLine) {
   EXPECT_EQ(Run("").status, 400);
 }
 
+// A scenario run from a request opens no server file: its policy is a
+// built-in name (the same scenario from a file, pcsim replay, may name one).
+TEST_F(ScenarioRouteTest, ThePolicyIsABuiltInName) {
+  std::string named = std::string("policy: microsoft\n") + kScenario;
+  EXPECT_EQ(Run(named).status, 200);
+  for (const std::string& path : {std::string(PCSIM_SOURCE_DIR) + "/fixtures/policies/microsoft.json",
+                                  std::string("/etc/passwd")}) {
+    auto r = Run("policy: " + path + "\n" + kScenario);
+    EXPECT_EQ(r.status, 400) << r.body;
+    auto body = nlohmann::json::parse(r.body);
+    EXPECT_NE(body["description"].get<std::string>().find("files are not opened over HTTP"), std::string::npos)
+        << r.body;
+    EXPECT_EQ(r.body.find("root:"), std::string::npos);
+  }
+}
+
 TEST_F(ScenarioRouteTest, TheRunDoesNotTouchTheServersSandbox) {
   Run(kScenario);
   EXPECT_TRUE(router_.sandbox().customers().empty());
