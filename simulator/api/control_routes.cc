@@ -205,6 +205,33 @@ Response Reset(RouteContext& ctx) {
                                 {"seed", sandbox.seed()}});
 }
 
+// The partner an event belongs to: the partner of the customer it concerns,
+// or of the invoice it closed.
+const std::string& PartnerOfEvent(const Sandbox& sandbox, const JournalEntry& e) {
+  switch (e.kind) {
+    case JournalKind::CustomerCreated:
+    case JournalKind::AgreementAttested:
+    case JournalKind::QualificationAdded:
+      return sandbox.CustomerAt(e.subject).partner_tenant_id;
+    case JournalKind::OrderCreated:
+    case JournalKind::OrderCompleted:
+      return sandbox.CustomerAt(sandbox.OrderAt(e.subject).customer).partner_tenant_id;
+    case JournalKind::InvoiceClosed:
+      return sandbox.ledger().invoices()[e.subject].partner_tenant_id;
+    default:
+      return sandbox.CustomerAt(sandbox.SubscriptionAt(e.subject).customer).partner_tenant_id;
+  }
+}
+
+// ?partner=TENANT: only that partner's entries (tenant ids compared without
+// case); nullopt without the parameter.
+StatusOr<std::optional<std::string>> PartnerFilter(const Request& request) {
+  auto partner = request.Query("partner");
+  if (!partner) return std::optional<std::string>();
+  if (partner->empty()) return BadRequest(800002, "\"partner\" must name a partner's tenant id.");
+  return std::optional<std::string>(*partner);
+}
+
 Response Events(RouteContext& ctx) {
   std::optional<Instant> since;
   if (auto s = ctx.request.Query("since")) {
@@ -212,18 +239,24 @@ Response Events(RouteContext& ctx) {
     if (!since) return ErrorResponse(BadRequest(800002, "\"since\" is not an RFC 3339 instant."));
   }
   std::optional<std::string> kind = ctx.request.Query("kind");
+  auto partner = PartnerFilter(ctx.request);
+  if (!partner.ok()) return ErrorResponse(partner.status());
   Json items = Json::array();
   for (const JournalEntry& e : ctx.sandbox.journal()) {
     if (since && e.at < *since) continue;
     if (kind && !EqualsIgnoreCase(*kind, ToString(e.kind))) continue;
+    if (*partner && !EqualsIgnoreCase(**partner, PartnerOfEvent(ctx.sandbox, e))) continue;
     items.push_back(EventJson(ctx.sandbox, e));
   }
   return JsonResponse(200, Json{{"totalCount", items.size()}, {"items", std::move(items)}});
 }
 
 Response Requests(RouteContext& ctx) {
+  auto partner = PartnerFilter(ctx.request);
+  if (!partner.ok()) return ErrorResponse(partner.status());
   Json items = Json::array();
   for (const RequestRecord& r : ctx.router.request_journal()) {
+    if (*partner && !EqualsIgnoreCase(**partner, r.partner)) continue;
     Json j;
     j["at"] = r.at.ToString();
     j["method"] = r.method;

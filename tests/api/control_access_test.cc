@@ -1,5 +1,5 @@
 // Who may use the control plane (/_sim/): the control token, cross-site
-// requests, files a reset names.
+// requests, files a reset names, and the partner filters of the journals.
 #include <gmock/gmock.h>
 
 #include <sys/stat.h>
@@ -485,6 +485,100 @@ TEST_F(CrossSiteTest, CrossSiteIsRefusedBeforeTheTokenIsAsked) {
                        {{"Host", "localhost"}, {"X-Pcsim-Control-Token", kToken}, {"Content-Type", "text/plain"}}, "{}"),
                   "text/plain with the token");
   EXPECT_EQ(Send("GET", "/_sim/clock", {{"Host", "localhost"}, {"X-Pcsim-Control-Token", kToken}}).status, 200);
+}
+
+// ----------------------------------------------------------------- partner filters
+
+constexpr const char* kE3 = "CFQ7TTC0LFLZ:0001:CFQ7TTC0K5F7";
+constexpr const char* kPartnerA = "0b5e6f1a-0000-4000-8000-0000000000aa";
+constexpr const char* kPartnerB = "0b5e6f1a-0000-4000-8000-0000000000bb";
+
+class PartnerFilterTest : public ApiTest {
+ protected:
+  void SetUp() override { Start("2026-01-10T09:00:00Z"); }
+
+  static HeaderList As(const std::string& tid) {
+    return {{"Authorization", "Bearer " + UnsignedJwt(R"({"tid":")" + tid + R"(","amr":["pwd","mfa"]})")}};
+  }
+  // A customer of `tid` with one purchase; its id.
+  std::string CustomerWithPurchase(const std::string& tid, int n) {
+    nlohmann::json body = {
+        {"companyProfile", {{"domain", "filter" + std::to_string(n) + ".onmicrosoft.com"}}},
+        {"billingProfile",
+         {{"culture", "en-US"}, {"email", "a@contoso.example"}, {"language", "en"}, {"companyName", "Filter"},
+          {"defaultAddress",
+           {{"firstName", "Ada"}, {"lastName", "Lovelace"}, {"addressLine1", "1 Main Street"}, {"city", "Redmond"},
+            {"state", "WA"}, {"postalCode", "98052"}, {"country", "US"}}}}}};
+    std::string id = CallJson("POST", "/v1/customers", body, 201, As(tid)).value("id", "");
+    nlohmann::json agreement = {{"primaryContact", {{"firstName", "Ada"}, {"lastName", "Lovelace"}, {"email", "a@b.example"}}},
+                                {"templateId", "117a77b0-9360-443b-8795-c6dedc750cf9"},
+                                {"dateAgreed", "2026-01-10T09:00:00Z"},
+                                {"type", "MicrosoftCustomerAgreement"}};
+    CallJson("POST", "/v1/customers/" + id + "/agreements", agreement, 201, As(tid));
+    nlohmann::json line = {{"id", 0}, {"catalogItemId", kE3}, {"quantity", 3}, {"termDuration", "P1Y"},
+                           {"billingCycle", "monthly"}};
+    std::string cart =
+        CallJson("POST", "/v1/customers/" + id + "/carts", nlohmann::json{{"lineItems", {line}}}, 201, As(tid))
+            .value("id", "");
+    CallJson("POST", "/v1/customers/" + id + "/carts/" + cart + "/checkout", nullptr, 201, As(tid));
+    return id;
+  }
+};
+
+TEST_F(PartnerFilterTest, EventsBelongToThePartnerOfTheirCustomerOrInvoice) {
+  std::string a = CustomerWithPurchase(kPartnerA, 1);
+  std::string b = CustomerWithPurchase(kPartnerB, 2);
+  Advance("2026-02-07T00:00:00Z");  // the orders complete, January's invoices close on the 6th
+  auto all = CallJson("GET", "/_sim/events");
+  auto of_a = CallJson("GET", std::string("/_sim/events?partner=") + kPartnerA);
+  auto of_b = CallJson("GET", std::string("/_sim/events?partner=") + kPartnerB);
+  ASSERT_GT(of_a["totalCount"].get<int>(), 0);
+  ASSERT_GT(of_b["totalCount"].get<int>(), 0);
+  EXPECT_EQ(of_a["totalCount"].get<int>() + of_b["totalCount"].get<int>(), all["totalCount"].get<int>());
+  std::set<std::string> invoices_a, invoices_b;
+  for (const auto& e : of_a["items"]) {
+    if (e.contains("customerId")) {
+      EXPECT_EQ(e["customerId"], a) << e.dump();
+    }
+    if (e["kind"] == "invoiceClosed") invoices_a.insert(e["invoiceId"].get<std::string>());
+  }
+  for (const auto& e : of_b["items"]) {
+    if (e.contains("customerId")) {
+      EXPECT_EQ(e["customerId"], b) << e.dump();
+    }
+    if (e["kind"] == "invoiceClosed") invoices_b.insert(e["invoiceId"].get<std::string>());
+  }
+  // Each partner's invoice close is its own, as /v1/invoices shows it.
+  ASSERT_EQ(invoices_a.size(), 1u);
+  ASSERT_EQ(invoices_b.size(), 1u);
+  EXPECT_EQ(CallJson("GET", "/v1/invoices", nullptr, 200, As(kPartnerA))["items"][0]["id"], *invoices_a.begin());
+  EXPECT_EQ(CallJson("GET", "/v1/invoices", nullptr, 200, As(kPartnerB))["items"][0]["id"], *invoices_b.begin());
+  // Tenant ids are compared without case; filters combine.
+  std::string upper = kPartnerA;
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  EXPECT_EQ(CallJson("GET", "/_sim/events?partner=" + upper), of_a);
+  auto charged_a = CallJson("GET", std::string("/_sim/events?kind=charged&partner=") + kPartnerA);
+  ASSERT_GT(charged_a["totalCount"].get<int>(), 0);
+  for (const auto& e : charged_a["items"]) EXPECT_EQ(e["customerId"], a);
+  EXPECT_EQ(CallJson("GET", "/_sim/events?partner=nobody")["totalCount"], 0);
+  CallJson("GET", "/_sim/events?partner=", nullptr, 400);
+}
+
+TEST_F(PartnerFilterTest, RequestsBelongToTheirCaller) {
+  CustomerWithPurchase(kPartnerA, 3);
+  CustomerWithPurchase(kPartnerB, 4);
+  auto all = CallJson("GET", "/_sim/requests");
+  auto of_a = CallJson("GET", std::string("/_sim/requests?partner=") + kPartnerA);
+  auto of_b = CallJson("GET", std::string("/_sim/requests?partner=") + kPartnerB);
+  EXPECT_EQ(of_a["totalCount"], 4);  // customer, agreement, cart, checkout
+  EXPECT_EQ(of_b["totalCount"], 4);
+  for (const auto& r : of_a["items"]) EXPECT_EQ(r["partner"], kPartnerA);
+  for (const auto& r : of_b["items"]) EXPECT_EQ(r["partner"], kPartnerB);
+  EXPECT_EQ(all["totalCount"], 8);
+  std::string upper = kPartnerB;
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  EXPECT_EQ(CallJson("GET", "/_sim/requests?partner=" + upper)["totalCount"], 4);
+  CallJson("GET", "/_sim/requests?partner=", nullptr, 400);
 }
 
 }  // namespace
