@@ -5,6 +5,7 @@
 #include "simulator/api/resources.h"
 #include "simulator/commerce/est_report.h"
 #include "simulator/api/router.h"
+#include "simulator/model/json_reader.h"
 
 namespace pcsim::api {
 namespace {
@@ -106,6 +107,56 @@ Response Advance(RouteContext& ctx) {
   return JsonResponse(200, Json{{"now", ctx.sandbox.Now().ToString()}, {"events", advance.fired}});
 }
 
+// Where the JSON value that starts at `begin` of `text` ends (one past its
+// last character); the text is known to be valid JSON.
+size_t EndOfValue(std::string_view text, size_t begin) {
+  int depth = 0;
+  bool in_string = false, escaped = false;
+  for (size_t i = begin; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+      continue;
+    }
+    if (c == '"') in_string = true;
+    else if (c == '{' || c == '[') ++depth;
+    else if ((c == '}' || c == ']') && --depth == 0) return i + 1;
+  }
+  return text.size();
+}
+
+// The "policy" of a reset body: a built-in name, or a policy document (an
+// object) given inline. Over HTTP no file is ever opened: a string that is
+// not a built-in name is refused, whatever file it may name.
+StatusOr<Policy> ResetPolicy(std::string_view body_text) {
+  std::optional<JsonDocument> doc;
+  try {
+    doc.emplace(body_text);
+  } catch (const DataFileError& e) {
+    return BadRequest(900126, "The request body is not valid JSON: " + e.Message());
+  }
+  const nlohmann::json* value = Field(doc->root(), "policy");
+  if (value != nullptr && value->is_string()) {
+    const std::string& name = value->get_ref<const std::string&>();
+    if (const Policy* builtin = Policy::Builtin(name)) return *builtin;
+    std::string shown = name.size() <= 100 ? name : name.substr(0, 100) + "...";
+    return BadRequest(800002, "\"policy\" \"" + shown + "\" is not a built-in policy (" + Policy::BuiltinNamesText() +
+                                  "); files are not opened over HTTP: send the policy document itself, a JSON "
+                                  "object, as the value of \"policy\".");
+  }
+  if (value == nullptr || !value->is_object())
+    return BadRequest(800002, "\"policy\" must be a built-in policy name (" + Policy::BuiltinNamesText() +
+                                  ") or a policy document (a JSON object).");
+  // The document as the client wrote it: an error names its line and column
+  // in that text ("reset policy:3:18: ...").
+  auto begin = doc->ValueOffset(value);
+  if (!begin) return BadRequest(800002, "\"policy\" could not be read.");
+  std::string_view text = body_text.substr(*begin, EndOfValue(body_text, *begin) - *begin);
+  return Policy::FromJson(text, "reset policy");
+}
+
 Response Reset(RouteContext& ctx) {
   SandboxOptions options;
   options.start = ctx.router.options().sandbox.start;
@@ -130,10 +181,8 @@ Response Reset(RouteContext& ctx) {
         return ErrorResponse(BadRequest(800002, "\"start\" must be between the years 1970 and 9000."));
       options.start = *t;
     }
-    auto policy = StringField(*body, "policy");
-    if (!policy.ok()) return ErrorResponse(policy.status());
-    if (policy->has_value()) {
-      auto p = Policy::Load(**policy);
+    if (Field(*body, "policy") != nullptr) {
+      auto p = ResetPolicy(ctx.request.body);
       if (!p.ok()) return ErrorResponse(p.status());
       options.policy = std::move(*p);
     }
@@ -156,6 +205,33 @@ Response Reset(RouteContext& ctx) {
                                 {"seed", sandbox.seed()}});
 }
 
+// The partner an event belongs to: the partner of the customer it concerns,
+// or of the invoice it closed.
+const std::string& PartnerOfEvent(const Sandbox& sandbox, const JournalEntry& e) {
+  switch (e.kind) {
+    case JournalKind::CustomerCreated:
+    case JournalKind::AgreementAttested:
+    case JournalKind::QualificationAdded:
+      return sandbox.CustomerAt(e.subject).partner_tenant_id;
+    case JournalKind::OrderCreated:
+    case JournalKind::OrderCompleted:
+      return sandbox.CustomerAt(sandbox.OrderAt(e.subject).customer).partner_tenant_id;
+    case JournalKind::InvoiceClosed:
+      return sandbox.ledger().invoices()[e.subject].partner_tenant_id;
+    default:
+      return sandbox.CustomerAt(sandbox.SubscriptionAt(e.subject).customer).partner_tenant_id;
+  }
+}
+
+// ?partner=TENANT: only that partner's entries (tenant ids compared without
+// case); nullopt without the parameter.
+StatusOr<std::optional<std::string>> PartnerFilter(const Request& request) {
+  auto partner = request.Query("partner");
+  if (!partner) return std::optional<std::string>();
+  if (partner->empty()) return BadRequest(800002, "\"partner\" must name a partner's tenant id.");
+  return std::optional<std::string>(*partner);
+}
+
 Response Events(RouteContext& ctx) {
   std::optional<Instant> since;
   if (auto s = ctx.request.Query("since")) {
@@ -163,18 +239,24 @@ Response Events(RouteContext& ctx) {
     if (!since) return ErrorResponse(BadRequest(800002, "\"since\" is not an RFC 3339 instant."));
   }
   std::optional<std::string> kind = ctx.request.Query("kind");
+  auto partner = PartnerFilter(ctx.request);
+  if (!partner.ok()) return ErrorResponse(partner.status());
   Json items = Json::array();
   for (const JournalEntry& e : ctx.sandbox.journal()) {
     if (since && e.at < *since) continue;
     if (kind && !EqualsIgnoreCase(*kind, ToString(e.kind))) continue;
+    if (*partner && !EqualsIgnoreCase(**partner, PartnerOfEvent(ctx.sandbox, e))) continue;
     items.push_back(EventJson(ctx.sandbox, e));
   }
   return JsonResponse(200, Json{{"totalCount", items.size()}, {"items", std::move(items)}});
 }
 
 Response Requests(RouteContext& ctx) {
+  auto partner = PartnerFilter(ctx.request);
+  if (!partner.ok()) return ErrorResponse(partner.status());
   Json items = Json::array();
   for (const RequestRecord& r : ctx.router.request_journal()) {
+    if (*partner && !EqualsIgnoreCase(**partner, r.partner)) continue;
     Json j;
     j["at"] = r.at.ToString();
     j["method"] = r.method;

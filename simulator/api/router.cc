@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <exception>
 
+#include "simulator/api/control_guard.h"
 #include "simulator/model/state_hasher.h"
 
 namespace pcsim::api {
@@ -427,6 +428,14 @@ Response Router::Dispatch(const Request& request, const CommandRecord* replay, O
     return ErrorResponse(Status(413, 800002, "The request body is larger than " +
                                                  std::to_string(options_.max_body_bytes) + " bytes."));
   std::vector<std::string> segments = SplitPath(request.path);
+  const bool control = !segments.empty() && EqualsIgnoreCase(segments[0], "_sim");
+  // The control plane's guard (control token, cross-site requests), before
+  // anything under /_sim/ is looked up. A recorded command is not checked
+  // again: it was when it first ran.
+  if (control && replay == nullptr) {
+    Status allowed = CheckControlAccess(request, segments, options_.control_token, options_.allowed_hosts);
+    if (!allowed.ok()) return ErrorResponse(allowed);
+  }
   RouteTable::Match match = routes_.Find(request.method, segments);
   if (match.handler == nullptr) {
     if (match.path_known)
@@ -434,7 +443,6 @@ Response Router::Dispatch(const Request& request, const CommandRecord* replay, O
     return ErrorResponse(NotFound(1000, "No route matches " + request.method + " " + request.path + "."));
   }
   outcome->kind = match.kind;
-  bool control = !segments.empty() && EqualsIgnoreCase(segments[0], "_sim");
   Caller caller;
   if (replay != nullptr) {
     // A recorded command: it was authenticated when it first ran.

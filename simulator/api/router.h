@@ -44,6 +44,15 @@ struct RouterOptions {
   // POST /_sim/faults {"rateLimit": ...}.
   RateLimitOptions rate_limit;
   AdvanceLimits advance;
+  // The control plane (/_sim/; control_guard.h). When set, every /_sim/
+  // request must carry this token (X-Pcsim-Control-Token: TOKEN, or
+  // Authorization: Bearer TOKEN); empty: none is needed (in-process users,
+  // pcsim serve without --control-token in lenient auth). Never journaled.
+  std::string control_token;
+  // Host names accepted in the Host and Origin headers of /_sim/ requests
+  // besides the loopback ones (lowercase, without a port): pcsim serve
+  // --allow-host, and a non-loopback --host.
+  std::vector<std::string> allowed_hosts;
 };
 
 // Who calls, read from the bearer token (control-api.md, "Server").

@@ -24,7 +24,10 @@ std::string Excerpt(std::string_view text);
 // caller), as is a file larger than `max_bytes`. The error (400) says why,
 // without the path: "not a regular file (a FIFO)", "the file is larger than
 // 16 MiB", "cannot read the file: No such file or directory".
-StatusOr<std::string> ReadDataFile(const std::string& path, size_t max_bytes);
+// Larger data files are refused unless a caller names its own limit (the
+// embedded catalog is under 1 MiB).
+inline constexpr size_t kMaxDataFileBytes = size_t{64} << 20;
+StatusOr<std::string> ReadDataFile(const std::string& path, size_t max_bytes = kMaxDataFileBytes);
 
 // "16 MiB", "1,000 bytes": a size limit as messages write it.
 std::string SizeText(size_t bytes);

@@ -1,23 +1,11 @@
 #include "simulator/persist/state_inputs.h"
 
 #include <charconv>
-#include <fstream>
-#include <sstream>
 
+#include "simulator/model/data_file.h"
 #include "simulator/persist/state_store.h"
 
 namespace pcsim::persist {
-namespace {
-
-std::optional<std::string> ReadFileText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
-}  // namespace
 
 StateInputs StateInputs::Of(const api::RouterOptions& options, std::string policy_name,
                             std::string_view policy_file_text, std::vector<std::pair<std::string, std::string>> overrides,
@@ -120,8 +108,8 @@ StatusOr<api::RouterOptions> StateInputs::RouterOptions(const std::string& polic
                           const char* flag) -> StatusOr<std::string> {
     if (path.empty())
       return Status(400, 800002, std::string("the state dir was made with a ") + what + " file: give it with " + flag);
-    auto text = ReadFileText(path);
-    if (!text) return Status(400, 800002, "cannot read " + path);
+    auto text = ReadDataFile(path);
+    if (!text.ok()) return Status(400, 800002, path + ": " + text.status().description());
     if (HashHex(*text) != hash)
       return Status(400, 800002, path + " is not the " + what + " file the state dir was made with");
     return *text;

@@ -1,9 +1,6 @@
 #include "simulator/policy/policy.h"
 
-#include <sys/stat.h>
-
 #include <algorithm>
-#include <optional>
 
 #include "simulator/model/data_file.h"
 #include "simulator/model/json_reader.h"
@@ -251,17 +248,34 @@ const Policy& Policy::Microsoft() {
   return policy;
 }
 
-bool Policy::IsBuiltIn(std::string_view name) { return name == "microsoft"; }
+const std::vector<std::string>& Policy::BuiltinNames() {
+  static const std::vector<std::string> names = {"microsoft"};
+  return names;
+}
+
+const Policy* Policy::Builtin(std::string_view name) {
+  if (name == "microsoft") return &Microsoft();
+  return nullptr;
+}
+
+std::string Policy::BuiltinNamesText() {
+  std::string out;
+  for (const std::string& name : BuiltinNames()) out += (out.empty() ? "" : ", ") + name;
+  return out;
+}
 
 StatusOr<Policy> Policy::Load(std::string_view name_or_path) {
-  if (name_or_path == "microsoft") return Microsoft();
-  std::string path(name_or_path);
-  struct stat info {};
-  if (path.empty() || ::stat(path.c_str(), &info) != 0)
-    return BadRequest(3000, "unknown policy \"" + Excerpt(path) + "\" (not a built-in name nor a readable file)");
+  if (const Policy* builtin = Builtin(name_or_path)) return *builtin;
+  const std::string path(name_or_path);
   auto text = ReadDataFile(path, kMaxFileBytes);
-  if (!text.ok()) return BadRequest(3000, Excerpt(path) + ": " + text.status().description());
-  return FromJson(*text, path);
+  if (!text.ok()) {
+    const std::string& why = text.status().description();
+    if (why.rfind("cannot read the file", 0) == 0)  // no such file: the name may be a mistyped built-in one
+      return BadRequest(3000, "unknown policy \"" + Excerpt(path) + "\" (not a built-in name: " + BuiltinNamesText() +
+                                  "; " + why + ")");
+    return BadRequest(3000, Excerpt(path) + ": " + why);
+  }
+  return FromJson(*text, name_or_path);
 }
 
 Status Policy::Override(std::string_view key, std::string_view value) {

@@ -116,10 +116,16 @@ class Policy {
   static StatusOr<Policy> FromJsonValue(const nlohmann::json& document, std::string_view source);
   // The embedded default "microsoft" policy (fixtures/policies/microsoft.json).
   static const Policy& Microsoft();
-  // Whether `name` is a built-in policy ("microsoft"), which Load reads without a file.
-  static bool IsBuiltIn(std::string_view name);
-  // A policy by name ("microsoft") or by file path: a regular file of at most
-  // kMaxFileBytes (a FIFO or a device is refused without blocking).
+  // The names of the built-in (embedded) policies: "microsoft".
+  static const std::vector<std::string>& BuiltinNames();
+  // A built-in policy by name, or null: never opens a file (the control API
+  // takes only these names over HTTP).
+  static const Policy* Builtin(std::string_view name);
+  // "microsoft" (the built-in names, joined by ", ").
+  static std::string BuiltinNamesText();
+  // A built-in policy by name, else the policy file at that path: a regular
+  // file of at most kMaxFileBytes (a FIFO or a device is refused without
+  // blocking).
   static StatusOr<Policy> Load(std::string_view name_or_path);
 
   const std::string& name() const { return name_; }

@@ -68,12 +68,12 @@ class Run {
 
   StatusOr<Policy> LoadPolicy() {
     if (scenario_.inline_policy) return Policy::FromJsonValue(*scenario_.inline_policy, "inline policy");
-    if (!Policy::IsBuiltIn(scenario_.policy) && !options_.policy_files)
+    if (Policy::Builtin(scenario_.policy) == nullptr && !options_.policy_files)
       throw Invalid{PolicyWhere(),
                     "policy \"" + Excerpt(scenario_.policy) +
-                        "\": files are not opened over HTTP; a scenario run there may name a built-in policy "
-                        "(microsoft) or write the policy inline (policy files are read by pcsim replay and "
-                        "est-report)"};
+                        "\": files are not opened over HTTP; a scenario run there may name a built-in policy (" +
+                        Policy::BuiltinNamesText() +
+                        ") or write the policy inline (policy files are read by pcsim replay and est-report)"};
     return Policy::Load(scenario_.policy);
   }
 

@@ -86,6 +86,36 @@ TEST_F(MarchTest, TheBaseUrlServesTheSameSandbox) {
   EXPECT_EQ(Now().ToString(), "2026-03-03T10:00:00Z");
 }
 
+// A sandbox whose control API is guarded: the fixture and its clients send
+// the token on their /_sim/ calls; a caller without it is refused.
+class GuardedTest : public SandboxTest {
+ protected:
+  api::RouterOptions Options() const override {
+    api::RouterOptions options = StartingAt("2026-03-02T10:00:00Z");
+    options.control_token = "fixture-control-token";
+    return options;
+  }
+};
+
+TEST_F(GuardedTest, TheFixtureAndItsClientsSendTheControlToken) {
+  auto customer = NewCustomer();
+  BuyAnnualMonthly(customer.id, "CFQ7TTC0LFLZ:0001", 10);  // waits for the order through /_sim/clock/advance
+  AdvanceDays(2);
+  EXPECT_EQ(Today().ToString(), "2026-03-04");
+  InjectFaults(R"([{"fault": "throttle", "count": 1, "retryAfter": 5}])");
+  auto listed = http_client().ListCustomers();  // throttled once: the wait moves the clock over HTTP
+  ASSERT_TRUE(listed.ok()) << listed.status().ToString();
+  EXPECT_THAT(ClientWaits(), ::testing::ElementsAre(std::chrono::milliseconds(5000)));
+  auto requests = http_client().Call("GET", "/_sim/requests");
+  ASSERT_TRUE(requests.ok());
+  EXPECT_EQ(requests->status, 200);
+  httplib::Client http(BaseUrl());
+  auto refused = http.Post("/_sim/clock/advance", R"({"by": "P1D"})", "application/json");
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 401);
+  EXPECT_EQ(Today().ToString(), "2026-03-04");
+}
+
 TEST(RunScenario, ALibraryScenarioPasses) {
   EXPECT_TRUE(RunScenarioFile(std::string(PCSIM_SOURCE_DIR) +
                                            "/scenarios/nce/added-seats-open-their-own-reduction-window.yaml"));

@@ -95,13 +95,13 @@ class HostileHttpTest : public ::testing::Test {
 
   // The server answers and nothing changed: the clock and the journal.
   void ExpectHealthy(const std::string& what) const {
-    std::string clock = Exchange("GET /_sim/clock HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    std::string clock = Exchange("GET /_sim/clock HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
     EXPECT_EQ(StatusOf(clock), 200) << what;
     EXPECT_EQ(BodyOf(clock), nlohmann::json({{"now", "2026-01-01T00:00:00Z"}})) << what;
     std::string customers = Exchange(
-        "GET /v1/customers HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer t\r\nConnection: close\r\n\r\n");
+        "GET /v1/customers HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer t\r\nConnection: close\r\n\r\n");
     EXPECT_EQ(BodyOf(customers)["totalCount"], 0) << what;
-    std::string events = Exchange("GET /_sim/events HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    std::string events = Exchange("GET /_sim/events HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
     EXPECT_EQ(BodyOf(events)["totalCount"], 0) << what;
   }
 
@@ -111,6 +111,9 @@ class HostileHttpTest : public ::testing::Test {
 
 const std::string kBadUtf8 = "\xff\xfe\xc3\x28";
 constexpr const char* kAuth = "Authorization: Bearer t\r\n";
+// A clock advance from loopback with a JSON body, up to its length headers.
+constexpr const char* kAdvance =
+    "POST /_sim/clock/advance HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n";
 
 TEST_F(HostileHttpTest, MalformedRequestLinesAre400) {
   for (const std::string& raw : {std::string("GARBAGE\r\n\r\n"), std::string("GET\r\n\r\n"),
@@ -124,23 +127,23 @@ TEST_F(HostileHttpTest, MalformedRequestLinesAre400) {
 }
 
 TEST_F(HostileHttpTest, InvalidUtf8InPathQueryAndHeadersGetsValidJson) {
-  std::string path = Exchange("GET /v1/customers/" + kBadUtf8 + " HTTP/1.1\r\nHost: x\r\n" + kAuth +
+  std::string path = Exchange("GET /v1/customers/" + kBadUtf8 + " HTTP/1.1\r\nHost: localhost\r\n" + kAuth +
                               "Connection: close\r\n\r\n");
   ExpectError(path, 404, "invalid UTF-8 in the path");
-  std::string encoded = Exchange("GET /v1/customers/%ff%fe%c3%28 HTTP/1.1\r\nHost: x\r\n" + std::string(kAuth) +
+  std::string encoded = Exchange("GET /v1/customers/%ff%fe%c3%28 HTTP/1.1\r\nHost: localhost\r\n" + std::string(kAuth) +
                                  "Connection: close\r\n\r\n");
   ExpectError(encoded, 404, "encoded invalid UTF-8 in the path");
-  std::string query = Exchange("GET /v1/customers?size=" + kBadUtf8 + " HTTP/1.1\r\nHost: x\r\n" + kAuth +
+  std::string query = Exchange("GET /v1/customers?size=" + kBadUtf8 + " HTTP/1.1\r\nHost: localhost\r\n" + kAuth +
                                "Connection: close\r\n\r\n");
   ExpectError(query, 400, "invalid UTF-8 in the query");
-  std::string header = Exchange("GET /v1/customers/x HTTP/1.1\r\nHost: x\r\n" + std::string(kAuth) +
+  std::string header = Exchange("GET /v1/customers/x HTTP/1.1\r\nHost: localhost\r\n" + std::string(kAuth) +
                                 "MS-RequestId: " + kBadUtf8 + "\r\nConnection: close\r\n\r\n");
   ExpectError(header, 404, "invalid UTF-8 in MS-RequestId");
-  std::string journal = Exchange("GET /_sim/requests HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  std::string journal = Exchange("GET /_sim/requests HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
   EXPECT_EQ(StatusOf(journal), 200);
   EXPECT_TRUE(BodyOf(journal).is_object()) << journal;
   const std::string payload = "{\"a\": \"" + kBadUtf8 + "\"}";
-  std::string body = Exchange("POST /v1/customers HTTP/1.1\r\nHost: x\r\n" + std::string(kAuth) +
+  std::string body = Exchange("POST /v1/customers HTTP/1.1\r\nHost: localhost\r\n" + std::string(kAuth) +
                               "Content-Type: application/json\r\nContent-Length: " + std::to_string(payload.size()) +
                               "\r\nConnection: close\r\n\r\n" + payload);
   ExpectError(body, 400, "invalid UTF-8 in the body");
@@ -150,23 +153,23 @@ TEST_F(HostileHttpTest, InvalidUtf8InPathQueryAndHeadersGetsValidJson) {
 TEST_F(HostileHttpTest, EncodedSlashesAndDotSegmentsDoNotReachOtherRoutes) {
   for (const char* target : {"/v1/customers%2Fx", "/v1/customers/x/..%2F..%2Fcustomers", "/v1/../_sim/reset",
                                     "/_sim%2Freset", "//v1///customers/./x"}) {
-    std::string response = Exchange(std::string("GET ") + target + " HTTP/1.1\r\nHost: x\r\n" + kAuth + "Connection: close\r\n\r\n");
+    std::string response = Exchange(std::string("GET ") + target + " HTTP/1.1\r\nHost: localhost\r\n" + kAuth + "Connection: close\r\n\r\n");
     ExpectError(response, 404, target);
   }
   ExpectHealthy("after path tricks");
 }
 
 TEST_F(HostileHttpTest, OversizedHeadersAndTargetsAreRefused) {
-  std::string huge_header = "GET /_sim/clock HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(64 * 1024, 'a') +
+  std::string huge_header = "GET /_sim/clock HTTP/1.1\r\nHost: localhost\r\nX-Big: " + std::string(64 * 1024, 'a') +
                             "\r\nConnection: close\r\n\r\n";
   std::string response = Exchange(huge_header);
   EXPECT_TRUE(response.empty() || StatusOf(response) >= 400) << response.substr(0, 200);
-  std::string many = "GET /_sim/clock HTTP/1.1\r\nHost: x\r\n";
+  std::string many = "GET /_sim/clock HTTP/1.1\r\nHost: localhost\r\n";
   for (int i = 0; i < 500; ++i) many += "X-H" + std::to_string(i) + ": v\r\n";
   many += "Connection: close\r\n\r\n";
   response = Exchange(many);
   EXPECT_TRUE(response.empty() || StatusOf(response) >= 400 || StatusOf(response) == 200) << response.substr(0, 200);
-  std::string long_target = Exchange("GET /v1/" + std::string(70 * 1024, 'a') + " HTTP/1.1\r\nHost: x\r\n" + kAuth +
+  std::string long_target = Exchange("GET /v1/" + std::string(70 * 1024, 'a') + " HTTP/1.1\r\nHost: localhost\r\n" + kAuth +
                                      "Connection: close\r\n\r\n");
   if (!long_target.empty()) {
     int status = StatusOf(long_target);
@@ -177,19 +180,19 @@ TEST_F(HostileHttpTest, OversizedHeadersAndTargetsAreRefused) {
 
 TEST_F(HostileHttpTest, LyingContentLengthsAreRefused) {
   // More body promised than sent: the read times out, and nothing is created.
-  std::string short_body = Exchange("POST /v1/customers HTTP/1.1\r\nHost: x\r\n" + std::string(kAuth) +
+  std::string short_body = Exchange("POST /v1/customers HTTP/1.1\r\nHost: localhost\r\n" + std::string(kAuth) +
                                     "Content-Length: 100\r\nConnection: close\r\n\r\n{\"a\":1}", true);
   EXPECT_TRUE(short_body.empty() || StatusOf(short_body) == 400) << short_body.substr(0, 300);
   for (const char* length : {"-1", "abc", "99999999999999999999999", "1, 2"}) {
-    std::string response = Exchange(std::string("POST /_sim/clock/advance HTTP/1.1\r\nHost: x\r\nContent-Length: ") + length +
+    std::string response = Exchange(std::string(kAdvance) + "Content-Length: " + length +
                                     "\r\nConnection: close\r\n\r\n{\"by\":\"P1D\"}");
     EXPECT_TRUE(response.empty() || StatusOf(response) >= 400) << length << ": " << response.substr(0, 300);
   }
-  std::string too_big = Exchange("POST /_sim/clock/advance HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n"
+  std::string too_big = Exchange(std::string(kAdvance) + "Content-Length: 1000000\r\n"
                                  "Connection: close\r\n\r\n{\"by\":\"P1D\"}");
   if (!too_big.empty()) ExpectError(too_big, 413, "Content-Length over the limit");
   // A malformed chunked body.
-  std::string chunked = Exchange("POST /_sim/clock/advance HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+  std::string chunked = Exchange(std::string(kAdvance) + "Transfer-Encoding: chunked\r\n"
                                  "Connection: close\r\n\r\nzz\r\n{}\r\n0\r\n\r\n");
   EXPECT_TRUE(chunked.empty() || StatusOf(chunked) == 400) << chunked.substr(0, 300);
   ExpectHealthy("after lying lengths");
@@ -201,7 +204,7 @@ TEST_F(HostileHttpTest, SlowAndSilentClientsAreDroppedAndOthersServed) {
   int stalled[3];
   for (int& s : stalled) {
     s = Connect();
-    std::string partial = "POST /_sim/clock/advance HTTP/1.1\r\nHost: x\r\nContent-Length: 20\r\n\r\n{\"by\":";
+    std::string partial = std::string(kAdvance) + "Content-Length: 20\r\n\r\n{\"by\":";
     ::send(s, partial.data(), partial.size(), MSG_NOSIGNAL);
   }
   auto started = std::chrono::steady_clock::now();

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <poll.h>
 #include <sys/stat.h>
 #include <signal.h>
@@ -17,6 +18,8 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
+#include <memory>
 #include <optional>
 #include <regex>
 #include <string>
@@ -75,19 +78,13 @@ class ChildProcess {
     return true;
   }
 
-  // The first line on stdout, or nullopt if none arrives within `timeout`.
+  // The next line on stdout, or nullopt if none arrives within `timeout`.
   std::optional<std::string> ReadStdoutLine(std::chrono::milliseconds timeout) {
-    auto deadline = Clock::now() + timeout;
-    while (true) {
-      if (size_t nl = stdout_.find('\n'); nl != std::string::npos) {
-        std::string line = stdout_.substr(0, nl);
-        stdout_.erase(0, nl + 1);
-        return line;
-      }
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-      if (left.count() <= 0) return std::nullopt;
-      if (!ReadSome(out_, &stdout_, static_cast<int>(left.count()))) return std::nullopt;
-    }
+    return ReadLine(out_, &stdout_, timeout);
+  }
+  // The next line on stderr while the child runs.
+  std::optional<std::string> ReadStderrLine(std::chrono::milliseconds timeout) {
+    return ReadLine(err_, &stderr_, timeout);
   }
 
   // Waits for the exit code (a signal death is 128+N); nullopt on timeout.
@@ -117,6 +114,20 @@ class ChildProcess {
   void Signal(int sig) { ::kill(pid_, sig); }
 
  private:
+  static std::optional<std::string> ReadLine(int fd, std::string* buffer, std::chrono::milliseconds timeout) {
+    auto deadline = Clock::now() + timeout;
+    while (true) {
+      if (size_t nl = buffer->find('\n'); nl != std::string::npos) {
+        std::string line = buffer->substr(0, nl);
+        buffer->erase(0, nl + 1);
+        return line;
+      }
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+      if (left.count() <= 0) return std::nullopt;
+      if (!ReadSome(fd, buffer, static_cast<int>(left.count()))) return std::nullopt;
+    }
+  }
+
   // Appends what is available within `timeout_ms`; false on EOF or timeout.
   static bool ReadSome(int fd, std::string* into, int timeout_ms) {
     pollfd p{fd, POLLIN, 0};
@@ -160,11 +171,13 @@ void StartServe(const std::vector<std::string>& extra, RunningServer* server) {
   ASSERT_GT(server->port, 0);
 }
 
-std::string GetClock(int port) {
+std::string GetClock(int port, const std::string& control_token = "") {
   httplib::Client client("127.0.0.1", port);
   client.set_connection_timeout(5, 0);
   client.set_read_timeout(10, 0);
-  auto res = client.Get("/_sim/clock");
+  httplib::Headers headers;
+  if (!control_token.empty()) headers.emplace("X-Pcsim-Control-Token", control_token);
+  auto res = client.Get("/_sim/clock", headers);
   if (!res) return "error: " + httplib::to_string(res.error());
   if (res->status != 200) return "status " + std::to_string(res->status) + ": " + res->body;
   auto body = nlohmann::json::parse(res->body, nullptr, false);
@@ -199,7 +212,11 @@ TEST(ServeCliTest, StartSetsTheSimulatedClock) {
                   "--threads", "2", "--max-body-bytes", "4096", "--policy", "microsoft"},
                  &server));
   EXPECT_NE(server.ready_line.find("(clock 2026-03-15T00:00:00Z)"), std::string::npos) << server.ready_line;
-  EXPECT_EQ(GetClock(server.port), "2026-03-15T00:00:00Z");
+  // Strict auth: the control token was generated and printed on stderr.
+  auto token_line = server.process.ReadStderrLine(kWait);
+  ASSERT_TRUE(token_line.has_value());
+  ASSERT_EQ(token_line->rfind("pcsim control token: ", 0), 0u) << *token_line;
+  EXPECT_EQ(GetClock(server.port, token_line->substr(21)), "2026-03-15T00:00:00Z");
   server.process.Signal(SIGTERM);
   auto code = server.process.Wait(kWait);
   ASSERT_TRUE(code.has_value()) << "pcsim serve did not exit within 10 s of SIGTERM";
@@ -375,28 +392,287 @@ TEST(ServeCliTest, ANumberTooLargeNamesTheFileLineAndColumn) {
   std::remove(catalog.c_str());
 }
 
-TEST(ServeCliTest, ResetWithAnInvalidPolicyFileKeepsTheErrorBodyAndGivesThePosition) {
+// A client of a running server, with bounded waits.
+std::unique_ptr<httplib::Client> ClientOf(int port) {
+  auto client = std::make_unique<httplib::Client>("127.0.0.1", port);
+  client->set_connection_timeout(5, 0);
+  client->set_read_timeout(10, 0);
+  return client;
+}
+
+// The status and the Partner Center error code of an answer (-1: none).
+std::pair<int, int> StatusAndCode(const httplib::Result& res) {
+  if (!res) return {-1, -1};
+  auto body = nlohmann::json::parse(res->body, nullptr, false);
+  int code = body.is_object() && body.contains("code") && body["code"].is_number() ? body["code"].get<int>() : -1;
+  return {res->status, code};
+}
+
+void StopServer(RunningServer& server) {
+  server.process.Signal(SIGTERM);
+  EXPECT_EQ(server.process.Wait(kWait), std::optional<int>(0));
+}
+
+TEST(ServeCliTest, ResetOpensNoServerFileAndTakesThePolicyDocumentInline) {
   std::string text = BrokenPolicy("\"invoices.idDigits\": {\"value\": 9,", "\"invoices.idDigits\": {\"value\": \"nine\",");
   std::string path = WriteTempFile("pcsim-reset-policy.json", text);
   EXPECT_EQ(LineColumnOf(text, "\"nine\""), "18:36");
   RunningServer server;
   ASSERT_NO_FATAL_FAILURE(StartServe({}, &server));
-  httplib::Client client("127.0.0.1", server.port);
-  client.set_connection_timeout(5, 0);
-  client.set_read_timeout(10, 0);
-  nlohmann::json body = {{"policy", path}};
-  auto res = client.Post("/_sim/reset", body.dump(), "application/json");
+  auto client = ClientOf(server.port);
+  // A path is refused without being read: the file's content is nowhere in the answer.
+  for (const std::string& named : {path, std::string("/etc/passwd"), std::string(PCSIM_SOURCE_DIR "/fixtures/policies/microsoft.json")}) {
+    auto res = client->Post("/_sim/reset", nlohmann::json{{"policy", named}}.dump(), "application/json");
+    ASSERT_TRUE(res) << httplib::to_string(res.error());
+    EXPECT_EQ(StatusAndCode(res), std::make_pair(400, 800002)) << res->body;
+    EXPECT_NE(res->body.find("files are not opened over HTTP"), std::string::npos) << res->body;
+    EXPECT_EQ(res->body.find("nine"), std::string::npos) << res->body;
+    EXPECT_EQ(res->body.find("root:"), std::string::npos) << res->body;
+  }
+  // The same document inline: located in its own text, as the file would be.
+  auto res = client->Post("/_sim/reset", "{\"policy\": " + text + "}", "application/json");
   ASSERT_TRUE(res) << httplib::to_string(res.error());
-  EXPECT_EQ(res->status, 400);
+  EXPECT_EQ(StatusAndCode(res), std::make_pair(400, 3000)) << res->body;
   auto error = nlohmann::json::parse(res->body, nullptr, false);
   ASSERT_TRUE(error.is_object()) << res->body;
-  EXPECT_EQ(error["code"], 3000) << res->body;
   EXPECT_EQ(error["description"],
-            path + ":18:36: expected an integer, got \"nine\" (at parameters.invoices.idDigits.value)")
+            "reset policy:18:36: expected an integer, got \"nine\" (at parameters.invoices.idDigits.value)")
       << res->body;
-  server.process.Signal(SIGTERM);
-  EXPECT_EQ(server.process.Wait(kWait), std::optional<int>(0));
+  // And the valid document is used.
+  std::string valid = BrokenPolicy("\"name\": \"microsoft\"", "\"name\": \"inline\"");
+  res = client->Post("/_sim/reset", "{\"policy\": " + valid + "}", "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200) << res->body;
+  EXPECT_NE(res->body.find("\"policy\":\"inline\""), std::string::npos) << res->body;
+  StopServer(server);
   std::remove(path.c_str());
+}
+
+TEST(ServeCliTest, AResetNamingAFifoAnswersAtOnce) {
+  std::string fifo = ::testing::TempDir() + "pcsim-reset-" + std::to_string(::getpid()) + ".fifo";
+  std::remove(fifo.c_str());
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  RunningServer server;
+  ASSERT_NO_FATAL_FAILURE(StartServe({}, &server));
+  auto client = ClientOf(server.port);
+  auto started = Clock::now();
+  auto res = client->Post("/_sim/reset", nlohmann::json{{"policy", fifo}}.dump(), "application/json");
+  ASSERT_TRUE(res) << httplib::to_string(res.error());
+  EXPECT_EQ(StatusAndCode(res), std::make_pair(400, 800002)) << res->body;
+  EXPECT_LT(Clock::now() - started, std::chrono::seconds(3));
+  EXPECT_EQ(GetClock(server.port), "2026-01-01T00:00:00Z");  // other requests are served
+  StopServer(server);
+  std::remove(fifo.c_str());
+}
+
+// Runs `pcsim ARGS` expecting a prompt usage error naming `flag` and `reason`.
+void ExpectPromptRefusal(const std::vector<std::string>& args, const std::string& flag, const std::string& reason) {
+  auto started = Clock::now();
+  ASSERT_NO_FATAL_FAILURE(ExpectUsageError(args, flag));
+  EXPECT_LT(Clock::now() - started, std::chrono::seconds(5)) << args[1];
+  auto [code, err] = RunToEnd(args);
+  EXPECT_NE(err.find(reason), std::string::npos) << err;
+}
+
+TEST(ServeCliTest, PolicyAndCatalogMustBeRegularFiles) {
+  std::string fifo = ::testing::TempDir() + "pcsim-data-" + std::to_string(::getpid()) + ".fifo";
+  std::remove(fifo.c_str());
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  ExpectPromptRefusal({"serve", "--policy", fifo}, "--policy", "a FIFO, not a regular file");
+  ExpectPromptRefusal({"serve", "--catalog", fifo}, "--catalog", "a FIFO, not a regular file");
+  ExpectPromptRefusal({"serve", "--policy", ::testing::TempDir()}, "--policy", "a directory, not a regular file");
+  ExpectPromptRefusal({"serve", "--catalog", ::testing::TempDir()}, "--catalog", "a directory, not a regular file");
+  ExpectPromptRefusal({"serve", "--catalog", "/dev/zero"}, "--catalog", "a character device, not a regular file");
+  ExpectPromptRefusal({"check-catalog", fifo}, fifo, "a FIFO");
+  ExpectPromptRefusal({"check-policy", "/dev/zero"}, "/dev/zero", "a character device");
+  ExpectPromptRefusal({"policy", fifo}, fifo, "a FIFO");
+  std::remove(fifo.c_str());
+}
+
+// The token a server printed on stderr ("pcsim control token: TOKEN"),
+// after any other line (a state dir's "restored" line).
+std::string PrintedToken(RunningServer& server) {
+  auto line = server.process.ReadStderrLine(kWait);
+  while (line && line->rfind("pcsim control token: ", 0) != 0) line = server.process.ReadStderrLine(kWait);
+  EXPECT_TRUE(line.has_value()) << "no control token on stderr";
+  if (!line) return "";
+  std::smatch m;
+  std::regex printed(R"(^pcsim control token: (pcsim-[0-9a-f]{64})$)");
+  EXPECT_TRUE(std::regex_match(*line, m, printed)) << *line;
+  return m.size() > 1 ? m[1].str() : "";
+}
+
+TEST(ServeCliTest, AGeneratedControlTokenIsPrintedOnStderrAndGuardsTheControlApi) {
+  RunningServer server;
+  ASSERT_NO_FATAL_FAILURE(StartServe({"--control-token", "generate"}, &server));  // the ready line is as always
+  std::string token = PrintedToken(server);
+  ASSERT_FALSE(token.empty());
+  EXPECT_EQ(server.ready_line.find(token), std::string::npos);
+  auto client = ClientOf(server.port);
+  EXPECT_EQ(StatusAndCode(client->Get("/_sim/clock")), std::make_pair(401, 800001));
+  EXPECT_EQ(StatusAndCode(client->Get("/_sim/clock", httplib::Headers{{"X-Pcsim-Control-Token", token + "0"}})),
+            std::make_pair(401, 400));
+  EXPECT_EQ(StatusAndCode(client->Post("/_sim/reset", "{}", "application/json")), std::make_pair(401, 800001));
+  EXPECT_EQ(GetClock(server.port, token), "2026-01-01T00:00:00Z");
+  auto bearer = client->Get("/_sim/clock", httplib::Headers{{"Authorization", "Bearer " + token}});
+  ASSERT_TRUE(bearer);
+  EXPECT_EQ(bearer->status, 200);
+  // /v1 is for partners: no control token there.
+  auto customers = client->Get("/v1/customers", httplib::Headers{{"Authorization", "Bearer any-partner"}});
+  ASSERT_TRUE(customers);
+  EXPECT_EQ(customers->status, 200);
+  StopServer(server);
+}
+
+TEST(ServeCliTest, GeneratedTokensDoNotComeFromTheSeed) {
+  RunningServer a, b;
+  ASSERT_NO_FATAL_FAILURE(StartServe({"--control-token", "generate", "--seed", "7"}, &a));
+  ASSERT_NO_FATAL_FAILURE(StartServe({"--control-token", "generate", "--seed", "7"}, &b));
+  std::string ta = PrintedToken(a), tb = PrintedToken(b);
+  EXPECT_FALSE(ta.empty());
+  EXPECT_NE(ta, tb);
+  StopServer(a);
+  StopServer(b);
+}
+
+TEST(ServeCliTest, AGivenControlTokenIsNeverPrinted) {
+  const std::string token = "given-control-token-4f1d2c";
+  RunningServer server;
+  ASSERT_NO_FATAL_FAILURE(StartServe({"--control-token", token}, &server));
+  EXPECT_EQ(GetClock(server.port, token), "2026-01-01T00:00:00Z");
+  EXPECT_EQ(StatusAndCode(ClientOf(server.port)->Get("/_sim/clock")), std::make_pair(401, 800001));
+  StopServer(server);
+  EXPECT_EQ(server.process.Stderr().find(token), std::string::npos);
+}
+
+TEST(ServeCliTest, StrictAuthRequiresTheControlTokenToIssueTokens) {
+  RunningServer server;
+  ASSERT_NO_FATAL_FAILURE(StartServe({"--auth", "strict"}, &server));
+  std::string control = PrintedToken(server);
+  ASSERT_FALSE(control.empty());
+  auto client = ClientOf(server.port);
+  const std::string body = R"({"partner": "0b5e6f1a-0000-4000-8000-0000000000aa"})";
+  EXPECT_EQ(StatusAndCode(client->Post("/_sim/token", body, "application/json")), std::make_pair(401, 800001));
+  auto issued = client->Post("/_sim/token", httplib::Headers{{"X-Pcsim-Control-Token", control}}, body, "application/json");
+  ASSERT_TRUE(issued);
+  ASSERT_EQ(issued->status, 200) << issued->body;
+  std::string token = nlohmann::json::parse(issued->body)["token"];
+  auto customers = client->Get("/v1/customers", httplib::Headers{{"Authorization", "Bearer " + token}});
+  ASSERT_TRUE(customers);
+  EXPECT_EQ(customers->status, 200) << customers->body;
+  // The partner token does not open the control API.
+  EXPECT_EQ(StatusAndCode(client->Get("/_sim/clock", httplib::Headers{{"Authorization", "Bearer " + token}})).first, 401);
+  StopServer(server);
+}
+
+TEST(ServeCliTest, BadControlFlagsAreUsageErrors) {
+  ExpectUsageError({"serve", "--control-token", ""}, "--control-token");
+  ExpectUsageError({"serve", "--control-token", "two words"}, "--control-token");
+  ExpectUsageError({"serve", "--control-token", std::string(300, 'x')}, "--control-token");
+  ExpectUsageError({"serve", "--allow-host", ""}, "--allow-host");
+  ExpectUsageError({"serve", "--allow-host", "example.com:8080"}, "--allow-host");
+  ExpectUsageError({"serve", "--allow-host", "http://example.com"}, "--allow-host");
+}
+
+TEST(ServeCliTest, CrossSiteRequestsToTheControlApiAre403) {
+  RunningServer server;
+  ASSERT_NO_FATAL_FAILURE(StartServe({}, &server));
+  auto client = ClientOf(server.port);
+  const std::string advance = R"({"by": "P1D"})";
+  EXPECT_EQ(StatusAndCode(client->Post("/_sim/clock/advance", advance, "text/plain")), std::make_pair(403, 403));
+  EXPECT_EQ(StatusAndCode(client->Post("/_sim/reset", httplib::Params{{"start", "2030-01-01T00:00:00Z"}})),
+            std::make_pair(403, 403));  // a form
+  EXPECT_EQ(StatusAndCode(client->Post("/_sim/clock/advance", httplib::Headers{{"Origin", "http://evil.example"}}, advance,
+                                       "application/json")),
+            std::make_pair(403, 403));
+  EXPECT_EQ(StatusAndCode(client->Get("/_sim/events", httplib::Headers{{"Host", "evil.example:" + std::to_string(server.port)}})),
+            std::make_pair(403, 403));
+  EXPECT_EQ(GetClock(server.port), "2026-01-01T00:00:00Z");  // nothing moved
+  auto json = client->Post("/_sim/clock/advance", httplib::Headers{{"Origin", "http://localhost:3000"}}, advance, "application/json");
+  ASSERT_TRUE(json);
+  EXPECT_EQ(json->status, 200) << json->body;
+  EXPECT_EQ(GetClock(server.port), "2026-01-02T00:00:00Z");
+  StopServer(server);
+}
+
+TEST(ServeCliTest, AllowHostAcceptsThatName) {
+  RunningServer server;
+  ASSERT_NO_FATAL_FAILURE(StartServe({"--allow-host", "pcsim.test"}, &server));
+  auto client = ClientOf(server.port);
+  const std::string port = std::to_string(server.port);
+  auto named = client->Get("/_sim/clock", httplib::Headers{{"Host", "pcsim.test:" + port}, {"Origin", "http://pcsim.test:" + port}});
+  ASSERT_TRUE(named);
+  EXPECT_EQ(named->status, 200) << named->body;
+  EXPECT_EQ(StatusAndCode(client->Get("/_sim/clock", httplib::Headers{{"Host", "other.test:" + port}})), std::make_pair(403, 403));
+  EXPECT_EQ(GetClock(server.port), "2026-01-01T00:00:00Z");
+  StopServer(server);
+}
+
+// Every byte of every file under `dir`.
+std::string AllFileBytes(const std::string& dir) {
+  std::string all;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
+    if (!entry.is_regular_file()) continue;
+    std::FILE* f = std::fopen(entry.path().c_str(), "rb");
+    if (f == nullptr) continue;
+    char buffer[4096];
+    for (size_t n; (n = std::fread(buffer, 1, sizeof buffer, f)) > 0;) all.append(buffer, n);
+    std::fclose(f);
+  }
+  return all;
+}
+
+TEST(ServeCliTest, TheStateDirNeverHoldsTheControlToken) {
+  std::string dir = ::testing::TempDir() + "pcsim-state-token-" + std::to_string(::getpid());
+  std::filesystem::remove_all(dir);
+  const std::string given = "given-state-dir-token-9b2e71";
+  std::string generated;
+  {
+    RunningServer server;
+    ASSERT_NO_FATAL_FAILURE(StartServe({"--state-dir", dir, "--control-token", given}, &server));
+    auto client = ClientOf(server.port);
+    httplib::Headers control = {{"X-Pcsim-Control-Token", given}};
+    httplib::Headers bearer = {{"Authorization", "Bearer " + given}};
+    auto r = client->Post("/_sim/clock/advance", control, R"({"by": "P1D"})", "application/json");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200);
+    r = client->Post("/_sim/token", bearer, R"({"partner": "p1"})", "application/json");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200);
+    r = client->Post("/_sim/faults", control, R"([{"fault": "throttle", "count": 1}])", "application/json");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 201);
+    // The control token sent as a partner's bearer token on /v1 (lenient auth takes any).
+    r = client->Get("/v1/customers", bearer);
+    ASSERT_TRUE(r);
+    r = client->Post("/_sim/clock/advance", httplib::Headers{{"X-Pcsim-Control-Token", given + "-wrong"}}, R"({"by": "P1D"})",
+                     "application/json");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 401);
+    StopServer(server);  // writes the snapshot
+    EXPECT_EQ(server.process.Stderr().find(given), std::string::npos);
+  }
+  {
+    // Restarted with a generated token: the state is back, the token is new.
+    RunningServer server;
+    ASSERT_NO_FATAL_FAILURE(StartServe({"--state-dir", dir, "--control-token", "generate"}, &server));
+    generated = PrintedToken(server);
+    ASSERT_FALSE(generated.empty());
+    EXPECT_EQ(GetClock(server.port, generated), "2026-01-02T00:00:00Z");
+    EXPECT_EQ(StatusAndCode(ClientOf(server.port)->Get("/_sim/clock", httplib::Headers{{"X-Pcsim-Control-Token", given}})).first, 401);
+    auto r = ClientOf(server.port)->Post("/_sim/reset", httplib::Headers{{"Authorization", "Bearer " + generated}}, "{}",
+                                         "application/json");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200);
+    StopServer(server);
+  }
+  std::string bytes = AllFileBytes(dir);
+  EXPECT_GT(bytes.size(), 0u);
+  EXPECT_EQ(bytes.find(given), std::string::npos);
+  EXPECT_EQ(bytes.find(generated), std::string::npos);
+  EXPECT_EQ(bytes.find(generated.substr(6, 16)), std::string::npos);
+  EXPECT_EQ(bytes.find("X-Pcsim-Control-Token"), std::string::npos);
+  std::filesystem::remove_all(dir);
 }
 
 TEST(ServeCliTest, TakenPortIsReported) {

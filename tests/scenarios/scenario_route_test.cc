@@ -64,6 +64,37 @@ TEST_F(ScenarioRouteTest, AnInvalidScenarioIs400WithTheLine) {
   EXPECT_EQ(Run("").status, 400);
 }
 
+// Over HTTP (a Host header): JSON or YAML bodies, never text/plain or a form,
+// which any web page could make a browser send.
+TEST_F(ScenarioRouteTest, OverHttpTheBodyIsYamlOrJson) {
+  for (const char* type : {"application/yaml", "application/x-yaml", "text/yaml", "text/yaml; charset=utf-8"}) {
+    auto r = router_.Handle(api::MakeRequest("POST", "/_sim/scenarios/run", kScenario,
+                                             {{"Host", "127.0.0.1:8080"}, {"Content-Type", type}}));
+    EXPECT_EQ(r.status, 200) << type << ": " << r.body;
+  }
+  for (const char* type : {"text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"}) {
+    auto r = router_.Handle(api::MakeRequest("POST", "/_sim/scenarios/run", kScenario,
+                                             {{"Host", "127.0.0.1:8080"}, {"Content-Type", type}}));
+    EXPECT_EQ(r.status, 403) << type << ": " << r.body;
+  }
+}
+
+// A scenario run from a request opens no server file: its policy is a
+// built-in name (the same scenario from a file, pcsim replay, may name one).
+TEST_F(ScenarioRouteTest, ThePolicyIsABuiltInName) {
+  std::string named = std::string("policy: microsoft\n") + kScenario;
+  EXPECT_EQ(Run(named).status, 200);
+  for (const std::string& path : {std::string(PCSIM_SOURCE_DIR) + "/fixtures/policies/microsoft.json",
+                                  std::string("/etc/passwd")}) {
+    auto r = Run("policy: " + path + "\n" + kScenario);
+    EXPECT_EQ(r.status, 400) << r.body;
+    auto body = nlohmann::json::parse(r.body);
+    EXPECT_NE(body["description"].get<std::string>().find("files are not opened over HTTP"), std::string::npos)
+        << r.body;
+    EXPECT_EQ(r.body.find("root:"), std::string::npos);
+  }
+}
+
 TEST_F(ScenarioRouteTest, TheRunDoesNotTouchTheServersSandbox) {
   Run(kScenario);
   EXPECT_TRUE(router_.sandbox().customers().empty());

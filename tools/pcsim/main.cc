@@ -5,17 +5,17 @@
 #include <algorithm>
 #include <charconv>
 #include <csignal>
-#include <fstream>
 #include <iostream>
 #include <limits>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "simulator/api/control_guard.h"
 #include "simulator/api/router.h"
 #include "simulator/catalog/catalog.h"
+#include "simulator/model/data_file.h"
 #include "simulator/replay/replay_command.h"
 #include "simulator/replay/runner.h"
 #include "simulator/commerce/est_report.h"
@@ -73,18 +73,23 @@ Options of serve:
   --rate-limit N                  admit N requests per simulated minute per partner to the
                                   subscription and to the order routes, then 429 + Retry-After
                                   (Partner Center's documented limit is 500; default: no limit)
+  --control-token TOKEN|generate  every /_sim/ request must send X-Pcsim-Control-Token: TOKEN
+                                  (or Authorization: Bearer TOKEN), else 401; "generate" makes
+                                  a random one and prints "pcsim control token: TOKEN" on stderr.
+                                  With --auth strict one is always required (generated if not given)
+  --allow-host NAME               accept /_sim/ requests addressed to NAME (Host, Origin) besides
+                                  localhost, 127.0.0.1 and [::1] (repeatable; a non-loopback --host
+                                  is accepted too)
 When ready it prints one line: pcsim listening on http://HOST:PORT (clock NOW)
 )";
 
 int ReadFile(const std::string& path, std::string* out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    std::cerr << "pcsim: cannot read " << path << "\n";
+  auto text = pcsim::ReadDataFile(path);
+  if (!text.ok()) {
+    std::cerr << "pcsim: " << path << ": " << text.status().description() << "\n";
     return 2;
   }
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  *out = buffer.str();
+  *out = std::move(*text);
   return 0;
 }
 
@@ -127,6 +132,7 @@ struct ServeFlags {
   std::vector<std::pair<std::string, std::string>> overrides;
   std::string catalog_path;
   std::string state_dir;
+  bool generate_control_token = false;
   uint64_t snapshot_every = 10000;
 };
 
@@ -161,7 +167,7 @@ int ParseServeFlags(const std::vector<std::string>& args, ServeFlags* flags) {
     static const std::vector<std::string> kFlags = {
         "--host", "--port",     "--start", "--policy",  "--policy-override", "--catalog", "--environment",
         "--seed", "--state-dir", "--snapshot-every", "--auth", "--threads", "--max-body-bytes",
-        "--rate-limit", "--max-advance-events", "--max-advance-years"};
+        "--rate-limit", "--max-advance-events", "--max-advance-years", "--control-token", "--allow-host"};
     if (std::find(kFlags.begin(), kFlags.end(), flag) == kFlags.end())
       return ServeUsageError("unknown option \"" + args[i] + "\" (see pcsim --help)");
     if (!value) {
@@ -227,6 +233,25 @@ int ParseServeFlags(const std::vector<std::string>& args, ServeFlags* flags) {
       auto n = ParseNumber<int>(v, 0, 7000);
       if (!n) return ServeUsageError("--max-advance-years expects a number of years from 0 (no limit) to 7000, got \"" + v + "\"");
       flags->router.advance.max_years = *n;
+    } else if (flag == "--control-token") {
+      if (v == "generate") {
+        flags->generate_control_token = true;
+        flags->router.control_token.clear();
+      } else {
+        // Sent in a header: visible ASCII, no spaces.
+        bool printable = !v.empty() && v.size() <= 256 &&
+                         std::all_of(v.begin(), v.end(), [](char c) { return c > ' ' && c < 0x7f; });
+        if (!printable)
+          return ServeUsageError("--control-token expects \"generate\" or a token of 1 to 256 visible ASCII "
+                                 "characters without spaces");
+        flags->generate_control_token = false;
+        flags->router.control_token = v;
+      }
+    } else if (flag == "--allow-host") {
+      auto host = pcsim::api::HostOf(v);
+      if (!host || v.find(':') != std::string::npos)
+        return ServeUsageError("--allow-host expects a host name or an IPv4 address without a port, got \"" + v + "\"");
+      flags->router.allowed_hosts.push_back(*host);
     } else if (flag == "--rate-limit") {
       auto n = ParseNumber<int64_t>(v, 1, 1'000'000);
       if (!n) return ServeUsageError("--rate-limit expects requests per minute from 1 to 1000000, got \"" + v + "\"");
@@ -242,26 +267,62 @@ int Serve(const std::vector<std::string>& args) {
   ServeFlags flags;
   if (int rc = ParseServeFlags(args, &flags); rc != 0) return rc < 0 ? 0 : rc;
 
-  auto policy = pcsim::Policy::Load(flags.policy);
-  if (!policy.ok()) return ServeFileError("--policy", flags.policy, policy.status());
+  // A built-in policy, or a policy file read once: its text is what the
+  // state dir's fingerprint hashes. Data files are regular files of bounded
+  // size (a FIFO or a device is refused at once).
+  std::string policy_text;
+  std::optional<pcsim::Policy> policy;
+  if (const pcsim::Policy* builtin = pcsim::Policy::Builtin(flags.policy)) {
+    policy = *builtin;
+  } else {
+    auto text = pcsim::ReadDataFile(flags.policy);
+    if (!text.ok())
+      return ServeUsageError("--policy: \"" + flags.policy + "\" is not a built-in policy (" +
+                             pcsim::Policy::BuiltinNamesText() + ") nor a readable policy file: " +
+                             text.status().description());
+    policy_text = std::move(*text);
+    auto parsed = pcsim::Policy::FromJson(policy_text, flags.policy);
+    if (!parsed.ok()) return ServeFileError("--policy", flags.policy, parsed.status());
+    policy = std::move(*parsed);
+  }
   for (const auto& [key, value] : flags.overrides) {
     pcsim::Status status = policy->Override(key, value);
     if (!status.ok()) return ServeUsageError("--policy-override " + key + ": " + status.description());
   }
   flags.router.sandbox.policy = std::move(*policy);
-  std::string policy_text;
-  if (flags.policy != "microsoft" && ReadFile(flags.policy, &policy_text) != 0) return 2;
   std::string catalog_text;
   if (!flags.catalog_path.empty()) {
-    std::ifstream in(flags.catalog_path, std::ios::binary);
-    if (!in) return ServeUsageError("--catalog: cannot read " + flags.catalog_path);
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    catalog_text = buffer.str();
-    auto catalog = pcsim::Catalog::FromJson(buffer.str(), flags.catalog_path);
+    auto text = pcsim::ReadDataFile(flags.catalog_path);
+    if (!text.ok()) return ServeUsageError("--catalog: " + flags.catalog_path + ": " + text.status().description());
+    catalog_text = std::move(*text);
+    auto catalog = pcsim::Catalog::FromJson(catalog_text, flags.catalog_path);
     if (!catalog.ok()) return ServeFileError("--catalog", flags.catalog_path, catalog.status());
     flags.router.sandbox.catalog = *catalog;
   }
+
+  // The control plane (/_sim/). A bound address other than loopback is a
+  // name clients may use; a wildcard (0.0.0.0, ::) names no host, so the
+  // names clients use are given with --allow-host.
+  std::string bound = flags.http.host;
+  if (bound.find(':') != std::string::npos && bound.front() != '[') bound = "[" + bound + "]";
+  auto bound_host = pcsim::api::HostOf(bound);
+  const bool loopback = bound_host && pcsim::api::IsLoopbackHost(*bound_host);
+  if (bound_host && !loopback && *bound_host != "0.0.0.0" && *bound_host != "[::]")
+    flags.router.allowed_hosts.push_back(*bound_host);
+  // In strict auth the control plane issues the only accepted tokens: it is
+  // never left open.
+  if (flags.router.auth == pcsim::api::AuthMode::Strict && flags.router.control_token.empty())
+    flags.generate_control_token = true;
+  if (flags.generate_control_token) {
+    auto token = pcsim::api::GenerateControlToken();
+    if (!token.ok()) return ServeUsageError("--control-token: " + token.status().description());
+    flags.router.control_token = *token;
+  }
+  if (!loopback && flags.router.control_token.empty())
+    std::cerr << "pcsim serve: warning: " << flags.http.host
+              << " is reachable from other machines and the control API (/_sim/) needs no token; "
+                 "start with --control-token generate to guard it"
+              << std::endl;
 
   // Block the stop signals before any thread starts, so every thread inherits
   // the mask and only sigwait() below receives them.
@@ -298,6 +359,9 @@ int Serve(const std::vector<std::string>& args) {
     std::cerr << "pcsim serve: " << status.description() << "\n";
     return 2;
   }
+  // A generated token goes to stderr only (never to the ready line, a log or
+  // the state dir): the one way to learn it is to have started the server.
+  if (flags.generate_control_token) std::cerr << "pcsim control token: " << flags.router.control_token << std::endl;
   std::cout << "pcsim listening on " << server.BaseUrl() << " (clock " << now << ")" << std::endl;
 
   int signal_number = 0;

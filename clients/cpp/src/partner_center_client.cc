@@ -351,6 +351,8 @@ StatusOr<HttpResponse> PartnerCenterClient::Call(const std::string& method, cons
                      {"X-Locale", options_.locale},
                      {"MS-PartnerCenter-Client", "pcsim C++ client"}};
   if (!body.empty()) request.headers.emplace_back("Content-Type", "application/json");
+  if (!options_.control_token.empty() && target.rfind("/_sim/", 0) == 0)
+    request.headers.emplace_back("X-Pcsim-Control-Token", options_.control_token);
   for (auto& h : extra_headers) request.headers.push_back(std::move(h));
   const int attempts = std::max(1, options_.retry.max_attempts);
   for (int attempt = 1;; ++attempt) {

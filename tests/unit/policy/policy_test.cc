@@ -5,7 +5,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -211,6 +213,17 @@ TEST(PolicyTest, LoadByPathReadsTheFile) {
   auto p = Policy::Load(std::string(PCSIM_SOURCE_DIR) + "/fixtures/policies/microsoft.json");
   ASSERT_TRUE(p.ok()) << p.status().description();
   EXPECT_EQ(p->name(), "microsoft");
+}
+
+TEST(PolicyTest, BuiltinResolvesOnlyBuiltInNames) {
+  EXPECT_THAT(Policy::BuiltinNames(), ::testing::ElementsAre("microsoft"));
+  EXPECT_EQ(Policy::BuiltinNamesText(), "microsoft");
+  ASSERT_NE(Policy::Builtin("microsoft"), nullptr);
+  EXPECT_EQ(Policy::Builtin("microsoft")->name(), "microsoft");
+  // Never a file, even a valid policy file.
+  EXPECT_EQ(Policy::Builtin(std::string(PCSIM_SOURCE_DIR) + "/fixtures/policies/microsoft.json"), nullptr);
+  EXPECT_EQ(Policy::Builtin("Microsoft"), nullptr);
+  EXPECT_EQ(Policy::Builtin(""), nullptr);
 }
 
 TEST(PolicyTest, LoadOfAnUnknownNameFails) {

@@ -95,6 +95,9 @@ struct RetryPolicy {
 
 struct ClientOptions {
   std::string access_token = "pcsim";  // sent as "Authorization: Bearer TOKEN"
+  // pcsim's control token (pcsim serve --control-token), sent as
+  // "X-Pcsim-Control-Token: TOKEN" on /_sim/ calls only; empty: not sent.
+  std::string control_token;
   std::string correlation_id;  // MS-CorrelationId; empty: one is made up per client
   std::string locale = "en-US";
   RetryPolicy retry;
