@@ -478,11 +478,11 @@ TEST(ServeCliTest, PolicyAndCatalogMustBeRegularFiles) {
   std::string fifo = ::testing::TempDir() + "pcsim-data-" + std::to_string(::getpid()) + ".fifo";
   std::remove(fifo.c_str());
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
-  ExpectPromptRefusal({"serve", "--policy", fifo}, "--policy", "a FIFO, not a regular file");
-  ExpectPromptRefusal({"serve", "--catalog", fifo}, "--catalog", "a FIFO, not a regular file");
-  ExpectPromptRefusal({"serve", "--policy", ::testing::TempDir()}, "--policy", "a directory, not a regular file");
-  ExpectPromptRefusal({"serve", "--catalog", ::testing::TempDir()}, "--catalog", "a directory, not a regular file");
-  ExpectPromptRefusal({"serve", "--catalog", "/dev/zero"}, "--catalog", "a character device, not a regular file");
+  ExpectPromptRefusal({"serve", "--policy", fifo}, "--policy", "not a regular file (a FIFO)");
+  ExpectPromptRefusal({"serve", "--catalog", fifo}, "--catalog", "not a regular file (a FIFO)");
+  ExpectPromptRefusal({"serve", "--policy", ::testing::TempDir()}, "--policy", "not a regular file (a folder)");
+  ExpectPromptRefusal({"serve", "--catalog", ::testing::TempDir()}, "--catalog", "not a regular file (a folder)");
+  ExpectPromptRefusal({"serve", "--catalog", "/dev/zero"}, "--catalog", "not a regular file (a character device)");
   ExpectPromptRefusal({"check-catalog", fifo}, fifo, "a FIFO");
   ExpectPromptRefusal({"check-policy", "/dev/zero"}, "/dev/zero", "a character device");
   ExpectPromptRefusal({"policy", fifo}, fifo, "a FIFO");

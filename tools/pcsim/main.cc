@@ -276,10 +276,13 @@ int Serve(const std::vector<std::string>& args) {
     policy = *builtin;
   } else {
     auto text = pcsim::ReadDataFile(flags.policy);
-    if (!text.ok())
-      return ServeUsageError("--policy: \"" + flags.policy + "\" is not a built-in policy (" +
-                             pcsim::Policy::BuiltinNamesText() + ") nor a readable policy file: " +
-                             text.status().description());
+    if (!text.ok()) {
+      const std::string& why = text.status().description();
+      if (why.rfind("cannot read the file", 0) == 0)
+        return ServeUsageError("--policy: \"" + flags.policy + "\" is not a built-in policy (" +
+                               pcsim::Policy::BuiltinNamesText() + ") nor a readable policy file: " + why);
+      return ServeUsageError("--policy: " + flags.policy + ": " + why);
+    }
     policy_text = std::move(*text);
     auto parsed = pcsim::Policy::FromJson(policy_text, flags.policy);
     if (!parsed.ok()) return ServeFileError("--policy", flags.policy, parsed.status());
