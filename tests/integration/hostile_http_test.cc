@@ -28,7 +28,7 @@ class HostileHttpTest : public ::testing::Test {
     options.port = 0;
     options.threads = 2;
     options.max_body_bytes = 4096;
-    options.read_timeout_seconds = 1;
+    options.request_timeout_seconds = 1;
     options.write_timeout_seconds = 1;
     options.keep_alive_timeout_seconds = 1;
     api::RouterOptions router_options;
