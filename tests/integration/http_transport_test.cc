@@ -477,6 +477,17 @@ TEST_F(HttpTransportTest, AtTheConnectionCapWithNoneIdleANewClientGets503) {
   ExpectPromptAnswer("after the slow clients finished");
 }
 
+TEST_F(HttpTransportTest, TheConnectionCapFitsTheOpenFileLimit) {
+  HttpServerOptions options;
+  options.max_connections = 1'000'000;
+  ASSERT_NO_FATAL_FAILURE(StartServer(options));
+  rlimit limit{};
+  ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &limit), 0);
+  if (limit.rlim_cur == RLIM_INFINITY) GTEST_SKIP() << "no open-file limit";
+  EXPECT_GT(server_->max_connections(), 0);
+  EXPECT_LT(static_cast<rlim_t>(server_->max_connections()), limit.rlim_cur);
+}
+
 TEST_F(HttpTransportTest, AHundredDelayedAnswersDoNotDelayAPlainRequest) {
   ASSERT_NO_FATAL_FAILURE(StartServer());
   ASSERT_NO_FATAL_FAILURE(InjectFaults(
