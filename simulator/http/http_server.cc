@@ -246,6 +246,7 @@ struct Connection {
   // The event thread's alone.
   bool busy = false;          // a worker holds the connection
   bool pending_in = true;     // the socket may have unread bytes
+  bool hangup = false;        // epoll reported the client's end (or an error)
   bool lingering = false;
   bool closed = false;
   bool delayed = false;
@@ -899,6 +900,7 @@ bool HttpServer::Impl::EvictOne() {
 void HttpServer::Impl::OnEvent(Connection* c, uint32_t events, TimePoint now) {
   if (c->closed) return;
   if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) c->pending_in = true;
+  if (events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) c->hangup = true;
   if (c->busy) {
     // Tells the worker, if it has not handed the connection back yet, to
     // wake this thread when it does.
@@ -969,7 +971,9 @@ void HttpServer::Impl::Drive(Connection* c, TimePoint now) {
       c->in.Commit(static_cast<size_t>(n));
       if (was_empty) c->request_started = now;
       // A short read emptied the socket: the next bytes bring a new edge.
-      if (static_cast<size_t>(n) < want) c->pending_in = false;
+      // Not so the end of the stream if it came with these bytes: once epoll
+      // has reported it, reading goes on until recv says so.
+      if (static_cast<size_t>(n) < want && !c->hangup) c->pending_in = false;
     } else if (n == 0) {
       c->peer_closed = true;
       c->pending_in = false;
