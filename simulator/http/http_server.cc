@@ -1177,11 +1177,9 @@ void HttpServer::Impl::SubmitJobs() {
     std::lock_guard<std::mutex> lock(jobs_mutex_);
     jobs_.insert(jobs_.end(), ready_.begin(), ready_.end());
   }
-  if (ready_.size() == 1) {
-    jobs_cv_.notify_one();
-  } else {
-    jobs_cv_.notify_all();
-  }
+  // As many workers as there are requests, not all of them.
+  const size_t wake = std::min(ready_.size(), workers_.size());
+  for (size_t i = 0; i < wake; ++i) jobs_cv_.notify_one();
   ready_.clear();
 }
 
