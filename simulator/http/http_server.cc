@@ -11,7 +11,6 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/resource.h>
-#include <sys/select.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -1045,11 +1044,15 @@ void HttpServer::Impl::Finish(Connection* c, TimePoint now) {
   Drain(c);
 }
 
-// Reads and drops what a lingering connection sends; closes it at its end.
+// Reads and drops what a lingering connection sends; closes it at its end
+// (or at the end of its linger time, for a client that sends without end).
 void HttpServer::Impl::Drain(Connection* c) {
-  for (int i = 0; i < 64; ++i) {
+  for (int reads = 1;; ++reads) {
     ssize_t n = ::recv(c->fd, drain_buffer_, sizeof drain_buffer_, 0);
-    if (n > 0) continue;
+    if (n > 0) {
+      if (reads % 64 == 0 && Clock::now() >= c->since + kLingerTime) break;
+      continue;
+    }
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
     break;
