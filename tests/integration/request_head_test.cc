@@ -10,6 +10,7 @@
 namespace pcsim::http {
 namespace {
 
+using namespace std::string_literals;
 using State = RequestScan::State;
 
 // Scans `bytes` as they would arrive `step` bytes at a time, stripping
@@ -33,7 +34,7 @@ TEST(RequestScanTest, TheVerdictDoesNotDependOnHowTheBytesArrive) {
       {"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", 0},
       {"GET / HTTP/1.1\r\nX-A: a\rb\r\n\r\n", 400},
       {"GET / HTTP/1.1\r\nX-A: a\nb\r\n\r\n", 400},
-      {std::string("GET / HTTP/1.1\r\nX-A: a\0b\r\n\r\n", 30), 400},
+      {"GET / HTTP/1.1\r\nX-A: a\0b\r\n\r\n"s, 400},
       {"GET / HTTP/1.1\r\nX-A: a\r\n b\r\n\r\n", 400},
       {"GET / HTTP/1.1\r\nNoColon\r\n\r\n", 400},
       {"GET / HTTP/1.1\r\nX A: b\r\n\r\n", 400},
