@@ -233,7 +233,7 @@ TEST_F(HttpServerTest, SixteenParallelClientsAllGet200) {
 TEST_F(HttpServerTest, SlowClientDoesNotHoldTheOnlyWorker) {
   HttpServerOptions options;
   options.threads = 1;
-  options.read_timeout_seconds = 1;
+  options.request_timeout_seconds = 1;
   options.keep_alive_timeout_seconds = 1;
   StartServer(options);
   // A client that sends half a request line and then stalls.

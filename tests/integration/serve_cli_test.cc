@@ -8,9 +8,9 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <poll.h>
-#include <sys/stat.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,6 +19,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <optional>
 #include <regex>
@@ -112,6 +113,7 @@ class ChildProcess {
   }
 
   void Signal(int sig) { ::kill(pid_, sig); }
+  pid_t pid() const { return pid_; }
 
  private:
   static std::optional<std::string> ReadLine(int fd, std::string* buffer, std::chrono::milliseconds timeout) {
@@ -259,6 +261,8 @@ TEST(ServeCliTest, UnknownOptionIsAUsageError) { ExpectUsageError({"serve", "--c
 TEST(ServeCliTest, HostileFlagValuesAreUsageErrors) {
   ExpectUsageError({"serve", "--threads", "0"}, "--threads");
   ExpectUsageError({"serve", "--threads", "99999999999999999999"}, "--threads");
+  ExpectUsageError({"serve", "--max-connections", "0"}, "--max-connections");
+  ExpectUsageError({"serve", "--max-connections", "many"}, "--max-connections");
   ExpectUsageError({"serve", "--max-body-bytes", "0"}, "--max-body-bytes");
   ExpectUsageError({"serve", "--max-body-bytes", "-1"}, "--max-body-bytes");
   ExpectUsageError({"serve", "--max-body-bytes", "1e6"}, "--max-body-bytes");
@@ -673,6 +677,35 @@ TEST(ServeCliTest, TheStateDirNeverHoldsTheControlToken) {
   EXPECT_EQ(bytes.find(generated.substr(6, 16)), std::string::npos);
   EXPECT_EQ(bytes.find("X-Pcsim-Control-Token"), std::string::npos);
   std::filesystem::remove_all(dir);
+}
+
+// Each connection is a descriptor: serve raises its soft open-file limit
+// (often 1024 in a shell) to the hard one, so that the connection cap can be
+// reached.
+TEST(ServeCliTest, RaisesTheOpenFileLimitToTheHardLimit) {
+  rlimit saved{};
+  ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &saved), 0);
+  if (saved.rlim_max != RLIM_INFINITY && saved.rlim_max <= 256) GTEST_SKIP() << "the hard open-file limit is 256 or less";
+  rlimit low = saved;
+  low.rlim_cur = 256;
+  ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &low), 0);
+  RunningServer server;
+  StartServe({"--max-connections", "100"}, &server);  // inherits the low limit
+  ::setrlimit(RLIMIT_NOFILE, &saved);
+  ASSERT_FALSE(HasFatalFailure());
+  std::ifstream limits("/proc/" + std::to_string(server.process.pid()) + "/limits");
+  std::string line, soft;
+  while (std::getline(limits, line))
+    if (line.rfind("Max open files", 0) == 0) soft = line.substr(26, 21);
+  soft.erase(soft.find_last_not_of(' ') + 1);
+  if (saved.rlim_max == RLIM_INFINITY) {
+    EXPECT_NE(soft, "256");
+  } else {
+    EXPECT_EQ(soft, std::to_string(saved.rlim_max));
+  }
+  EXPECT_EQ(GetClock(server.port), "2026-01-01T00:00:00Z");
+  server.process.Signal(SIGTERM);
+  EXPECT_EQ(server.process.Wait(kWait), std::optional<int>(0));
 }
 
 TEST(ServeCliTest, TakenPortIsReported) {

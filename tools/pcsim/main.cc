@@ -1,6 +1,7 @@
 // The pcsim command line. Exit codes: 0 success, 1 a check failed, 2 bad
 // input or usage.
 #include <pthread.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <charconv>
@@ -63,7 +64,11 @@ Options of serve:
   --snapshot-every N              with --state-dir: compact the journal into the snapshot every N
                                   records (default 10000; also on SIGINT/SIGTERM)
   --auth lenient|strict           which bearer tokens are accepted (default lenient)
-  --threads N                     worker threads, clients served at once (default 64)
+  --threads N                     worker threads: requests run at once (default 8); idle and
+                                  slow connections take none
+  --max-connections N             open connections at most (default 4096, lowered to fit the
+                                  open-file limit, which serve raises to its hard limit); at the
+                                  cap the longest-idle connection is closed, or a new one gets 503
   --max-body-bytes N              larger request bodies get 413 (default 1048576)
   --max-advance-events N          one clock advance may fire at most N events (charge cycles,
                                   term ends, ...); more is refused with 400 and changes nothing
@@ -80,6 +85,11 @@ Options of serve:
   --allow-host NAME               accept /_sim/ requests addressed to NAME (Host, Origin) besides
                                   localhost, 127.0.0.1 and [::1] (repeatable; a non-loopback --host
                                   is accepted too)
+
+Requests over the transport's limits get Partner Center's error body and a closed connection:
+a head over 64 KiB or with over 100 headers (431), a target over 8 KiB (414), control
+characters or malformed lines in the head (400), a request not complete 10 s after its first
+byte (408). An idle connection is closed after 5 s.
 When ready it prints one line: pcsim listening on http://HOST:PORT (clock NOW)
 )";
 
@@ -166,8 +176,9 @@ int ParseServeFlags(const std::vector<std::string>& args, ServeFlags* flags) {
     }
     static const std::vector<std::string> kFlags = {
         "--host", "--port",     "--start", "--policy",  "--policy-override", "--catalog", "--environment",
-        "--seed", "--state-dir", "--snapshot-every", "--auth", "--threads", "--max-body-bytes",
-        "--rate-limit", "--max-advance-events", "--max-advance-years", "--control-token", "--allow-host"};
+        "--seed", "--state-dir", "--snapshot-every", "--auth", "--threads", "--max-connections",
+        "--max-body-bytes", "--rate-limit", "--max-advance-events", "--max-advance-years", "--control-token",
+        "--allow-host"};
     if (std::find(kFlags.begin(), kFlags.end(), flag) == kFlags.end())
       return ServeUsageError("unknown option \"" + args[i] + "\" (see pcsim --help)");
     if (!value) {
@@ -220,6 +231,10 @@ int ParseServeFlags(const std::vector<std::string>& args, ServeFlags* flags) {
       auto threads = ParseNumber<int>(v, 1, 1024);
       if (!threads) return ServeUsageError("--threads expects a number from 1 to 1024, got \"" + v + "\"");
       flags->http.threads = *threads;
+    } else if (flag == "--max-connections") {
+      auto n = ParseNumber<int>(v, 1, 1'000'000);
+      if (!n) return ServeUsageError("--max-connections expects a number from 1 to 1000000, got \"" + v + "\"");
+      flags->http.max_connections = *n;
     } else if (flag == "--max-body-bytes") {
       auto bytes = ParseNumber<size_t>(v, 1, size_t{1} << 40);
       if (!bytes) return ServeUsageError("--max-body-bytes expects a positive number of bytes, got \"" + v + "\"");
@@ -260,6 +275,20 @@ int ParseServeFlags(const std::vector<std::string>& args, ServeFlags* flags) {
     }
   }
   return 0;
+}
+
+// Each connection is a descriptor: the soft open-file limit (often 1024)
+// goes up to the hard one, so that the connection cap can be reached.
+void RaiseOpenFileLimit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == limit.rlim_max) return;
+  // An unlimited hard limit is no valid soft one: the kernel takes up to its
+  // nr_open (2^20 unless changed).
+  for (rlim_t soft : {limit.rlim_max, rlim_t{1} << 20, rlim_t{65536}}) {
+    if (soft == RLIM_INFINITY || soft <= limit.rlim_cur) continue;
+    rlimit raised{soft, limit.rlim_max};
+    if (setrlimit(RLIMIT_NOFILE, &raised) == 0) return;
+  }
 }
 
 // pcsim serve: the sandbox behind a socket until SIGINT or SIGTERM.
@@ -357,6 +386,7 @@ int Serve(const std::vector<std::string>& args) {
                 << std::endl;
   }
   const std::string now = router.sandbox().Now().ToString();
+  RaiseOpenFileLimit();
   pcsim::http::HttpServer server(router, flags.http);
   if (pcsim::Status status = server.Start(); !status.ok()) {
     std::cerr << "pcsim serve: " << status.description() << "\n";
@@ -365,6 +395,12 @@ int Serve(const std::vector<std::string>& args) {
   // A generated token goes to stderr only (never to the ready line, a log or
   // the state dir): the one way to learn it is to have started the server.
   if (flags.generate_control_token) std::cerr << "pcsim control token: " << flags.router.control_token << std::endl;
+  if (server.max_connections() < flags.http.max_connections) {
+    rlimit limit{};
+    getrlimit(RLIMIT_NOFILE, &limit);
+    std::cerr << "pcsim serve: at most " << server.max_connections()
+              << " connections: the open-file limit is " << limit.rlim_cur << std::endl;
+  }
   std::cout << "pcsim listening on " << server.BaseUrl() << " (clock " << now << ")" << std::endl;
 
   int signal_number = 0;
