@@ -34,7 +34,7 @@ using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-constexpr const char* kClockRequest = "GET /_sim/clock HTTP/1.1\r\nHost: x\r\n\r\n";
+constexpr const char* kClockRequest = "GET /_sim/clock HTTP/1.1\r\nHost: localhost\r\n\r\n";
 
 struct RawResponse {
   int status = 0;
@@ -195,7 +195,7 @@ class HttpTransportTest : public ::testing::Test {
   }
 
   void InjectFaults(const std::string& rules) {
-    auto response = Call("POST /_sim/faults HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+    auto response = Call("POST /_sim/faults HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
                          "Content-Length: " + std::to_string(rules.size()) + "\r\n\r\n" + rules);
     ASSERT_TRUE(response.has_value());
     ASSERT_EQ(response->status, 201) << response->body;
@@ -265,7 +265,7 @@ TEST_F(HttpTransportTest, TwoHundredSlowHeaderClientsDoNotDelayANewClient) {
   HttpServerOptions options;
   options.request_timeout_seconds = 60;
   ASSERT_NO_FATAL_FAILURE(StartServer(options));
-  const std::string head = "GET /_sim/clock HTTP/1.1\r\nHost: x\r\nX-Slow: " + std::string(4000, 'a');
+  const std::string head = "GET /_sim/clock HTTP/1.1\r\nHost: localhost\r\nX-Slow: " + std::string(4000, 'a');
   std::vector<std::unique_ptr<RawConnection>> slow;
   for (int i = 0; i < 200; ++i) {
     slow.push_back(std::make_unique<RawConnection>(port()));
@@ -288,7 +288,7 @@ TEST_F(HttpTransportTest, TwoHundredSlowHeaderClientsDoNotDelayANewClient) {
 TEST_F(HttpTransportTest, HeadsOverTheSizeOrCountLimitAre431AndClosed) {
   ASSERT_NO_FATAL_FAILURE(StartServer());
   // 65 KiB of headers, each line well under 8 KiB.
-  std::string big = "GET /_sim/clock HTTP/1.1\r\nHost: x\r\n";
+  std::string big = "GET /_sim/clock HTTP/1.1\r\nHost: localhost\r\n";
   for (int i = 0; i < 65; ++i) big += "X-H" + std::to_string(i) + ": " + std::string(1024, 'a') + "\r\n";
   big += "\r\n";
   {
@@ -331,7 +331,7 @@ TEST_F(HttpTransportTest, HeadsOverTheSizeOrCountLimitAre431AndClosed) {
 
 TEST_F(HttpTransportTest, ATargetOver8KiBIs414) {
   ASSERT_NO_FATAL_FAILURE(StartServer());
-  ExpectRefusal(Call("GET /v1/" + std::string(9000, 'a') + " HTTP/1.1\r\nHost: x\r\n\r\n"), 414, "a 9 KiB target",
+  ExpectRefusal(Call("GET /v1/" + std::string(9000, 'a') + " HTTP/1.1\r\nHost: localhost\r\n\r\n"), 414, "a 9 KiB target",
                 800002);
   // Refused before the end of the line arrives.
   RawConnection c(port());
@@ -354,16 +354,16 @@ TEST_F(HttpTransportTest, ControlCharactersAndMalformedHeaderLinesAre400) {
   };
   for (const auto& [what, line] : cases) {
     RawConnection c(port());
-    c.Send("GET /_sim/clock HTTP/1.1\r\nHost: x\r\n" + line + "\r\n\r\n");
+    c.Send("GET /_sim/clock HTTP/1.1\r\nHost: localhost\r\n" + line + "\r\n\r\n");
     ExpectRefusal(c.Read(), 400, what, 900126);
     EXPECT_TRUE(c.ClosedWithin(milliseconds(2000))) << what;
   }
-  ExpectRefusal(Call("GET /_sim/clock HTTP/1.1\r\nHost: x\r\nX-A: a\r\n folded\r\n\r\n"), 400, "obs-fold", 900126);
-  ExpectRefusal(Call("GET /_sim/clock HTTP/1.1\nHost: x\n\n"), 400, "LF line ends", 900126);
+  ExpectRefusal(Call("GET /_sim/clock HTTP/1.1\r\nHost: localhost\r\nX-A: a\r\n folded\r\n\r\n"), 400, "obs-fold", 900126);
+  ExpectRefusal(Call("GET /_sim/clock HTTP/1.1\nHost: localhost\n\n"), 400, "LF line ends", 900126);
   ExpectRefusal(Call("GET  /_sim/clock HTTP/1.1\r\n\r\n"), 400, "two spaces in the request line", 900126);
   ExpectRefusal(Call("GET /_sim/\x01" "clock HTTP/1.1\r\n\r\n"), 400, "a control character in the target", 900126);
   // Horizontal tabs are allowed in values.
-  auto ok = Call("GET /_sim/clock HTTP/1.1\r\nHost: x\r\nX-A: a\tb\r\n\r\n");
+  auto ok = Call("GET /_sim/clock HTTP/1.1\r\nHost: localhost\r\nX-A: a\tb\r\n\r\n");
   ASSERT_TRUE(ok.has_value());
   EXPECT_EQ(ok->status, 200);
   ExpectPromptAnswer("after malformed heads");
@@ -375,10 +375,10 @@ TEST_F(HttpTransportTest, ContentLengthIsCheckedBeforeTheBodyIsRead) {
   ASSERT_NO_FATAL_FAILURE(StartServer(options));
   // Over the limit: 413 at once, with no body sent.
   RawConnection c(port());
-  c.Send("POST /_sim/clock/advance HTTP/1.1\r\nHost: x\r\nContent-Length: 10000000\r\n\r\n");
+  c.Send("POST /_sim/clock/advance HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 10000000\r\n\r\n");
   ExpectRefusal(c.Read(milliseconds(1000)), 413, "Content-Length over the limit", 800002);
   EXPECT_TRUE(c.ClosedWithin(milliseconds(3000)));
-  const std::string advance = "POST /_sim/clock/advance HTTP/1.1\r\nHost: x\r\n";
+  const std::string advance = "POST /_sim/clock/advance HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n";
   ExpectRefusal(Call(advance + "Content-Length: abc\r\n\r\n{}"), 400, "a Content-Length that is not a number", 900126);
   ExpectRefusal(Call(advance + "Content-Length: -1\r\n\r\n{}"), 400, "a negative Content-Length", 900126);
   ExpectRefusal(Call(advance + "Content-Length: 2\r\nContent-Length: 3\r\n\r\n{}"), 400, "two different lengths",
@@ -399,9 +399,9 @@ TEST_F(HttpTransportTest, AHeadThatNeverCompletesGets408AtTheDeadline) {
   options.request_timeout_seconds = 1;
   ASSERT_NO_FATAL_FAILURE(StartServer(options));
   RawConnection head(port());
-  head.Send("GET /_sim/clock HTTP/1.1\r\nHost: x\r\nX-Partial: ");
+  head.Send("GET /_sim/clock HTTP/1.1\r\nHost: localhost\r\nX-Partial: ");
   RawConnection body(port());
-  body.Send("POST /_sim/clock/advance HTTP/1.1\r\nHost: x\r\nContent-Length: 20\r\n\r\n{\"by\":");
+  body.Send("POST /_sim/clock/advance HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 20\r\n\r\n{\"by\":");
   auto started = Clock::now();
   ExpectRefusal(head.Read(milliseconds(2500)), 408, "an incomplete head", 800002);
   EXPECT_TRUE(head.ClosedWithin(milliseconds(2500)));
@@ -461,7 +461,7 @@ TEST_F(HttpTransportTest, AtTheConnectionCapWithNoneIdleANewClientGets503) {
   std::vector<std::unique_ptr<RawConnection>> slow;
   for (int i = 0; i < 20; ++i) {
     slow.push_back(std::make_unique<RawConnection>(port()));
-    ASSERT_TRUE(slow.back()->Send("GET /_sim/clock HTTP/1.1\r\nHost: x\r\nX-Slow: "));
+    ASSERT_TRUE(slow.back()->Send("GET /_sim/clock HTTP/1.1\r\nHost: localhost\r\nX-Slow: "));
   }
   std::this_thread::sleep_for(milliseconds(200));  // all accepted and read
   auto started = Clock::now();
@@ -498,7 +498,7 @@ TEST_F(HttpTransportTest, AHundredDelayedAnswersDoNotDelayAPlainRequest) {
   auto sent = Clock::now();
   for (int i = 0; i < 100; ++i) {
     delayed.push_back(std::make_unique<RawConnection>(port()));
-    ASSERT_TRUE(delayed.back()->Send("GET /v1/customers HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer t\r\n\r\n"));
+    ASSERT_TRUE(delayed.back()->Send("GET /v1/customers HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer t\r\n\r\n"));
   }
   std::this_thread::sleep_for(milliseconds(200));
   ExpectPromptAnswer("with 100 answers held by a latency fault");
@@ -516,12 +516,12 @@ TEST_F(HttpTransportTest, ADropFaultClosesTheConnectionWithoutAnAnswer) {
       InjectFaults(R"([{"fault": "drop", "method": "GET", "path": "/v1/customers", "count": 1}])"));
   RawConnection c(port());
   // An answer before the dropped request still goes out; nothing after.
-  c.Send(std::string(kClockRequest) + "GET /v1/customers HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer t\r\n\r\n");
+  c.Send(std::string(kClockRequest) + "GET /v1/customers HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer t\r\n\r\n");
   auto first = c.Read();
   ASSERT_TRUE(first.has_value());
   EXPECT_EQ(first->status, 200);
   EXPECT_EQ(c.ReadToEnd(), "");
-  auto next = Call("GET /v1/customers HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer t\r\n\r\n");
+  auto next = Call("GET /v1/customers HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer t\r\n\r\n");
   ASSERT_TRUE(next.has_value());
   EXPECT_EQ(next->status, 200);
 }
@@ -534,9 +534,9 @@ TEST_F(HttpTransportTest, PipelinedRequestsAreAnsweredInOrder) {
   RawConnection c(port());
   // Four requests in one send: the first answer is held 300 ms, and the
   // others still come after it, in order.
-  ASSERT_TRUE(c.Send("GET /v1/customers HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer t\r\n\r\n"
-                     "GET /v1/no-such-route HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer t\r\n\r\n"
-                     "POST /_sim/clock/advance HTTP/1.1\r\nHost: x\r\nContent-Length: " +
+  ASSERT_TRUE(c.Send("GET /v1/customers HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer t\r\n\r\n"
+                     "GET /v1/no-such-route HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer t\r\n\r\n"
+                     "POST /_sim/clock/advance HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: " +
                      std::to_string(body.size()) + "\r\n\r\n" + body + kClockRequest));
   std::vector<int> statuses;
   std::vector<std::string> bodies;
@@ -555,7 +555,7 @@ TEST_F(HttpTransportTest, ExpectContinueGetsA100BeforeTheBody) {
   ASSERT_NO_FATAL_FAILURE(StartServer());
   const std::string body = R"({"by":"P1D"})";
   RawConnection c(port());
-  ASSERT_TRUE(c.Send("POST /_sim/clock/advance HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: " +
+  ASSERT_TRUE(c.Send("POST /_sim/clock/advance HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: " +
                      std::to_string(body.size()) + "\r\n\r\n"));
   auto go_on = c.Read(milliseconds(1000));
   ASSERT_TRUE(go_on.has_value());
@@ -571,7 +571,7 @@ TEST_F(HttpTransportTest, ChunkedBodiesAreReadAndAStalledOneIsCutAtTheDeadline) 
   HttpServerOptions options;
   options.request_timeout_seconds = 1;
   ASSERT_NO_FATAL_FAILURE(StartServer(options));
-  const std::string head = "POST /_sim/clock/advance HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
+  const std::string head = "POST /_sim/clock/advance HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
   auto ok = Call(head + "5\r\n{\"by\"\r\n7\r\n:\"P1D\"}\r\n0\r\n\r\n");
   ASSERT_TRUE(ok.has_value());
   EXPECT_EQ(ok->status, 200) << ok->body;
@@ -589,7 +589,7 @@ TEST_F(HttpTransportTest, ChunkedBodiesAreReadAndAStalledOneIsCutAtTheDeadline) 
 TEST_F(HttpTransportTest, HttpOneZeroAndConnectionCloseEndTheConnection) {
   ASSERT_NO_FATAL_FAILURE(StartServer());
   for (const std::string request : {"GET /_sim/clock HTTP/1.0\r\n\r\n",
-                                    "GET /_sim/clock HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"}) {
+                                    "GET /_sim/clock HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"}) {
     RawConnection c(port());
     c.Send(request);
     auto response = c.Read();
@@ -631,7 +631,7 @@ TEST_F(HttpTransportTest, StopClosesConnectionsAndFinishesHeldAnswers) {
   idle.Send(kClockRequest);
   ASSERT_TRUE(idle.Read().has_value());
   RawConnection held(port());
-  held.Send("GET /v1/customers HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer t\r\n\r\n");
+  held.Send("GET /v1/customers HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer t\r\n\r\n");
   std::this_thread::sleep_for(milliseconds(200));
   auto started = Clock::now();
   server_->Stop();
