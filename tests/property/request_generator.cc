@@ -368,7 +368,15 @@ GeneratedRequest RequestGenerator::Next(api::Router& router) {
                                      maybe_corrupt(t.dump())));
     }
     case 23: {
+      // Mostly a trial (the only kind that converts).
       std::string pair = AnySubscription(router);
+      std::vector<const Subscription*> trials;
+      for (const auto& t : sandbox.subscriptions())
+        if (t->is_trial) trials.push_back(t.get());
+      if (!trials.empty() && !chooser_.OneIn(5)) {
+        const Subscription* t = trials[chooser_.Below(trials.size())];
+        pair = sandbox.CustomerAt(t->customer).id + "|" + t->id;
+      }
       if (pair.empty()) break;
       std::string c = pair.substr(0, pair.find('|')), s = pair.substr(pair.find('|') + 1);
       json body = json::object();

@@ -93,8 +93,8 @@ byte (408). An idle connection is closed after 5 s.
 When ready it prints one line: pcsim listening on http://HOST:PORT (clock NOW)
 )";
 
-int ReadFile(const std::string& path, std::string* out) {
-  auto text = pcsim::ReadDataFile(path);
+int ReadFile(const std::string& path, std::string* out, size_t max_bytes = pcsim::kMaxDataFileBytes) {
+  auto text = pcsim::ReadDataFile(path, max_bytes);
   if (!text.ok()) {
     std::cerr << "pcsim: " << path << ": " << text.status().description() << "\n";
     return 2;
@@ -304,7 +304,7 @@ int Serve(const std::vector<std::string>& args) {
   if (const pcsim::Policy* builtin = pcsim::Policy::Builtin(flags.policy)) {
     policy = *builtin;
   } else {
-    auto text = pcsim::ReadDataFile(flags.policy);
+    auto text = pcsim::ReadDataFile(flags.policy, pcsim::Policy::kMaxFileBytes);
     if (!text.ok()) {
       const std::string& why = text.status().description();
       if (why.rfind("cannot read the file", 0) == 0)
@@ -524,7 +524,8 @@ int main(int argc, char** argv) {
       return 2;
     }
     std::string text;
-    if (int rc = ReadFile(args[1], &text); rc != 0) return rc;
+    const size_t max_bytes = args[0] == "check-policy" ? pcsim::Policy::kMaxFileBytes : pcsim::kMaxDataFileBytes;
+    if (int rc = ReadFile(args[1], &text, max_bytes); rc != 0) return rc;
     pcsim::Status status;
     if (args[0] == "check-catalog") {
       auto c = pcsim::Catalog::FromJson(text, args[1]);
