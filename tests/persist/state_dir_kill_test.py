@@ -12,7 +12,12 @@ test replays the acknowledged requests into a reference server without a
 state dir (checking every recorded response on the way) and compares a dump
 of everything readable.
 
-usage: state_dir_kill_test.py PCSIM_BINARY [--seed N] [--rounds N]
+Then several clients at once (--clients, each with customers of its own)
+and a clock mover, killed with SIGKILL at random points (--concurrent-rounds):
+after each restart every acknowledged customer and seat change must be there,
+and a change in flight either there or not.
+
+usage: state_dir_kill_test.py PCSIM_BINARY [--seed N] [--rounds N] [--concurrent-rounds N] [--clients N]
 """
 import argparse
 import http.client
@@ -174,6 +179,148 @@ class Workload:
                     return
 
 
+class Owner:
+    """One of several concurrent clients: it buys and grows seats on its own
+    customers only, and remembers what the server acknowledged of them, so that
+    a restart can be checked without knowing the order the server ran the
+    clients' requests in."""
+
+    def __init__(self, rng):
+        self.rng = rng
+        self.customers = set()   # acknowledged customer ids
+        self.orders = []         # (customer, order id), subscriptions not yet known
+        self.quantity = {}       # (customer, subscription) -> acknowledged seats
+        self.in_flight = {}      # (customer, subscription) -> seats asked by the PATCH in flight
+
+    def run(self, port, stop):
+        rng = self.rng
+        while not stop.is_set():
+            if not self.customers or rng.randrange(8) == 0:
+                n = rng.randrange(10 ** 9)
+                create = req("POST", "/v1/customers", {
+                    "companyProfile": {"domain": "o%d.onmicrosoft.com" % n},
+                    "billingProfile": {"email": "a@o.example", "culture": "en-US", "language": "en",
+                                       "companyName": "O%d" % n,
+                                       "defaultAddress": {"firstName": "A", "lastName": "B",
+                                                          "addressLine1": "1 Microsoft Way", "city": "Redmond",
+                                                          "state": "WA", "postalCode": "98052", "country": "US"}}})
+                r = send(port, create)
+                if r is None:
+                    return  # a customer in flight: there or not, nobody knows its id
+                if r[0] != 201:
+                    continue
+                cid = json.loads(r[1])["id"]
+                self.customers.add(cid)
+                r = send(port, req("POST", "/v1/customers/%s/agreements" % cid, {
+                    "primaryContact": {"firstName": "A", "lastName": "B", "email": "a@o.example"},
+                    "templateId": "117a77b0-9360-443b-8795-c6dedc750cf9", "dateAgreed": "2026-01-01T00:00:00Z",
+                    "type": "MicrosoftCustomerAgreement"}))
+                if r is None:
+                    return
+            elif rng.randrange(3) == 0 or not self.quantity:
+                cid = rng.choice(sorted(self.customers))
+                r = send(port, req("POST", "/v1/customers/%s/carts" % cid, {"lineItems": [{
+                    "id": 0, "catalogItemId": E3, "quantity": rng.randrange(1, 10),
+                    "termDuration": "P1Y", "billingCycle": "monthly"}]}))
+                if r is None:
+                    return
+                if r[0] != 201:
+                    continue
+                cart = json.loads(r[1])["id"]
+                r = send(port, req("POST", "/v1/customers/%s/carts/%s/checkout" % (cid, cart)))
+                if r is None:
+                    return
+                if r[0] == 201:
+                    self.orders.append((cid, json.loads(r[1])["orders"][0]["id"]))
+                for cid, oid in list(self.orders):
+                    r = send(port, req("GET", "/v1/customers/%s/orders/%s" % (cid, oid)))
+                    if r is None:
+                        return
+                    for li in json.loads(r[1]).get("lineItems", []) if r[0] == 200 else []:
+                        if li.get("subscriptionId"):
+                            self.quantity[(cid, li["subscriptionId"])] = li["quantity"]
+                            self.orders.remove((cid, oid))
+                            break
+            else:
+                key = rng.choice(sorted(self.quantity))
+                path = "/v1/customers/%s/subscriptions/%s" % key
+                r = send(port, req("GET", path))
+                if r is None:
+                    return
+                sub = json.loads(r[1])
+                if r[0] != 200 or sub["quantity"] != self.quantity[key]:
+                    raise SystemExit("concurrent client: %s reads %s seats, %s acknowledged" %
+                                     (path, sub.get("quantity"), self.quantity[key]))
+                sub["quantity"] += rng.randrange(1, 4)
+                r = send(port, req("PATCH", path, sub))
+                if r is None:
+                    self.in_flight[key] = sub["quantity"]
+                    return
+                if r[0] == 200:
+                    self.quantity[key] = sub["quantity"]
+
+    def check(self, port):
+        """After a restart: every acknowledged change is there; one in flight is there or not."""
+        for cid in self.customers:
+            r = send(port, req("GET", "/v1/customers/%s" % cid))
+            if r is None or r[0] != 200:
+                raise SystemExit("an acknowledged customer %s is lost: %r" % (cid, r))
+        for key, quantity in self.quantity.items():
+            r = send(port, req("GET", "/v1/customers/%s/subscriptions/%s" % key))
+            if r is None or r[0] != 200:
+                raise SystemExit("an acknowledged subscription %s is lost: %r" % (key[1], r))
+            now = json.loads(r[1])["quantity"]
+            allowed = {quantity, self.in_flight.get(key, quantity)}
+            if now not in allowed:
+                raise SystemExit("subscription %s has %s seats after the restart; acknowledged %s, in flight %s" %
+                                 (key[1], now, quantity, self.in_flight.get(key)))
+            self.quantity[key] = now  # the one in flight, if it took effect
+        self.in_flight.clear()
+
+
+def concurrent_rounds(binary, args, rng, rounds, clients):
+    """Several clients at once, and a clock mover, killed at random points."""
+    owners = [Owner(random.Random(rng.randrange(10 ** 9))) for _ in range(clients)]
+    acknowledged_now = [None]
+    in_flight_now = [None]
+    server = Server(binary, args)
+    kills = 0
+    for _ in range(rounds):
+        stop = threading.Event()
+
+        def mover():
+            while not stop.is_set():
+                r = send(server.port, req("POST", "/_sim/clock/advance", {"by": rng.choice(["PT5M", "PT1H", "P1D"])}))
+                if r is None:
+                    in_flight_now[0] = "unknown"
+                    return
+                if r[0] == 200:
+                    acknowledged_now[0] = json.loads(r[1])["now"]
+        threads = [threading.Thread(target=o.run, args=(server.port, stop)) for o in owners]
+        threads.append(threading.Thread(target=mover))
+        for t in threads:
+            t.start()
+        time.sleep(rng.uniform(0.2, 0.8))
+        server.stop(signal.SIGKILL)
+        kills += 1
+        stop.set()
+        for t in threads:
+            t.join(60)
+        server = Server(binary, args)
+        for o in owners:
+            o.check(server.port)
+        now = json.loads(send(server.port, req("GET", "/_sim/clock"))[1])["now"]
+        if acknowledged_now[0] is not None and now < acknowledged_now[0]:
+            raise SystemExit("the clock went back from an acknowledged %s to %s" % (acknowledged_now[0], now))
+        if in_flight_now[0] is None and acknowledged_now[0] is not None and now != acknowledged_now[0]:
+            raise SystemExit("the clock is at %s, acknowledged %s and no advance in flight" % (now, acknowledged_now[0]))
+        acknowledged_now[0], in_flight_now[0] = now, None
+    server.stop(signal.SIGTERM)
+    subscriptions = sum(len(o.quantity) for o in owners)
+    print("%d concurrent rounds, %d clients and a clock mover, SIGKILL each time: %d customers and %d subscriptions, "
+          "every acknowledged change kept" % (rounds, clients, sum(len(o.customers) for o in owners), subscriptions))
+
+
 def dump(port):
     """Reads everything back; returns (requests sent, responses)."""
     sent, out = [], []
@@ -226,6 +373,8 @@ def main():
     parser.add_argument("binary")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--rounds", type=int, default=8)
+    parser.add_argument("--concurrent-rounds", type=int, default=4)
+    parser.add_argument("--clients", type=int, default=4)
     opts = parser.parse_args()
     rng = random.Random(opts.seed)
     base_args = ["--start", "2026-01-10T00:00:00Z", "--seed", "7"]
@@ -286,6 +435,13 @@ def main():
         shutil.rmtree(state_dir, ignore_errors=True)
     print("%d rounds (%d SIGKILL, %d SIGTERM), %d acknowledged requests; in flight at a stop: %d restored, %d absent"
           % (opts.rounds, kills, clean, len(log), present, absent))
+    if opts.concurrent_rounds > 0:
+        state_dir = tempfile.mkdtemp(prefix="pcsim-kill-concurrent-")
+        try:
+            concurrent_rounds(opts.binary, base_args + ["--state-dir", state_dir, "--snapshot-every", "40"], rng,
+                              opts.concurrent_rounds, opts.clients)
+        finally:
+            shutil.rmtree(state_dir, ignore_errors=True)
 
 
 if __name__ == "__main__":
