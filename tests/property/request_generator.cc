@@ -131,6 +131,12 @@ std::string RequestGenerator::CartBody(api::Router& router, const std::string& c
             if (IsValidPair(t, b) && sandbox.catalog().PriceAt(*offer, t, b, sandbox.Today()))
               buyable.emplace_back(offer->catalog_item_id, t, b);
       }
+      // Now and then a trial (the only offer a conversion takes).
+      std::vector<std::tuple<std::string, Term, Billing>> trials;
+      for (const auto& entry : buyable)
+        if (const Offer* o = sandbox.catalog().FindOffer(std::get<0>(entry), customer->country()); o && o->sku->is_trial)
+          trials.push_back(entry);
+      if (!trials.empty() && chooser_.OneIn(6)) buyable = trials;
       if (!buyable.empty()) {
         const auto& [id, t, b] = buyable[chooser_.Below(buyable.size())];
         item = id;
