@@ -37,6 +37,18 @@ bool SameAction(const std::optional<ScheduledAction>& wanted, const std::optiona
                       !wanted->instructions));
 }
 
+// Whether a requested action is exactly the current one, instructions
+// included (who set it aside): a body sent back as it was read.
+bool EqualAction(const std::optional<ScheduledAction>& wanted, const std::optional<ScheduledAction>& existing) {
+  if (wanted.has_value() != existing.has_value()) return false;
+  if (!wanted) return true;
+  if (wanted->action != existing->action || wanted->schedule != existing->schedule ||
+      wanted->effective_date != existing->effective_date ||
+      wanted->instructions.has_value() != existing->instructions.has_value())
+    return false;
+  return !wanted->instructions || SameInstructions(*wanted->instructions, *existing->instructions);
+}
+
 }  // namespace
 
 StatusOr<NextTermInstructions> Sandbox::ResolveNextTerm(const Subscription& sub, const NextTermRequest& request) const {
@@ -136,7 +148,7 @@ StatusOr<Sandbox::UpdatePlan> Sandbox::PlanUpdate(const Subscription& sub, const
         (u.next_charge_billing && *u.next_charge_billing != sub.pending_billing.value_or(sub.billing)))
       return refuse(800097, "the billing cycle");
     if (u.auto_renew.value_or(false) && !sub.auto_renew) return refuse(800093, "autoRenewEnabled");
-    if (wanted_action && !SameAction(*wanted_action, sub.scheduled_action)) return refuse(800002, "scheduledActions");
+    if (wanted_action && !EqualAction(*wanted_action, sub.scheduled_action)) return refuse(800002, "scheduledActions");
     if (body_next_term && !(sub.next_term && SameInstructions(*sub.next_term, *body_next_term)))
       return refuse(800002, "scheduledNextTermInstructions");
     return plan;

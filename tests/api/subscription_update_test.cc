@@ -147,6 +147,24 @@ TEST_F(SubscriptionUpdateTest, CancelWithTheFullResourceAsReadIsAccepted) {
   EXPECT_EQ(answer["friendlyName"], "leaving");
 }
 
+TEST_F(SubscriptionUpdateTest, CancelAsReadKeepsAnActionWithInstructions) {
+  // A RenewToNewTerm action carrying its instructions, read back and sent
+  // with the status changed: no contradiction.
+  auto body = Get();
+  body["scheduledActions"] = {
+      {{"scheduleType", "TermEnd"},
+       {"actionType", "RenewToNewTerm"},
+       {"instructions",
+        {{"product", {{"productId", "CFQ7TTC0LFLZ"}, {"skuId", "0001"}, {"availabilityId", "CFQ7TTC0K5F7"},
+                      {"termDuration", "P1Y"}, {"billingCycle", "annual"}}},
+         {"quantity", 10}}}}};
+  Patch(body, 200);
+  body = Get();
+  ASSERT_EQ(body["scheduledActions"][0]["actionType"], "RenewToNewTerm");
+  body["status"] = "deleted";
+  EXPECT_EQ(Patch(body, 200)["status"], "deleted");
+}
+
 TEST_F(SubscriptionUpdateTest, SuspensionMayRenameInTheSameRequest) {
   auto body = Get();
   body["status"] = "suspended";
