@@ -100,6 +100,11 @@ StatusOr<Sandbox::UpdatePlan> Sandbox::PlanUpdate(const Subscription& sub, const
   if (u.quantity && (*u.quantity < 1 || *u.quantity > INT32_MAX))
     return BadRequest(900275, "The requested quantity " + std::to_string(*u.quantity) +
                                   " is not within the allowed quantity.");
+  // The term never shortens mid-term (800122, as a transition answers); a
+  // longer one is a transition, not an update (800121).
+  if (u.term && TermMonths(*u.term) < TermMonths(sub.term))
+    return BadRequest(800122, "The target term " + std::string(ToString(*u.term)) +
+                                  " is shorter than the current term " + std::string(ToString(sub.term)) + ".");
   if (u.term && *u.term != sub.term)
     return BadRequest(800121, "The term can't be changed with update-subscription; POST a transition to the same "
                               "catalog item with the longer termDuration.");

@@ -48,6 +48,18 @@ TEST_F(SubscriptionUpdateTest, ValidSeatsWithAnInvalidActionChangeNothing) {
   EXPECT_EQ(Get()["quantity"], 10);
 }
 
+TEST_F(SubscriptionUpdateTest, TheTermNeverShortensAndLengthensOnlyByTransition) {
+  auto body = Get();
+  body["quantity"] = 12;
+  body["termDuration"] = "P1M";
+  Patch(body, 400, 800122);  // shorter than P1Y mid-term
+  body["termDuration"] = "P3Y";
+  Patch(body, 400, 800121);  // longer: a transition, not an update
+  body["termDuration"] = "P1Y";
+  Patch(body, 200);
+  EXPECT_EQ(Get()["quantity"], 12);
+}
+
 TEST_F(SubscriptionUpdateTest, ValidSeatsWithInvalidNextChargeInstructionsChangeNothing) {
   auto body = Get();
   body["quantity"] = 12;
