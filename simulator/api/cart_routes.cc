@@ -255,14 +255,10 @@ void ValidateLines(const Sandbox& sandbox, const Customer& customer, Cart& cart)
   for (CartLine& line : cart.lines) {
     line.order_group = "0";  // every line of this catalog is a new-commerce license line
     line.error.reset();
-    const Offer* offer = sandbox.catalog().FindOffer(line.catalog_item_id, customer.country());
-    Status s;
-    if (offer == nullptr) {
-      s = sandbox.catalog().FindAnyOffer(line.catalog_item_id) != nullptr
-              ? BadRequest(800070, "Offer " + line.catalog_item_id + " isn't available in the specified country/region " +
-                                       customer.country() + ".")
-              : NotFound(400019, "Availability " + line.catalog_item_id + " was not found.");
-    } else {
+    auto found = sandbox.OfferIn(line.catalog_item_id, customer.country());
+    const Offer* offer = found.ok() ? *found : nullptr;
+    Status s = found.status();
+    if (offer != nullptr) {
       auto request = PurchaseOf(sandbox, customer, line);
       s = request.ok() ? sandbox.ValidatePurchase(*request) : request.status();
     }
@@ -289,16 +285,7 @@ std::optional<Json> PricingJson(const Sandbox& sandbox, const Customer& customer
   const Date today = sandbox.Today();
   auto list = sandbox.catalog().PriceAt(*offer, request->term, request->billing, today);
   if (!list) return std::nullopt;
-  Decimal price = *list;
-  if (!line.promotion_id.empty())
-    if (const Promotion* promo = sandbox.catalog().FindPromotion(line.promotion_id);
-        promo != nullptr && promo->catalog_item_id == offer->catalog_item_id && promo->Covers(today, request->term)) {
-      int places = static_cast<int>(sandbox.policy().Int(PolicyKey::kPromotionPriceDecimals, today));
-      price = ExactAmount(*list)
-                  .Times(Decimal::FromInt(100) - promo->discount_percent)
-                  .Times(Fraction{1, 100})
-                  .RoundHalfUp(places);
-    }
+  Decimal price = *sandbox.PriceOf(*offer, request->term, request->billing, today, line.promotion_id, customer.country());
   // The whole term's value: 12 monthly cycles of a P1Y term billed monthly.
   int cycles = std::max(1, TermMonths(request->term) / BillingMonths(request->billing));
   Json j;

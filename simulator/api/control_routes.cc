@@ -53,9 +53,15 @@ Json EventJson(const Sandbox& sandbox, const JournalEntry& e) {
         j["autoRenewEnabled"] = e.detail != 0;
       } else if (e.kind == JournalKind::Upgraded) {
         j["targetSubscriptionId"] = sandbox.SubscriptionAt(e.detail).id;
+      } else if (e.kind == JournalKind::ScheduledActionSet) {
+        // Which action (null: removed) and who set it.
+        auto action = ScheduledActionOfDetail(e.detail);
+        j["actionType"] = action ? Json(ToString(*action)) : Json(nullptr);
+        j["setBy"] = ToString(ActionOriginOfDetail(e.detail));
       }
     }
   }
+  if (std::string_view request = sandbox.RequestIdOf(e); !request.empty()) j["requestId"] = request;
   return j;
 }
 
@@ -198,7 +204,7 @@ Response Reset(RouteContext& ctx) {
     if (seed->has_value()) options.seed = static_cast<uint64_t>(**seed);
   }
   ctx.router.Reset(options);
-  Sandbox& sandbox = ctx.router.sandbox();
+  const Sandbox& sandbox = ctx.router.sandbox();
   return JsonResponse(200, Json{{"now", sandbox.Now().ToString()},
                                 {"environment", ToString(sandbox.environment())},
                                 {"policy", sandbox.policy().name()},

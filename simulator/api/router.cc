@@ -398,6 +398,24 @@ Response Router::ReplayLocked(const CommandRecord& command) {
   return response;
 }
 
+namespace {
+
+// Names the partner request being served in the journal entries it causes.
+class RequestAttribution {
+ public:
+  RequestAttribution(Sandbox& sandbox, const std::optional<std::string>& request_id) : sandbox_(sandbox) {
+    sandbox_.SetRequestId(request_id.value_or(""));
+  }
+  ~RequestAttribution() { sandbox_.SetRequestId({}); }
+  RequestAttribution(const RequestAttribution&) = delete;
+  RequestAttribution& operator=(const RequestAttribution&) = delete;
+
+ private:
+  Sandbox& sandbox_;
+};
+
+}  // namespace
+
 void Router::ApplyDeferred(const Request& request, const Caller& caller) {
   Response response;
   std::vector<std::string> segments = SplitPath(request.path);
@@ -406,6 +424,7 @@ void Router::ApplyDeferred(const Request& request, const Caller& caller) {
     response = ErrorResponse(NotFound(1000, "No route matches " + request.method + " " + request.path + "."));
   } else {
     RouteContext ctx{*this, *sandbox_, request, std::move(match.params), caller};
+    RequestAttribution attribution(*sandbox_, request.Header("MS-RequestId"));
     try {
       response = (*match.handler)(ctx);
     } catch (const std::exception& e) {
@@ -495,6 +514,10 @@ Response Router::Dispatch(const Request& request, const CommandRecord* replay, O
     const size_t orders_before = sandbox_->orders().size();
     RouteContext ctx{*this, *sandbox_, request, std::move(match.params), caller};
     ctx.replay = replay != nullptr;
+    // Only /v1 changes are attributed to a request; a control route may
+    // replace the sandbox itself (reset, load), so nothing holds on to it.
+    std::optional<RequestAttribution> attribution;
+    if (!control) attribution.emplace(*sandbox_, request.Header("MS-RequestId"));
     response = (*match.handler)(ctx);
     outcome->rollback = ctx.rollback;
     if (directive && directive->kind == FaultKind::Pending && response.status < 300)

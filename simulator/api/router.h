@@ -195,7 +195,11 @@ class Router {
 
   // For in-process callers and tests: the sandbox under the router's lock.
   // Do not hold the reference across Handle() calls from other threads.
-  Sandbox& sandbox() { return *sandbox_; }
+  // Read only: every change goes through Handle (one way in).
+  const Sandbox& sandbox() const { return *sandbox_; }
+  // Test and benchmark setup only (a book of thousands of customers built
+  // directly): no product code writes through it.
+  Sandbox& mutable_sandbox_for_setup() { return *sandbox_; }
   std::mutex& mutex() { return mutex_; }
   const RouterOptions& options() const { return options_; }
 

@@ -412,29 +412,25 @@ Response CustomTermEndDates(RouteContext& ctx) {
     if (!t) return ErrorResponse(BadRequest(800002, "Invalid request input: term_start_date is not a date."));
     start = t->date();
   }
-  auto target = ctx.request.Query("target_coterm_subscription_id");
-  if (!target) target = ctx.request.Query("TargetCotermSubscriptionId");
-  const Date natural = TermEndDate(start, *term);
+  auto target_id = ctx.request.Query("target_coterm_subscription_id");
+  if (!target_id) target_id = ctx.request.Query("TargetCotermSubscriptionId");
+  const Subscription* target = nullptr;
+  if (target_id) {
+    target = ctx.sandbox.FindSubscription(ToLower(*target_id));
+    if (target == nullptr || target->customer != c->index) return SubscriptionNotFound(*target_id);
+  }
   Json items = Json::array();
-  if (!target) {
-    // Calendar month ends from the start's month to the natural end.
-    for (Date d = start.FirstOfMonth(); d <= natural; d = d.AddMonthsClamped(1)) {
-      Date end = d.AddDays(d.DaysInMonth() - 1);
-      if (end > start && end <= natural)
-        items.push_back(Json{{"allowedCustomTermEndDateType", "calendarMonthAligned"},
-                             {"allowedCustomTermEndDate", DateTimeOf(end)}});
+  for (const AllowedTermEnd& allowed : ctx.sandbox.AllowedTermEnds(*c, *term, start, target)) {
+    if (allowed.calendar_month) {
+      items.push_back(Json{{"allowedCustomTermEndDateType", "calendarMonthAligned"},
+                           {"allowedCustomTermEndDate", DateTimeOf(allowed.end)}});
+      continue;
     }
-  }
-  std::map<Date, std::vector<std::string>> aligned;
-  for (uint32_t i : ctx.sandbox.SubscriptionsOf(*c)) {
-    const Subscription& s = ctx.sandbox.SubscriptionAt(i);
-    if (s.status != SubscriptionStatus::Active || s.term_end <= start || s.term_end > natural) continue;
-    if (target && !EqualsIgnoreCase(*target, s.id)) continue;
-    aligned[s.term_end].push_back(s.id);
-  }
-  for (auto& [end, ids] : aligned)
+    Json ids = Json::array();
+    for (const Subscription* s : allowed.aligned_with) ids.push_back(s->id);
     items.push_back(Json{{"allowedCustomTermEndDateType", "subscriptionAligned"},
-                         {"allowedCustomTermEndDate", DateTimeOf(end)}, {"cotermSubscriptionIds", ids}});
+                         {"allowedCustomTermEndDate", DateTimeOf(allowed.end)}, {"cotermSubscriptionIds", ids}});
+  }
   return JsonResponse(200, CollectionJson(std::move(items), "/customers/" + c->id + "/subscriptions/customTermEndDates?term_duration=" + *term_text));
 }
 

@@ -42,18 +42,19 @@ StatusOr<std::string> EstAuditCsv(const Sandbox& sandbox, bool compare_to_renewa
          "ScheduledAction,ScheduledActionOrigin,InExtendedServiceTerm,EstEligible,ProjectedOutcome,Currency,"
          "EstPricePerSeatPerMonth,EstTotalPerMonth";
   if (compare_to_renewal) out << ",RenewalTerm,RenewalBilling,RenewalPricePerSeatPerMonth,RenewalTotalPerMonth,EstExtraPerMonth";
-  out << "\n";
+  out << ",ProjectedOutcomeCause\n";
   for (const Subscription* s : subs) {
     const Customer& c = sandbox.CustomerAt(s->customer);
     const Date renewal_day = s->term_end.AddDays(1);
     auto est = sandbox.EstPrice(*s->offer, renewal_day);
     bool eligible = s->in_est || sandbox.IsEstEligible(*s);
+    const TermEndDecision decision = sandbox.DecideTermEnd(*s);
     out << Csv(c.partner_tenant_id) << "," << Csv(c.id) << "," << Csv(c.company_name) << "," << Csv(s->id) << ","
         << Csv(s->offer->catalog_item_id) << "," << Csv(s->offer->product->title) << "," << s->quantity << ","
         << s->term_end.ToString() << "," << (s->auto_renew ? "true" : "false") << ","
         << (s->scheduled_action ? std::string(ToString(s->scheduled_action->action)) : std::string()) << ","
         << (s->scheduled_action ? std::string(OriginText(s->scheduled_action->origin)) : std::string()) << ","
-        << (s->in_est ? "true" : "false") << "," << (eligible ? "true" : "false") << "," << sandbox.ProjectedOutcome(*s)
+        << (s->in_est ? "true" : "false") << "," << (eligible ? "true" : "false") << "," << ToString(decision.outcome)
         << "," << s->offer->market->currency << "," << (est ? est->WithScale(2).ToString() : std::string()) << ","
         << (est ? (*est * s->quantity).WithScale(2).ToString() : std::string());
     if (compare_to_renewal) {
@@ -67,7 +68,7 @@ StatusOr<std::string> EstAuditCsv(const Sandbox& sandbox, bool compare_to_renewa
           << (per_month ? (*per_month * s->quantity).WithScale(2).ToString() : std::string()) << ",";
       if (per_month && est) out << ((*est - *per_month) * s->quantity).WithScale(2).ToString();
     }
-    out << "\n";
+    out << "," << Csv(decision.cause) << "\n";
   }
   return out.str();
 }

@@ -16,6 +16,17 @@ uint64_t HashText(std::string_view s) {
 
 }  // namespace
 
+std::optional<bool> AutoRenewOf(const ScheduledAction& action) {
+  if (action.schedule == ScheduleType::CustomDate) return std::nullopt;
+  switch (action.action) {
+    case ScheduledActionType::Cancel:
+    case ScheduledActionType::RenewToExtendedServiceTerm: return false;
+    case ScheduledActionType::RenewToNewTerm:
+    case ScheduledActionType::Transition: return true;
+  }
+  return std::nullopt;
+}
+
 bool Sandbox::ScheduledActionsAvailable(Date day) const {
   PolicyKey key = environment_ == Environment::Sandbox ? PolicyKey::kScheduledActionsSandboxFrom
                                                        : PolicyKey::kScheduledActionsProductionFrom;
@@ -47,19 +58,6 @@ std::optional<Decimal> Sandbox::EstPrice(const Offer& offer, Date day) const {
   if (auto annual = catalog_->PriceAt(offer, Term::P1Y, Billing::Annual, day))
     return ExactAmount(*annual).Times(factor).Times(Fraction{1, 1200}).RoundHalfUp(places);
   return std::nullopt;
-}
-
-std::string Sandbox::ProjectedOutcome(const Subscription& sub) const {
-  const auto& action = sub.scheduled_action;
-  const Date enforcement = policy_.DateOf(PolicyKey::kEstEnforcementDate);
-  if (sub.status == SubscriptionStatus::Suspended) return "Cancel";
-  if (sub.status != SubscriptionStatus::Active) return "";
-  if (sub.auto_renew || (action && (action->action == ScheduledActionType::RenewToNewTerm ||
-                                    action->action == ScheduledActionType::Transition)))
-    return "Renew";
-  if (action && action->action == ScheduledActionType::Cancel) return sub.term_end >= enforcement ? "Cancel" : "Grace";
-  if (sub.in_est || IsEstEligible(sub)) return "EST";
-  return "Grace";
 }
 
 StatusOr<Sandbox::ActionStep> Sandbox::PlanScheduledAction(const Subscription& sub,
@@ -143,21 +141,17 @@ StatusOr<Sandbox::ActionStep> Sandbox::PlanScheduledAction(const Subscription& s
 
 void Sandbox::ScheduledActionEffects(Subscription& sub, const ActionStep& step) const {
   sub.scheduled_action = step.action;
-  if (!step.action || step.action->schedule == ScheduleType::CustomDate) return;
-  switch (step.action->action) {
-    case ScheduledActionType::Cancel:
-    case ScheduledActionType::RenewToExtendedServiceTerm:
-      sub.auto_renew = false;
-      sub.next_term.reset();
-      return;
-    case ScheduledActionType::RenewToNewTerm:
-    case ScheduledActionType::Transition:
-      sub.auto_renew = true;
-      if (step.action->instructions) sub.next_term = step.action->instructions;
-      if (step.leave_est_upgrade) UpgradeFromEstEffects(sub, *step.leave_est_upgrade);
-      if (step.leave_est) TermChangeEffects(sub, *step.leave_est);
-      return;
+  if (!step.action) return;
+  const std::optional<bool> renew = AutoRenewOf(*step.action);
+  if (!renew) return;
+  sub.auto_renew = *renew;
+  if (!*renew) {
+    sub.next_term.reset();  // no next term to instruct
+    return;
   }
+  if (step.action->instructions) sub.next_term = step.action->instructions;
+  if (step.leave_est_upgrade) UpgradeFromEstEffects(sub, *step.leave_est_upgrade);
+  if (step.leave_est) TermChangeEffects(sub, *step.leave_est);
 }
 
 void Sandbox::ApplyScheduledAction(Subscription& sub, const ActionStep& step) {
@@ -165,12 +159,12 @@ void Sandbox::ApplyScheduledAction(Subscription& sub, const ActionStep& step) {
     if (sub.scheduled_action) {
       sub.scheduled_action.reset();
       Touch(sub);
-      Journal(JournalKind::ScheduledActionSet, sub.index, 0);
+      Journal(JournalKind::ScheduledActionSet, sub.index, ScheduledActionDetail(nullptr));
     }
     return;
   }
   const ScheduledAction& action = *step.action;
-  const uint32_t journaled_action = static_cast<uint32_t>(action.action) + 1;
+  const uint32_t journaled_action = ScheduledActionDetail(&action);
   if (action.schedule == ScheduleType::CustomDate) {
     sub.scheduled_action = action;
     Touch(sub);
@@ -180,28 +174,21 @@ void Sandbox::ApplyScheduledAction(Subscription& sub, const ActionStep& step) {
     clock_.Schedule(Instant::StartOf(when), [this, index, when] { OnCustomDateAction(index, when); });
     return;
   }
-  switch (action.action) {
-    case ScheduledActionType::Cancel:
-      sub.auto_renew = false;
-      sub.next_term.reset();
-      clock_.Cancel(sub.auto_renew_rule_timer);
-      break;
-    case ScheduledActionType::RenewToExtendedServiceTerm:
-      sub.auto_renew = false;
-      sub.next_term.reset();
-      break;
-    case ScheduledActionType::RenewToNewTerm:
-    case ScheduledActionType::Transition:
-      sub.auto_renew = true;
-      if (action.instructions) ApplyNextTerm(sub, action.instructions);
-      clock_.Cancel(sub.auto_renew_rule_timer);
-      if (step.leave_est_upgrade || step.leave_est) {
-        sub.scheduled_action = action;
-        if (step.leave_est_upgrade) ApplyUpgrade(sub, *step.leave_est_upgrade);
-        else ApplyTermChange(sub, *step.leave_est);
-        return;
-      }
-      break;
+  if (*AutoRenewOf(action)) {
+    sub.auto_renew = true;
+    if (action.instructions) ApplyNextTerm(sub, action.instructions);
+    clock_.Cancel(sub.auto_renew_rule_timer);
+    if (step.leave_est_upgrade || step.leave_est) {
+      sub.scheduled_action = action;
+      if (step.leave_est_upgrade) ApplyUpgrade(sub, *step.leave_est_upgrade);
+      else ApplyTermChange(sub, *step.leave_est);
+      return;
+    }
+  } else {
+    sub.auto_renew = false;
+    sub.next_term.reset();
+    // A Cancel stops the 24-hour rule; an EST action is what it would set anyway.
+    if (action.action == ScheduledActionType::Cancel) clock_.Cancel(sub.auto_renew_rule_timer);
   }
   sub.scheduled_action = action;
   Touch(sub);
@@ -227,7 +214,7 @@ void Sandbox::SetRuleAction(Subscription& sub, ActionOrigin origin) {
   action.origin = origin;
   sub.scheduled_action = action;
   Touch(sub);
-  Journal(JournalKind::ScheduledActionSet, sub.index, static_cast<uint32_t>(action.action) + 1);
+  Journal(JournalKind::ScheduledActionSet, sub.index, ScheduledActionDetail(&action));
 }
 
 void Sandbox::OnAutoRenewOffRule(uint32_t index) {

@@ -71,7 +71,17 @@ const std::string& Sandbox::PartnerOf(const ChargeLine& line) const {
 }
 
 void Sandbox::Journal(JournalKind kind, uint32_t subject, uint32_t detail) {
-  journal_.push_back(JournalEntry{Now(), subject, detail, kind});
+  if (current_request_ == kNoIndex && !pending_request_id_.empty()) {
+    current_request_ = static_cast<uint32_t>(request_ids_.size());
+    request_ids_.push_back(std::move(pending_request_id_));
+    pending_request_id_.clear();
+  }
+  journal_.push_back(JournalEntry{Now(), subject, detail, kind, current_request_});
+}
+
+void Sandbox::SetRequestId(std::string_view id) {
+  current_request_ = kNoIndex;
+  pending_request_id_.assign(id.substr(0, 256));
 }
 
 void Sandbox::Touch(Subscription& sub) {
@@ -215,19 +225,10 @@ int Sandbox::ActiveSubscriptionsOfSku(const Customer& customer, const Offer& off
 
 Status Sandbox::CheckCustomTermEnd(const Customer& customer, const PurchaseRequest& request) const {
   const Date end = *request.custom_term_end;
-  const Date today = Today();
-  const Date natural = TermEndDate(today, request.term);
-  auto invalid = [&] {
-    return BadRequest(900242, "The custom term end date " + end.ToString() +
-                                  " for line item 0 doesn't match an active OnlineServicesNCE subscription end date "
-                                  "or calendar month end.");
-  };
-  if (end <= today || end > natural) return invalid();
-  if (end.IsLastDayOfMonth()) return OkStatus();
-  for (uint32_t i : subscriptions_of_customer_[customer.index])
-    if (const Subscription* s = subscriptions_[i].get(); s->status == SubscriptionStatus::Active && s->term_end == end)
-      return OkStatus();
-  return invalid();
+  if (IsAllowedTermEnd(customer, request.term, Today(), end)) return OkStatus();
+  return BadRequest(900242, "The custom term end date " + end.ToString() +
+                                " for line item 0 doesn't match an active OnlineServicesNCE subscription end date "
+                                "or calendar month end.");
 }
 
 Status Sandbox::ValidatePurchase(const PurchaseRequest& request) const { return ValidatePurchaseAgainst(request, {}); }
@@ -237,13 +238,9 @@ Status Sandbox::ValidatePurchaseAgainst(const PurchaseRequest& request,
   const Date today = Today();
   const Customer* customer = FindCustomer(request.customer_id);
   if (customer == nullptr) return NotFound(1000, "Customer " + request.customer_id + " was not found.");
-  const Offer* offer = catalog_->FindOffer(request.catalog_item_id, customer->country());
-  if (offer == nullptr) {
-    if (catalog_->FindAnyOffer(request.catalog_item_id) != nullptr)
-      return BadRequest(800070, "Offer " + request.catalog_item_id + " isn't available in the specified country/region " +
-                                    customer->country() + ".");
-    return NotFound(400019, "Availability " + request.catalog_item_id + " was not found.");
-  }
+  auto found = OfferIn(request.catalog_item_id, customer->country());
+  if (!found.ok()) return found.status();
+  const Offer* offer = *found;
   const Sku& sku = *offer->sku;
   if (!customer->HasMcaOn(Now()))
     return Forbidden(13605, "MCA acceptance is required before purchase: attest the Microsoft Customer Agreement "
@@ -316,29 +313,41 @@ Status Sandbox::ValidatePurchaseAgainst(const PurchaseRequest& request,
       return BadRequest(800002, "Invalid request input: add-on " + request.catalog_item_id +
                                     " requires an active subscription of one of its prerequisite SKUs.");
   }
-  if (!request.promotion_id.empty()) {
-    const Promotion* promo = catalog_->FindPromotion(request.promotion_id);
-    bool country_ok = promo != nullptr && (promo->countries.empty() ||
-                                           std::find(promo->countries.begin(), promo->countries.end(),
-                                                     customer->country()) != promo->countries.end());
-    if (promo == nullptr || promo->catalog_item_id != request.catalog_item_id || !country_ok ||
-        !promo->Covers(today, request.term))
-      return BadRequest(27007, "Invalid promotion code " + request.promotion_id + " for " + request.catalog_item_id +
-                                   " on " + today.ToString() + ".");
-  }
+  if (!request.promotion_id.empty() &&
+      ApplicablePromotion(request.promotion_id, *offer, request.term, today, customer->country()) == nullptr)
+    return BadRequest(27007, "Invalid promotion code " + request.promotion_id + " for " + request.catalog_item_id +
+                                 " on " + today.ToString() + ".");
   if (request.custom_term_end) PCSIM_RETURN_IF_ERROR(CheckCustomTermEnd(*customer, request));
   return OkStatus();
 }
 
-std::optional<Decimal> Sandbox::LockedPrice(const Offer& offer, Term term, Billing billing, Date day,
-                                            std::string_view promotion_id) const {
-  auto price = catalog_->PriceAt(offer, term, billing, day);
-  if (!price || promotion_id.empty()) return price;
+const Promotion* Sandbox::ApplicablePromotion(std::string_view promotion_id, const Offer& offer, Term term, Date day,
+                                              std::string_view country) const {
+  if (promotion_id.empty()) return nullptr;
   const Promotion* promo = catalog_->FindPromotion(promotion_id);
-  if (promo == nullptr || promo->catalog_item_id != offer.catalog_item_id || !promo->Covers(day, term)) return price;
+  if (promo == nullptr || promo->catalog_item_id != offer.catalog_item_id || !promo->Covers(day, term)) return nullptr;
+  if (!promo->countries.empty() &&
+      std::find(promo->countries.begin(), promo->countries.end(), country) == promo->countries.end())
+    return nullptr;
+  return promo;
+}
+
+std::optional<Decimal> Sandbox::PriceOf(const Offer& offer, Term term, Billing billing, Date day,
+                                        std::string_view promotion_id, std::string_view country) const {
+  auto price = catalog_->PriceAt(offer, term, billing, day);
+  const Promotion* promo = ApplicablePromotion(promotion_id, offer, term, day, country);
+  if (!price || promo == nullptr) return price;
   Decimal keep = Decimal::FromInt(100) - promo->discount_percent;
   int places = static_cast<int>(policy_.Int(PolicyKey::kPromotionPriceDecimals, day));
   return ExactAmount(*price).Times(keep).Times(Fraction{1, 100}).RoundHalfUp(places);
+}
+
+StatusOr<const Offer*> Sandbox::OfferIn(std::string_view item, std::string_view country) const {
+  if (const Offer* offer = catalog_->FindOffer(item, country)) return offer;
+  if (catalog_->FindAnyOffer(item) != nullptr)
+    return BadRequest(800070, "Offer " + std::string(item) + " isn't available in the specified country/region " +
+                                  std::string(country) + ".");
+  return NotFound(400019, "Availability " + std::string(item) + " was not found.");
 }
 
 Fraction Sandbox::Share(const Period& nominal, Billing billing, Date from) const {
@@ -465,7 +474,7 @@ StatusOr<const Order*> Sandbox::PlaceOrder(const std::vector<PurchaseRequest>& l
     StartTerm(*sub, today, request.custom_term_end);
     sub->window_start = Now();
     sub->promotion_id = request.promotion_id;
-    sub->unit_price = *LockedPrice(*offer, sub->term, sub->billing, today, sub->promotion_id);
+    sub->unit_price = *PriceOf(*offer, sub->term, sub->billing, today, sub->promotion_id, customer.country());
     sub->auto_renew = !sub->is_trial;
     sub->refundable.push_back(
         {sub->quantity, Now() + Duration::Hours(policy_.Int(PolicyKey::kSeatReductionWindowHours, today))});
@@ -546,8 +555,9 @@ void Sandbox::OnBoundary(Subscription& sub) {
     Period nominal = calendar.Nominal(k);
     sub.cycle_index = k;
     sub.cycle = {today, calendar.Clipped(k).end};
-    auto price = LockedPrice(*sub.offer, sub.term, sub.billing, sub.term_start, sub.promotion_id);
-    if (!price) price = LockedPrice(*sub.offer, sub.term, sub.billing, today, sub.promotion_id);
+    const std::string& country = customers_[sub.customer]->country();
+    auto price = PriceOf(*sub.offer, sub.term, sub.billing, sub.term_start, sub.promotion_id, country);
+    if (!price) price = PriceOf(*sub.offer, sub.term, sub.billing, today, sub.promotion_id, country);
     sub.unit_price = *price;
     Touch(sub);
     Journal(JournalKind::BillingPlanChanged, sub.index);
@@ -559,103 +569,6 @@ void Sandbox::OnBoundary(Subscription& sub) {
     Charge(sub, *sub.offer, ChargeType::CycleCharge, ledger_.NewReference(), sub.cycle, sub.unit_price,
            Fraction::Whole(), sub.quantity, PolicyKey::kRoundingShortenedCycle, false);
   }
-  ScheduleNextBoundary(sub);
-}
-
-void Sandbox::OnTermEnd(Subscription& sub) {
-  const Date term_end = sub.term_end;
-  const Date today = Today();
-  const auto& action = sub.scheduled_action;
-  const Date enforcement = policy_.DateOf(PolicyKey::kEstEnforcementDate);
-  if (sub.status == SubscriptionStatus::Suspended) {
-    // Still suspended at term end: disabled, then deleted (Subscription lifecycle).
-    int days = static_cast<int>(policy_.Int(PolicyKey::kSuspendedAtTermEndDisabledDays, today) +
-                                policy_.Int(PolicyKey::kDisabledDays, today));
-    EnterLifecycleState(sub, SubscriptionStatus::Disabled, days, std::nullopt, 0);
-    return;
-  }
-  // Section 7, in order. 1. Renew.
-  if (sub.auto_renew || (action && (action->action == ScheduledActionType::RenewToNewTerm ||
-                                    action->action == ScheduledActionType::Transition))) {
-    Renew(sub);
-    return;
-  }
-  // 2. An explicit Cancel: from the enforcement date straight to disabled.
-  if (action && action->action == ScheduledActionType::Cancel && (sub.in_est || term_end >= enforcement)) {
-    EnterLifecycleState(sub, SubscriptionStatus::Disabled,
-                        static_cast<int>(policy_.Int(PolicyKey::kCancelledAtTermEndRetentionDays, today)), std::nullopt,
-                        0);
-    return;
-  }
-  // 3. EST: an eligible subscription with auto-renew off or an EST action; an
-  // EST month ends into the next one.
-  if (sub.in_est) {
-    ContinueEst(sub);
-    return;
-  }
-  if (IsEstEligible(sub) && EstPrice(*sub.offer, today)) {
-    EnterEst(sub);
-    return;
-  }
-  // 4. The old grace path: expired (access kept, not billed), disabled, deleted.
-  EnterLifecycleState(sub, SubscriptionStatus::Expired, static_cast<int>(policy_.Int(PolicyKey::kExpiredDays, today)),
-                      SubscriptionStatus::Disabled, static_cast<int>(policy_.Int(PolicyKey::kDisabledDays, today)));
-}
-
-void Sandbox::Renew(Subscription& sub) {
-  const Date today = Today();
-  std::optional<NextTermInstructions> next = sub.next_term;
-  if (sub.scheduled_action && sub.scheduled_action->instructions) next = sub.scheduled_action->instructions;
-  const Offer* offer = sub.offer;
-  Term term = sub.in_est ? sub.pre_est_term : sub.term;
-  Billing billing = sub.in_est ? sub.pre_est_billing : sub.billing;
-  int quantity = sub.quantity;
-  std::optional<Date> custom_end;
-  std::string promotion = sub.promotion_id;
-  if (sub.is_trial) {
-    // A trial that renews becomes the paid SKU it converts to, monthly.
-    const Offer* paid = ResolveOffer(offer->sku->trial_converts_to, customers_[sub.customer]->country());
-    if (paid != nullptr) offer = paid;
-    promotion.clear();
-  }
-  if (next) {
-    offer = next->offer;
-    term = next->term;
-    billing = next->billing;
-    quantity = next->quantity;
-    custom_end = next->custom_term_end;
-    promotion = next->promotion_id;
-  }
-  auto price = LockedPrice(*offer, term, billing, today, promotion);
-  if (!price) {
-    // The offer can no longer be bought on these terms: it lapses.
-    EnterLifecycleState(sub, SubscriptionStatus::Expired, static_cast<int>(policy_.Int(PolicyKey::kExpiredDays, today)),
-                        SubscriptionStatus::Disabled, static_cast<int>(policy_.Int(PolicyKey::kDisabledDays, today)));
-    return;
-  }
-  const Promotion* promo = promotion.empty() ? nullptr : catalog_->FindPromotion(promotion);
-  sub.promotion_id = promo != nullptr && promo->catalog_item_id == offer->catalog_item_id && promo->Covers(today, term)
-                         ? promotion
-                         : std::string();
-  sub.offer = offer;
-  sub.term = term;
-  sub.billing = billing;
-  sub.quantity = quantity;
-  sub.is_trial = offer->sku->is_trial;
-  sub.in_est = false;
-  sub.unit_price = *price;
-  StartTerm(sub, today, custom_end);
-  sub.window_start = Now();
-  sub.refundable.clear();  // keeps its capacity: monthly terms renew every month
-  sub.refundable.push_back({quantity, Now() + Duration::Hours(policy_.Int(PolicyKey::kSeatReductionWindowHours, today))});
-  sub.next_term.reset();
-  sub.scheduled_action.reset();
-  sub.pending_billing.reset();
-  Touch(sub);
-  Journal(JournalKind::Renewed, sub.index, static_cast<uint32_t>(quantity));
-  Period nominal = sub.Calendar().Nominal(sub.cycle_index);  // StartTerm set the first cycle's index
-  Charge(sub, *offer, ChargeType::Renew, ledger_.NewReference(), sub.cycle, sub.unit_price,
-         Share(nominal, sub.billing, sub.cycle.start), sub.quantity, PolicyKey::kRoundingShortenedCycle, false);
   ScheduleNextBoundary(sub);
 }
 

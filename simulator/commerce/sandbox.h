@@ -114,6 +114,50 @@ struct SubscriptionUpdate {
   std::optional<NextTermRequest> next_term;    // scheduledNextTermInstructions
 };
 
+// The coupling of auto-renew and a term-end action (docs/decisions.md,
+// section 7, "Term-end actions"), the one place it is decided: a Cancel or a
+// RenewToExtendedServiceTerm action means auto-renew off, a RenewToNewTerm or
+// a Transition at term end means on, and a CustomDate transition leaves it as
+// it is (nullopt). Setting an action sets auto-renew so; turning auto-renew on
+// drops an action that means off.
+std::optional<bool> AutoRenewOf(const ScheduledAction& action);
+
+// What happens at the end of a subscription's current term
+// (docs/decisions.md, section 7).
+enum class TermEndOutcome : uint8_t {
+  kRenew,                // a new term
+  kCancel,               // an explicit Cancel: disabled at once (data kept), then deleted
+  kDisableSuspended,     // suspended at term end: disabled, then deleted
+  kExtendedServiceTerm,  // into a paid Extended Service Term, or its next month
+  kGrace,                // the old grace path: expired, disabled, deleted
+};
+std::string_view ToString(TermEndOutcome o);  // "Renew", "Cancel", "Disable", "EST", "Grace"
+
+// A subscription's term end as decided now: the outcome and, in a line, why.
+struct TermEndDecision {
+  TermEndOutcome outcome = TermEndOutcome::kGrace;
+  std::string cause;
+  // For kRenew: the offer, term, billing plan, seats and price of the new term.
+  struct Renewal {
+    const Offer* offer = nullptr;
+    Term term = Term::P1Y;
+    Billing billing = Billing::Monthly;
+    int quantity = 0;
+    std::optional<Date> custom_end;
+    std::string promotion_id;  // kept only when the renewal day is in its window
+    Decimal price;
+  };
+  std::optional<Renewal> renewal;
+};
+
+// A date a new term may end on instead of its natural end
+// (docs/decisions.md, "Coterminosity").
+struct AllowedTermEnd {
+  Date end;
+  bool calendar_month = false;  // the last day of a calendar month
+  std::vector<const Subscription*> aligned_with;  // else: the subscriptions it coterms with
+};
+
 class Sandbox {
  public:
   explicit Sandbox(SandboxOptions options = {});
@@ -137,6 +181,12 @@ class Sandbox {
   const std::vector<std::unique_ptr<Subscription>>& subscriptions() const { return subscriptions_; }
   const Ledger& ledger() const { return ledger_; }
   const ChunkedVector<JournalEntry>& journal() const { return journal_; }
+  // The partner request being served (its MS-RequestId; empty: none): every
+  // journal entry made meanwhile names it (JournalEntry::request).
+  void SetRequestId(std::string_view id);
+  std::string_view RequestIdOf(const JournalEntry& e) const {
+    return e.request < request_ids_.size() ? std::string_view(request_ids_[e.request]) : std::string_view();
+  }
 
   const Customer* FindCustomer(std::string_view id) const;
   const Subscription* FindSubscription(std::string_view id) const;
@@ -246,9 +296,35 @@ class Sandbox {
   // The EST price per seat per month on `day` (section 8), or nullopt when
   // the offer has neither an EST price nor a price to derive one from.
   std::optional<Decimal> EstPrice(const Offer& offer, Date day) const;
-  // What happens at the end of the current term if nothing changes:
-  // "Renew", "Cancel", "EST" or "Grace" (the audit download).
-  std::string ProjectedOutcome(const Subscription& sub) const;
+  // What happens at the end of the current term if nothing changes, and why:
+  // the one decision the term end carries out (OnTermEnd) and the audit
+  // download reports. Decided for the day the term end is processed.
+  TermEndDecision DecideTermEnd(const Subscription& sub) const;
+  // The promotion `promotion_id` if it applies to `offer` bought for `term`
+  // on `day` by a customer in `country` (its item, countries, terms and
+  // window), else null: the one test of a promotion's validity (purchase,
+  // price, renewal, the cart's pricing).
+  const Promotion* ApplicablePromotion(std::string_view promotion_id, const Offer& offer, Term term, Date day,
+                                       std::string_view country) const;
+  // The price per seat per billing period of `offer` for the pair on `day`,
+  // lowered by the promotion when it applies (rounded half up to the policy's
+  // decimals); nullopt when the offer has no price for the pair.
+  std::optional<Decimal> PriceOf(const Offer& offer, Term term, Billing billing, Date day,
+                                 std::string_view promotion_id, std::string_view country) const;
+  // The dates a term of `term` starting `start` may end on for `customer`:
+  // calendar month ends (unless `target` is given) and the end dates of
+  // active subscriptions or their yearly anniversaries (only `target`'s when
+  // given; never `exclude`'s), inside the term. The one list the
+  // customTermEndDates route shows and purchases and next-term instructions
+  // are checked against.
+  std::vector<AllowedTermEnd> AllowedTermEnds(const Customer& customer, Term term, Date start,
+                                              const Subscription* target = nullptr,
+                                              const Subscription* exclude = nullptr) const;
+  bool IsAllowedTermEnd(const Customer& customer, Term term, Date start, Date end,
+                        const Subscription* exclude = nullptr) const;
+  // The offer `item` names for a customer in `country`: 404 400019 when no
+  // such item exists, 400 800070 when it is not sold there.
+  StatusOr<const Offer*> OfferIn(std::string_view item, std::string_view country) const;
   // The instant of a subscription's backfill within the window (seeded).
   Instant BackfillInstant(const Subscription& sub) const;
 
@@ -362,9 +438,6 @@ class Sandbox {
   uint32_t Charge(const Subscription& sub, const Offer& offer, ChargeType type, uint32_t reference, Period period,
                   Decimal unit_price, Fraction share, int quantity, PolicyKey rounding, bool refund,
                   uint8_t extra_flags = 0);
-  // The price of a pair on a day, with the subscription's promotion applied.
-  std::optional<Decimal> LockedPrice(const Offer& offer, Term term, Billing billing, Date day,
-                                     std::string_view promotion_id) const;
   Fraction Share(const Period& nominal, Billing billing, Date from) const;
 
   // Starts a term on `start` (purchase, renewal, conversion): sets the dates
@@ -373,8 +446,12 @@ class Sandbox {
   // Schedules the subscription's next boundary (cycle start or term end).
   void ScheduleNextBoundary(Subscription& sub);
   void OnBoundary(Subscription& sub);
+  using Renewal = TermEndDecision::Renewal;
+  TermEndDecision DecideTermEnd(const Subscription& sub, Date day) const;
+  // The new term a renewal on `day` starts, or nullopt when it has no price.
+  std::optional<Renewal> PlanRenewal(const Subscription& sub, Date day) const;
   void OnTermEnd(Subscription& sub);
-  void Renew(Subscription& sub);
+  void Renew(Subscription& sub, const Renewal& renewal);
   void EnterLifecycleState(Subscription& sub, SubscriptionStatus status, int days_until_next,
                            std::optional<SubscriptionStatus> then, int then_days);
   void OnLifecycleTimer(uint32_t index, SubscriptionStatus next, int next_days);
@@ -421,6 +498,9 @@ class Sandbox {
   std::unordered_map<std::string, uint32_t> live_domains_;
   Ledger ledger_;
   ChunkedVector<JournalEntry> journal_;
+  std::vector<std::string> request_ids_;  // of journal entries, in order
+  uint32_t current_request_ = kNoIndex;
+  std::string pending_request_id_;  // kept only once the request journals something
   AzureBook azure_;
 };
 

@@ -221,6 +221,7 @@ uint64_t Sandbox::Digest() const {
     h.Add(e.subject);
     h.Add(e.detail);
     h.Add(e.kind);
+    h.Add(RequestIdOf(e));
   }
   AddAzure(h, azure_);
   return h.value();

@@ -250,9 +250,7 @@ void Sandbox::AutoRenewEffects(Subscription& sub, const AutoRenewStep& step) con
     return;
   }
   if (!step.enabled) sub.next_term.reset();  // turning auto-renew off deletes scheduled changes
-  if (step.enabled && sub.scheduled_action &&
-      (sub.scheduled_action->action == ScheduledActionType::Cancel ||
-       sub.scheduled_action->action == ScheduledActionType::RenewToExtendedServiceTerm))
+  if (step.enabled && sub.scheduled_action && AutoRenewOf(*sub.scheduled_action) == false)
     sub.scheduled_action.reset();  // renewing replaces a cancel or EST at term end
 }
 
@@ -344,15 +342,9 @@ Status Sandbox::CheckNextTerm(const Subscription& sub, const std::optional<NextT
     Date natural = TermEndDate(renewal, next.term);
     if (*next.custom_term_end <= renewal || *next.custom_term_end > natural)
       return BadRequest(900244, "The custom term end date of scheduledNextTermInstructions must fall inside the next term.");
-    if (!next.custom_term_end->IsLastDayOfMonth()) {
-      bool aligned = false;
-      for (uint32_t i : subscriptions_of_customer_[sub.customer])
-        if (subscriptions_[i]->status == SubscriptionStatus::Active && subscriptions_[i]->term_end == *next.custom_term_end)
-          aligned = true;
-      if (!aligned)
-        return BadRequest(900245, "The custom term end date of scheduledNextTermInstructions must be a calendar month "
-                                  "end or the end date of an active subscription.");
-    }
+    if (!IsAllowedTermEnd(*customers_[sub.customer], next.term, renewal, *next.custom_term_end, &sub))
+      return BadRequest(900245, "The custom term end date of scheduledNextTermInstructions must be a calendar month "
+                                "end or the end date of an active subscription.");
   }
   return OkStatus();
 }
@@ -407,11 +399,11 @@ StatusOr<Sandbox::UpgradeStep> Sandbox::PlanUpgrade(const Subscription& source, 
     change.from_est = true;
     change.term = source.pre_est_term;
     change.billing = source.pre_est_billing;
-    auto price = LockedPrice(*target, change.term, change.billing, today, "");
+    auto price = catalog_->PriceAt(*target, change.term, change.billing, today);
     if (!price) {
       change.term = Term::P1M;
       change.billing = Billing::Monthly;
-      price = LockedPrice(*target, change.term, change.billing, today, "");
+      price = catalog_->PriceAt(*target, change.term, change.billing, today);
     }
     if (!price) return BadRequest(900268, "The target " + target->catalog_item_id + " has no price for a new term.");
     change.price = *price;
@@ -433,7 +425,7 @@ StatusOr<Sandbox::UpgradeStep> Sandbox::PlanUpgrade(const Subscription& source, 
       return BadRequest(900267, "The target subscription's term can't be shorter than the source's term.");
     step.into = into->index;
   }
-  step.target_price = LockedPrice(*target, source.term, source.billing, today, "");
+  step.target_price = catalog_->PriceAt(*target, source.term, source.billing, today);
   if (!step.target_price && into == nullptr)
     return BadRequest(900268, "The billing cycle " + std::string(ToString(source.billing)) + " of term " +
                                   std::string(ToString(source.term)) + " is not available for " +
@@ -621,7 +613,7 @@ StatusOr<Sandbox::TermChange> Sandbox::PlanTermChange(const Subscription& sub, T
   const Billing current_billing = change.from_est ? sub.pre_est_billing : sub.billing;
   change.term = term;
   change.billing = billing.value_or(IsValidPair(term, current_billing) ? current_billing : Billing::Monthly);
-  auto price = IsValidPair(term, change.billing) ? LockedPrice(*sub.offer, term, change.billing, Today(), "")
+  auto price = IsValidPair(term, change.billing) ? catalog_->PriceAt(*sub.offer, term, change.billing, Today())
                                                  : std::nullopt;
   if (!price)
     return BadRequest(800121, "The term " + std::string(ToString(term)) + " with billing " +
@@ -694,7 +686,7 @@ StatusOr<const Subscription*> Sandbox::ConvertTrial(const ConvertTrialRequest& r
   const Date today = Today();
   Term term = request.term.value_or(catalog_->HasTerm(*target, Term::P1M, today) ? Term::P1M : Term::P1Y);
   Billing billing = request.billing.value_or(Billing::Monthly);
-  auto price = IsValidPair(term, billing) ? LockedPrice(*target, term, billing, today, "") : std::nullopt;
+  auto price = IsValidPair(term, billing) ? catalog_->PriceAt(*target, term, billing, today) : std::nullopt;
   if (!price)
     return BadRequest(800121, "The term " + std::string(ToString(term)) + " with billing " +
                                   std::string(ToString(billing)) + " is not available for " + target->catalog_item_id + ".");

@@ -67,6 +67,28 @@ std::string_view ToString(ScheduledActionType t) {
 
 std::string_view ToString(ScheduleType t) { return t == ScheduleType::TermEnd ? "TermEnd" : "CustomDate"; }
 
+std::string_view ToString(ActionOrigin o) {
+  switch (o) {
+    case ActionOrigin::Partner: return "partner";
+    case ActionOrigin::Backfill: return "backfill";
+    case ActionOrigin::AutoRenewOffRule: return "autoRenewOffRule";
+  }
+  return "partner";
+}
+
+// Bits 0-7: the action type + 1 (0: removed); bits 8-15: its origin.
+uint32_t ScheduledActionDetail(const ScheduledAction* action) {
+  if (action == nullptr) return 0;
+  return (static_cast<uint32_t>(action->action) + 1) | static_cast<uint32_t>(action->origin) << 8;
+}
+
+std::optional<ScheduledActionType> ScheduledActionOfDetail(uint32_t detail) {
+  if ((detail & 0xff) == 0) return std::nullopt;
+  return static_cast<ScheduledActionType>((detail & 0xff) - 1);
+}
+
+ActionOrigin ActionOriginOfDetail(uint32_t detail) { return static_cast<ActionOrigin>(detail >> 8 & 0xff); }
+
 CycleCalendar Subscription::Calendar() const {
   return CycleCalendar(cycle_anchor, term, billing, term_start, term_end);
 }

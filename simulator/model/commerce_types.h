@@ -117,6 +117,7 @@ struct NextTermInstructions {
 
 // Who set a scheduled action: the partner, or one of the 2026 rules.
 enum class ActionOrigin : uint8_t { Partner, Backfill, AutoRenewOffRule };
+std::string_view ToString(ActionOrigin o);  // "partner", "backfill", "autoRenewOffRule"
 
 struct ScheduledAction {
   ScheduleType schedule = ScheduleType::TermEnd;
@@ -288,11 +289,20 @@ std::string_view ToString(JournalKind k);  // "purchased", "charged", ...
 // customer index (customer and agreement kinds), an order index (order kinds)
 // or an invoice index (InvoiceClosed); `detail` depends on the kind (the
 // charge line index for Charged, the new quantity for QuantityChanged, ...).
+// ScheduledActionSet's detail is ScheduledActionDetail: the action type
+// (0 when an action was removed) and who set it.
+// `request` indexes the request ids the sandbox keeps: the partner request
+// whose handling made the entry, or kNoIndex (the clock, a rule, setup).
 struct JournalEntry {
   Instant at;
   uint32_t subject = kNoIndex;
   uint32_t detail = 0;
   JournalKind kind = JournalKind::Purchased;
+  uint32_t request = kNoIndex;
 };
+
+uint32_t ScheduledActionDetail(const ScheduledAction* action);
+std::optional<ScheduledActionType> ScheduledActionOfDetail(uint32_t detail);
+ActionOrigin ActionOriginOfDetail(uint32_t detail);
 
 }  // namespace pcsim

@@ -453,7 +453,7 @@ std::string Rect(int64_t x0, int64_t x1, int64_t y, int64_t h, const std::string
          attrs;
 }
 
-std::string Timeline(Sandbox& sandbox, const std::vector<Lane>& lanes) {
+std::string Timeline(const Sandbox& sandbox, const std::vector<Lane>& lanes) {
   const Ledger& ledger = sandbox.ledger();
   Axis axis;
   axis.t0 = std::numeric_limits<int64_t>::max();
@@ -736,7 +736,7 @@ void RenderScenario(const ScenarioResult& r, const std::string& slug, Output& ou
 
   if (r.outcome != Outcome::Invalid && r.router) {
     std::lock_guard<std::mutex> lock(r.router->mutex());
-    Sandbox& sandbox = r.router->sandbox();
+    const Sandbox& sandbox = r.router->sandbox();
     const Ledger& ledger = sandbox.ledger();
     const auto& subs = sandbox.subscriptions();
 

@@ -263,7 +263,7 @@ class Run {
   }
 
   // --- transport --------------------------------------------------------------
-  Sandbox& sandbox() { return result_.router->sandbox(); }
+  const Sandbox& sandbox() const { return result_.router->sandbox(); }
 
   api::Response Send(const std::string& method, const std::string& target, const std::string& body = "",
                      api::HeaderList headers = {}) {
@@ -492,8 +492,6 @@ class Run {
     return PatchSubscription(step, Field(step, "subscription"), [&](json& s) {
       std::string action = Field(step, "action");
       s["scheduledActions"] = json::array({{{"scheduleType", "TermEnd"}, {"actionType", action}}});
-      if (action == "Cancel" || action == "RenewToExtendedServiceTerm") s["autoRenewEnabled"] = false;
-      if (action == "RenewToNewTerm") s["autoRenewEnabled"] = true;
     });
   }
 

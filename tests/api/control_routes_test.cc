@@ -41,6 +41,42 @@ TEST_F(ControlRoutesTest, AdvanceRunsDueEventsAndTheJournalShowsThem) {
   EXPECT_EQ(charges["items"][1]["total"], 21.6);
 }
 
+// The journal says which scheduled action was set and by whom: the partner
+// (with the request id of its PATCH) or a 2026 rule (no request).
+TEST_F(ControlRoutesTest, TheJournalNamesTheActionItsOriginAndTheRequest) {
+  Start("2026-03-01T08:00:00Z");
+  std::string customer = CreateCustomer();
+  std::string cancelled = Buy(customer, "CFQ7TTC0LFLZ:0001:CFQ7TTC0K5F7", 3, "P1Y", "monthly");
+  std::string off = Buy(customer, "CFQ7TTC0LFLZ:0001:CFQ7TTC0K5F7", 4, "P1Y", "monthly");
+  auto patch = [&](const std::string& id, const std::string& request_id, auto edit) {
+    std::string path = "/v1/customers/" + customer + "/subscriptions/" + id;
+    nlohmann::json body = CallJson("GET", path);
+    edit(body);
+    CallJson("PATCH", path, body, 200, {{"MS-RequestId", request_id}});
+  };
+  patch(cancelled, "5f0e6a1c-cancel", [](nlohmann::json& b) {
+    b["scheduledActions"] = {{{"scheduleType", "TermEnd"}, {"actionType", "Cancel"}}};
+  });
+  patch(off, "5f0e6a1c-auto-renew-off", [](nlohmann::json& b) { b["autoRenewEnabled"] = false; });
+  Advance("2026-03-03T00:00:00Z");  // the 24-hour rule sets an EST action on the second
+
+  auto set = CallJson("GET", "/_sim/events?kind=scheduledActionSet");
+  ASSERT_EQ(set["totalCount"], 2) << set.dump();
+  const auto& by_partner = set["items"][0];
+  EXPECT_EQ(by_partner["subscriptionId"], cancelled);
+  EXPECT_EQ(by_partner["actionType"], "Cancel");
+  EXPECT_EQ(by_partner["setBy"], "partner");
+  EXPECT_EQ(by_partner["requestId"], "5f0e6a1c-cancel");
+  const auto& by_rule = set["items"][1];
+  EXPECT_EQ(by_rule["subscriptionId"], off);
+  EXPECT_EQ(by_rule["actionType"], "RenewToExtendedServiceTerm");
+  EXPECT_EQ(by_rule["setBy"], "autoRenewOffRule");
+  EXPECT_FALSE(by_rule.contains("requestId")) << by_rule.dump();
+  auto turned_off = CallJson("GET", "/_sim/events?kind=autoRenewChanged");
+  ASSERT_EQ(turned_off["totalCount"], 1) << turned_off.dump();
+  EXPECT_EQ(turned_off["items"][0]["requestId"], "5f0e6a1c-auto-renew-off");
+}
+
 TEST_F(ControlRoutesTest, ResetStartsAnEmptySandbox) {
   CreateCustomer();
   auto r = CallJson("POST", "/_sim/reset", nlohmann::json{{"start", "2030-06-01T00:00:00Z"}, {"environment", "sandbox"}, {"seed", 9}});

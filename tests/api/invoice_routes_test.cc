@@ -125,7 +125,7 @@ class InvoiceRoutesTest : public ApiTest {
  protected:
   void SetUp() override { Start("2026-01-15T09:00:00Z"); }
 
-  Sandbox& sb() { return router->sandbox(); }
+  Sandbox& sb() { return router->mutable_sandbox_for_setup(); }
 
   // A customer created and attested directly in the sandbox (no concurrent calls in tests).
   std::string DirectCustomer(const std::string& country = "US",

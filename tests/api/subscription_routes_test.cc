@@ -5,6 +5,8 @@
 // subscriptions-transition-post. Not covered: subscriptions-suspend-legacy and
 // subscriptions-list-software-triennial (legacy and software offers are not in
 // the simulated catalog; their keys are a subset of the NCE resource's).
+#include <map>
+
 #include "tests/api/api_fixture.h"
 
 namespace pcsim::api::testing {
@@ -207,6 +209,51 @@ TEST_F(SubscriptionRoutesTest, CustomTermEndDatesListMonthEndsAndAlignedSubscrip
   EXPECT_TRUE(month_end);
   EXPECT_TRUE(aligned);
   EXPECT_EQ(Call("GET", "/v1/customers/" + customer + "/subscriptions/customTermEndDates").status, 400);
+}
+
+// The dates the route lists are the dates a purchase is checked against: the
+// end of an annual term and its yearly anniversaries inside a triennial
+// term, never a monthly term's end for an annual or triennial one.
+TEST_F(SubscriptionRoutesTest, CustomTermEndDatesAreTheDatesAPurchaseAccepts) {
+  std::string annual = Buy(customer, kE3, 10, "P1Y", "monthly");            // ends 2027-01-14
+  std::string monthly = Buy(customer, kBusinessBasic, 5, "P1M", "monthly");  // ends 2026-02-14
+  Advance("2026-03-02T09:00:00Z");                                          // renewed: ends 2026-03-14
+  auto aligned = [&](const std::string& term) {
+    std::map<std::string, std::vector<std::string>> out;
+    auto dates = CallJson("GET", "/v1/customers/" + customer + "/subscriptions/customTermEndDates?term_duration=" + term);
+    for (auto& item : dates["items"])
+      if (item["allowedCustomTermEndDateType"] == "subscriptionAligned")
+        out[item["allowedCustomTermEndDate"]] = item["cotermSubscriptionIds"].get<std::vector<std::string>>();
+    return out;
+  };
+  using Dates = std::map<std::string, std::vector<std::string>>;
+  EXPECT_EQ(aligned("P3Y"), (Dates{{"2027-01-14T00:00:00Z", {annual}},
+                                   {"2028-01-14T00:00:00Z", {annual}},
+                                   {"2029-01-14T00:00:00Z", {annual}}}));
+  EXPECT_EQ(aligned("P1Y"), (Dates{{"2027-01-14T00:00:00Z", {annual}}}));
+  EXPECT_EQ(aligned("P1M"), (Dates{{"2026-03-14T00:00:00Z", {monthly}}}));
+  auto only = CallJson("GET", "/v1/customers/" + customer + "/subscriptions/customTermEndDates?term_duration=P3Y"
+                       "&target_coterm_subscription_id=" + monthly);
+  EXPECT_EQ(only["totalCount"], 0) << only.dump();
+  EXPECT_EQ(CallJson("GET", "/v1/customers/" + customer + "/subscriptions/customTermEndDates?term_duration=P3Y"
+                     "&target_coterm_subscription_id=00000000-0000-0000-0000-000000000000", nullptr, 404)["code"],
+            20003);
+
+  // A cart takes every line and marks the refused ones with the error of
+  // code 900242 (as Partner Center's cart does); the accepted ones carry none.
+  auto line_error = [&](const std::string& term, const std::string& end) {
+    nlohmann::json line = {{"id", 0}, {"catalogItemId", kE3}, {"quantity", 1}, {"termDuration", term},
+                           {"billingCycle", "monthly"}, {"customTermEndDate", end}};
+    auto cart = CallJson("POST", "/v1/customers/" + customer + "/carts",
+                         nlohmann::json{{"lineItems", nlohmann::json::array({line})}}, 201);
+    const auto& item = cart["lineItems"][0];
+    return item.contains("error") ? item["error"]["errorCode"].get<std::string>() : std::string();
+  };
+  EXPECT_EQ(line_error("P3Y", "2028-01-14T00:00:00Z"), "");
+  EXPECT_EQ(line_error("P1Y", "2027-01-14T00:00:00Z"), "");
+  for (auto [term, end] : {std::pair{"P3Y", "2028-01-15T00:00:00Z"}, {"P1Y", "2028-01-14T00:00:00Z"},
+                           {"P1Y", "2026-03-14T00:00:00Z"}})
+    EXPECT_EQ(line_error(term, end), "InvalidCustomTermEndDate") << term << " " << end;
 }
 
 TEST_F(SubscriptionRoutesTest, TrialConversion) {

@@ -34,7 +34,7 @@ Book MakeBook() {
   api::RouterOptions options;
   options.sandbox.start = Instant::StartOf(Date::Ymd(2026, 1, 5));
   book.router = std::make_unique<api::Router>(options);
-  Sandbox& sandbox = book.router->sandbox();
+  Sandbox& sandbox = book.router->mutable_sandbox_for_setup();
   for (int i = 0; i < kBookCustomers; ++i) {
     CustomerSpec spec;
     spec.company_name = "Customer " + std::to_string(i);

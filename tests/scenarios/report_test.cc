@@ -363,7 +363,7 @@ TEST_F(ReportTest, LinesCsvHasTheReconciliationColumnsAndOneRowPerLedgerLine) {
   size_t expected_rows = 0;
   size_t row = 1;
   for (const ScenarioResult& r : results) {
-    Sandbox& sandbox = r.router->sandbox();
+    const Sandbox& sandbox = r.router->sandbox();
     const auto& lines = sandbox.ledger().lines();
     ASSERT_GT(lines.size(), 0u);
     expected_rows += lines.size();
@@ -443,7 +443,7 @@ TEST_F(ReportTest, SubscriptionsCsvHasOneRowPerSubscription) {
   EXPECT_EQ(rows[3][1], "s2");
   EXPECT_EQ(rows[3][6], "deleted");
   // Each TotalCharged is the exact sum of that subscription's lines.
-  Sandbox& sandbox = results[1].router->sandbox();
+  const Sandbox& sandbox = results[1].router->sandbox();
   for (size_t k = 0; k < 2; ++k) {
     Decimal sum;
     for (size_t i = 0; i < sandbox.ledger().lines().size(); ++i)
@@ -469,7 +469,7 @@ TEST_F(ReportTest, ScenarioPageHasOneLanePerSubscriptionAndOneMarkerPerLine) {
 
   for (size_t k = 0; k < results.size(); ++k) {
     const std::string html = ReadFile(k == 0 ? two : seats);
-    Sandbox& sandbox = results[k].router->sandbox();
+    const Sandbox& sandbox = results[k].router->sandbox();
     const auto& subs = sandbox.subscriptions();
     const auto& lines = sandbox.ledger().lines();
 

@@ -472,7 +472,7 @@ int EstReport(const std::vector<std::string>& args) {
     std::cerr << result.message << "\n";
     return result.outcome == pcsim::replay::Outcome::Invalid ? 2 : 1;
   }
-  pcsim::Sandbox& sandbox = result.router->sandbox();
+  const pcsim::Sandbox& sandbox = result.router->sandbox();
   if (at) {
     if (*at < sandbox.Now()) {
       std::cerr << "pcsim est-report: --at " << at->ToString() << " is before the end of the scenario's steps ("

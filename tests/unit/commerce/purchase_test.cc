@@ -181,6 +181,53 @@ TEST_F(PurchaseTest, CustomTermEndMustBeAMonthEndOrAnExistingEndDate) {
   EXPECT_EQ((*aligned)->term_end, existing.term_end);
 }
 
+// Microsoft's "Align subscription end dates" triennial example: an annual
+// subscription ends 2022-10-01; a triennial bought 2022-07-01 may end on that
+// term's second anniversary, 2024-10-01 (27 months), and then renews for a
+// full term, 2024-10-02 to 2027-10-01.
+TEST_F(PurchaseTest, ATriennialTermMayEndOnALaterAnniversaryOfAnAnnualTerm) {
+  Start("2021-10-02", CatalogEditor()
+                          .Prices(kMicrosoft365E3, "USD", {"US"}, "2021-01-01", {"P1Y/annual=432.00"})
+                          .Prices(kBusinessCentral, "USD", {"US"}, "2021-01-01",
+                                  {"P1Y/annual=840.00", "P3Y/annual=840.00", "P3Y/triennial=2520.00"})
+                          .Build());
+  auto customer = AddCustomer("US");
+  const auto& annual = Buy(customer, kMicrosoft365E3, 1, Term::P1Y, Billing::Annual);
+  ASSERT_EQ(annual.term_end.ToString(), "2022-10-01");
+  AdvanceTo("2022-07-01");
+
+  // The dates the customTermEndDates route lists for a triennial term bought today.
+  std::vector<std::string> aligned;
+  for (const AllowedTermEnd& a : sandbox->AllowedTermEnds(*sandbox->FindCustomer(customer), Term::P3Y, Day("2022-07-01")))
+    if (!a.calendar_month) aligned.push_back(a.end.ToString());
+  EXPECT_EQ(aligned, (std::vector<std::string>{"2022-10-01", "2023-10-01", "2024-10-01"}));
+  // An annual term bought the same day may align only with the term's end.
+  PurchaseRequest r{customer, std::string(kBusinessCentral), 10, Term::P1Y, Billing::Annual, "", "",
+                    Day("2023-10-01"), ""};
+  EXPECT_EQ(sandbox->Purchase(r).status().code(), 900242);
+
+  r.term = Term::P3Y;
+  r.billing = Billing::Triennial;
+  r.custom_term_end = Day("2024-10-01");
+  auto bought = sandbox->Purchase(r);
+  ASSERT_TRUE(bought.ok()) << bought.status().ToString();
+  const std::string id = (*bought)->id;
+  EXPECT_EQ(Sub(id).term_end.ToString(), "2024-10-01");
+  auto first = Lines(Sub(id));
+  ASSERT_EQ(first.size(), 1u);
+  // A long cycle is prorated by months (policy longCycleProration): 27 whole
+  // months of 36 and 1 day of September 2024's 30, 2520.00 x (27 + 1/30) / 36
+  // = 1892.333... -> 1892.33 per seat, x 10.
+  ExpectLine(*first[0], ChargeType::New, "2022-07-01", "2024-10-01", "1892.33", 10, "18923.30");
+
+  AdvanceTo("2024-10-02T01:00:00Z");
+  EXPECT_EQ(Sub(id).term_start.ToString(), "2024-10-02");
+  EXPECT_EQ(Sub(id).term_end.ToString(), "2027-10-01");
+  auto renewal = Lines(Sub(id), ChargeType::Renew);
+  ASSERT_EQ(renewal.size(), 1u);
+  ExpectLine(*renewal[0], ChargeType::Renew, "2024-10-02", "2027-10-01", "2520", 10, "25200.00");
+}
+
 TEST_F(PurchaseTest, NewCommerceOrdersArePendingThenComplete) {
   Start("2026-01-15T10:00:00Z");
   auto customer = AddCustomer("US");

@@ -160,6 +160,53 @@ TEST_F(TermEndTest, AnUnrenewedTrialExpires) {
   EXPECT_EQ(Lines(trial).size(), 1u);
 }
 
+// One decision per term end: what DecideTermEnd projects (the EST audit
+// download reports it) is what the term end then does, case by case.
+TEST_F(TermEndTest, TheProjectedOutcomeIsWhatTheTermEndDoes) {
+  Start("2026-05-10");
+  auto customer = AddCustomer("US");
+  const auto& renews = Buy(customer, kBusinessBasic, 5, Term::P1M, Billing::Monthly);
+  const auto& est = Buy(customer, kBusinessStandard, 5, Term::P1M, Billing::Monthly);
+  ASSERT_TRUE(sandbox->SetAutoRenew(est.id, false).ok());
+  const auto& cancels = Buy(customer, kOffice365E1, 5, Term::P1M, Billing::Monthly);
+  ScheduledAction cancel;
+  cancel.action = ScheduledActionType::Cancel;
+  ASSERT_TRUE(sandbox->SetScheduledAction(cancels.id, cancel).ok());
+  const auto& suspended = Buy(customer, kBusinessPremium, 5, Term::P1M, Billing::Monthly);
+  const auto& trial = Buy(customer, kSalesTrial, 5, Term::P1M, Billing::Monthly);
+  AdvanceTo("2026-05-20");
+  ASSERT_TRUE(sandbox->Suspend(suspended.id).ok());
+
+  struct Case {
+    std::string id;
+    TermEndOutcome outcome;
+    SubscriptionStatus status;
+    bool in_est;
+  };
+  const Case cases[] = {
+      {renews.id, TermEndOutcome::kRenew, SubscriptionStatus::Active, false},
+      {est.id, TermEndOutcome::kExtendedServiceTerm, SubscriptionStatus::Active, true},
+      {cancels.id, TermEndOutcome::kCancel, SubscriptionStatus::Disabled, false},
+      {suspended.id, TermEndOutcome::kDisableSuspended, SubscriptionStatus::Disabled, false},
+      {trial.id, TermEndOutcome::kGrace, SubscriptionStatus::Expired, false},
+  };
+  for (const Case& c : cases) {
+    TermEndDecision d = sandbox->DecideTermEnd(Sub(c.id));
+    EXPECT_EQ(d.outcome, c.outcome) << c.id << ": " << d.cause;
+    EXPECT_FALSE(d.cause.empty());
+    EXPECT_EQ(d.renewal.has_value(), c.outcome == TermEndOutcome::kRenew);
+  }
+  const Decimal renewal_price = sandbox->DecideTermEnd(Sub(renews.id)).renewal->price;
+  AdvanceTo("2026-06-10T01:00:00Z");  // every P1M term above ended on 2026-06-09
+  for (const Case& c : cases) {
+    EXPECT_EQ(Sub(c.id).status, c.status) << c.id;
+    EXPECT_EQ(Sub(c.id).in_est, c.in_est) << c.id;
+  }
+  auto renewed = Lines(renews, ChargeType::Renew);
+  ASSERT_EQ(renewed.size(), 1u);
+  EXPECT_EQ(renewed[0]->unit_price, renewal_price);
+}
+
 TEST_F(TermEndTest, TimersFireInOrderAcrossYearsOfSimulatedTime) {
   Start("2026-01-10");
   auto customer = AddCustomer("US");
