@@ -1,5 +1,6 @@
-// The Azure plan on the wire (partner-center-api.md section 8;
-// simulator-decisions.md section 11).
+// The Azure plan on the wire (Get a list of Azure entitlements for a
+// subscription, Cancel an Azure subscription, Reactivate an Azure subscription;
+// docs/decisions.md, section 11).
 //
 //   GET  /v1/customers/{c}/subscriptions/{plan}/azureEntitlements            Collection of AzureEntitlement
 //   GET  /v1/customers/{c}/subscriptions/{plan}/azureEntitlements/{e}        one AzureEntitlement
@@ -8,7 +9,7 @@
 //   GET  /v1/customers/{c}/entitlements[?entitlementType=azure]              the customer's Azure plans
 //
 // Azure creates Azure subscriptions and meters consumption, so the sandbox
-// adds control routes for them (control-api.md conventions: JSON in and out,
+// adds control routes for them (docs/control-api.md conventions: JSON in and out,
 // the /v1 error body):
 //
 //   POST /_sim/azure-subscriptions  {"plan": SUBSCRIPTION_ID, "friendlyName"?}   -> 201 AzureEntitlement

@@ -1,5 +1,5 @@
-// Carts, checkout and orders (partner-center-api.md sections 4 and 5,
-// Appendices B and C).
+// Carts, checkout and orders (Create a cart, Update a cart, Checkout a cart,
+// Cart resources, Order resources).
 //
 // What the simulator decides here (no public source settles it):
 // - Every line of the catalog is a new-commerce license line, so every line
@@ -30,7 +30,7 @@
 // - PUT replaces the whole cart and answers 201, as documented.
 // - PATCH of a new-commerce order with status "cancelled" is 400 800061: new
 //   commerce is cancelled through the subscription (sandbox cancellation
-//   matrix, partner-center-api.md section 5).
+//   matrix of Cancel an order from the integration sandbox).
 #include <algorithm>
 #include <cctype>
 #include <set>

@@ -1,6 +1,7 @@
-// The product catalog (partner-center-api.md sections 1.8 and 3): products,
-// SKUs and availabilities by country, globally and per customer (the
-// customer's country), and the product promotions in force today.
+// The product catalog (Get a list of products, Get a SKU by ID, Get an
+// availability by ID): products, SKUs and availabilities by country, globally
+// and per customer (the customer's country), and the product promotions in
+// force today.
 //
 // What the simulator decides here (no public source settles it):
 // - targetView "OnlineServices" lists the catalog's license-based products;

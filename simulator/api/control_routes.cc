@@ -1,4 +1,4 @@
-// The sandbox's own surface under /_sim/ (control-api.md): the clock, reset,
+// The sandbox's own surface under /_sim/ (docs/control-api.md): the clock, reset,
 // the event and request journals, and tokens.
 #include <algorithm>
 

@@ -1,6 +1,7 @@
 // Customers, their profiles, address validation, agreements (MCA
 // attestation), qualifications and relationship requests
-// (partner-center-api.md section 2).
+// (Create a customer, Get a customer by ID, Validate an address, Confirm customer
+// acceptance of the Microsoft Customer Agreement using Partner Center APIs).
 #include <algorithm>
 
 #include "simulator/api/resources.h"

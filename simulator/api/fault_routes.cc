@@ -1,4 +1,4 @@
-// /_sim/faults (control-api.md): the fault rules and the rate limiter of
+// /_sim/faults (docs/control-api.md): the fault rules and the rate limiter of
 // faults.h, read, added to and cleared.
 #include "simulator/api/router.h"
 

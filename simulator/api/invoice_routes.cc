@@ -1,5 +1,6 @@
-// Invoices and new-commerce reconciliation line items (partner-center-api.md
-// sections 1.5 and 7; simulator-decisions.md sections 4 and 5).
+// Invoices and new-commerce reconciliation line items (Get a collection of
+// invoices, Get invoice line items, Get invoice's unbilled reconciliation line
+// items; docs/decisions.md, sections 4 and 5).
 //
 //   GET /v1/invoices?size=&offset=                         index paging, Collection of Invoice
 //   GET /v1/invoices/{id}                                  one Invoice, with pdfDownloadLink

@@ -1,5 +1,5 @@
-// Partner Center resources as JSON (partner-center-api.md sections 2-7 and
-// the appendices): the wire form of the sandbox's model types.
+// Partner Center resources as JSON (the pages Customer, Cart, Order,
+// Subscription and Invoice resources): the wire form of the sandbox's model types.
 #pragma once
 
 #include "simulator/api/json_support.h"
@@ -21,13 +21,13 @@ std::string SubscriptionEtag(const Subscription& s);
 
 Json OrderJson(const Sandbox& sandbox, const Order& o);
 
-// A new-commerce reconciliation line (OneTimeInvoiceLineItem, section 7.2).
+// A new-commerce reconciliation line (OneTimeInvoiceLineItem, Get invoice line items).
 Json LineItemJson(const Sandbox& sandbox, const ChargeLine& line);
 Json InvoiceJson(const Sandbox& sandbox, const Invoice& inv, bool with_pdf_link);
 
 // The Azure plan (azure_routes.cc): the plan subscription, an Azure
 // subscription (AzureEntitlement) and a daily rated usage line
-// (DailyRatedUsageLineItem, partner-center-api.md section 8).
+// (DailyRatedUsageLineItem of Invoice resources).
 Json AzurePlanJson(const Sandbox& sandbox, const Subscription& plan);
 Json AzureEntitlementJson(const Sandbox& sandbox, const AzureEntitlement& e);
 Json UsageLineJson(const Sandbox& sandbox, const UsageLine& line);

@@ -55,7 +55,7 @@ struct RouterOptions {
   std::vector<std::string> allowed_hosts;
 };
 
-// Who calls, read from the bearer token (control-api.md, "Server").
+// Who calls, read from the bearer token (docs/control-api.md, "The server").
 struct Caller {
   std::string partner_tenant_id{kDefaultPartnerTenantId};
   bool app_only = false;

@@ -1,7 +1,8 @@
 // Subscriptions: get, list, PATCH (quantity, status, auto-renew, friendly
 // name, next-term instructions, billing cycle), transitions (upgrades and
 // longer terms), trial conversions and custom term end dates
-// (partner-center-api.md section 6).
+// (Get a subscription by ID, Update a subscription by ID, Transition a new
+// commerce subscription).
 #include <algorithm>
 #include <set>
 

@@ -1,5 +1,5 @@
 // The ledger: every charge line ever produced, and the invoices that billing
-// periods close into (simulator-decisions.md sections 4 and 5). A line belongs
+// periods close into (docs/decisions.md, sections 4 and 5). A line belongs
 // to the calendar month of its orderDate; on the policy's close day of the
 // next month the period closes into one invoice per partner and currency.
 #pragma once

@@ -38,7 +38,7 @@ struct EstPriceEntry {
   Decimal price;
 };
 
-// One meter of an Azure rate card (simulator-decisions.md section 11): the
+// One meter of an Azure rate card (docs/decisions.md, section 11): the
 // pay-as-you-go price per unit in the market's currency. Meters of
 // reservations, savings plans, spot and third-party products are flagged
 // pec_eligible = false and never earn partner earned credit.

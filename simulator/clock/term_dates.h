@@ -1,4 +1,4 @@
-// Term and charge-cycle date math (simulator-decisions.md section 2).
+// Term and charge-cycle date math (docs/decisions.md, section 2).
 // Terms end the day before their (clamped) anniversary; monthly charge cycles
 // of longer terms are anchored on the term start and always computed from it,
 // never by adding a month to the previous cycle.

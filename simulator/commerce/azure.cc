@@ -1,5 +1,5 @@
 // The Azure plan, its Azure subscriptions, usage and partner earned credit
-// (simulator-decisions.md section 11).
+// (docs/decisions.md, section 11).
 #include "simulator/commerce/azure.h"
 
 #include <algorithm>

@@ -1,4 +1,4 @@
-// The Azure plan and partner earned credit (simulator-decisions.md section 11):
+// The Azure plan and partner earned credit (docs/decisions.md, section 11):
 // Azure subscriptions (entitlements) under a customer's Azure plan, the
 // partner's Azure role on each over time, the usage recorded per entitlement,
 // meter and day, and the rules that rate it into daily rated usage lines and

@@ -1,4 +1,4 @@
-// The EST audit download (simulator-decisions.md section 9, from
+// The EST audit download (docs/decisions.md, section 9, from
 // est.auditDownloadFrom): one CSV row per live subscription with its term
 // end, auto-renew, scheduled action, eligibility, projected end-of-term
 // outcome and projected EST price, ordered by term end. With

@@ -1,6 +1,6 @@
 // The end-of-term choice of 2026: scheduled actions, EST eligibility and
 // pricing, EST months, the 24-hour rule and the backfill
-// (simulator-decisions.md sections 7-9).
+// (docs/decisions.md, sections 7-9).
 #include <algorithm>
 
 #include "simulator/commerce/sandbox.h"

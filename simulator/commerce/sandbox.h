@@ -3,6 +3,7 @@
 // invoices, and the event journal. Commands check catalog and policy, change
 // the store, schedule timers and hand events to billing; timers call the same
 // code. A Sandbox is not thread-safe: the API layer serialises access to it.
+// The sections cited below are those of docs/decisions.md.
 #pragma once
 
 #include <memory>

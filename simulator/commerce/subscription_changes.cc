@@ -1,6 +1,6 @@
 // Mid-term changes of a subscription: seats, cancellation, suspension,
 // auto-renew, next-term instructions, upgrades, billing plan, term and trial
-// conversion (simulator-decisions.md sections 4 and 6). Each change is a
+// conversion (docs/decisions.md, sections 4 and 6). Each change is a
 // check that only reads and an apply that cannot fail (sandbox.h, "the steps
 // of a subscription change"); the public commands run one of each.
 #include <algorithm>

@@ -81,7 +81,7 @@ bool IsTransportHeader(std::string_view name) {
 }
 
 // Partner Center's error body for failures the transport detects before a
-// request reaches the router (partner-center-api.md section 1.6).
+// request reaches the router (Partner Center REST error codes).
 Status TransportError(int http_status, const std::string& detail = "") {
   switch (http_status) {
     case 400:

@@ -1,4 +1,4 @@
-// HttpServer binds an api::Router to a TCP socket (control-api.md, "Server").
+// HttpServer binds an api::Router to a TCP socket (docs/control-api.md, "The server").
 // It is the only code that knows about the HTTP library: every request, on
 // any method and path, becomes an api::Request; the router's Response is
 // written back as is. Every refusal carries Partner Center's error body, and

@@ -148,7 +148,7 @@ struct alignas(64) Subscription {
   bool is_trial = false;
   SubscriptionStatus status = SubscriptionStatus::Active;
   bool auto_renew = true;
-  // In an Extended Service Term (simulator-decisions.md section 8): the
+  // In an Extended Service Term (docs/decisions.md, section 8): the
   // current term and cycle are then the EST month, billed at the EST price;
   // the term and billing before EST are kept for a renewal out of EST.
   bool in_est = false;
@@ -216,7 +216,7 @@ enum ChargeLineFlags : uint8_t {
   kLineRefund = 8,                // a refund (also when its amount is zero, as a trial's)
 };
 
-// One reconciliation line (partner-center-api.md section 7.2). Fields that the
+// One reconciliation line (Get invoice line items). Fields that the
 // catalog, the customer or the subscription already hold are referenced, not
 // copied; the API renders the full line. A large book holds tens of millions
 // of lines, so the fields are ordered to leave no padding (88 bytes).

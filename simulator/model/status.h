@@ -1,6 +1,6 @@
 // Errors inside the simulator are values. A Status carries the HTTP status and
-// the Partner Center error code a client would see (partner-center-api.md
-// section 1.6); the API layer turns it into Partner Center's error body.
+// the Partner Center error code a client would see (Partner Center REST error
+// codes); the API layer turns it into Partner Center's error body.
 #pragma once
 
 #include <cassert>

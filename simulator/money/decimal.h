@@ -1,6 +1,6 @@
 // Exact decimal amounts. Money in pcsim never passes through binary floating
 // point: prices come from text, arithmetic is on scaled integers, and every
-// rounding is explicit (simulator-decisions.md section 3).
+// rounding is explicit (docs/decisions.md, section 3).
 #pragma once
 
 #include <compare>

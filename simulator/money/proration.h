@@ -1,5 +1,5 @@
 // Proration of a charge over part of a charge cycle, and the two rounding
-// modes Microsoft's worked examples use (simulator-decisions.md section 3).
+// modes Microsoft's worked examples use (docs/decisions.md, section 3).
 #pragma once
 
 #include "simulator/clock/term_dates.h"

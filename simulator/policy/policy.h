@@ -1,5 +1,5 @@
 // The rules as dated data. Every number, date, rounding mode and wording the
-// simulator decides with is a policy parameter (simulator-decisions.md): it has
+// simulator decides with is a policy parameter (docs/decisions.md): it has
 // a type, a source (a document name or "assumption"), and one or more values,
 // each in force from a date. The value applied is the one in force on the day
 // of the event. A policy can be overridden per key (scenarios, `--policy-override`).

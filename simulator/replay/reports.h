@@ -1,4 +1,4 @@
-// Audit reports of a replay (scenario-format.md, "Runner"; issue: reports):
+// Audit reports of a replay (docs/scenario-format.md, "Runner"):
 // lines.csv with every charge line under Partner Center's reconciliation
 // column names, subscriptions.csv, one self-contained HTML page per scenario
 // with a timeline (a lane per subscription: terms, charge cycles, status

@@ -1,7 +1,7 @@
 // Runs a scenario: a fresh sandbox with the scenario's policy, environment,
 // seed, catalog additions and customers; every step through api::Router as an
 // integration would send it; then the final expectations, with a readable
-// diff on failure (scenario-format.md, "Runner").
+// diff on failure (docs/scenario-format.md, "Runner").
 #pragma once
 
 #include <memory>

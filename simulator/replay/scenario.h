@@ -1,4 +1,4 @@
-// A scenario file (scenario-format.md, format 1) as typed data: the setup
+// A scenario file (docs/scenario-format.md, format 1) as typed data: the setup
 // (start, policy, environment, seed, catalog additions, customers), the steps
 // and the expectations, each with the line it came from.
 #pragma once

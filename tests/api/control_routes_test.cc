@@ -1,4 +1,4 @@
-// The /_sim control API (control-api.md).
+// The /_sim control API (docs/control-api.md).
 #include "tests/api/api_fixture.h"
 
 namespace pcsim::api::testing {

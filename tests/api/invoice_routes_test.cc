@@ -1,7 +1,7 @@
-// Invoices and OneTime reconciliation line items (partner-center-api.md
-// sections 1.5, 7.1-7.3): the documented examples replayed against our ids,
-// then the behaviour around billing-period close, continuation paging and
-// partner isolation.
+// Invoices and OneTime reconciliation line items (Get a collection of invoices,
+// Get invoice line items, Get invoice's unbilled reconciliation line items):
+// the documented examples replayed against our ids, then the behaviour
+// around billing-period close, continuation paging and partner isolation.
 #include <algorithm>
 #include <map>
 #include <set>
@@ -236,7 +236,7 @@ TEST_F(InvoiceRoutesTest, DocExampleInvoicesList) {
   json ours = json::parse(r.body);
   // Skipped: links.next (the sample pages 2 of more; ours with size=200 holds
   // both invoices - the next link is checked in InvoiceListIsIndexPaged);
-  // items[].pdfDownloadLink (section 7.1: only when fetched by id; the sample
+  // items[].pdfDownloadLink (ours only when an invoice is fetched by id; the sample
   // shows it in the list too); items[].amendments / amendsOf (no amendments
   // are simulated).
   ExpectShape(doc, ours, "", {"links.next", "items[].pdfDownloadLink", "items[].amendments", "items[].amendsOf"});

@@ -1,9 +1,9 @@
 // Tenancy and auth: a partner is the tenant of its token, and never sees or
 // changes another partner's customers, carts, orders, subscriptions, invoices
 // or line items (404, as if they did not exist, and nothing changes); indirect
-// resellers on one customer tenant (simulator-decisions.md section 10);
+// resellers on one customer tenant (docs/decisions.md, section 10);
 // `--auth strict` (only tokens from POST /_sim/token, expired by the simulated
-// clock); App+User versus app-only (partner-center-api.md section 1.2).
+// clock); App+User versus app-only (Partner Center authentication).
 #include "tests/api/api_fixture.h"
 
 #include <cctype>

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Writes the router fuzzer's seed corpus (corpus/router/) from the documented
-Partner Center samples (tests/api/data/partner-center-doc-examples.json, a copy
-of the spec's examples): each sample alone, and each sample after a setup that
-creates a customer, attests the MCA and buys a subscription. Ids in the sample
-paths become {customer}, {subscription}, {order} and {cart} (see router_fuzz.cc)."""
+Partner Center samples (tests/api/data/partner-center-doc-examples.json, the
+requests and answers of Partner Center's REST pages): each sample alone, and
+each sample after a setup that creates a customer, attests the MCA and buys a
+subscription. Ids in the sample paths become {customer}, {subscription},
+{order} and {cart} (see router_fuzz.cc)."""
 import json
 import os
 import re

@@ -1,6 +1,7 @@
 // Whole lifecycles over real loopback HTTP, as an integration sees them:
-// the purchase lifecycle to the invoice (partner-center-api.md), and the
-// 24-hour rule of the 2026 calendar (simulator-decisions.md section 9).
+// the purchase lifecycle to the invoice (Create a cart, Checkout a cart, Get
+// invoice line items), and the
+// 24-hour rule of the 2026 calendar (docs/decisions.md, section 9).
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <nlohmann/json.hpp>

@@ -41,7 +41,7 @@ constexpr const char* kMinimal =
     "  - purchase: {customer: c, item: CFQ7TTC0LH18:0001:CFQ7TTC0K971, quantity: 10, term: P1M, billing: monthly, ref: s1}\n"
     "  - advance: {to: 2026-03-01}\n";
 
-// The example of scenario-format.md (its catalog item sold in DE): a
+// The example of docs/scenario-format.md (its catalog item sold in DE): a
 // refund-and-recharge pair, 100.80, -94.08 and 112.89; the tests check the
 // amounts in the reports.
 constexpr const char* kAddSeats =

@@ -1,4 +1,4 @@
-// Billing periods close into invoices (simulator-decisions.md section 5).
+// Billing periods close into invoices (docs/decisions.md, section 5).
 #include <gtest/gtest.h>
 
 #include "tests/unit/testing/sandbox_fixture.h"

@@ -1,4 +1,4 @@
-// The Azure plan and partner earned credit (simulator-decisions.md section 11):
+// The Azure plan and partner earned credit (docs/decisions.md, section 11):
 // the rating rules, the whole-day role rule, usage recording and its
 // errors, the data lag, the invoice rule and the sandbox quotas.
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-// Billing plan changes (sections 4 and 6).
+// Billing plan changes (docs/decisions.md, sections 4 and 6).
 #include <gtest/gtest.h>
 
 #include "tests/unit/testing/sandbox_fixture.h"

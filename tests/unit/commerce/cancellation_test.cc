@@ -1,4 +1,4 @@
-// Cancellation windows (simulator-decisions.md section 6).
+// Cancellation windows (docs/decisions.md, section 6).
 #include <gtest/gtest.h>
 
 #include "tests/unit/testing/sandbox_fixture.h"

@@ -1,4 +1,4 @@
-// The end of term from 2026 (simulator-decisions.md sections 7-9).
+// The end of term from 2026 (docs/decisions.md, sections 7-9).
 #include <gtest/gtest.h>
 
 #include "simulator/commerce/est_report.h"

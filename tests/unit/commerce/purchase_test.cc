@@ -1,4 +1,4 @@
-// Purchases and their preconditions (simulator-decisions.md section 10).
+// Purchases and their preconditions (docs/decisions.md, section 10).
 #include <gtest/gtest.h>
 
 #include "tests/unit/testing/sandbox_fixture.h"

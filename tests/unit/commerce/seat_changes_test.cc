@@ -1,4 +1,4 @@
-// Seat increases and decreases (simulator-decisions.md sections 4 and 6).
+// Seat increases and decreases (docs/decisions.md, sections 4 and 6).
 #include <gtest/gtest.h>
 
 #include "tests/unit/testing/sandbox_fixture.h"

@@ -1,5 +1,5 @@
 // End of term: renewal with dated prices, scheduled next-term instructions,
-// and the old grace path (simulator-decisions.md sections 6 and 7).
+// and the old grace path (docs/decisions.md, sections 6 and 7).
 #include <gtest/gtest.h>
 
 #include "tests/unit/testing/sandbox_fixture.h"

@@ -1,4 +1,5 @@
-// Upgrades, term changes and trial conversions (sections 4 and 6).
+// Upgrades, term changes and trial conversions (docs/decisions.md, sections 4
+// and 6).
 #include <gtest/gtest.h>
 
 #include "tests/unit/testing/sandbox_fixture.h"

@@ -1,8 +1,9 @@
-// The Partner Center resources the typed client reads and writes
-// (partner-center-api.md sections 2-7). Each model carries the fields an
-// integration usually needs as typed members and the whole resource as
-// `raw`, so nothing the service sent is lost. Money is pcsim::Decimal, read
-// from the JSON number's own digits, never through a binary float.
+// The Partner Center resources the typed client reads and writes (the pages
+// Customer, Cart, Order, Subscription and Invoice resources). Each model
+// carries the fields an integration usually needs as typed members and the
+// whole resource as `raw`, so nothing the service sent is lost. Money is
+// pcsim::Decimal, read from the JSON number's own digits, never through a
+// binary float.
 #pragma once
 
 #include <nlohmann/json.hpp>
