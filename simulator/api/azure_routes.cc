@@ -25,6 +25,7 @@
 // plan (entitlementType "azure") with one artifact per Azure subscription.
 #include <cctype>
 
+#include "simulator/model/errors.h"
 #include "simulator/api/resources.h"
 #include "simulator/api/router.h"
 
@@ -33,7 +34,7 @@ namespace {
 
 Json Attributes(std::string_view object_type) { return Json{{"objectType", object_type}}; }
 
-Status BadInput(std::string description) { return BadRequest(800002, "Invalid request input: " + description); }
+Status BadInput(std::string description) { return Error<Err::InvalidInput>(description); }
 
 std::string PlanPath(const Sandbox& sandbox, const Subscription& plan) {
   return "/customers/" + sandbox.CustomerAt(plan.customer).id + "/subscriptions/" + plan.id;
@@ -42,10 +43,10 @@ std::string PlanPath(const Sandbox& sandbox, const Subscription& plan) {
 // The Azure plan {plan} of customer {c} visible to the caller.
 StatusOr<const Subscription*> VisiblePlan(RouteContext& ctx) {
   const Customer* customer = ctx.router.VisibleCustomer(ctx, ctx.params[0]);
-  if (customer == nullptr) return NotFound(1000, "Customer " + ctx.params[0] + " was not found.");
+  if (customer == nullptr) return Error<Err::CustomerNotFound>(ctx.params[0]);
   const Subscription* plan = ctx.sandbox.FindSubscription(ToLower(ctx.params[1]));
   if (plan == nullptr || plan->customer != customer->index)
-    return NotFound(20003, "Subscription with ID " + ctx.params[1] + " not found.");
+    return Error<Err::SubscriptionNotFound>(ctx.params[1]);
   if (!Sandbox::IsAzurePlan(*plan))
     return BadInput("subscription " + plan->id + " is not an Azure plan; only an Azure plan has azureEntitlements.");
   return plan;
@@ -54,7 +55,7 @@ StatusOr<const Subscription*> VisiblePlan(RouteContext& ctx) {
 StatusOr<const AzureEntitlement*> VisibleEntitlement(RouteContext& ctx, const Subscription& plan) {
   const AzureEntitlement* e = ctx.sandbox.FindAzureEntitlement(ctx.params[2]);
   if (e == nullptr || e->plan != plan.index)
-    return NotFound(800111, "Azure subscription " + ctx.params[2] + " was not found under Azure plan " + plan.id + ".");
+    return Error<Err::AzureSubscriptionNotInPlan>(ctx.params[2], plan.id);
   return e;
 }
 
@@ -170,8 +171,7 @@ Response CancelAzureEntitlement(RouteContext& ctx) {
   auto reason = StringField(*body, "cancellationReason");
   if (!reason.ok()) return ErrorResponse(reason.status());
   if (!reason->has_value() || (ToLower(**reason) != "compromise" && ToLower(**reason) != "dunning"))
-    return ErrorResponse(BadRequest(900307, "Invalid cancellation reason '" + reason->value_or("") +
-                                                "': use compromise or dunning."));
+    return ErrorResponse(Error<Err::CancellationReasonInvalid>(reason->value_or("")));
   Status s = ctx.sandbox.CancelAzureSubscription((*e)->id);
   if (!s.ok()) return ErrorResponse(s);
   return JsonResponse(200, AzureEntitlementJson(ctx.sandbox, **e));
@@ -189,11 +189,11 @@ Response ReactivateAzureEntitlement(RouteContext& ctx) {
 
 Response ListCustomerEntitlements(RouteContext& ctx) {
   const Customer* customer = ctx.router.VisibleCustomer(ctx, ctx.params[0]);
-  if (customer == nullptr) return ErrorResponse(NotFound(1000, "Customer " + ctx.params[0] + " was not found."));
+  if (customer == nullptr) return ErrorResponse(Error<Err::CustomerNotFound>(ctx.params[0]));
   auto type = ctx.request.Query("entitlementType");
   if (type && !type->empty() && ToLower(*type) != "azure" && ToLower(*type) != "software" &&
       ToLower(*type) != "virtualmachinereservedinstance")
-    return ErrorResponse(BadRequest(900126, "Unable to parse enum: EntitlementType value \"" + *type + "\"."));
+    return ErrorResponse(Error<Err::UnableToParse>("enum: EntitlementType value \"" + *type + "\"."));
   const bool azure = !type || type->empty() || ToLower(*type) == "azure";
   Json items = Json::array();
   const Sandbox& sandbox = ctx.sandbox;
@@ -307,7 +307,7 @@ Response SimGetAzureRoles(RouteContext& ctx) {
   auto id = ctx.request.Query("entitlement");
   if (!id || id->empty()) return ErrorResponse(BadInput("the query parameter entitlement is required."));
   const AzureEntitlement* e = ctx.sandbox.FindAzureEntitlement(*id);
-  if (e == nullptr) return ErrorResponse(NotFound(800111, "Azure subscription " + *id + " was not found."));
+  if (e == nullptr) return ErrorResponse(Error<Err::AzureSubscriptionNotFound>(*id));
   Json items = Json::array();
   for (const auto& c : e->roles) items.push_back(RoleJson(*e, c));
   return JsonResponse(200, Json{{"entitlementId", e->id}, {"roles", std::move(items)}});

@@ -35,6 +35,7 @@
 #include <cctype>
 #include <set>
 
+#include "simulator/model/errors.h"
 #include "simulator/api/resources.h"
 #include "simulator/api/router.h"
 
@@ -46,10 +47,10 @@ constexpr int kMaxAdditionalResellers = 5;
 Json Attributes(std::string_view object_type) { return Json{{"objectType", object_type}}; }
 
 Response CustomerNotFound(std::string_view id) {
-  return ErrorResponse(NotFound(1000, "Customer " + std::string(id) + " was not found."));
+  return ErrorResponse(Error<Err::CustomerNotFound>(std::string(id)));
 }
 
-Status CartNotFound(std::string_view id) { return NotFound(800008, "Unable to retrieve cart ID " + std::string(id) + "."); }
+Status CartNotFound(std::string_view id) { return Error<Err::CartNotFound>(std::string(id)); }
 
 std::string CamelKey(std::string key) {
   if (!key.empty()) key[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(key[0])));
@@ -64,7 +65,7 @@ StatusOr<std::string> NormalizeBilling(std::string_view text) {
     if (c != '_' && c != '-' && c != ' ') key.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
   if (key == "monthly" || key == "annual" || key == "triennial" || key == "none" || key == "unknown") return key;
   if (key == "onetime") return std::string("one_time");
-  return BadRequest(900126, "Unable to parse enum: BillingCycleType value \"" + std::string(text) + "\".");
+  return Error<Err::UnableToParse>("enum: BillingCycleType value \"" + std::string(text) + "\".");
 }
 
 // --- reading a cart from a request body ------------------------------------------------------
@@ -75,25 +76,22 @@ struct CartInput {
 };
 
 Status ReadParticipants(const nlohmann::json& value, const std::string& where, CartLine* line) {
-  if (!value.is_array()) return BadRequest(800002, "Invalid request input: " + where + ".participants must be an array.");
+  if (!value.is_array()) return Error<Err::InvalidInput>(where + ".participants must be an array.");
   for (const auto& p : value) {
     auto key = StringField(p, "key");
     auto val = StringField(p, "value");
     if (!p.is_object() || !key.ok() || !val.ok() || !key->has_value() || !val->has_value() || (*val)->empty())
-      return BadRequest(800002, "Invalid request input: each of " + where +
-                                    ".participants must be {\"key\": string, \"value\": string}.");
+      return Error<Err::InvalidInput>("each of " + where + ".participants must be {\"key\": string, \"value\": string}.");
     if (EqualsIgnoreCase(**key, "transaction_reseller")) {
       if (!line->reseller_id.empty())
-        return BadRequest(800002, "Invalid request input: " + where + " names more than one transaction_reseller.");
+        return Error<Err::InvalidInput>(where + " names more than one transaction_reseller.");
       line->reseller_id = **val;
     } else if (EqualsIgnoreCase(**key, "additional_transaction_reseller")) {
       line->additional_resellers.push_back(**val);
       if (static_cast<int>(line->additional_resellers.size()) > kMaxAdditionalResellers)
-        return BadRequest(800002, "Invalid request input: at most " + std::to_string(kMaxAdditionalResellers) +
-                                      " additional_transaction_reseller participants per line item.");
+        return Error<Err::InvalidInput>("at most " + std::to_string(kMaxAdditionalResellers) + " additional_transaction_reseller participants per line item.");
     } else {
-      return BadRequest(800002, "Invalid request input: unknown participant key \"" + **key + "\" in " + where +
-                                    " (transaction_reseller or additional_transaction_reseller).");
+      return Error<Err::InvalidInput>("unknown participant key \"" + **key + "\" in " + where + " (transaction_reseller or additional_transaction_reseller).");
     }
   }
   return OkStatus();
@@ -101,7 +99,7 @@ Status ReadParticipants(const nlohmann::json& value, const std::string& where, C
 
 Status ReadLine(const nlohmann::json& item, size_t index, CartLine* line) {
   const std::string where = "lineItems[" + std::to_string(index) + "]";
-  if (!item.is_object()) return BadRequest(800002, "Invalid request input: " + where + " must be an object.");
+  if (!item.is_object()) return Error<Err::InvalidInput>(where + " must be an object.");
   line->id = static_cast<int>(index);
   if (const nlohmann::json* id = Field(item, "id")) {
     if (id->is_number_integer() && id->get<int64_t>() >= 0 && id->get<int64_t>() <= INT32_MAX) {
@@ -111,19 +109,19 @@ Status ReadLine(const nlohmann::json& item, size_t index, CartLine* line) {
                            [](unsigned char c) { return std::isdigit(c) != 0; })) {
       line->id = std::stoi(id->get<std::string>());
     } else {
-      return BadRequest(800002, "Invalid request input: " + where + ".id must be a non-negative integer.");
+      return Error<Err::InvalidInput>(where + ".id must be a non-negative integer.");
     }
   }
   auto catalog_item = StringField(item, "catalogItemId");
   if (!catalog_item.ok()) return catalog_item.status();
   if (!catalog_item->has_value() || (*catalog_item)->empty())
-    return BadRequest(800002, "Invalid request input: " + where + ".catalogItemId is required.");
+    return Error<Err::InvalidInput>(where + ".catalogItemId is required.");
   line->catalog_item_id = **catalog_item;
   auto quantity = IntField(item, "quantity");
   if (!quantity.ok()) return quantity.status();
-  if (!quantity->has_value()) return BadRequest(800002, "Invalid request input: " + where + ".quantity is required.");
+  if (!quantity->has_value()) return Error<Err::InvalidInput>(where + ".quantity is required.");
   if (**quantity <= 0)
-    return BadRequest(800002, "Invalid request input: " + where + ".quantity must be a positive integer.");
+    return Error<Err::InvalidInput>(where + ".quantity must be a positive integer.");
   line->quantity = static_cast<int>(**quantity);
   auto term = StringField(item, "termDuration");
   if (!term.ok()) return term.status();
@@ -148,7 +146,7 @@ Status ReadLine(const nlohmann::json& item, size_t index, CartLine* line) {
   if (!custom_end.ok()) return custom_end.status();
   if (custom_end->has_value() && !(*custom_end)->empty()) {
     auto at = Instant::Parse(**custom_end);
-    if (!at) return BadRequest(800002, "Invalid request input: " + where + ".customTermEndDate is not a date: " + **custom_end);
+    if (!at) return Error<Err::InvalidInput>(where + ".customTermEndDate is not a date: " + **custom_end);
     line->custom_term_end = at->date();
   }
   auto attestation = BoolField(item, "attestationAccepted");
@@ -156,11 +154,10 @@ Status ReadLine(const nlohmann::json& item, size_t index, CartLine* line) {
   line->attestation_accepted = *attestation;
   if (const nlohmann::json* context = Field(item, "provisioningContext")) {
     if (!context->is_object())
-      return BadRequest(800002, "Invalid request input: " + where + ".provisioningContext must be an object of strings.");
+      return Error<Err::InvalidInput>(where + ".provisioningContext must be an object of strings.");
     for (auto it = context->begin(); it != context->end(); ++it) {
       if (!it->is_string() && !it->is_null())
-        return BadRequest(800002, "Invalid request input: " + where + ".provisioningContext." + it.key() +
-                                      " must be a string.");
+        return Error<Err::InvalidInput>(where + ".provisioningContext." + it.key() + " must be a string.");
       if (it->is_string()) line->provisioning_context[CamelKey(it.key())] = *it;
     }
   }
@@ -178,13 +175,13 @@ StatusOr<CartInput> ReadCart(std::string_view text) {
   input.partner_on_record_attestation_accepted = *attestation;
   const nlohmann::json* items = Field(*body, "lineItems");
   if (items == nullptr || !items->is_array() || items->empty())
-    return BadRequest(800002, "Invalid request input: lineItems must be a non-empty array of cart line items.");
+    return Error<Err::InvalidInput>("lineItems must be a non-empty array of cart line items.");
   std::set<int> ids;
   for (size_t i = 0; i < items->size(); ++i) {
     CartLine line;
     PCSIM_RETURN_IF_ERROR(ReadLine((*items)[i], i, &line));
     if (!ids.insert(line.id).second)
-      return BadRequest(800002, "Invalid request input: line item id " + std::to_string(line.id) + " is used twice.");
+      return Error<Err::InvalidInput>("line item id " + std::to_string(line.id) + " is used twice.");
     input.lines.push_back(std::move(line));
   }
   return input;
@@ -203,25 +200,23 @@ StatusOr<PurchaseRequest> PurchaseOf(const Sandbox& sandbox, const Customer& cus
       offer != nullptr && offer->sku->IsUsageBased()) {
     // An Azure plan has no term; it is billed monthly for its usage.
     if (!line.term_duration.empty())
-      return BadRequest(800121, "The term duration " + line.term_duration + " is not valid for " + line.catalog_item_id +
-                                    ": an Azure plan has no term.");
+      return Error<Err::AzureHasNoTerm>(line.term_duration, line.catalog_item_id);
     if (!line.billing_cycle.empty() && line.billing_cycle != "monthly")
-      return BadRequest(800121, "The billing cycle " + line.billing_cycle + " is not available for " +
-                                    line.catalog_item_id + " (an Azure plan is billed monthly).");
+      return Error<Err::AzureBilledMonthly>(line.billing_cycle, line.catalog_item_id);
     r.billing = Billing::Monthly;
     r.friendly_name = line.friendly_name;
     r.reseller_id = line.reseller_id;
     return r;
   }
   if (line.term_duration.empty())
-    return BadRequest(800002, "Invalid request input: termDuration is required for " + line.catalog_item_id + ".");
+    return Error<Err::InvalidInput>("termDuration is required for " + line.catalog_item_id + ".");
   auto term = ParseTerm(line.term_duration);
-  if (!term) return BadRequest(800121, "The term duration " + line.term_duration + " is not valid for " + line.catalog_item_id + ".");
+  if (!term) return Error<Err::TermNotValid>(line.term_duration, line.catalog_item_id);
   if (line.billing_cycle.empty())
-    return BadRequest(800002, "Invalid request input: billingCycle is required for " + line.catalog_item_id + ".");
+    return Error<Err::InvalidInput>("billingCycle is required for " + line.catalog_item_id + ".");
   auto billing = ParseBilling(line.billing_cycle);
   if (!billing || *billing == Billing::None)
-    return BadRequest(800121, "The billing cycle " + line.billing_cycle + " is not available for " + line.catalog_item_id + ".");
+    return Error<Err::CartBillingNotAvailable>(line.billing_cycle, line.catalog_item_id);
   r.term = *term;
   r.billing = *billing;
   r.promotion_id = line.promotion_id;
@@ -357,15 +352,18 @@ StatusOr<Cart*> FindCart(RouteContext& ctx, const Customer& customer, const std:
   return &it->second;
 }
 
-Status CheckChangeable(const Sandbox& sandbox, const Cart& cart) {
-  if (cart.ordered)
-    return BadRequest(800065, "Can't check out an already submitted cart " + cart.id +
-                                  ": it has been ordered and can no longer be changed or checked out.");
-  if (sandbox.Now() >= cart.expires)
-    return BadRequest(800008, "Cart " + cart.id + " expired at " + cart.expires.ToString() +
-                                  " (carts expire " + std::to_string(sandbox.policy().Int(PolicyKey::kCartExpiryDays, cart.created.date())) +
-                                  " days after creation); create a new cart.");
-  return OkStatus();
+// The cart of the route's {customer}/{cart}, if it may still change: not
+// ordered, not expired.
+StatusOr<Cart*> FindChangeableCart(RouteContext& ctx, const Customer& customer) {
+  auto found = FindCart(ctx, customer, ctx.params[1]);
+  if (!found.ok()) return found.status();
+  const Cart& cart = **found;
+  if (cart.ordered) return Error<Err::CartAlreadyOrdered>(cart.id);
+  if (ctx.sandbox.Now() >= cart.expires)
+    return Error<Err::CartExpired>(cart.id, cart.expires.ToString(),
+                                   std::to_string(ctx.sandbox.policy().Int(PolicyKey::kCartExpiryDays,
+                                                                           cart.created.date())));
+  return found;
 }
 
 Response CreateCart(RouteContext& ctx) {
@@ -401,11 +399,9 @@ Response GetCart(RouteContext& ctx) {
 Response UpdateCart(RouteContext& ctx) {
   const Customer* customer = ctx.router.VisibleCustomer(ctx, ctx.params[0]);
   if (customer == nullptr) return CustomerNotFound(ctx.params[0]);
-  auto found = FindCart(ctx, *customer, ctx.params[1]);
+  auto found = FindChangeableCart(ctx, *customer);
   if (!found.ok()) return ErrorResponse(found.status());
   Cart& cart = **found;
-  Status changeable = CheckChangeable(ctx.sandbox, cart);
-  if (!changeable.ok()) return ErrorResponse(changeable);
   auto input = ReadCart(ctx.request.body);
   if (!input.ok()) return ErrorResponse(input.status());
   cart.lines = std::move(input->lines);
@@ -420,11 +416,9 @@ Response UpdateCart(RouteContext& ctx) {
 Response Checkout(RouteContext& ctx) {
   const Customer* customer = ctx.router.VisibleCustomer(ctx, ctx.params[0]);
   if (customer == nullptr) return CustomerNotFound(ctx.params[0]);
-  auto found = FindCart(ctx, *customer, ctx.params[1]);
+  auto found = FindChangeableCart(ctx, *customer);
   if (!found.ok()) return ErrorResponse(found.status());
   Cart& cart = **found;
-  Status changeable = CheckChangeable(ctx.sandbox, cart);
-  if (!changeable.ok()) return ErrorResponse(changeable);
 
   struct Group {
     std::string id;
@@ -474,7 +468,7 @@ Response Checkout(RouteContext& ctx) {
 StatusOr<const Order*> FindCustomerOrder(const Sandbox& sandbox, const Customer& customer, const std::string& id) {
   const Order* o = sandbox.FindOrder(id);
   if (o == nullptr) o = sandbox.FindOrder(ToLower(id));
-  if (o == nullptr || o->customer != customer.index) return NotFound(20000, "Order ID " + id + " not found.");
+  if (o == nullptr || o->customer != customer.index) return Error<Err::OrderNotFound>(id);
   return o;
 }
 
@@ -486,7 +480,7 @@ Response ListOrders(RouteContext& ctx) {
     std::string t = ToLower(*billing_type);
     if (t == "license") include = true;
     else if (t == "usage" || t == "none" || t == "benefit" || t == "software") include = false;
-    else return ErrorResponse(BadRequest(900126, "Unable to parse enum: BillingType value \"" + *billing_type + "\"."));
+    else return ErrorResponse(Error<Err::UnableToParse>("enum: BillingType value \"" + *billing_type + "\"."));
   }
   Json items = Json::array();
   if (include)
@@ -536,10 +530,8 @@ Response PatchOrder(RouteContext& ctx) {
   auto status = StringField(*body, "status");
   if (!status.ok()) return ErrorResponse(status.status());
   if (!status->has_value() || !EqualsIgnoreCase(**status, "cancelled"))
-    return ErrorResponse(BadRequest(800002, "Invalid request input: an order can only be patched with status \"cancelled\"."));
-  return ErrorResponse(BadRequest(800061, "Order " + (*order)->id + " can't be canceled: new-commerce orders are "
-                                          "cancelled through their subscriptions (PATCH the subscription with "
-                                          "status \"deleted\")."));
+    return ErrorResponse(Error<Err::InvalidInput>("an order can only be patched with status \"cancelled\"."));
+  return ErrorResponse(Error<Err::OrderCancelViaSubscription>((*order)->id));
 }
 
 }  // namespace

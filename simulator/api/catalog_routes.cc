@@ -18,6 +18,7 @@
 #include <cctype>
 #include <set>
 
+#include "simulator/model/errors.h"
 #include "simulator/api/resources.h"
 #include "simulator/api/router.h"
 
@@ -112,15 +113,15 @@ StatusOr<Scope> ScopeOf(RouteContext& ctx, bool customer_scoped) {
   Scope scope;
   if (customer_scoped) {
     const Customer* c = ctx.router.VisibleCustomer(ctx, ctx.params[0]);
-    if (c == nullptr) return NotFound(1000, "Customer " + ctx.params[0] + " was not found.");
+    if (c == nullptr) return Error<Err::CustomerNotFound>(ctx.params[0]);
     scope.country = c->country();
     scope.first_param = 1;
     return scope;
   }
   auto country = ctx.request.Query("country");
   if (!country || country->empty())
-    return BadRequest(800002, "Invalid request input: the query parameter country is required (ISO 3166 alpha-2).");
-  if (country->size() != 2) return BadRequest(800002, "Invalid request input: country must be an ISO 3166 alpha-2 code.");
+    return Error<Err::InvalidInput>("the query parameter country is required (ISO 3166 alpha-2).");
+  if (country->size() != 2) return Error<Err::InvalidInput>("country must be an ISO 3166 alpha-2 code.");
   scope.country = Upper(*country);
   return scope;
 }
@@ -130,7 +131,7 @@ StatusOr<std::optional<Segment>> SegmentFilter(const RouteContext& ctx, std::str
   auto text = ctx.request.Query(name);
   if (!text || text->empty()) return std::optional<Segment>();
   auto segment = ParseSegment(*text);
-  if (!segment) return Forbidden(400030, "Access to the requested " + std::string(name) + " " + *text + " is not allowed.");
+  if (!segment) return Error<Err::CatalogAccessDenied>(std::string(name), *text);
   return std::optional<Segment>(*segment);
 }
 
@@ -269,14 +270,14 @@ Json AvailabilityJson(const Sandbox& sandbox, const Offer& offer, const std::str
 StatusOr<const Product*> FindProduct(const Sandbox& sandbox, const std::string& id, const std::string& country) {
   const Product* p = sandbox.catalog().FindProduct(id);
   if (p == nullptr || !ProductSold(sandbox, *p, country))
-    return NotFound(400013, "Product " + id + " was not found for country " + country + ".");
+    return Error<Err::ProductNotFound>(id, country);
   return p;
 }
 
 StatusOr<const Sku*> FindSku(const Sandbox& sandbox, const Product& p, const std::string& id, const std::string& country) {
   const Sku* s = sandbox.catalog().FindSku(p.id, id);
   if (s == nullptr || OffersOf(sandbox, p, *s, country).empty())
-    return NotFound(400018, "SKU " + p.id + ":" + id + " was not found for country " + country + ".");
+    return Error<Err::SkuNotFound>(p.id, id, country);
   return s;
 }
 
@@ -287,13 +288,13 @@ Response ListProducts(RouteContext& ctx, bool customer_scoped) {
   if (!scope.ok()) return ErrorResponse(scope.status());
   auto view = ctx.request.Query("targetView");
   if (!view || view->empty())
-    return ErrorResponse(BadRequest(800002, "Invalid request input: the query parameter targetView is required."));
+    return ErrorResponse(Error<Err::InvalidInput>("the query parameter targetView is required."));
   auto segment = SegmentFilter(ctx, "targetSegment");
   if (!segment.ok()) return ErrorResponse(segment.status());
   bool online = EqualsIgnoreCase(*view, kOnlineServicesView);
   bool known = online;
   for (std::string_view v : kKnownEmptyViews) known = known || EqualsIgnoreCase(*view, v);
-  if (!known) return ErrorResponse(Forbidden(400036, "Access to the requested targetView " + *view + " is not allowed."));
+  if (!known) return ErrorResponse(Error<Err::TargetViewDenied>(*view));
   Json items = Json::array();
   for (const Product& p : ctx.sandbox.catalog().data().products)
     if (EqualsIgnoreCase(p.target_view, *view) && ProductSold(ctx.sandbox, p, scope->country, *segment))
@@ -362,8 +363,7 @@ Response GetAvailability(RouteContext& ctx, bool customer_scoped) {
   const std::string& id = ctx.params[scope->first_param + 2];
   for (const Offer* o : OffersOf(ctx.sandbox, **p, **s, scope->country))
     if (o->availability->id == id) return JsonResponse(200, AvailabilityJson(ctx.sandbox, *o, scope->country));
-  return ErrorResponse(NotFound(400019, "Availability " + (*p)->id + ":" + (*s)->id + ":" + id +
-                                            " was not found for country " + scope->country + "."));
+  return ErrorResponse(Error<Err::AvailabilityNotFoundInCountry>((*p)->id, (*s)->id, id, scope->country));
 }
 
 // --- promotions ---------------------------------------------------------------------------
@@ -403,7 +403,7 @@ std::optional<Json> PromotionJson(const Sandbox& sandbox, const Promotion& promo
 StatusOr<std::pair<std::string, std::optional<Segment>>> PromotionScope(RouteContext& ctx) {
   auto country = ctx.request.Query("country");
   if (!country || country->size() != 2)
-    return BadRequest(800002, "Invalid request input: the query parameter country is required (ISO 3166 alpha-2).");
+    return Error<Err::InvalidInput>("the query parameter country is required (ISO 3166 alpha-2).");
   auto segment = SegmentFilter(ctx, "segment");
   if (!segment.ok()) return segment.status();
   return std::make_pair(Upper(*country), *segment);
@@ -423,8 +423,7 @@ Response GetPromotion(RouteContext& ctx) {
   if (!scope.ok()) return ErrorResponse(scope.status());
   if (const Promotion* promo = ctx.sandbox.catalog().FindPromotion(ctx.params[0]))
     if (auto j = PromotionJson(ctx.sandbox, *promo, scope->first, scope->second)) return JsonResponse(200, *j);
-  return ErrorResponse(NotFound(1000, "Promotion " + ctx.params[0] + " was not found for country " + scope->first +
-                                          " on " + ctx.sandbox.Today().ToString() + "."));
+  return ErrorResponse(Error<Err::PromotionNotFound>(ctx.params[0], scope->first, ctx.sandbox.Today().ToString()));
 }
 
 }  // namespace

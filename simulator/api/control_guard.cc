@@ -1,3 +1,4 @@
+#include "simulator/model/errors.h"
 #include "simulator/api/control_guard.h"
 
 #include <fcntl.h>
@@ -57,7 +58,7 @@ bool IsScenarioRun(const std::vector<std::string>& segments) {
   return segments.size() == 3 && EqualsIgnoreCase(segments[1], "scenarios") && EqualsIgnoreCase(segments[2], "run");
 }
 
-Status CrossSite(std::string description) { return Status(403, 403, std::move(description)); }
+Status CrossSite(std::string description) { return Error<Err::ControlForbidden>(std::move(description)); }
 
 }  // namespace
 
@@ -154,13 +155,9 @@ Status CheckControlAccess(const Request& request, const std::vector<std::string>
       given = std::string(Trim(std::string_view(*auth).substr(7)));
   }
   if (!given || given->empty())
-    return Status(401, 800001,
-                  "The control API (/_sim/) needs this server's control token: send " +
-                      std::string(kControlTokenHeader) +
-                      ": TOKEN (or Authorization: Bearer TOKEN); pcsim serve printed it on stderr at start when it "
-                      "generated it.");
+    return Error<Err::ControlTokenMissing>(std::string(kControlTokenHeader));
   if (!ConstantTimeEquals(*given, control_token))
-    return Status(401, 400, "Access denied: the control token is not this server's.");
+    return Error<Err::ControlTokenWrong>();
   return OkStatus();
 }
 
@@ -176,7 +173,7 @@ StatusOr<std::string> GenerateControlToken() {
   if (have < sizeof bytes) {
     // Without getrandom (an old kernel): the same source through the device.
     int fd = ::open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return Status(500, 800003, std::string("no system random source: ") + std::strerror(errno));
+    if (fd < 0) return Error<Err::ServiceError>(std::string("no system random source: ") + std::strerror(errno));
     while (have < sizeof bytes) {
       ssize_t n = ::read(fd, bytes + have, sizeof bytes - have);
       if (n < 0 && errno == EINTR) continue;
@@ -184,7 +181,7 @@ StatusOr<std::string> GenerateControlToken() {
       have += static_cast<size_t>(n);
     }
     ::close(fd);
-    if (have < sizeof bytes) return Status(500, 800003, "the system random source gave too few bytes");
+    if (have < sizeof bytes) return Error<Err::ServiceError>("the system random source gave too few bytes");
   }
   static const char kHex[] = "0123456789abcdef";
   std::string token = "pcsim-";

@@ -1,7 +1,9 @@
 // The sandbox's own surface under /_sim/ (docs/control-api.md): the clock, reset,
 // the event and request journals, and tokens.
 #include <algorithm>
+#include <climits>
 
+#include "simulator/model/errors.h"
 #include "simulator/api/resources.h"
 #include "simulator/commerce/est_report.h"
 #include "simulator/api/router.h"
@@ -75,28 +77,28 @@ Response Advance(RouteContext& ctx) {
   if (!to.ok()) return ErrorResponse(to.status());
   if (!by.ok()) return ErrorResponse(by.status());
   if (to->has_value() == by->has_value())
-    return ErrorResponse(BadRequest(800002, "Give exactly one of \"to\" (an RFC 3339 instant) or \"by\" (an ISO 8601 duration such as P30D)."));
+    return ErrorResponse(Error<Err::ControlInvalidInput>("Give exactly one of \"to\" (an RFC 3339 instant) or \"by\" (an ISO 8601 duration such as P30D)."));
   Instant target;
   if (to->has_value()) {
     auto t = Instant::Parse(**to);
-    if (!t) return ErrorResponse(BadRequest(800002, "\"to\" is not an RFC 3339 instant: " + **to));
+    if (!t) return ErrorResponse(Error<Err::ControlInvalidInput>("\"to\" is not an RFC 3339 instant: " + **to));
     if (*t < ctx.sandbox.Now())
-      return ErrorResponse(BadRequest(800002, "\"to\" (" + t->ToString() + ") is before the simulated now (" +
+      return ErrorResponse(Error<Err::ControlInvalidInput>("\"to\" (" + t->ToString() + ") is before the simulated now (" +
                                                   ctx.sandbox.Now().ToString() + "); the clock never moves backwards."));
     target = *t;
   } else {
     auto d = CalendarDuration::Parse(**by);
-    if (!d) return ErrorResponse(BadRequest(800002, "\"by\" is not an ISO 8601 duration (e.g. P30D, PT25H): " + **by));
-    if (d->months > 12 * 9000) return ErrorResponse(BadRequest(800002, "The target instant is too far in the future."));
+    if (!d) return ErrorResponse(Error<Err::ControlInvalidInput>("\"by\" is not an ISO 8601 duration (e.g. P30D, PT25H): " + **by));
+    if (d->months > 12 * 9000) return ErrorResponse(Error<Err::ControlInvalidInput>("The target instant is too far in the future."));
     target = ctx.sandbox.Now().Plus(*d);
   }
-  if (target.date().year() > 9000) return ErrorResponse(BadRequest(800002, "The target instant is too far in the future."));
+  if (target.date().year() > 9000) return ErrorResponse(Error<Err::ControlInvalidInput>("The target instant is too far in the future."));
   // An advance is all or nothing within the router's limits (AdvanceLimits):
   // the span is checked first, the events as they run (the router restores
   // the state when they are too many).
   const AdvanceLimits limits = ctx.replay ? AdvanceLimits{0, 0} : ctx.router.options().advance;
   if (limits.max_years > 0 && target > ctx.sandbox.Now().Plus(CalendarDuration{12 * limits.max_years, Duration()}))
-    return ErrorResponse(BadRequest(800002, "One request may move the clock by at most " +
+    return ErrorResponse(Error<Err::ControlInvalidInput>("One request may move the clock by at most " +
                                                 std::to_string(limits.max_years) + " simulated years (to " +
                                                 target.ToString() + " asked from " + ctx.sandbox.Now().ToString() +
                                                 "); advance in steps, or raise the limit (pcsim serve --max-advance-years)."));
@@ -104,33 +106,12 @@ Response Advance(RouteContext& ctx) {
   SimulatedClock::Advance advance = ctx.sandbox.AdvanceWithin(target, limits.max_events);
   if (!advance.complete) {
     ctx.rollback = true;
-    return ErrorResponse(BadRequest(
-        800002, "Advancing from " + from.ToString() + " to " + target.ToString() + " runs more than " +
+    return ErrorResponse(Error<Err::ControlInvalidInput>("Advancing from " + from.ToString() + " to " + target.ToString() + " runs more than " +
                     std::to_string(limits.max_events) + " events (the limit was reached at " +
                     ctx.sandbox.Now().ToString() + "); nothing changed: advance in smaller steps, or raise the "
                     "limit (pcsim serve --max-advance-events)."));
   }
   return JsonResponse(200, Json{{"now", ctx.sandbox.Now().ToString()}, {"events", advance.fired}});
-}
-
-// Where the JSON value that starts at `begin` of `text` ends (one past its
-// last character); the text is known to be valid JSON.
-size_t EndOfValue(std::string_view text, size_t begin) {
-  int depth = 0;
-  bool in_string = false, escaped = false;
-  for (size_t i = begin; i < text.size(); ++i) {
-    char c = text[i];
-    if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
-      continue;
-    }
-    if (c == '"') in_string = true;
-    else if (c == '{' || c == '[') ++depth;
-    else if ((c == '}' || c == ']') && --depth == 0) return i + 1;
-  }
-  return text.size();
 }
 
 // The "policy" of a reset body: a built-in name, or a policy document (an
@@ -141,25 +122,25 @@ StatusOr<Policy> ResetPolicy(std::string_view body_text) {
   try {
     doc.emplace(body_text);
   } catch (const DataFileError& e) {
-    return BadRequest(900126, "The request body is not valid JSON: " + e.Message());
+    return Error<Err::BodyNotParsable>("The request body is not valid JSON: " + e.Message());
   }
   const nlohmann::json* value = Field(doc->root(), "policy");
   if (value != nullptr && value->is_string()) {
     const std::string& name = value->get_ref<const std::string&>();
     if (const Policy* builtin = Policy::Builtin(name)) return *builtin;
     std::string shown = name.size() <= 100 ? name : name.substr(0, 100) + "...";
-    return BadRequest(800002, "\"policy\" \"" + shown + "\" is not a built-in policy (" + Policy::BuiltinNamesText() +
+    return Error<Err::ControlInvalidInput>("\"policy\" \"" + shown + "\" is not a built-in policy (" + Policy::BuiltinNamesText() +
                                   "); files are not opened over HTTP: send the policy document itself, a JSON "
                                   "object, as the value of \"policy\".");
   }
   if (value == nullptr || !value->is_object())
-    return BadRequest(800002, "\"policy\" must be a built-in policy name (" + Policy::BuiltinNamesText() +
+    return Error<Err::ControlInvalidInput>("\"policy\" must be a built-in policy name (" + Policy::BuiltinNamesText() +
                                   ") or a policy document (a JSON object).");
   // The document as the client wrote it: an error names its line and column
   // in that text ("reset policy:3:18: ...").
   auto begin = doc->ValueOffset(value);
-  if (!begin) return BadRequest(800002, "\"policy\" could not be read.");
-  std::string_view text = body_text.substr(*begin, EndOfValue(body_text, *begin) - *begin);
+  if (!begin) return Error<Err::ControlInvalidInput>("\"policy\" could not be read.");
+  std::string_view text = body_text.substr(*begin, ScanNesting(body_text, *begin, INT_MAX).end - *begin);
   return Policy::FromJson(text, "reset policy");
 }
 
@@ -176,15 +157,15 @@ Response Reset(RouteContext& ctx) {
     for (auto it = body->begin(); it != body->end(); ++it) {
       std::string key = ToLower(it.key());
       if (key != "start" && key != "policy" && key != "environment" && key != "seed")
-        return ErrorResponse(BadRequest(800002, "Unknown reset option \"" + it.key() + "\" (start, policy, environment, seed)."));
+        return ErrorResponse(Error<Err::ControlInvalidInput>("Unknown reset option \"" + it.key() + "\" (start, policy, environment, seed)."));
     }
     auto start = StringField(*body, "start");
     if (!start.ok()) return ErrorResponse(start.status());
     if (start->has_value()) {
       auto t = Instant::Parse(**start);
-      if (!t) return ErrorResponse(BadRequest(800002, "\"start\" is not an RFC 3339 instant: " + **start));
+      if (!t) return ErrorResponse(Error<Err::ControlInvalidInput>("\"start\" is not an RFC 3339 instant: " + **start));
       if (t->date().year() < 1970 || t->date().year() > 9000)
-        return ErrorResponse(BadRequest(800002, "\"start\" must be between the years 1970 and 9000."));
+        return ErrorResponse(Error<Err::ControlInvalidInput>("\"start\" must be between the years 1970 and 9000."));
       options.start = *t;
     }
     if (Field(*body, "policy") != nullptr) {
@@ -196,7 +177,7 @@ Response Reset(RouteContext& ctx) {
     if (!env.ok()) return ErrorResponse(env.status());
     if (env->has_value()) {
       auto e = ParseEnvironment(**env);
-      if (!e) return ErrorResponse(BadRequest(800002, "\"environment\" must be production or sandbox."));
+      if (!e) return ErrorResponse(Error<Err::ControlInvalidInput>("\"environment\" must be production or sandbox."));
       options.environment = *e;
     }
     auto seed = IntField(*body, "seed");
@@ -234,7 +215,7 @@ const std::string& PartnerOfEvent(const Sandbox& sandbox, const JournalEntry& e)
 StatusOr<std::optional<std::string>> PartnerFilter(const Request& request) {
   auto partner = request.Query("partner");
   if (!partner) return std::optional<std::string>();
-  if (partner->empty()) return BadRequest(800002, "\"partner\" must name a partner's tenant id.");
+  if (partner->empty()) return Error<Err::ControlInvalidInput>("\"partner\" must name a partner's tenant id.");
   return std::optional<std::string>(*partner);
 }
 
@@ -242,7 +223,7 @@ Response Events(RouteContext& ctx) {
   std::optional<Instant> since;
   if (auto s = ctx.request.Query("since")) {
     since = Instant::Parse(*s);
-    if (!since) return ErrorResponse(BadRequest(800002, "\"since\" is not an RFC 3339 instant."));
+    if (!since) return ErrorResponse(Error<Err::ControlInvalidInput>("\"since\" is not an RFC 3339 instant."));
   }
   std::optional<std::string> kind = ctx.request.Query("kind");
   auto partner = PartnerFilter(ctx.request);
@@ -289,13 +270,13 @@ Response Token(RouteContext& ctx) {
     for (const Status* s : {&partner.status(), &app_only.status(), &mfa.status(), &expires.status()})
       if (!s->ok()) return ErrorResponse(*s);
     if (partner->has_value()) {
-      if ((*partner)->empty()) return ErrorResponse(BadRequest(800002, "\"partner\" must not be empty."));
+      if ((*partner)->empty()) return ErrorResponse(Error<Err::ControlInvalidInput>("\"partner\" must not be empty."));
       caller.partner_tenant_id = ToLower(**partner);  // tenant ids are GUIDs, compared without case
     }
     caller.app_only = app_only->value_or(false);
     caller.mfa = mfa->value_or(true);
     if (expires->has_value()) {
-      if (**expires < 1) return ErrorResponse(BadRequest(800002, "\"expires-in\" must be a positive number of seconds."));
+      if (**expires < 1) return ErrorResponse(Error<Err::ControlInvalidInput>("\"expires-in\" must be a positive number of seconds."));
       lifetime_seconds = **expires;
     }
   }
@@ -321,15 +302,14 @@ Response ApproveQualification(RouteContext& ctx) {
   for (const Status* s : {&customer.status(), &name.status()})
     if (!s->ok()) return ErrorResponse(*s);
   if (!customer->has_value() || !name->has_value())
-    return ErrorResponse(BadRequest(800002, "Give \"customer\" (an id) and \"qualification\"."));
+    return ErrorResponse(Error<Err::ControlInvalidInput>("Give \"customer\" (an id) and \"qualification\"."));
   static const char* kKnown[] = {"Education", "GovernmentCommunityCloud", "Nonprofit", "StateOwnedEntity"};
   auto known = std::find_if(std::begin(kKnown), std::end(kKnown),
                             [&](const char* k) { return EqualsIgnoreCase(**name, k); });
   if (known == std::end(kKnown))
-    return ErrorResponse(BadRequest(900126, "Unable to parse enum: qualification (Education, GovernmentCommunityCloud, "
-                                            "Nonprofit or StateOwnedEntity)."));
+    return ErrorResponse(Error<Err::UnableToParse>("enum: qualification (Education, GovernmentCommunityCloud, Nonprofit or StateOwnedEntity)."));
   const Customer* c = ctx.sandbox.FindCustomer(ToLower(**customer));
-  if (c == nullptr) return ErrorResponse(NotFound(1000, "Customer " + **customer + " was not found."));
+  if (c == nullptr) return ErrorResponse(Error<Err::CustomerNotFound>(**customer));
   Status s = ctx.sandbox.AddQualification(c->id, {*known, QualificationStatus::Approved, ctx.sandbox.Now()});
   if (!s.ok()) return ErrorResponse(s);
   return JsonResponse(201, Json{{"customer", c->id}, {"qualification", *known}, {"vettingStatus", "Approved"}});

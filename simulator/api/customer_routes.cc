@@ -4,6 +4,7 @@
 // acceptance of the Microsoft Customer Agreement using Partner Center APIs).
 #include <algorithm>
 
+#include "simulator/model/errors.h"
 #include "simulator/api/resources.h"
 #include "simulator/api/router.h"
 
@@ -14,7 +15,7 @@ constexpr std::string_view kMcaLegacyTemplateId = "998b88de-aa99-4388-a42c-1b351
 constexpr int kCustomersPageSize = 100;
 
 Response CustomerNotFound(std::string_view id) {
-  return ErrorResponse(NotFound(1000, "Customer " + std::string(id) + " was not found."));
+  return ErrorResponse(Error<Err::CustomerNotFound>(std::string(id)));
 }
 
 Status ReadString(const nlohmann::json& object, std::string_view key, std::string* out) {
@@ -25,7 +26,7 @@ Status ReadString(const nlohmann::json& object, std::string_view key, std::strin
 }
 
 Status ReadAddress(const nlohmann::json& object, Address* a) {
-  if (!object.is_object()) return BadRequest(800002, "Invalid request input: an address must be an object.");
+  if (!object.is_object()) return Error<Err::InvalidInput>("an address must be an object.");
   for (auto [key, field] : std::initializer_list<std::pair<std::string_view, std::string*>>{
            {"firstName", &a->first_name},     {"lastName", &a->last_name},
            {"addressLine1", &a->address_line1}, {"addressLine2", &a->address_line2},
@@ -38,7 +39,7 @@ Status ReadAddress(const nlohmann::json& object, Address* a) {
                  [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
   if (a->first_name.size() > 50 || a->last_name.size() > 50 || a->address_line1.size() > 200 ||
       a->address_line2.size() > 200 || a->city.size() > 200)
-    return BadRequest(800002, "Invalid request input: an address field is longer than Partner Center allows.");
+    return Error<Err::InvalidInput>("an address field is longer than Partner Center allows.");
   return OkStatus();
 }
 
@@ -48,7 +49,7 @@ Response CreateCustomer(RouteContext& ctx) {
   const nlohmann::json* company = Field(*body, "companyProfile");
   const nlohmann::json* billing = Field(*body, "billingProfile");
   if (company == nullptr || !company->is_object() || billing == nullptr || !billing->is_object())
-    return ErrorResponse(BadRequest(800002, "Invalid request input: companyProfile and billingProfile are required objects."));
+    return ErrorResponse(Error<Err::InvalidInput>("companyProfile and billingProfile are required objects."));
   CustomerSpec spec;
   spec.partner_tenant_id = ctx.caller.partner_tenant_id;
   Status s = ReadString(*company, "domain", &spec.domain);
@@ -60,13 +61,13 @@ Response CreateCustomer(RouteContext& ctx) {
   if (s.ok()) s = ReadString(*body, "associatedPartnerId", &spec.associated_reseller);
   if (!s.ok()) return ErrorResponse(s);
   const nlohmann::json* address = Field(*billing, "defaultAddress");
-  if (address == nullptr) return ErrorResponse(BadRequest(800002, "Invalid request input: billingProfile.defaultAddress is required."));
+  if (address == nullptr) return ErrorResponse(Error<Err::InvalidInput>("billingProfile.defaultAddress is required."));
   s = ReadAddress(*address, &spec.address);
   if (!s.ok()) return ErrorResponse(s);
   if (spec.domain.find('.') == std::string::npos)
-    return ErrorResponse(BadRequest(800002, "Invalid request input: companyProfile.domain must be a domain name such as contoso.onmicrosoft.com."));
+    return ErrorResponse(Error<Err::InvalidInput>("companyProfile.domain must be a domain name such as contoso.onmicrosoft.com."));
   if (!spec.email.empty() && spec.email.find('@') == std::string::npos)
-    return ErrorResponse(BadRequest(800002, "Invalid request input: billingProfile.email is not an email address."));
+    return ErrorResponse(Error<Err::InvalidInput>("billingProfile.email is not an email address."));
   auto created = ctx.sandbox.CreateCustomer(spec);
   if (!created.ok()) return ErrorResponse(created.status());
   Json j = CustomerJson(ctx.sandbox, **created);
@@ -93,13 +94,13 @@ Response ListCustomers(RouteContext& ctx) {
   if (auto s = ctx.request.Query("size")) {
     auto d = Decimal::Parse(*s);
     if (!d || d->scale() != 0 || d->units() < 0 || d->units() > 500)
-      return ErrorResponse(BadRequest(800002, "Invalid request input: size must be an integer from 0 to 500."));
+      return ErrorResponse(Error<Err::InvalidInput>("size must be an integer from 0 to 500."));
     size = static_cast<int>(d->units());
   }
   std::string field, op, value;
   if (auto f = ctx.request.Query("filter")) {
     auto filter = ParseBody(*f);
-    if (!filter.ok()) return ErrorResponse(BadRequest(800002, "Invalid request input: filter must be a JSON object."));
+    if (!filter.ok()) return ErrorResponse(Error<Err::InvalidInput>("filter must be a JSON object."));
     Status s = ReadString(*filter, "field", &field);
     if (s.ok()) s = ReadString(*filter, "operator", &op);
     if (s.ok()) s = ReadString(*filter, "value", &value);
@@ -107,17 +108,17 @@ Response ListCustomers(RouteContext& ctx) {
     op = ToLower(op);
     static const char* kOps[] = {"equals", "not_equals", "starts_with", "not_starts_with", "substring"};
     if (std::none_of(std::begin(kOps), std::end(kOps), [&](const char* o) { return op == o; }))
-      return ErrorResponse(BadRequest(800002, "Invalid request input: unsupported filter operator \"" + op + "\"."));
+      return ErrorResponse(Error<Err::InvalidInput>("unsupported filter operator \"" + op + "\"."));
     if (!EqualsIgnoreCase(field, "CompanyName") && !EqualsIgnoreCase(field, "Domain") &&
         !EqualsIgnoreCase(field, "IndirectReseller"))
-      return ErrorResponse(BadRequest(800002, "Invalid request input: unsupported filter field \"" + field + "\"."));
+      return ErrorResponse(Error<Err::InvalidInput>("unsupported filter field \"" + field + "\"."));
   }
   size_t offset = 0;
   if (auto seek = ctx.request.Query("seekOperation"); seek && EqualsIgnoreCase(*seek, "Next")) {
     auto token = ctx.request.Header("MS-ContinuationToken");
     auto d = token ? Decimal::Parse(*token) : std::nullopt;
     if (!d || d->scale() != 0 || d->units() < 0)
-      return ErrorResponse(BadRequest(800002, "Invalid request input: MS-ContinuationToken is missing or invalid."));
+      return ErrorResponse(Error<Err::InvalidInput>("MS-ContinuationToken is missing or invalid."));
     offset = static_cast<size_t>(d->units());
   }
   std::vector<const Customer*> visible;
@@ -168,11 +169,11 @@ Response PatchCustomer(RouteContext& ctx) {
   auto relationship = StringField(*body, "relationshipToPartner");
   if (!relationship.ok()) return ErrorResponse(relationship.status());
   if (!relationship->has_value() || !EqualsIgnoreCase(**relationship, "none"))
-    return ErrorResponse(BadRequest(800002, "Invalid request input: only relationshipToPartner \"none\" (remove the reseller relationship) can be patched."));
+    return ErrorResponse(Error<Err::InvalidInput>("only relationshipToPartner \"none\" (remove the reseller relationship) can be patched."));
   for (uint32_t i : ctx.sandbox.SubscriptionsOf(*c))
     if (ctx.sandbox.SubscriptionAt(i).status == SubscriptionStatus::Active ||
         ctx.sandbox.SubscriptionAt(i).status == SubscriptionStatus::Suspended)
-      return ErrorResponse(BadRequest(800002, "The reseller relationship can't be removed while the customer has active subscriptions."));
+      return ErrorResponse(Error<Err::ResellerInUse>());
   std::string id = c->id;
   if (ctx.sandbox.environment() == Environment::Sandbox) {
     Status s = ctx.sandbox.DeleteCustomer(id);
@@ -200,7 +201,7 @@ Response PutBillingProfile(RouteContext& ctx) {
     std::string etag = *match;
     etag.erase(std::remove(etag.begin(), etag.end(), '"'), etag.end());
     if (etag != BillingProfileJson(*c)["attributes"]["etag"].get<std::string>())
-      return ErrorResponse(BadRequest(2055, "Etag is no longer valid: GET the billing profile again and use its latest etag."));
+      return ErrorResponse(Error<Err::EtagStaleBillingProfile>());
   }
   auto body = ParseBody(ctx.request.body);
   if (!body.ok()) return ErrorResponse(body.status());
@@ -231,9 +232,9 @@ Response ValidateAddress(RouteContext& ctx) {
   if (!s.ok()) return ErrorResponse(s);
   for (auto [name, value] : std::initializer_list<std::pair<const char*, const std::string*>>{
            {"addressLine1", &a.address_line1}, {"city", &a.city}, {"postalCode", &a.postal_code}, {"country", &a.country}})
-    if (value->empty()) return ErrorResponse(BadRequest(800002, std::string("Invalid request input: ") + name + " is required."));
+    if (value->empty()) return ErrorResponse(Error<Err::InvalidInput>(std::string(name) + " is required."));
   if (ctx.sandbox.country_rules().Find(a.country) == nullptr)
-    return ErrorResponse(BadRequest(800002, "Invalid request input: unsupported country \"" + a.country + "\"."));
+    return ErrorResponse(Error<Err::InvalidInput>("unsupported country \"" + a.country + "\"."));
   auto invalid = ctx.sandbox.country_rules().InvalidFields(a);
   // A street without a premises number only partly verifies.
   if (std::none_of(a.address_line1.begin(), a.address_line1.end(), [](unsigned char ch) { return std::isdigit(ch); }))
@@ -270,12 +271,12 @@ Response ListAgreementMetadata(RouteContext& ctx) {
     items.push_back(AgreementMetadata("MicrosoftCustomerAgreement"));
   if (type == "*" || EqualsIgnoreCase(type, "MicrosoftCloudAgreement"))
     items.push_back(AgreementMetadata("MicrosoftCloudAgreement"));
-  if (items.empty()) return ErrorResponse(BadRequest(900126, "Unable to parse enum: agreementType " + type));
+  if (items.empty()) return ErrorResponse(Error<Err::UnableToParse>("enum: agreementType " + type));
   return JsonResponse(200, CollectionJson(std::move(items), "/agreements?agreementType=" + type));
 }
 
 Response AppOnlyRefused() {
-  return ErrorResponse(Forbidden(900329, "This resource does not support application-only authentication."));
+  return ErrorResponse(Error<Err::AppOnlyNotSupported>());
 }
 
 Response CreateAgreement(RouteContext& ctx) {
@@ -291,7 +292,7 @@ Response CreateAgreement(RouteContext& ctx) {
   if (s.ok()) s = ReadString(*body, "dateAgreed", &date);
   const nlohmann::json* contact = Field(*body, "primaryContact");
   if (s.ok() && (contact == nullptr || !contact->is_object()))
-    s = BadRequest(800002, "Invalid request input: primaryContact is required.");
+    s = Error<Err::InvalidInput>("primaryContact is required.");
   if (s.ok()) s = ReadString(*contact, "firstName", &a.first_name);
   if (s.ok()) s = ReadString(*contact, "lastName", &a.last_name);
   if (s.ok()) s = ReadString(*contact, "email", &a.email);
@@ -299,18 +300,18 @@ Response CreateAgreement(RouteContext& ctx) {
   if (!s.ok()) return ErrorResponse(s);
   if (a.type.empty()) a.type = "MicrosoftCustomerAgreement";
   if (!EqualsIgnoreCase(a.type, "MicrosoftCustomerAgreement") && !EqualsIgnoreCase(a.type, "MicrosoftCloudAgreement"))
-    return ErrorResponse(BadRequest(900126, "Unable to parse enum: type " + a.type));
+    return ErrorResponse(Error<Err::UnableToParse>("enum: type " + a.type));
   a.type = EqualsIgnoreCase(a.type, "MicrosoftCustomerAgreement") ? "MicrosoftCustomerAgreement" : "MicrosoftCloudAgreement";
   std::string expected_template = a.type == "MicrosoftCustomerAgreement" ? "117a77b0-9360-443b-8795-c6dedc750cf9"
                                                                         : std::string(kMcaLegacyTemplateId);
   if (!EqualsIgnoreCase(a.template_id, expected_template))
-    return ErrorResponse(BadRequest(800002, "Invalid request input: templateId " + a.template_id + " is not the " + a.type + " template."));
+    return ErrorResponse(Error<Err::InvalidInput>("templateId " + a.template_id + " is not the " + a.type + " template."));
   a.template_id = expected_template;
   if (date.empty()) {
     a.date_agreed = ctx.sandbox.Now();
   } else {
     auto t = Instant::Parse(date);
-    if (!t) return ErrorResponse(BadRequest(800002, "Invalid request input: dateAgreed is not a date: " + date));
+    if (!t) return ErrorResponse(Error<Err::InvalidInput>("dateAgreed is not a date: " + date));
     a.date_agreed = *t;
   }
   a.user_id = ctx.caller.user_id.empty() ? GuidFromNumber(ctx.sandbox.seed(), 0x75736572) : ctx.caller.user_id;
@@ -373,12 +374,11 @@ Response CreateQualification(RouteContext& ctx) {
   static const char* kKnown[] = {"Education", "GovernmentCommunityCloud", "StateOwnedEntity"};
   auto known = std::find_if(std::begin(kKnown), std::end(kKnown), [&](const char* k) { return EqualsIgnoreCase(name, k); });
   if (known == std::end(kKnown))
-    return ErrorResponse(BadRequest(900126, "Unable to parse enum: qualification \"" + name +
-                                                "\" (Education, GovernmentCommunityCloud or StateOwnedEntity)."));
+    return ErrorResponse(Error<Err::UnableToParse>("enum: qualification \"" + name + "\" (Education, GovernmentCommunityCloud or StateOwnedEntity)."));
   if (EqualsIgnoreCase(name, "Education") && !EqualsIgnoreCase(segment, "K12") && !EqualsIgnoreCase(segment, "HigherEducation"))
-    return ErrorResponse(BadRequest(800002, "Invalid request input: educationSegment must be K12 or HigherEducation."));
+    return ErrorResponse(Error<Err::InvalidInput>("educationSegment must be K12 or HigherEducation."));
   if (EqualsIgnoreCase(name, "GovernmentCommunityCloud") && code.empty())
-    return ErrorResponse(BadRequest(800002, "Invalid request input: validationCode is required for GovernmentCommunityCloud."));
+    return ErrorResponse(Error<Err::InvalidInput>("validationCode is required for GovernmentCommunityCloud."));
   // Vetting is asynchronous: the qualification is in review, then approved an
   // hour later in simulated time.
   Qualification q{*known, QualificationStatus::InReview, ctx.sandbox.Now()};

@@ -1,5 +1,6 @@
 // /_sim/faults (docs/control-api.md): the fault rules and the rate limiter of
 // faults.h, read, added to and cleared.
+#include "simulator/model/errors.h"
 #include "simulator/api/router.h"
 
 namespace pcsim::api {
@@ -29,7 +30,7 @@ Response DeleteOne(RouteContext& ctx) {
     else rule = rule * 10 + static_cast<uint64_t>(c - '0');
   }
   if (!numeric || !ctx.router.faults().Remove(rule))
-    return ErrorResponse(NotFound(800111, "No fault rule has the id \"" + id.substr(0, 64) + "\"."));
+    return ErrorResponse(Error<Err::FaultRuleNotFound>(id.substr(0, 64)));
   return JsonResponse(200, ctx.router.faults().ToJson());
 }
 

@@ -1,3 +1,4 @@
+#include "simulator/model/errors.h"
 #include "simulator/api/faults.h"
 
 #include <algorithm>
@@ -41,7 +42,7 @@ bool IsOrderCreation(const std::vector<std::string>& segs, std::string_view meth
          (segs.size() == 6 && segs[3] == "carts" && segs[5] == "checkout");
 }
 
-Status Bad(const std::string& what) { return BadRequest(800002, "Invalid fault rule: " + what); }
+Status Bad(const std::string& what) { return Error<Err::ControlInvalidInput>("Invalid fault rule: " + what); }
 
 StatusOr<CalendarDuration> DurationField(const nlohmann::json& rule, std::string_view key, std::string* text,
                                          bool required, std::string_view fallback) {
@@ -237,8 +238,7 @@ Response ErrorFault(const FaultRule& rule) {
     case 504: what = "Gateway timeout"; break;
     default: what = "Unexpected service error"; break;
   }
-  Response r = ErrorResponse(Status(rule.status, 800003,
-                                    what + " (injected by /_sim/faults rule " + std::to_string(rule.id) + ")."));
+  Response r = ErrorResponse(ErrorWithStatus<Err::InjectedFault>(rule.status, what, rule.id));
   if (rule.retry_after_seconds) r.SetHeader("Retry-After", std::to_string(*rule.retry_after_seconds));
   return r;
 }
@@ -414,8 +414,7 @@ Status FaultInjector::Configure(const nlohmann::json& body) {
     for (size_t i = 0; i < rules->size(); ++i) {
       auto rule = ParseRule((*rules)[i]);
       if (!rule.ok())
-        return Status(rule.status().http_status(), rule.status().code(),
-                      "rules[" + std::to_string(i) + "]: " + rule.status().description());
+        return rule.status().Prefixed("rules[" + std::to_string(i) + "]: ");
       parsed.push_back(std::move(*rule));
     }
     if (rules_.size() + parsed.size() > kMaxRules) return Bad("at most 1000 rules at a time.");

@@ -32,6 +32,7 @@
 #include <string_view>
 #include <vector>
 
+#include "simulator/model/errors.h"
 #include "simulator/api/resources.h"
 #include "simulator/api/router.h"
 
@@ -43,7 +44,7 @@ constexpr int64_t kMaxLineItemPageSize = 2000;
 constexpr std::string_view kTokenVersion = "v1";
 constexpr std::string_view kTokenHeader = "MS-ContinuationToken";
 
-Status BadParameter(std::string description) { return BadRequest(800002, "Invalid request input: " + description); }
+Status BadParameter(std::string description) { return Error<Err::InvalidInput>(description); }
 
 // --- query parameters -----------------------------------------------------------
 
@@ -247,7 +248,7 @@ const Invoice* VisibleInvoice(const RouteContext& ctx, std::string_view id) {
 }
 
 Response InvoiceNotFound(std::string_view id) {
-  return ErrorResponse(NotFound(1000, "Invoice " + std::string(id) + " was not found for this partner."));
+  return ErrorResponse(Error<Err::InvoiceNotFound>(std::string(id)));
 }
 
 const std::string& CurrencyOf(const Sandbox& sandbox, const ChargeLine& line) {

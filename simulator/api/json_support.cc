@@ -1,3 +1,4 @@
+#include "simulator/model/errors.h"
 #include "simulator/api/json_support.h"
 
 #include <charconv>
@@ -145,27 +146,35 @@ Json ObjectWithCapacity(size_t keys) {
 std::string DateTimeOf(Date d) { return d.ToString() + "T00:00:00Z"; }
 std::string EndOfDayOf(Date d) { return d.ToString() + "T23:59:59Z"; }
 
-StatusOr<nlohmann::json> ParseBody(std::string_view body, bool object) {
-  // Refuse deep nesting before the recursive parser sees it.
+NestingScan ScanNesting(std::string_view text, size_t begin, int max_depth) {
   int depth = 0;
   bool in_string = false, escaped = false;
-  for (char c : body) {
+  for (size_t i = begin; i < text.size(); ++i) {
+    char c = text[i];
     if (in_string) {
       if (escaped) escaped = false;
       else if (c == '\\') escaped = true;
       else if (c == '"') in_string = false;
       continue;
     }
-    if (c == '"') in_string = true;
-    else if (c == '{' || c == '[') {
-      if (++depth > 64) return BadRequest(900126, "The request body is nested more than 64 levels deep.");
-    } else if (c == '}' || c == ']') {
-      --depth;
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      if (++depth > max_depth) return NestingScan{i + 1, true};
+    } else if ((c == '}' || c == ']') && --depth == 0) {
+      return NestingScan{i + 1, false};
     }
   }
+  return NestingScan{text.size(), false};
+}
+
+StatusOr<nlohmann::json> ParseBody(std::string_view body, bool object) {
+  // Refuse deep nesting before the recursive parser sees it.
+  if (ScanNesting(body, 0, 64).too_deep)
+    return Error<Err::BodyNotParsable>("The request body is nested more than 64 levels deep.");
   nlohmann::json j = nlohmann::json::parse(body.begin(), body.end(), nullptr, false);
-  if (j.is_discarded()) return BadRequest(900126, "The request body is not valid JSON.");
-  if (object && !j.is_object()) return BadRequest(900126, "The request body must be a JSON object.");
+  if (j.is_discarded()) return Error<Err::BodyNotParsable>("The request body is not valid JSON.");
+  if (object && !j.is_object()) return Error<Err::BodyNotParsable>("The request body must be a JSON object.");
   return j;
 }
 
@@ -179,7 +188,7 @@ const nlohmann::json* Field(const nlohmann::json& object, std::string_view key) 
 StatusOr<std::optional<std::string>> StringField(const nlohmann::json& object, std::string_view key) {
   const nlohmann::json* v = Field(object, key);
   if (v == nullptr) return std::optional<std::string>();
-  if (!v->is_string()) return BadRequest(800002, "Invalid request input: " + std::string(key) + " must be a string.");
+  if (!v->is_string()) return Error<Err::InvalidInput>(std::string(key) + " must be a string.");
   return std::optional<std::string>(v->get<std::string>());
 }
 
@@ -188,19 +197,19 @@ StatusOr<std::optional<int64_t>> IntField(const nlohmann::json& object, std::str
   if (v == nullptr) return std::optional<int64_t>();
   if (v->is_number_integer() || v->is_number_unsigned()) {
     if (v->is_number_unsigned() && v->get<uint64_t>() > static_cast<uint64_t>(INT32_MAX))
-      return BadRequest(800002, "Invalid request input: " + std::string(key) + " is out of range.");
+      return Error<Err::InvalidInput>(std::string(key) + " is out of range.");
     int64_t n = v->get<int64_t>();
     if (n > INT32_MAX || n < INT32_MIN)
-      return BadRequest(800002, "Invalid request input: " + std::string(key) + " is out of range.");
+      return Error<Err::InvalidInput>(std::string(key) + " is out of range.");
     return std::optional<int64_t>(n);
   }
-  return BadRequest(800002, "Invalid request input: " + std::string(key) + " must be an integer.");
+  return Error<Err::InvalidInput>(std::string(key) + " must be an integer.");
 }
 
 StatusOr<std::optional<bool>> BoolField(const nlohmann::json& object, std::string_view key) {
   const nlohmann::json* v = Field(object, key);
   if (v == nullptr) return std::optional<bool>();
-  if (!v->is_boolean()) return BadRequest(800002, "Invalid request input: " + std::string(key) + " must be true or false.");
+  if (!v->is_boolean()) return Error<Err::InvalidInput>(std::string(key) + " must be true or false.");
   return std::optional<bool>(v->get<bool>());
 }
 

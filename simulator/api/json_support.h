@@ -35,6 +35,16 @@ Json ObjectWithCapacity(size_t keys);
 std::string DateTimeOf(Date d);
 std::string EndOfDayOf(Date d);  // "2026-05-04T23:59:59Z"
 
+// Walks the JSON text from `begin`, outside strings, counting bracket
+// nesting: `end` is one past the bracket that closes the value at `begin`
+// (or the text's end), `too_deep` whether nesting went past `max_depth` on
+// the way (the walk stops there).
+struct NestingScan {
+  size_t end;
+  bool too_deep;
+};
+NestingScan ScanNesting(std::string_view text, size_t begin, int max_depth);
+
 // Parses a request body: 400 with code 900126 for malformed JSON, nesting
 // deeper than 64 levels, or a body that is not an object (when `object`).
 StatusOr<nlohmann::json> ParseBody(std::string_view body, bool object = true);

@@ -1,3 +1,4 @@
+#include "simulator/model/errors.h"
 #include "simulator/api/router.h"
 
 #include <algorithm>
@@ -66,6 +67,16 @@ std::optional<Caller> CallerFromJwt(std::string_view token) {
 void RouteTable::Add(std::string method, std::string pattern, Handler handler, std::optional<RouteKind> kind) {
   RouteKind k = kind.value_or(method == "GET" ? RouteKind::Read : RouteKind::Write);
   routes_.push_back(Route{std::move(method), SplitPath(pattern), std::move(handler), k});
+}
+
+std::vector<RouteTable::Listed> RouteTable::List() const {
+  std::vector<Listed> out;
+  for (const Route& route : routes_) {
+    std::string pattern;
+    for (const std::string& segment : route.segments) pattern += "/" + segment;
+    out.push_back(Listed{route.method, std::move(pattern), route.kind});
+  }
+  return out;
 }
 
 RouteTable::Match RouteTable::Find(std::string_view method, const std::vector<std::string>& segments) const {
@@ -173,18 +184,18 @@ std::string Router::IssueToken(const Caller& caller, Instant expires) {
 StatusOr<Caller> Router::Authenticate(const Request& request) {
   auto header = request.Header("Authorization");
   if (!header || header->empty())
-    return Status(401, 800001, "Partner Token missing in request context: send Authorization: Bearer <token>.");
+    return Error<Err::TokenMissing>();
   std::string_view value = *header;
   if (value.size() < 8 || !EqualsIgnoreCase(value.substr(0, 7), "Bearer ") || value.substr(7).empty())
-    return Status(401, 800001, "The Authorization header must be \"Bearer <token>\".");
+    return Error<Err::AuthorizationMalformed>();
   std::string token(value.substr(7));
   while (!token.empty() && token.front() == ' ') token.erase(token.begin());
   if (auto it = tokens_.find(token); it != tokens_.end()) {
-    if (sandbox_->Now() >= it->second.expires) return Status(401, 400, "Access denied: the token has expired.");
+    if (sandbox_->Now() >= it->second.expires) return Error<Err::TokenExpired>();
     return it->second.caller;
   }
   if (options_.auth == AuthMode::Strict)
-    return Status(401, 400, "Access denied: the token was not issued by this sandbox (POST /_sim/token).");
+    return Error<Err::TokenUnknown>();
   if (auto caller = CallerFromJwt(token)) return *caller;
   return Caller{};
 }
@@ -310,7 +321,7 @@ Response Router::Handle(const Request& incoming) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (!failure_.empty()) {
-      response = ErrorResponse(Status(503, 800003, failure_));
+      response = ErrorResponse(Error<Err::ServiceUnavailable>(failure_));
       Log(incoming, response.status, "", "");
     } else {
       const Request* request_ptr = &incoming;
@@ -339,12 +350,12 @@ Response Router::Handle(const Request& incoming) {
           // Memory or an internal error part-way through: nothing of it stays.
           outcome.executed = true;
           outcome.rollback = true;
-          response = ErrorResponse(Status(500, 800003, std::string("Unexpected service error: ") + e.what() +
+          response = ErrorResponse(Error<Err::ServiceError>(std::string("Unexpected service error: ") + e.what() +
                                                            "; the request changed nothing."));
         }
         const bool write = outcome.executed && outcome.kind == RouteKind::Write;
         if (write && (outcome.rollback || response.status >= 500)) {
-          if (!Rebuild()) response = ErrorResponse(Status(503, 800003, failure_));
+          if (!Rebuild()) response = ErrorResponse(Error<Err::ServiceUnavailable>(failure_));
         } else if (write && response.status < 400) {
           // Durable means applied, journaled and flushed, then answered.
           CommandRecord command = RecordOf(request, outcome.caller);
@@ -358,7 +369,7 @@ Response Router::Handle(const Request& incoming) {
             Remember(std::move(command));
           } else {
             // Not durable: undo it, so that what is answered is what is kept.
-            response = ErrorResponse(Rebuild() ? committed : Status(503, 800003, failure_));
+            response = ErrorResponse(Rebuild() ? committed : Error<Err::ServiceUnavailable>(failure_));
           }
         }
         Log(request, response.status, outcome.caller ? outcome.caller->partner_tenant_id : PartnerOf(request),
@@ -421,14 +432,14 @@ void Router::ApplyDeferred(const Request& request, const Caller& caller) {
   std::vector<std::string> segments = SplitPath(request.path);
   RouteTable::Match match = routes_.Find(request.method, segments);
   if (match.handler == nullptr) {
-    response = ErrorResponse(NotFound(1000, "No route matches " + request.method + " " + request.path + "."));
+    response = ErrorResponse(Error<Err::NoRoute>(request.method, request.path));
   } else {
     RouteContext ctx{*this, *sandbox_, request, std::move(match.params), caller};
     RequestAttribution attribution(*sandbox_, request.Header("MS-RequestId"));
     try {
       response = (*match.handler)(ctx);
     } catch (const std::exception& e) {
-      response = ErrorResponse(Status(500, 800003, std::string("Unexpected service error: ") + e.what()));
+      response = ErrorResponse(Error<Err::ServiceError>(std::string("Unexpected service error: ") + e.what()));
     }
   }
   // The outcome is visible in GET /_sim/requests (a deferred change that
@@ -444,7 +455,7 @@ void Router::HoldOrdersPending(size_t first_order, const CalendarDuration& d) {
 
 Response Router::Dispatch(const Request& request, const CommandRecord* replay, Outcome* outcome) {
   if (request.body.size() > options_.max_body_bytes)
-    return ErrorResponse(Status(413, 800002, "The request body is larger than " +
+    return ErrorResponse(Error<Err::BodyTooLarge>("The request body is larger than " +
                                                  std::to_string(options_.max_body_bytes) + " bytes."));
   std::vector<std::string> segments = SplitPath(request.path);
   const bool control = !segments.empty() && EqualsIgnoreCase(segments[0], "_sim");
@@ -458,24 +469,13 @@ Response Router::Dispatch(const Request& request, const CommandRecord* replay, O
   RouteTable::Match match = routes_.Find(request.method, segments);
   if (match.handler == nullptr) {
     if (match.path_known)
-      return ErrorResponse(Status(405, 405, "The method " + request.method + " is not allowed on " + request.path + "."));
-    return ErrorResponse(NotFound(1000, "No route matches " + request.method + " " + request.path + "."));
+      return ErrorResponse(Error<Err::MethodNotAllowedOn>(request.method, request.path));
+    return ErrorResponse(Error<Err::NoRoute>(request.method, request.path));
   }
   outcome->kind = match.kind;
-  Caller caller;
-  if (replay != nullptr) {
-    // A recorded command: it was authenticated when it first ran.
-    if (!control) caller = replay->caller.value_or(Caller{});
-  } else if (!control) {
-    auto auth = Authenticate(request);
-    if (!auth.ok()) return ErrorResponse(auth.status());
-    caller = *auth;
-    // Partner security requirements: App+User calls need MFA from the policy date.
-    if (!caller.app_only && !caller.mfa &&
-        sandbox_->Today() >= sandbox_->policy().DateOf(PolicyKey::kMfaRequiredFrom))
-      return ErrorResponse(Status(401, 900421, "Multi-factor authentication is required for App+User calls to the "
-                                               "Partner Center API."));
-  }
+  auto identified = IdentifyCaller(request, control, replay);
+  if (!identified.ok()) return ErrorResponse(identified.status());
+  const Caller& caller = *identified;
   if (!control) outcome->caller = caller;
   // A write repeated with the same MS-RequestId (a client's retry after a
   // timeout or a throttled answer) replays the first result.
@@ -491,25 +491,7 @@ Response Router::Dispatch(const Request& request, const CommandRecord* replay, O
   if (!request.fault.empty()) directive = ParseFaultDirective(request.fault);
   Response response;
   if (directive && directive->kind == FaultKind::Accepted) {
-    // The resource must exist now: an unknown one is refused at once, as the
-    // service would, not accepted and lost later.
-    RouteTable::Match read = routes_.Find("GET", segments);
-    if (read.handler != nullptr) {
-      RouteContext read_ctx{*this, *sandbox_, request, std::move(read.params), caller};
-      Response current = (*read.handler)(read_ctx);
-      if (current.status >= 400) return current;
-    }
-    // 202 Accepted: the change is applied by a timer at its due instant; the
-    // client polls the resource named by Location.
-    Request later = request;
-    later.fault.clear();
-    Instant due = sandbox_->Now().Plus(directive->duration);
-    sandbox_->clock().Schedule(due, [this, later = std::move(later), caller] { ApplyDeferred(later, caller); });
-    response.status = 202;
-    response.content_type.clear();
-    response.SetHeader("Location", request.path);
-    int64_t seconds = std::max<int64_t>(1, ((due - sandbox_->Now()).micros() + 999'999) / 1'000'000);
-    response.SetHeader("Retry-After", std::to_string(seconds));
+    response = AcceptLater(request, segments, caller, directive->duration);
   } else {
     const size_t orders_before = sandbox_->orders().size();
     RouteContext ctx{*this, *sandbox_, request, std::move(match.params), caller};
@@ -525,15 +507,56 @@ Response Router::Dispatch(const Request& request, const CommandRecord* replay, O
   }
   // Only an answer that changed nothing but the state it reports is kept: a
   // refused request runs again on a retry.
-  if (!idempotency_key.empty() && response.status < 400 && !outcome->rollback) {
-    idempotent_[idempotency_key] = response;
-    idempotent_order_.push_back(idempotency_key);
-    if (idempotent_order_.size() > kIdempotencyEntries) {
-      idempotent_.erase(idempotent_order_.front());
-      idempotent_order_.pop_front();
-    }
-  }
+  if (!idempotency_key.empty() && response.status < 400 && !outcome->rollback)
+    KeepForRetries(idempotency_key, response);
   return response;
+}
+
+StatusOr<Caller> Router::IdentifyCaller(const Request& request, bool control, const CommandRecord* replay) {
+  if (control) return Caller{};
+  // A recorded command: it was authenticated when it first ran.
+  if (replay != nullptr) return replay->caller.value_or(Caller{});
+  auto caller = Authenticate(request);
+  if (!caller.ok()) return caller.status();
+  // Partner security requirements: App+User calls need MFA from the policy date.
+  if (!caller->app_only && !caller->mfa &&
+      sandbox_->Today() >= sandbox_->policy().DateOf(PolicyKey::kMfaRequiredFrom))
+    return Error<Err::MfaRequired>();
+  return caller;
+}
+
+Response Router::AcceptLater(const Request& request, const std::vector<std::string>& segments, const Caller& caller,
+                             const CalendarDuration& delay) {
+  // The resource must exist now: an unknown one is refused at once, as the
+  // service would, not accepted and lost later.
+  RouteTable::Match read = routes_.Find("GET", segments);
+  if (read.handler != nullptr) {
+    RouteContext read_ctx{*this, *sandbox_, request, std::move(read.params), caller};
+    Response current = (*read.handler)(read_ctx);
+    if (current.status >= 400) return current;
+  }
+  // 202 Accepted: the change is applied by a timer at its due instant; the
+  // client polls the resource named by Location.
+  Request later = request;
+  later.fault.clear();
+  Instant due = sandbox_->Now().Plus(delay);
+  sandbox_->clock().Schedule(due, [this, later = std::move(later), caller] { ApplyDeferred(later, caller); });
+  Response response;
+  response.status = 202;
+  response.content_type.clear();
+  response.SetHeader("Location", request.path);
+  int64_t seconds = std::max<int64_t>(1, ((due - sandbox_->Now()).micros() + 999'999) / 1'000'000);
+  response.SetHeader("Retry-After", std::to_string(seconds));
+  return response;
+}
+
+void Router::KeepForRetries(const std::string& key, const Response& response) {
+  idempotent_[key] = response;
+  idempotent_order_.push_back(key);
+  if (idempotent_order_.size() > kIdempotencyEntries) {
+    idempotent_.erase(idempotent_order_.front());
+    idempotent_order_.pop_front();
+  }
 }
 
 Response JsonResponse(int status, const Json& body) {

@@ -16,6 +16,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "simulator/api/cart.h"
+#include "simulator/api/command_journal.h"
 #include "simulator/api/faults.h"
 #include "simulator/api/http_types.h"
 #include "simulator/api/json_support.h"
@@ -53,14 +55,6 @@ struct RouterOptions {
   // besides the loopback ones (lowercase, without a port): pcsim serve
   // --allow-host, and a non-loopback --host.
   std::vector<std::string> allowed_hosts;
-};
-
-// Who calls, read from the bearer token (docs/control-api.md, "The server").
-struct Caller {
-  std::string partner_tenant_id{kDefaultPartnerTenantId};
-  bool app_only = false;
-  bool mfa = true;
-  std::string user_id;
 };
 
 class Router;
@@ -102,6 +96,13 @@ class RouteTable {
     bool path_known = false;  // some route has this path with another method
   };
   Match Find(std::string_view method, const std::vector<std::string>& segments) const;
+  // Every route, in the order added (for tests that walk all of them).
+  struct Listed {
+    std::string method;
+    std::string pattern;  // "/v1/customers/{}"
+    RouteKind kind;
+  };
+  std::vector<Listed> List() const;
 
  private:
   struct Route {
@@ -124,66 +125,6 @@ struct RequestRecord {
   std::string fault;  // the injected fault that changed the answer ("throttle", "rate-limit", ...)
 };
 
-// A cart: a partner's basket of line items before checkout (Create a cart).
-struct CartLine {
-  int id = 0;
-  std::string catalog_item_id;
-  std::string friendly_name;
-  int quantity = 0;
-  std::string term_duration;
-  std::string billing_cycle;
-  std::string promotion_id;
-  std::string reseller_id;  // participants: transaction_reseller
-  std::vector<std::string> additional_resellers;
-  std::optional<Date> custom_term_end;
-  std::optional<bool> attestation_accepted;
-  std::string order_group;
-  nlohmann::json provisioning_context = nlohmann::json::object();
-  std::optional<std::pair<std::string, std::string>> error;  // (errorCode, errorDescription)
-};
-
-struct Cart {
-  std::string id;
-  std::string customer_id;
-  std::string partner_tenant_id;
-  Instant created;
-  Instant last_modified;
-  Instant expires;
-  std::string last_modified_user;
-  bool ordered = false;
-  std::optional<bool> partner_on_record_attestation_accepted;
-  std::vector<CartLine> lines;
-};
-
-// A request that changed the state, as the router keeps it (to rebuild the
-// state) and a state dir journals it: what it asked and who asked, never how
-// the caller authenticated (no Authorization header, no token).
-struct CommandRecord {
-  std::string method;
-  std::string path;
-  HeaderList query;
-  HeaderList headers;  // only those a replay needs: MS-RequestId, If-Match
-  std::string body;
-  std::string fault;   // an injected fault directive ("accepted PT1M")
-  std::optional<Caller> caller;  // the authenticated caller of a /v1 request
-  // It replaced the whole state (POST /_sim/reset): nothing before it matters.
-  bool resets = false;
-
-  Request ToRequest() const;
-};
-
-// Makes what the router accepts durable (pcsim serve --state-dir). Called
-// under the router's lock, in order, after a command changed the state and
-// before it is answered.
-class CommandJournal {
- public:
-  virtual ~CommandJournal() = default;
-  // Writes the command and its answer (status and body) and flushes them to
-  // disk. An error means it is not durable: the router then undoes the
-  // command and answers 503.
-  virtual Status Commit(const CommandRecord& command, const Response& response) = 0;
-};
-
 class Router {
  public:
   explicit Router(RouterOptions options = {});
@@ -202,6 +143,8 @@ class Router {
   Sandbox& mutable_sandbox_for_setup() { return *sandbox_; }
   std::mutex& mutex() { return mutex_; }
   const RouterOptions& options() const { return options_; }
+  // Every route the router serves (method, pattern, kind).
+  std::vector<RouteTable::Listed> Routes() const { return routes_.List(); }
 
   // Adds a route after construction (used by layers above the API, such as
   // the scenario runner's POST /_sim/scenarios/run). Not thread-safe: call it
@@ -252,6 +195,14 @@ class Router {
   // Runs a request. `replay` is the command being run again (auth is then
   // skipped and its caller used), or null.
   Response Dispatch(const Request& request, const CommandRecord* replay, Outcome* outcome);
+  // Dispatch's steps: who calls (a replayed command's recorded caller, else
+  // the bearer token and the MFA rule; nobody on /_sim/); the 202 answer of
+  // an "accepted" fault, whose change a timer applies later; keeping a
+  // write's answer for its MS-RequestId.
+  StatusOr<Caller> IdentifyCaller(const Request& request, bool control, const CommandRecord* replay);
+  Response AcceptLater(const Request& request, const std::vector<std::string>& segments, const Caller& caller,
+                       const CalendarDuration& delay);
+  void KeepForRetries(const std::string& key, const Response& response);
   // Replay() under the lock.
   Response ReplayLocked(const CommandRecord& command);
   void ResetLocked(SandboxOptions options);

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <set>
 
+#include "simulator/model/errors.h"
 #include "simulator/api/resources.h"
 #include "simulator/api/router.h"
 #include "simulator/model/state_hasher.h"
@@ -14,11 +15,11 @@ namespace pcsim::api {
 namespace {
 
 Response CustomerNotFound(std::string_view id) {
-  return ErrorResponse(NotFound(1000, "Customer " + std::string(id) + " was not found."));
+  return ErrorResponse(Error<Err::CustomerNotFound>(std::string(id)));
 }
 
 Response SubscriptionNotFound(std::string_view id) {
-  return ErrorResponse(NotFound(20003, "Subscription with ID " + std::string(id) + " not found."));
+  return ErrorResponse(Error<Err::SubscriptionNotFound>(std::string(id)));
 }
 
 // The customer and one of its subscriptions, as the caller may see them.
@@ -62,17 +63,17 @@ Response GetSubscription(RouteContext& ctx) {
 // availabilityId, billingCycle, termDuration, promotionId}, quantity,
 // customTermEndDate}.
 StatusOr<NextTermRequest> ReadNextTerm(const nlohmann::json& j) {
-  if (!j.is_object()) return BadRequest(800002, "Invalid request input: scheduledNextTermInstructions must be an object.");
+  if (!j.is_object()) return Error<Err::InvalidInput>("scheduledNextTermInstructions must be an object.");
   const nlohmann::json* product = Field(j, "product");
   if (product == nullptr || !product->is_object())
-    return BadRequest(800002, "Invalid request input: scheduledNextTermInstructions.product is required.");
+    return Error<Err::InvalidInput>("scheduledNextTermInstructions.product is required.");
   NextTermRequest next;
   std::string* ids[3] = {&next.product_id, &next.sku_id, &next.availability_id};
   const char* names[3] = {"productId", "skuId", "availabilityId"};
   for (int i = 0; i < 3; ++i) {
     auto v = StringField(*product, names[i]);
     if (!v.ok()) return v.status();
-    if (!v->has_value()) return BadRequest(800002, std::string("Invalid request input: product.") + names[i] + " is required.");
+    if (!v->has_value()) return Error<Err::InvalidInput>(std::string("product.") + names[i] + " is required.");
     *ids[i] = **v;
   }
   auto billing_text = StringField(*product, "billingCycle");
@@ -85,17 +86,17 @@ StatusOr<NextTermRequest> ReadNextTerm(const nlohmann::json& j) {
     if (!s->ok()) return *s;
   if (term_text->has_value()) {
     next.term = ParseTerm(**term_text);
-    if (!next.term) return BadRequest(900126, "Unable to parse enum: termDuration " + **term_text);
+    if (!next.term) return Error<Err::UnableToParse>("enum: termDuration " + **term_text);
   }
   if (billing_text->has_value()) {
     next.billing = ParseBilling(**billing_text);
-    if (!next.billing) return BadRequest(900126, "Unable to parse enum: billingCycle " + **billing_text);
+    if (!next.billing) return Error<Err::UnableToParse>("enum: billingCycle " + **billing_text);
   }
   next.quantity = *quantity;
   next.promotion_id = promotion->value_or("");
   if (custom_end->has_value()) {
     auto t = Instant::Parse(**custom_end);
-    if (!t) return BadRequest(900244, "The customTermEndDate of scheduledNextTermInstructions is not a date.");
+    if (!t) return Error<Err::NextTermEndNotADate>();
     next.custom_term_end = t->date();
   }
   return next;
@@ -104,7 +105,7 @@ StatusOr<NextTermRequest> ReadNextTerm(const nlohmann::json& j) {
 // Reads one scheduledActions entry {scheduleType, actionType, effectiveDate?,
 // instructions?} (enum values in any casing).
 StatusOr<ScheduledActionRequest> ReadScheduledAction(const nlohmann::json& j) {
-  if (!j.is_object()) return BadRequest(800002, "Invalid request input: a scheduled action must be an object.");
+  if (!j.is_object()) return Error<Err::InvalidInput>("a scheduled action must be an object.");
   auto schedule = StringField(j, "scheduleType");
   auto type = StringField(j, "actionType");
   auto effective = StringField(j, "effectiveDate");
@@ -114,8 +115,8 @@ StatusOr<ScheduledActionRequest> ReadScheduledAction(const nlohmann::json& j) {
   std::string schedule_text = schedule->value_or("TermEnd");
   if (EqualsIgnoreCase(schedule_text, "TermEnd")) action.schedule = ScheduleType::TermEnd;
   else if (EqualsIgnoreCase(schedule_text, "CustomDate")) action.schedule = ScheduleType::CustomDate;
-  else return BadRequest(900126, "Unable to parse enum: scheduleType " + schedule_text);
-  if (!type->has_value()) return BadRequest(800002, "Invalid request input: actionType is required.");
+  else return Error<Err::UnableToParse>("enum: scheduleType " + schedule_text);
+  if (!type->has_value()) return Error<Err::InvalidInput>("actionType is required.");
   bool known = false;
   for (auto t : {ScheduledActionType::Cancel, ScheduledActionType::RenewToNewTerm,
                  ScheduledActionType::RenewToExtendedServiceTerm, ScheduledActionType::Transition})
@@ -123,10 +124,10 @@ StatusOr<ScheduledActionRequest> ReadScheduledAction(const nlohmann::json& j) {
       action.action = t;
       known = true;
     }
-  if (!known) return BadRequest(900126, "Unable to parse enum: actionType " + **type);
+  if (!known) return Error<Err::UnableToParse>("enum: actionType " + **type);
   if (effective->has_value()) {
     auto t = Instant::Parse(**effective);
-    if (!t) return BadRequest(800002, "Invalid request input: effectiveDate is not a date.");
+    if (!t) return Error<Err::InvalidInput>("effectiveDate is not a date.");
     action.effective_date = t->date();
   }
   if (const nlohmann::json* instructions = Field(j, "instructions")) {
@@ -159,40 +160,40 @@ StatusOr<SubscriptionUpdate> ReadSubscriptionUpdate(const std::string& id, const
     else if (st == "expired") u.status = SubscriptionStatus::Expired;
     else if (st == "disabled") u.status = SubscriptionStatus::Disabled;
     else if (st == "pending" || st == "none")  // no subscription is ever in these
-      return BadRequest(800096, "Can't update the subscription status to " + st + ".");
-    else return BadRequest(900126, "Unable to parse enum: status " + **status_text);
+      return Error<Err::StatusChangeInvalid>(st);
+    else return Error<Err::UnableToParse>("enum: status " + **status_text);
   }
   u.quantity = *quantity;
   u.auto_renew = *auto_renew;
   u.friendly_name = *friendly;
   if (term_text->has_value()) {
     u.term = ParseTerm(**term_text);
-    if (!u.term) return BadRequest(900126, "Unable to parse enum: termDuration " + **term_text);
+    if (!u.term) return Error<Err::UnableToParse>("enum: termDuration " + **term_text);
   }
   if (billing_text->has_value()) {
     u.billing = ParseBilling(**billing_text);
-    if (!u.billing) return BadRequest(900126, "Unable to parse enum: billingCycle " + **billing_text);
+    if (!u.billing) return Error<Err::UnableToParse>("enum: billingCycle " + **billing_text);
   }
   if (const nlohmann::json* nci = Field(body, "nextChargeInstructions"); nci != nullptr && !nci->is_null()) {
     if (!nci->is_object())
-      return BadRequest(800002, "Invalid request input: nextChargeInstructions must be an object.");
+      return Error<Err::InvalidInput>("nextChargeInstructions must be an object.");
     const nlohmann::json* product = Field(*nci, "product");
     if (product != nullptr && !product->is_null()) {
       if (!product->is_object())
-        return BadRequest(800002, "Invalid request input: nextChargeInstructions.product must be an object.");
+        return Error<Err::InvalidInput>("nextChargeInstructions.product must be an object.");
       auto b = StringField(*product, "billingCycle");
       if (!b.ok()) return b.status();
       if (b->has_value()) {
         u.next_charge_billing = ParseBilling(**b);
-        if (!u.next_charge_billing) return BadRequest(900126, "Unable to parse enum: billingCycle " + **b);
+        if (!u.next_charge_billing) return Error<Err::UnableToParse>("enum: billingCycle " + **b);
       }
     }
   }
   if (const nlohmann::json* actions = Field(body, "scheduledActions"); actions != nullptr && !actions->is_null()) {
     if (!actions->is_array())
-      return BadRequest(800002, "Invalid request input: scheduledActions must be a list.");
+      return Error<Err::InvalidInput>("scheduledActions must be a list.");
     if (actions->size() > 1)
-      return BadRequest(800002, "Invalid request input: a subscription holds at most one term-end action.");
+      return Error<Err::InvalidInput>("a subscription holds at most one term-end action.");
     u.scheduled_action.emplace();
     if (!actions->empty()) {
       auto action = ReadScheduledAction((*actions)[0]);
@@ -217,7 +218,7 @@ Response PatchSubscription(RouteContext& ctx) {
     etag.erase(std::remove(etag.begin(), etag.end(), '"'), etag.end());
     if (etag.rfind("W/", 0) == 0) etag = etag.substr(2);
     if (etag != SubscriptionEtag(*found))
-      return ErrorResponse(BadRequest(2055, "Etag is no longer valid: GET the subscription again and use its latest etag."));
+      return ErrorResponse(Error<Err::EtagStaleSubscription>());
   }
   auto body = ParseBody(ctx.request.body);
   if (!body.ok()) return ErrorResponse(body.status());
@@ -235,7 +236,7 @@ Response TransitionEligibilities(RouteContext& ctx) {
   if (s == nullptr) return error;
   std::string type = ctx.request.Query("eligibilityType").value_or("immediate");
   if (!EqualsIgnoreCase(type, "immediate") && !EqualsIgnoreCase(type, "scheduled"))
-    return ErrorResponse(BadRequest(900126, "Unable to parse enum: eligibilityType " + type));
+    return ErrorResponse(Error<Err::UnableToParse>("enum: eligibilityType " + type));
   const Customer& customer = ctx.sandbox.CustomerAt(s->customer);
   // A read changes nothing, so its operation id does not come from the seeded
   // source: it is derived from the subscription, its version and the instant.
@@ -301,27 +302,27 @@ Response PostTransition(RouteContext& ctx) {
   for (const Status* st : {&to_item.status(), &to_sub.status(), &quantity.status(), &term_text.status(),
                            &billing_text.status(), &type.status()})
     if (!st->ok()) return ErrorResponse(*st);
-  if (!to_item->has_value()) return ErrorResponse(BadRequest(800002, "Invalid request input: toCatalogItemId is required."));
-  if (!quantity->has_value()) return ErrorResponse(BadRequest(800002, "Invalid request input: quantity is required."));
+  if (!to_item->has_value()) return ErrorResponse(Error<Err::InvalidInput>("toCatalogItemId is required."));
+  if (!quantity->has_value()) return ErrorResponse(Error<Err::InvalidInput>("quantity is required."));
   if (!type->has_value() || (!EqualsIgnoreCase(**type, "transition_only") &&
                              !EqualsIgnoreCase(**type, "transition_with_license_transfer")))
-    return ErrorResponse(BadRequest(900126, "Unable to parse enum: transitionType (transition_only or transition_with_license_transfer)."));
+    return ErrorResponse(Error<Err::UnableToParse>("enum: transitionType (transition_only or transition_with_license_transfer)."));
   std::optional<Term> term;
   if (term_text->has_value()) {
     term = ParseTerm(**term_text);
-    if (!term) return ErrorResponse(BadRequest(900126, "Unable to parse enum: termDuration " + **term_text));
+    if (!term) return ErrorResponse(Error<Err::UnableToParse>("enum: termDuration " + **term_text));
   }
   std::optional<Billing> billing;
   if (billing_text->has_value()) {
     billing = ParseBilling(**billing_text);
-    if (!billing) return ErrorResponse(BadRequest(900126, "Unable to parse enum: billingCycle " + **billing_text));
+    if (!billing) return ErrorResponse(Error<Err::UnableToParse>("enum: billingCycle " + **billing_text));
   }
   const std::string from_item = s->offer->catalog_item_id;
   const std::string from_id = s->id;
   std::string to_id;
   if (EqualsIgnoreCase(**to_item, from_item) && term && *term != s->term) {
     if (**quantity != s->quantity)
-      return ErrorResponse(BadRequest(800002, "A term change applies to all seats: quantity must be " + std::to_string(s->quantity) + "."));
+      return ErrorResponse(Error<Err::TermChangeAllSeats>(std::to_string(s->quantity)));
     Status st = ctx.sandbox.ChangeTerm(from_id, *term, billing);
     if (!st.ok()) return ErrorResponse(st);
     to_id = from_id;
@@ -383,11 +384,11 @@ Response PostConversion(RouteContext& ctx) {
   if (quantity->has_value()) request.quantity = static_cast<int>(**quantity);
   if (term_text->has_value()) {
     request.term = ParseTerm(**term_text);
-    if (!request.term) return ErrorResponse(BadRequest(900126, "Unable to parse enum: termDuration " + **term_text));
+    if (!request.term) return ErrorResponse(Error<Err::UnableToParse>("enum: termDuration " + **term_text));
   }
   if (billing_text->has_value()) {
     request.billing = ParseBilling(**billing_text);
-    if (!request.billing) return ErrorResponse(BadRequest(900126, "Unable to parse enum: billingCycle " + **billing_text));
+    if (!request.billing) return ErrorResponse(Error<Err::UnableToParse>("enum: billingCycle " + **billing_text));
   }
   std::string offer_id = s->offer->catalog_item_id;
   auto converted = ctx.sandbox.ConvertTrial(request);
@@ -402,15 +403,15 @@ Response CustomTermEndDates(RouteContext& ctx) {
   if (c == nullptr) return CustomerNotFound(ctx.params[0]);
   auto term_text = ctx.request.Query("term_duration");
   if (!term_text) term_text = ctx.request.Query("TermDuration");
-  if (!term_text) return ErrorResponse(BadRequest(800002, "Invalid request input: term_duration is required."));
+  if (!term_text) return ErrorResponse(Error<Err::InvalidInput>("term_duration is required."));
   auto term = ParseTerm(*term_text);
-  if (!term) return ErrorResponse(BadRequest(900126, "Unable to parse enum: term_duration " + *term_text));
+  if (!term) return ErrorResponse(Error<Err::UnableToParse>("enum: term_duration " + *term_text));
   Date start = ctx.sandbox.Today();
   auto start_text = ctx.request.Query("term_start_date");
   if (!start_text) start_text = ctx.request.Query("TermStartDate");
   if (start_text) {
     auto t = Instant::Parse(*start_text);
-    if (!t) return ErrorResponse(BadRequest(800002, "Invalid request input: term_start_date is not a date."));
+    if (!t) return ErrorResponse(Error<Err::InvalidInput>("term_start_date is not a date."));
     start = t->date();
   }
   auto target_id = ctx.request.Query("target_coterm_subscription_id");

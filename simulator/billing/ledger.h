@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "simulator/model/chunked_vector.h"
-#include "simulator/model/commerce_types.h"
+#include "simulator/commerce/commerce_types.h"
 
 namespace pcsim {
 

@@ -1,3 +1,4 @@
+#include "simulator/model/errors.h"
 #include "simulator/catalog/catalog.h"
 
 #include <algorithm>
@@ -247,7 +248,7 @@ StatusOr<std::shared_ptr<const Catalog>> Catalog::Build(CatalogData data) {
 Status Catalog::Index(JsonPath* where) {
   auto fail = [&](JsonPath path, std::string message) {
     *where = std::move(path);
-    return BadRequest(3000, "catalog: " + message);
+    return Error<Err::DocumentInvalid>("catalog: " + message);
   };
   auto sku_path = [](size_t p, size_t s) { return JsonPath{"products", p, "skus", s}; };
   auto with = [](JsonPath path, std::initializer_list<JsonPathStep> steps) {
@@ -334,9 +335,9 @@ StatusOr<std::shared_ptr<const Catalog>> Catalog::FromJson(std::string_view text
     }
     return std::shared_ptr<const Catalog>(std::move(catalog));
   } catch (const DataFileError& e) {
-    return BadRequest(3000, LocatedMessage(source, text, doc ? &*doc : nullptr, e));
+    return Error<Err::DocumentInvalid>(LocatedMessage(source, text, doc ? &*doc : nullptr, e));
   } catch (const nlohmann::json::exception& e) {
-    return BadRequest(3000, std::string(source) + ": " + e.what());
+    return Error<Err::DocumentInvalid>(std::string(source) + ": " + e.what());
   }
 }
 

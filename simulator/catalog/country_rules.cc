@@ -1,3 +1,4 @@
+#include "simulator/model/errors.h"
 #include "simulator/catalog/country_rules.h"
 
 #include <algorithm>
@@ -68,7 +69,7 @@ StatusOr<std::shared_ptr<const CountryRules>> CountryRules::FromJson(std::string
     r.RejectUnknownKeys();
     return std::shared_ptr<const CountryRules>(std::move(rules));
   } catch (const DataFileError& e) {
-    return BadRequest(3000, LocatedMessage(source, text, doc ? &*doc : nullptr, e));
+    return Error<Err::DocumentInvalid>(LocatedMessage(source, text, doc ? &*doc : nullptr, e));
   }
 }
 
@@ -112,24 +113,23 @@ std::vector<std::string> CountryRules::InvalidFields(const Address& address) con
 Status CountryRules::Validate(const Address& address, std::string_view registration_number) const {
   const CountryRule* rule = Find(address.country);
   if (rule == nullptr)
-    return BadRequest(2007, "Address is invalid: unsupported country '" + address.country + "'");
+    return Error<Err::AddressCountryUnsupported>(address.country);
   if (rule->phone_required && address.phone_number.empty())
-    return BadRequest(600051, "Customer phone number is required for country " + rule->code);
+    return Error<Err::PhoneRequired>(rule->code);
   if (!address.phone_number.empty() && rule->phone && !std::regex_match(address.phone_number, *rule->phone))
-    return BadRequest(2007, "Address is invalid for property: 'PhoneNumber'");
+    return Error<Err::AddressPhoneInvalid>();
   if (rule->registration_number_required) {
     if (registration_number.empty())
-      return BadRequest(600049, "OrganizationRegistrationNumber is required for country " + rule->code);
+      return Error<Err::RegistrationNumberRequired>(rule->code);
     if (rule->registration_number &&
         !std::regex_match(std::string(registration_number), *rule->registration_number))
-      return BadRequest(600050, "OrganizationRegistrationNumber has an invalid format, expected " +
-                                    rule->registration_number_pattern);
+      return Error<Err::RegistrationNumberInvalid>(rule->registration_number_pattern);
   }
   auto invalid = InvalidFields(address);
   if (!invalid.empty()) {
     std::string fields;
     for (const auto& f : invalid) fields += (fields.empty() ? "'" : ", '") + f + "'";
-    return BadRequest(2007, "Address field invalid for property: " + fields);
+    return Error<Err::AddressFieldInvalid>(fields);
   }
   return OkStatus();
 }

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "simulator/model/commerce_types.h"
+#include "simulator/commerce/commerce_types.h"
 #include "simulator/model/status.h"
 
 namespace pcsim {

@@ -4,7 +4,12 @@
 
 namespace pcsim {
 
-TimerId SimulatedClock::Schedule(Instant due, Callback callback, const void* touches, uint32_t touched_bytes) {
+uint64_t clock_internal::ScheduleTouching(SimulatedClock& clock, Instant due, std::function<void()> callback,
+                                          const void* touches, uint32_t touched_bytes) {
+  return clock.Enqueue(due, std::move(callback), touches, touched_bytes);
+}
+
+TimerId SimulatedClock::Enqueue(Instant due, Callback callback, const void* touches, uint32_t touched_bytes) {
   uint64_t sequence = next_sequence_++;
   uint32_t slot;
   if (!free_slots_.empty()) {

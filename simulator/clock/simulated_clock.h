@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "simulator/clock/time.h"
@@ -15,6 +16,18 @@
 namespace pcsim {
 
 using TimerId = uint64_t;
+
+class SimulatedClock;
+
+namespace clock_internal {
+// SimulatedClock::Schedule, naming also the memory the callback reads first
+// (`touches`, `touched_bytes`): the clock asks the processor to load it while
+// earlier timers of the same instant run. A speed-up for the timers of a
+// large book only; it changes nothing else, so it stays out of the clock's
+// own interface.
+uint64_t ScheduleTouching(SimulatedClock& clock, Instant due, std::function<void()> callback, const void* touches,
+                          uint32_t touched_bytes);
+}  // namespace clock_internal
 
 class SimulatedClock {
  public:
@@ -28,10 +41,7 @@ class SimulatedClock {
 
   // Schedules `callback` at `due` (a due time in the past fires at the next
   // advance, with the clock still at its current instant). Returns its id.
-  // `touches` (with `touched_bytes`) names the memory the callback will
-  // read first, if known: the clock asks the processor to load it while
-  // earlier timers of the same instant run. A hint only; it changes nothing.
-  TimerId Schedule(Instant due, Callback callback, const void* touches = nullptr, uint32_t touched_bytes = 0);
+  TimerId Schedule(Instant due, Callback callback) { return Enqueue(due, std::move(callback), nullptr, 0); }
   // Cancels a pending timer; returns false when it already fired or is unknown.
   bool Cancel(TimerId id);
 
@@ -64,6 +74,10 @@ class SimulatedClock {
   uint64_t next_sequence() const { return next_sequence_; }
 
  private:
+  friend uint64_t clock_internal::ScheduleTouching(SimulatedClock&, Instant, std::function<void()>, const void*,
+                                                   uint32_t);
+  TimerId Enqueue(Instant due, Callback callback, const void* touches, uint32_t touched_bytes);
+
   // Timers are kept in buckets by due time (most timers of a book fall on
   // the same midnights), each bucket in scheduling order, so the pair
   // (due time, sequence) orders them and a pop is O(1). Callbacks live in

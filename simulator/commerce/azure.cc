@@ -1,5 +1,6 @@
 // The Azure plan, its Azure subscriptions, usage and partner earned credit
 // (docs/decisions.md, section 11).
+#include "simulator/model/errors.h"
 #include "simulator/commerce/azure.h"
 
 #include <algorithm>
@@ -130,10 +131,7 @@ Status Sandbox::ValidateAzurePlanPurchase(const Customer& customer, const Offer&
   const Date today = Today();
   const Sku& sku = *offer.sku;
   if (quantity < sku.minimum_quantity || quantity > sku.maximum_quantity)
-    return BadRequest(900275, "The requested quantity " + std::to_string(quantity) +
-                                  " for line item 0 is not within the allowed quantity (" +
-                                  std::to_string(sku.minimum_quantity) + " to " +
-                                  std::to_string(sku.maximum_quantity) + ").");
+    return Error<Err::QuantityOutOfRangeLine>(std::to_string(quantity), std::to_string(sku.minimum_quantity), std::to_string(sku.maximum_quantity));
   int earlier_plans = 0;
   for (const auto& e : earlier) {
     const Offer* o = catalog_->FindOffer(e.catalog_item_id, customer.country());
@@ -142,8 +140,7 @@ Status Sandbox::ValidateAzurePlanPurchase(const Customer& customer, const Offer&
   // One Azure plan per customer (maxSubscriptionsPerCustomer of the SKU).
   int limit = sku.max_subscriptions_per_customer.value_or(1);
   if (ActiveSubscriptionsOfSku(customer, offer) + earlier_plans >= limit)
-    return Forbidden(800066, "The customer already has the maximum of " + std::to_string(limit) + " Azure plan" +
-                                 (limit == 1 ? "" : "s") + " (" + offer.ProductSkuId() + ").");
+    return Error<Err::MaxAzurePlans>(std::to_string(limit), (limit == 1 ? "" : "s"), offer.ProductSkuId());
   if (environment_ == Environment::Sandbox && policy_.Bool(PolicyKey::kSandboxEnforceQuotas, today)) {
     int64_t max_plans = policy_.Int(PolicyKey::kSandboxMaxAzurePlans, today);
     int64_t plans = earlier_plans;
@@ -152,8 +149,7 @@ Status Sandbox::ValidateAzurePlanPurchase(const Customer& customer, const Offer&
           customers_[sub->customer]->partner_tenant_id == customer.partner_tenant_id)
         ++plans;
     if (plans >= max_plans)
-      return BadRequest(900116, "Limit on Azure plans under sandbox accounts: at most " + std::to_string(max_plans) +
-                                    " Azure plans per sandbox partner.");
+      return Error<Err::SandboxAzurePlans>(std::to_string(max_plans));
   }
   return OkStatus();
 }
@@ -186,22 +182,20 @@ StatusOr<const AzureEntitlement*> Sandbox::AddAzureSubscription(std::string_view
   const Subscription* plan = FindSubscription(plan_subscription_id);
   if (plan == nullptr) plan = FindSubscription(Lower(plan_subscription_id));
   if (plan == nullptr)
-    return NotFound(20003, "Subscription with ID " + std::string(plan_subscription_id) + " not found.");
+    return Error<Err::SubscriptionNotFound>(std::string(plan_subscription_id));
   if (!IsAzurePlan(*plan))
-    return BadRequest(800002, "Invalid request input: subscription " + plan->id + " is not an Azure plan.");
+    return Error<Err::InvalidInput>("subscription " + plan->id + " is not an Azure plan.");
   if (plan->status != SubscriptionStatus::Active)
-    return BadRequest(800002, "Invalid request input: the Azure plan " + plan->id + " is " +
-                                  std::string(ToString(plan->status)) + ".");
+    return Error<Err::InvalidInput>("the Azure plan " + plan->id + " is " + std::string(ToString(plan->status)) + ".");
   const Date today = Today();
   const auto& existing = azure_.entitlements_of_plan[plan->index];
   if (environment_ == Environment::Sandbox && policy_.Bool(PolicyKey::kSandboxEnforceQuotas, today)) {
     int64_t max = policy_.Int(PolicyKey::kSandboxMaxAzureSubscriptionsPerPlan, today);
     if (static_cast<int64_t>(existing.size()) >= max)
-      return BadRequest(800018, "The sandbox limit has been met: at most " + std::to_string(max) +
-                                    " Azure subscriptions per Azure plan.");
+      return Error<Err::SandboxAzurePerPlan>(std::to_string(max));
   }
   if (friendly_name.size() > 64)
-    return BadRequest(800002, "Invalid request input: friendlyName is longer than 64 characters.");
+    return Error<Err::InvalidInput>("friendlyName is longer than 64 characters.");
   AzureEntitlement e;
   e.index = static_cast<uint32_t>(azure_.entitlements.size());
   e.id = random_.Guid();
@@ -217,9 +211,9 @@ StatusOr<const AzureEntitlement*> Sandbox::AddAzureSubscription(std::string_view
 
 Status Sandbox::CancelAzureSubscription(std::string_view entitlement_id) {
   const AzureEntitlement* found = FindAzureEntitlement(entitlement_id);
-  if (found == nullptr) return NotFound(800111, "Azure subscription " + std::string(entitlement_id) + " was not found.");
+  if (found == nullptr) return Error<Err::AzureSubscriptionNotFound>(std::string(entitlement_id));
   AzureEntitlement& e = azure_.entitlements[found->index];
-  if (!e.active) return BadRequest(800002, "Invalid request input: Azure subscription " + e.id + " is already inactive.");
+  if (!e.active) return Error<Err::InvalidInput>("Azure subscription " + e.id + " is already inactive.");
   e.active = false;
   e.status_changed = Now();
   return OkStatus();
@@ -227,11 +221,11 @@ Status Sandbox::CancelAzureSubscription(std::string_view entitlement_id) {
 
 Status Sandbox::ReactivateAzureSubscription(std::string_view entitlement_id) {
   const AzureEntitlement* found = FindAzureEntitlement(entitlement_id);
-  if (found == nullptr) return NotFound(800111, "Azure subscription " + std::string(entitlement_id) + " was not found.");
+  if (found == nullptr) return Error<Err::AzureSubscriptionNotFound>(std::string(entitlement_id));
   AzureEntitlement& e = azure_.entitlements[found->index];
-  if (e.active) return BadRequest(900337, "Azure subscription " + e.id + " is already active.");
+  if (e.active) return Error<Err::AzureAlreadyActive>(e.id);
   if (subscriptions_[e.plan]->status != SubscriptionStatus::Active)
-    return BadRequest(900335, "Azure subscription " + e.id + " can't be reactivated: its Azure plan is not active.");
+    return Error<Err::AzurePlanInactive>(e.id);
   e.active = true;
   e.status_changed = Now();
   return OkStatus();
@@ -239,42 +233,37 @@ Status Sandbox::ReactivateAzureSubscription(std::string_view entitlement_id) {
 
 Status Sandbox::SetAzureRole(std::string_view entitlement_id, AzureRole role, AzureAccess via) {
   const AzureEntitlement* found = FindAzureEntitlement(entitlement_id);
-  if (found == nullptr) return NotFound(800111, "Azure subscription " + std::string(entitlement_id) + " was not found.");
+  if (found == nullptr) return Error<Err::AzureSubscriptionNotFound>(std::string(entitlement_id));
   azure_.entitlements[found->index].roles.push_back({Now(), role, via});
   return OkStatus();
 }
 
 Status Sandbox::RecordUsage(std::string_view entitlement_id, std::string_view meter_id, Decimal quantity, Date day) {
   const AzureEntitlement* found = FindAzureEntitlement(entitlement_id);
-  if (found == nullptr) return NotFound(800111, "Azure subscription " + std::string(entitlement_id) + " was not found.");
+  if (found == nullptr) return Error<Err::AzureSubscriptionNotFound>(std::string(entitlement_id));
   const AzureEntitlement& e = *found;
   const Subscription& plan = *subscriptions_[e.plan];
   const Meter* meter = catalog_->FindMeter(*plan.offer, meter_id);
   if (meter == nullptr)
-    return NotFound(400013, "Meter " + std::string(meter_id) + " is not on the rate card of the Azure plan " + plan.id +
-                                " (" + plan.offer->market->currency + ").");
+    return Error<Err::MeterNotOnRateCard>(std::string(meter_id), plan.id, plan.offer->market->currency);
   if (quantity.IsNegative() || quantity.IsZero())
-    return BadRequest(800002, "Invalid request input: quantity must be positive, got " + quantity.ToString() + ".");
+    return Error<Err::InvalidInput>("quantity must be positive, got " + quantity.ToString() + ".");
   if (quantity.Normalized().scale() > 6)
-    return BadRequest(800002, "Invalid request input: quantity has more than 6 decimals: " + quantity.ToString() + ".");
+    return Error<Err::InvalidInput>("quantity has more than 6 decimals: " + quantity.ToString() + ".");
   if (quantity >= Decimal::FromInt(1000000000))
-    return BadRequest(800002, "Invalid request input: quantity must be below 1000000000.");
+    return Error<Err::InvalidInput>("quantity must be below 1000000000.");
   const Date today = Today();
   if (day > today)
-    return BadRequest(800002, "Invalid request input: usage date " + day.ToString() + " is in the future (today is " +
-                                  today.ToString() + ").");
+    return Error<Err::InvalidInput>("usage date " + day.ToString() + " is in the future (today is " + today.ToString() + ").");
   if (day < e.created.date())
-    return BadRequest(800002, "Invalid request input: usage date " + day.ToString() + " is before Azure subscription " +
-                                  e.id + " was created (" + e.created.date().ToString() + ").");
+    return Error<Err::InvalidInput>("usage date " + day.ToString() + " is before Azure subscription " + e.id + " was created (" + e.created.date().ToString() + ").");
   for (const Invoice& inv : ledger_.invoices())
     if (inv.period_start <= day && day <= inv.period_end)
-      return BadRequest(800002, "Invalid request input: the billing period of " + day.ToString() +
-                                    " is closed; usage can only be recorded for an open period.");
+      return Error<Err::InvalidInput>("the billing period of " + day.ToString() + " is closed; usage can only be recorded for an open period.");
   if (!e.active)
-    return BadRequest(800002, "Invalid request input: Azure subscription " + e.id + " is inactive.");
+    return Error<Err::InvalidInput>("Azure subscription " + e.id + " is inactive.");
   if (plan.status != SubscriptionStatus::Active)
-    return BadRequest(800002, "Invalid request input: the Azure plan " + plan.id + " is " +
-                                  std::string(ToString(plan.status)) + ".");
+    return Error<Err::InvalidInput>("the Azure plan " + plan.id + " is " + std::string(ToString(plan.status)) + ".");
   const uint32_t meter_index = static_cast<uint32_t>(meter - plan.offer->market->meters.data());
   const UsageKey key{day, e.index, meter_index};
   Decimal before;
@@ -295,8 +284,7 @@ Status Sandbox::RecordUsage(std::string_view entitlement_id, std::string_view me
     spend.Add(quantity, meter->price);
     Decimal limit = policy_.Dec(PolicyKey::kSandboxAzureSpendLimit, today);
     if (spend.RoundedDown() > limit)
-      return BadRequest(800018, "The sandbox limit has been met: the Azure spend limit of " + limit.ToString() +
-                                    " per billing cycle is reached; Azure plans are disabled until the next cycle.");
+      return Error<Err::SandboxAzureSpend>(limit.ToString());
   }
   azure_.usage[key].quantity = before + quantity;
   return OkStatus();

@@ -16,7 +16,7 @@
 
 #include "simulator/catalog/catalog.h"
 #include "simulator/clock/time.h"
-#include "simulator/model/commerce_types.h"
+#include "simulator/commerce/commerce_types.h"
 #include "simulator/money/decimal.h"
 
 namespace pcsim {

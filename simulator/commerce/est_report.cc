@@ -1,3 +1,4 @@
+#include "simulator/model/errors.h"
 #include "simulator/commerce/est_report.h"
 
 #include <algorithm>
@@ -27,7 +28,7 @@ std::string_view OriginText(ActionOrigin o) {
 StatusOr<std::string> EstAuditCsv(const Sandbox& sandbox, bool compare_to_renewal) {
   const Date from = sandbox.policy().DateOf(PolicyKey::kEstAuditDownloadFrom);
   if (sandbox.Today() < from)
-    return BadRequest(800002, "The EST audit download is available from " + from.ToString() + " (simulated today is " +
+    return Error<Err::ControlInvalidInput>("The EST audit download is available from " + from.ToString() + " (simulated today is " +
                                   sandbox.Today().ToString() + ").");
   std::vector<const Subscription*> subs;
   for (const auto& s : sandbox.subscriptions())

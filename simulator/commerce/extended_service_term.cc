@@ -3,6 +3,7 @@
 // (docs/decisions.md, sections 7-9).
 #include <algorithm>
 
+#include "simulator/model/errors.h"
 #include "simulator/commerce/sandbox.h"
 
 namespace pcsim {
@@ -67,9 +68,7 @@ StatusOr<Sandbox::ActionStep> Sandbox::PlanScheduledAction(const Subscription& s
   if (!ScheduledActionsAvailable(today)) {
     PolicyKey key = environment_ == Environment::Sandbox ? PolicyKey::kScheduledActionsSandboxFrom
                                                          : PolicyKey::kScheduledActionsProductionFrom;
-    return BadRequest(800002, "Invalid request input: scheduledActions are accepted in the " +
-                                  std::string(ToString(environment_)) + " environment from " +
-                                  policy_.DateOf(key).ToString() + ".");
+    return Error<Err::InvalidInput>("scheduledActions are accepted in the " + std::string(ToString(environment_)) + " environment from " + policy_.DateOf(key).ToString() + ".");
   }
   ActionStep step;
   if (!action) return step;
@@ -78,20 +77,17 @@ StatusOr<Sandbox::ActionStep> Sandbox::PlanScheduledAction(const Subscription& s
     // A change on a chosen date: a Transition (upgrade or longer term) run at
     // 00:00Z of effectiveDate, inside the current term.
     if (action->action != ScheduledActionType::Transition)
-      return BadRequest(800002, "Invalid request input: scheduleType CustomDate is for Transition actions; " +
-                                    std::string(ToString(action->action)) + " happens at TermEnd.");
+      return Error<Err::InvalidInput>("scheduleType CustomDate is for Transition actions; " + std::string(ToString(action->action)) + " happens at TermEnd.");
     if (!action->effective_date || !action->instructions)
-      return BadRequest(800002, "Invalid request input: a CustomDate Transition needs effectiveDate and instructions.");
+      return Error<Err::InvalidInput>("a CustomDate Transition needs effectiveDate and instructions.");
     if (*action->effective_date <= today || *action->effective_date > sub.term_end)
-      return BadRequest(800002, "Invalid request input: effectiveDate must be after today and within the current term "
-                                "(ending " + sub.term_end.ToString() + ").");
+      return Error<Err::InvalidInput>("effectiveDate must be after today and within the current term (ending " + sub.term_end.ToString() + ").");
     const NextTermInstructions& to = *action->instructions;
     bool longer_term = to.offer == sub.offer && TermMonths(to.term) > TermMonths(sub.term);
     const auto& targets = sub.offer->sku->upgrade_targets;
     bool upgrade = std::find(targets.begin(), targets.end(), to.offer->ProductSkuId()) != targets.end();
     if (!longer_term && !upgrade)
-      return BadRequest(900236, to.offer->ProductSkuId() + " with term " + std::string(ToString(to.term)) +
-                                    " is not an upgrade or a longer term of this subscription.");
+      return Error<Err::NotAnUpgradeOrLongerTerm>(to.offer->ProductSkuId(), std::string(ToString(to.term)));
     step.action = std::move(action);
     return step;
   }
@@ -99,18 +95,15 @@ StatusOr<Sandbox::ActionStep> Sandbox::PlanScheduledAction(const Subscription& s
     case ScheduledActionType::Cancel: break;
     case ScheduledActionType::RenewToExtendedServiceTerm:
       if (!sub.in_est && !IsEstEligible(sub))
-        return BadRequest(800002, "Subscription " + sub.id + " is not eligible for an Extended Service Term (trial, "
-                                  "purchased or renewed before " +
-                                  policy_.DateOf(PolicyKey::kEstEligiblePurchasedFrom).ToString() +
-                                  ", term ending before " + policy_.DateOf(PolicyKey::kEstEnforcementDate).ToString() +
-                                  ", or an ineligible SKU).");
+        return Error<Err::NotEstEligible>(sub.id, policy_.DateOf(PolicyKey::kEstEligiblePurchasedFrom).ToString(),
+                                          policy_.DateOf(PolicyKey::kEstEnforcementDate).ToString());
       break;
     case ScheduledActionType::RenewToNewTerm:
     case ScheduledActionType::Transition: {
       if (action->action == ScheduledActionType::Transition && !action->instructions)
-        return BadRequest(800002, "Invalid request input: a Transition action needs instructions.");
+        return Error<Err::InvalidInput>("a Transition action needs instructions.");
       if (sub.status == SubscriptionStatus::Suspended)
-        return BadRequest(800091, "Can't renew a subscription with suspended status.");
+        return Error<Err::SuspendedNoRenew>();
       // The action turns auto-renew on; its instructions become the next term.
       Subscription view = sub;
       view.auto_renew = true;
@@ -197,7 +190,7 @@ void Sandbox::ApplyScheduledAction(Subscription& sub, const ActionStep& step) {
 
 Status Sandbox::SetScheduledAction(std::string_view subscription_id, std::optional<ScheduledAction> action) {
   Subscription* sub = Mutable(subscription_id);
-  if (sub == nullptr) return NotFound(20003, "Subscription with ID " + std::string(subscription_id) + " not found.");
+  if (sub == nullptr) return Error<Err::SubscriptionNotFound>(std::string(subscription_id));
   auto step = PlanScheduledAction(*sub, std::move(action));
   if (!step.ok()) return step.status();
   ApplyScheduledAction(*sub, *step);

@@ -1,3 +1,4 @@
+#include "simulator/model/errors.h"
 #include "simulator/commerce/sandbox.h"
 
 #include <algorithm>
@@ -96,20 +97,18 @@ StatusOr<const Customer*> Sandbox::CreateCustomer(const CustomerSpec& spec) {
   if (environment_ == Environment::Sandbox && policy_.Bool(PolicyKey::kSandboxEnforceQuotas, Today())) {
     int64_t live = std::count_if(customers_.begin(), customers_.end(), [](const auto& c) { return !c->deleted; });
     if (live >= policy_.Int(PolicyKey::kSandboxMaxCustomers, Today()))
-      return BadRequest(800018, "The sandbox limit has been met: at most " +
-                                    std::to_string(policy_.Int(PolicyKey::kSandboxMaxCustomers, Today())) +
-                                    " customers per sandbox partner.");
+      return Error<Err::SandboxCustomers>(std::to_string(policy_.Int(PolicyKey::kSandboxMaxCustomers, Today())));
   }
-  if (spec.domain.empty()) return BadRequest(800002, "Invalid request input: companyProfile.domain is required.");
+  if (spec.domain.empty()) return Error<Err::InvalidInput>("companyProfile.domain is required.");
   if (spec.company_name.empty())
-    return BadRequest(800002, "Invalid request input: billingProfile.companyName is required.");
+    return Error<Err::InvalidInput>("billingProfile.companyName is required.");
   if (spec.address.country.empty())
-    return BadRequest(800002, "Invalid request input: billingProfile.defaultAddress.country is required.");
+    return Error<Err::InvalidInput>("billingProfile.defaultAddress.country is required.");
   if (live_domains_.count(spec.domain) != 0)
-    return Conflict(600005, "The domain " + spec.domain + " is already in use by another customer.");
+    return Error<Err::DomainInUse>(spec.domain);
   PCSIM_RETURN_IF_ERROR(country_rules_->Validate(spec.address, spec.organization_registration_number));
   if (!spec.id.empty() && customer_index_.count(spec.id) != 0)
-    return Conflict(600005, "A customer with id " + spec.id + " already exists.");
+    return Error<Err::CustomerExists>(spec.id);
 
   auto c = std::make_unique<Customer>();
   c->index = static_cast<uint32_t>(customers_.size());
@@ -137,9 +136,9 @@ StatusOr<const Customer*> Sandbox::CreateCustomer(const CustomerSpec& spec) {
 
 Status Sandbox::DeleteCustomer(std::string_view customer_id) {
   Customer* c = MutableCustomer(customer_id);
-  if (c == nullptr) return NotFound(1000, "Customer " + std::string(customer_id) + " was not found.");
+  if (c == nullptr) return Error<Err::CustomerNotFound>(std::string(customer_id));
   if (environment_ != Environment::Sandbox)
-    return Forbidden(800019, "Customers can be deleted only in the integration sandbox environment.");
+    return Error<Err::DeleteOnlyInSandbox>();
   for (uint32_t i : subscriptions_of_customer_[c->index]) {
     Subscription* sub = subscriptions_[i].get();
     if (sub->status == SubscriptionStatus::Deleted) continue;
@@ -156,15 +155,15 @@ Status Sandbox::DeleteCustomer(std::string_view customer_id) {
 
 Status Sandbox::RecordAgreement(std::string_view customer_id, const AgreementRecord& agreement) {
   Customer* c = MutableCustomer(customer_id);
-  if (c == nullptr) return NotFound(1000, "Customer " + std::string(customer_id) + " was not found.");
+  if (c == nullptr) return Error<Err::CustomerNotFound>(std::string(customer_id));
   if (agreement.date_agreed > Now())
-    return BadRequest(800002, "Invalid request input: dateAgreed can't be in the future.");
+    return Error<Err::InvalidInput>("dateAgreed can't be in the future.");
   if (agreement.first_name.empty() || agreement.last_name.empty() || agreement.email.empty())
-    return BadRequest(800002, "Invalid request input: primaryContact needs firstName, lastName and email.");
+    return Error<Err::InvalidInput>("primaryContact needs firstName, lastName and email.");
   for (const auto& a : c->agreements)
     if (a.type == agreement.type && a.first_name == agreement.first_name && a.last_name == agreement.last_name &&
         a.email == agreement.email && a.phone_number == agreement.phone_number)
-      return Conflict(600061, "PartnerConfirmedAgreementAlreadyExists: an agreement with this contact is already recorded.");
+      return Error<Err::AgreementExists>();
   c->agreements.push_back(agreement);
   Journal(JournalKind::AgreementAttested, c->index);
   return OkStatus();
@@ -172,7 +171,7 @@ Status Sandbox::RecordAgreement(std::string_view customer_id, const AgreementRec
 
 Status Sandbox::AddQualification(std::string_view customer_id, const Qualification& qualification) {
   Customer* c = MutableCustomer(customer_id);
-  if (c == nullptr) return NotFound(1000, "Customer " + std::string(customer_id) + " was not found.");
+  if (c == nullptr) return Error<Err::CustomerNotFound>(std::string(customer_id));
   for (auto& q : c->qualifications)
     if (q.name == qualification.name) {
       q = qualification;
@@ -186,13 +185,13 @@ Status Sandbox::AddQualification(std::string_view customer_id, const Qualificati
 
 Status Sandbox::UpdateBillingProfile(std::string_view customer_id, const CustomerSpec& profile) {
   Customer* c = MutableCustomer(customer_id);
-  if (c == nullptr) return NotFound(1000, "Customer " + std::string(customer_id) + " was not found.");
+  if (c == nullptr) return Error<Err::CustomerNotFound>(std::string(customer_id));
   Address address = profile.address;
   for (char& ch : address.country) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
   if (address.country != c->address.country)
-    return BadRequest(800002, "Invalid request input: the country of a customer can't change.");
+    return Error<Err::InvalidInput>("the country of a customer can't change.");
   if (profile.company_name.empty())
-    return BadRequest(800002, "Invalid request input: companyName is required.");
+    return Error<Err::InvalidInput>("companyName is required.");
   PCSIM_RETURN_IF_ERROR(country_rules_->Validate(address, c->organization_registration_number));
   c->email = profile.email;
   c->culture = profile.culture;
@@ -226,9 +225,7 @@ int Sandbox::ActiveSubscriptionsOfSku(const Customer& customer, const Offer& off
 Status Sandbox::CheckCustomTermEnd(const Customer& customer, const PurchaseRequest& request) const {
   const Date end = *request.custom_term_end;
   if (IsAllowedTermEnd(customer, request.term, Today(), end)) return OkStatus();
-  return BadRequest(900242, "The custom term end date " + end.ToString() +
-                                " for line item 0 doesn't match an active OnlineServicesNCE subscription end date "
-                                "or calendar month end.");
+  return Error<Err::InvalidCustomTermEndDate>(end.ToString());
 }
 
 Status Sandbox::ValidatePurchase(const PurchaseRequest& request) const { return ValidatePurchaseAgainst(request, {}); }
@@ -237,36 +234,27 @@ Status Sandbox::ValidatePurchaseAgainst(const PurchaseRequest& request,
                                         const std::vector<PurchaseRequest>& earlier) const {
   const Date today = Today();
   const Customer* customer = FindCustomer(request.customer_id);
-  if (customer == nullptr) return NotFound(1000, "Customer " + request.customer_id + " was not found.");
+  if (customer == nullptr) return Error<Err::CustomerNotFound>(request.customer_id);
   auto found = OfferIn(request.catalog_item_id, customer->country());
   if (!found.ok()) return found.status();
   const Offer* offer = *found;
   const Sku& sku = *offer->sku;
   if (!customer->HasMcaOn(Now()))
-    return Forbidden(13605, "MCA acceptance is required before purchase: attest the Microsoft Customer Agreement "
-                            "for customer " + customer->id + " first.");
+    return Error<Err::McaRequired>(customer->id);
   if (offer->availability->segment != Segment::Commercial) {
     std::string_view needed = offer->availability->segment == Segment::Education    ? "Education"
                               : offer->availability->segment == Segment::Government ? "GovernmentCommunityCloud"
                                                                                    : "Nonprofit";
     if (!customer->HasApprovedQualification(needed))
-      return Forbidden(800020, "Catalog item " + request.catalog_item_id + " isn't eligible for purchase: the customer needs an approved " +
-                                   std::string(needed) + " qualification.");
+      return Error<Err::QualificationRequired>(request.catalog_item_id, std::string(needed));
   }
   if (sku.IsUsageBased()) return ValidateAzurePlanPurchase(*customer, *offer, request.quantity, earlier);
   if (!IsValidPair(request.term, request.billing) || !catalog_->HasTerm(*offer, request.term, today))
-    return BadRequest(800121, "The term duration " + std::string(ToString(request.term)) + " with billing cycle " +
-                                  std::string(ToString(request.billing)) + " is not valid for " +
-                                  request.catalog_item_id + ".");
+    return Error<Err::TermBillingNotValid>(std::string(ToString(request.term)), std::string(ToString(request.billing)), request.catalog_item_id);
   if (!catalog_->PriceAt(*offer, request.term, request.billing, today))
-    return BadRequest(800121, "The billing cycle " + std::string(ToString(request.billing)) +
-                                  " is not available for term " + std::string(ToString(request.term)) + " of " +
-                                  request.catalog_item_id + ".");
+    return Error<Err::BillingNotAvailableForTerm>(std::string(ToString(request.billing)), std::string(ToString(request.term)), request.catalog_item_id);
   if (request.quantity < sku.minimum_quantity || request.quantity > sku.maximum_quantity)
-    return BadRequest(900275, "The requested quantity " + std::to_string(request.quantity) +
-                                  " for line item 0 is not within the allowed quantity (" +
-                                  std::to_string(sku.minimum_quantity) + " to " +
-                                  std::to_string(sku.maximum_quantity) + ").");
+    return Error<Err::QuantityOutOfRangeLine>(std::to_string(request.quantity), std::to_string(sku.minimum_quantity), std::to_string(sku.maximum_quantity));
   int earlier_same_sku = 0, earlier_group_seats = 0, earlier_lines = 0;
   for (const auto& e : earlier) {
     if (e.customer_id != request.customer_id) continue;
@@ -283,24 +271,18 @@ Status Sandbox::ValidatePurchaseAgainst(const PurchaseRequest& request,
     for (uint32_t i : subscriptions_of_customer_[customer->index])
       if (subscriptions_[i]->status != SubscriptionStatus::Deleted) ++held;
     if (request.quantity > max_seats)
-      return BadRequest(800018, "The sandbox limit has been met: at most " + std::to_string(max_seats) +
-                                    " licenses per subscription.");
+      return Error<Err::SandboxLicenses>(std::to_string(max_seats));
     if (held + earlier_lines >= max_subs)
-      return BadRequest(800018, "The sandbox limit has been met: at most " + std::to_string(max_subs) +
-                                    " subscriptions per customer.");
+      return Error<Err::SandboxSubscriptions>(std::to_string(max_subs));
   }
   if (sku.max_subscriptions_per_customer &&
       ActiveSubscriptionsOfSku(*customer, *offer) + earlier_same_sku >= *sku.max_subscriptions_per_customer)
-    return Forbidden(800066, "The customer already has the maximum of " +
-                                 std::to_string(*sku.max_subscriptions_per_customer) + " subscriptions of " +
-                                 offer->ProductSkuId() + ".");
+    return Error<Err::MaxSubscriptionsOfOffer>(std::to_string(*sku.max_subscriptions_per_customer), offer->ProductSkuId());
   if (!sku.seat_cap_group.empty()) {
     int cap = catalog_->SeatCap(sku.seat_cap_group).value_or(INT32_MAX);
     int remaining = cap - SeatsInGroup(*customer, sku.seat_cap_group) - earlier_group_seats;
     if (request.quantity > remaining)
-      return Forbidden(800088, "The requested " + std::to_string(request.quantity) +
-                                   " seats exceeded remaining limit of " + std::to_string(std::max(remaining, 0)) +
-                                   " for CatalogID " + request.catalog_item_id + ".");
+      return Error<Err::SeatLimitPerItem>(std::to_string(request.quantity), std::to_string(std::max(remaining, 0)), request.catalog_item_id);
   }
   if (!sku.prerequisite_skus.empty()) {
     bool has = false;
@@ -310,13 +292,11 @@ Status Sandbox::ValidatePurchaseAgainst(const PurchaseRequest& request,
               sku.prerequisite_skus.end())
         has = true;
     if (!has)
-      return BadRequest(800002, "Invalid request input: add-on " + request.catalog_item_id +
-                                    " requires an active subscription of one of its prerequisite SKUs.");
+      return Error<Err::InvalidInput>("add-on " + request.catalog_item_id + " requires an active subscription of one of its prerequisite SKUs.");
   }
   if (!request.promotion_id.empty() &&
       ApplicablePromotion(request.promotion_id, *offer, request.term, today, customer->country()) == nullptr)
-    return BadRequest(27007, "Invalid promotion code " + request.promotion_id + " for " + request.catalog_item_id +
-                                 " on " + today.ToString() + ".");
+    return Error<Err::PromotionInvalid>(request.promotion_id, request.catalog_item_id, today.ToString());
   if (request.custom_term_end) PCSIM_RETURN_IF_ERROR(CheckCustomTermEnd(*customer, request));
   return OkStatus();
 }
@@ -345,9 +325,8 @@ std::optional<Decimal> Sandbox::PriceOf(const Offer& offer, Term term, Billing b
 StatusOr<const Offer*> Sandbox::OfferIn(std::string_view item, std::string_view country) const {
   if (const Offer* offer = catalog_->FindOffer(item, country)) return offer;
   if (catalog_->FindAnyOffer(item) != nullptr)
-    return BadRequest(800070, "Offer " + std::string(item) + " isn't available in the specified country/region " +
-                                  std::string(country) + ".");
-  return NotFound(400019, "Availability " + std::string(item) + " was not found.");
+    return Error<Err::OfferNotInCountry>(std::string(item), std::string(country));
+  return Error<Err::AvailabilityNotFound>(std::string(item));
 }
 
 Fraction Sandbox::Share(const Period& nominal, Billing billing, Date from) const {
@@ -417,94 +396,90 @@ StatusOr<const Subscription*> Sandbox::Purchase(const PurchaseRequest& request) 
 }
 
 StatusOr<const Order*> Sandbox::PlaceOrder(const std::vector<PurchaseRequest>& lines) {
-  if (lines.empty()) return BadRequest(800002, "Invalid request input: an order needs at least one line item.");
+  if (lines.empty()) return Error<Err::InvalidInput>("an order needs at least one line item.");
   std::vector<PurchaseRequest> earlier;
   for (size_t i = 0; i < lines.size(); ++i) {
     if (lines[i].customer_id != lines.front().customer_id)
-      return BadRequest(800002, "Invalid request input: all line items of an order belong to one customer.");
+      return Error<Err::InvalidInput>("all line items of an order belong to one customer.");
     PCSIM_RETURN_IF_ERROR(ValidatePurchaseAgainst(lines[i], earlier));
     earlier.push_back(lines[i]);
   }
-  const Date today = Today();
   const Customer& customer = *FindCustomer(lines.front().customer_id);
+  Order& o = OpenOrder(customer);
+  for (const PurchaseRequest& request : lines) AddPurchase(o, customer, request);
+  uint32_t index = o.index;
+  clock_.Schedule(o.completes_at, [this, index] { CompleteOrder(index); });
+  return &o;
+}
 
+Order& Sandbox::OpenOrder(const Customer& customer) {
   auto order = std::make_unique<Order>();
   order->index = static_cast<uint32_t>(orders_.size());
   order->id = random_.Hex(12);
   order->customer = customer.index;
   order->created = Now();
-  order->completes_at = Now() + Duration::Seconds(policy_.Int(PolicyKey::kOrderProvisioningSeconds, today));
+  order->completes_at = Now() + Duration::Seconds(policy_.Int(PolicyKey::kOrderProvisioningSeconds, Today()));
   order->status = OrderStatus::Pending;
   Order& o = *order;
   order_index_[o.id] = o.index;
   orders_.push_back(std::move(order));
   Journal(JournalKind::OrderCreated, o.index);
+  return o;
+}
 
-  int line_number = 0;
-  for (const PurchaseRequest& request : lines) {
-    const Offer* offer = catalog_->FindOffer(request.catalog_item_id, customer.country());
-    auto sub = std::make_unique<Subscription>();
-    sub->index = static_cast<uint32_t>(subscriptions_.size());
-    sub->id = random_.Guid();
-    sub->customer = customer.index;
-    sub->order = o.index;
-    sub->reseller_id = request.reseller_id.empty() ? customer.associated_reseller : request.reseller_id;
-    sub->offer = offer;
-    sub->friendly_name = request.friendly_name.empty() ? offer->sku->title : request.friendly_name;
-    sub->quantity = request.quantity;
-    sub->term = request.term;
-    sub->billing = request.billing;
-    sub->is_trial = offer->sku->is_trial;
-    sub->created = Now();
-    sub->last_updated = Now();
-    o.currency = offer->market->currency;
-    if (offer->sku->IsUsageBased()) {
-      // An Azure plan: no term and no charge line; its usage is rated per day.
-      OrderLine line;
-      line.line_number = line_number++;
-      line.subscription = sub->index;
-      line.offer = offer;
-      line.quantity = sub->quantity;
-      line.friendly_name = sub->friendly_name;
-      line.reseller_id = sub->reseller_id;
-      o.lines.push_back(line);
-      CreateAzurePlan(AddSubscription(std::move(sub)));
-      continue;
-    }
-    StartTerm(*sub, today, request.custom_term_end);
-    sub->window_start = Now();
-    sub->promotion_id = request.promotion_id;
-    sub->unit_price = *PriceOf(*offer, sub->term, sub->billing, today, sub->promotion_id, customer.country());
-    sub->auto_renew = !sub->is_trial;
-    sub->refundable.push_back(
-        {sub->quantity, Now() + Duration::Hours(policy_.Int(PolicyKey::kSeatReductionWindowHours, today))});
-    o.currency = offer->market->currency;
-    OrderLine line;
-    line.line_number = line_number++;
-    line.subscription = sub->index;
-    line.offer = offer;
-    line.term = sub->term;
-    line.billing = sub->billing;
-    line.quantity = sub->quantity;
-    line.friendly_name = sub->friendly_name;
-    line.promotion_id = sub->promotion_id;
-    line.reseller_id = sub->reseller_id;
-    line.custom_term_end = request.custom_term_end;
-    line.unit_price = sub->unit_price;
+void Sandbox::AddPurchase(Order& o, const Customer& customer, const PurchaseRequest& request) {
+  const Date today = Today();
+  const Offer* offer = catalog_->FindOffer(request.catalog_item_id, customer.country());
+  auto sub = std::make_unique<Subscription>();
+  sub->index = static_cast<uint32_t>(subscriptions_.size());
+  sub->id = random_.Guid();
+  sub->customer = customer.index;
+  sub->order = o.index;
+  sub->reseller_id = request.reseller_id.empty() ? customer.associated_reseller : request.reseller_id;
+  sub->offer = offer;
+  sub->friendly_name = request.friendly_name.empty() ? offer->sku->title : request.friendly_name;
+  sub->quantity = request.quantity;
+  sub->term = request.term;
+  sub->billing = request.billing;
+  sub->is_trial = offer->sku->is_trial;
+  sub->created = Now();
+  sub->last_updated = Now();
+  o.currency = offer->market->currency;
+  OrderLine line;
+  line.line_number = static_cast<int>(o.lines.size());
+  line.subscription = sub->index;
+  line.offer = offer;
+  line.quantity = sub->quantity;
+  line.friendly_name = sub->friendly_name;
+  line.reseller_id = sub->reseller_id;
+  if (offer->sku->IsUsageBased()) {
+    // An Azure plan: no term and no charge line; its usage is rated per day.
     o.lines.push_back(line);
-
-    Subscription& s = AddSubscription(std::move(sub));
-    ScheduleBackfillOf(s);
-    Journal(JournalKind::Purchased, s.index, static_cast<uint32_t>(s.quantity));
-    CycleCalendar calendar = s.Calendar();
-    Period nominal = calendar.Nominal(calendar.FirstIndex());
-    Charge(s, *offer, ChargeType::New, ledger_.NewReference(), s.cycle, s.unit_price,
-           Share(nominal, s.billing, s.cycle.start), s.quantity, PolicyKey::kRoundingShortenedCycle, false);
-    ScheduleNextBoundary(s);
+    CreateAzurePlan(AddSubscription(std::move(sub)));
+    return;
   }
-  uint32_t index = o.index;
-  clock_.Schedule(o.completes_at, [this, index] { CompleteOrder(index); });
-  return &o;
+  StartTerm(*sub, today, request.custom_term_end);
+  sub->window_start = Now();
+  sub->promotion_id = request.promotion_id;
+  sub->unit_price = *PriceOf(*offer, sub->term, sub->billing, today, sub->promotion_id, customer.country());
+  sub->auto_renew = !sub->is_trial;
+  sub->refundable.push_back(
+      {sub->quantity, Now() + Duration::Hours(policy_.Int(PolicyKey::kSeatReductionWindowHours, today))});
+  line.term = sub->term;
+  line.billing = sub->billing;
+  line.promotion_id = sub->promotion_id;
+  line.custom_term_end = request.custom_term_end;
+  line.unit_price = sub->unit_price;
+  o.lines.push_back(line);
+
+  Subscription& s = AddSubscription(std::move(sub));
+  ScheduleBackfillOf(s);
+  Journal(JournalKind::Purchased, s.index, static_cast<uint32_t>(s.quantity));
+  CycleCalendar calendar = s.Calendar();
+  Period nominal = calendar.Nominal(calendar.FirstIndex());
+  Charge(s, *offer, ChargeType::New, ledger_.NewReference(), s.cycle, s.unit_price,
+         Share(nominal, s.billing, s.cycle.start), s.quantity, PolicyKey::kRoundingShortenedCycle, false);
+  ScheduleNextBoundary(s);
 }
 
 void Sandbox::HoldOrderPending(uint32_t index, Instant until) {
@@ -536,8 +511,9 @@ void Sandbox::ScheduleNextBoundary(Subscription& sub) {
   // The timer holds the subscription itself (subscriptions are never freed
   // before the sandbox): one memory fetch fewer than its index would cost.
   Subscription* target = &sub;
-  sub.next_timer = clock_.Schedule(Instant::StartOf(sub.cycle.end.AddDays(1)), [this, target] { OnBoundary(*target); },
-                                   &sub, Subscription::kHotBytes);
+  sub.next_timer = clock_internal::ScheduleTouching(clock_, Instant::StartOf(sub.cycle.end.AddDays(1)),
+                                                    [this, target] { OnBoundary(*target); }, &sub,
+                                                    Subscription::kHotBytes);
 }
 
 void Sandbox::OnBoundary(Subscription& sub) {
@@ -587,9 +563,9 @@ void Sandbox::EnterLifecycleState(Subscription& sub, SubscriptionStatus status, 
   Date when = Today().AddDays(days_until_next);
   sub.deletion_date = then ? when.AddDays(then_days) : when;
   uint32_t index = sub.index;
-  sub.next_timer = clock_.Schedule(
-      Instant::StartOf(when), [this, index, next, then_days] { OnLifecycleTimer(index, next, then_days); }, &sub,
-      sizeof sub);
+  sub.next_timer = clock_internal::ScheduleTouching(
+      clock_, Instant::StartOf(when), [this, index, next, then_days] { OnLifecycleTimer(index, next, then_days); },
+      &sub, sizeof sub);
 }
 
 void Sandbox::OnLifecycleTimer(uint32_t index, SubscriptionStatus next, int next_days) {

@@ -17,7 +17,7 @@
 #include "simulator/catalog/country_rules.h"
 #include "simulator/commerce/azure.h"
 #include "simulator/clock/simulated_clock.h"
-#include "simulator/model/commerce_types.h"
+#include "simulator/commerce/commerce_types.h"
 #include "simulator/model/seeded_random.h"
 #include "simulator/model/status.h"
 #include "simulator/policy/policy.h"
@@ -394,6 +394,12 @@ class Sandbox {
     std::optional<UpgradeStep> leave_est_upgrade;
   };
   struct UpdatePlan;
+  class UpdatePlanner;  // PlanUpdate's steps (subscription_update.cc)
+
+  // PlaceOrder's steps, after every line was validated: the pending order,
+  // then one subscription per line with its first charge and its timers.
+  Order& OpenOrder(const Customer& customer);
+  void AddPurchase(Order& order, const Customer& customer, const PurchaseRequest& request);
 
   Status CheckChangeable(const Subscription& sub, bool allow_suspended) const;
   Status CheckCancel(const Subscription& sub) const;
@@ -415,6 +421,14 @@ class Sandbox {
   void TermChangeEffects(Subscription& sub, const TermChange& change) const;
   StatusOr<UpgradeStep> PlanUpgrade(const Subscription& source, const UpgradeRequest& request) const;
   Subscription& ApplyUpgrade(Subscription& source, const UpgradeStep& step);
+  // The four ways an upgrade applies (subscription_upgrade.cc).
+  Subscription& ApplyUpgradeFromEst(Subscription& source, const UpgradeStep& step);
+  Subscription& ApplyUpgradeInto(Subscription& source, Subscription& into, const UpgradeStep& step, uint32_t ref);
+  // `left` is the rest of the source's cycle and `share` its part of the cycle.
+  Subscription& ApplyUpgradeInPlace(Subscription& source, const UpgradeStep& step, uint32_t ref, Period left,
+                                    Fraction share);
+  Subscription& ApplyUpgradeToNew(Subscription& source, const UpgradeStep& step, uint32_t ref, Period left,
+                                  Fraction share);
   void UpgradeFromEstEffects(Subscription& sub, const UpgradeStep& step) const;
   StatusOr<AutoRenewStep> PlanAutoRenew(const Subscription& sub, bool enabled) const;
   void ApplyAutoRenew(Subscription& sub, const AutoRenewStep& step);

@@ -1,53 +1,34 @@
 // Mid-term changes of a subscription: seats, cancellation, suspension,
-// auto-renew, next-term instructions, upgrades, billing plan, term and trial
-// conversion (docs/decisions.md, sections 4 and 6). Each change is a
+// auto-renew, next-term instructions, billing plan, term and trial
+// conversion (upgrades: subscription_upgrade.cc) (docs/decisions.md, sections 4 and 6). Each change is a
 // check that only reads and an apply that cannot fail (sandbox.h, "the steps
 // of a subscription change"); the public commands run one of each.
 #include <algorithm>
 
+#include "simulator/model/errors.h"
 #include "simulator/commerce/sandbox.h"
+#include "simulator/commerce/subscription_support.h"
 
 namespace pcsim {
-namespace {
 
-Status SubscriptionNotFound(std::string_view id) {
-  return NotFound(20003, "Subscription with ID " + std::string(id) + " not found.");
-}
-
-// The charge cycle of `sub` as the price list sees it (unclipped).
-Period NominalCycle(const Subscription& sub) {
-  return sub.Calendar().Nominal(sub.cycle_index);
-}
-
-// Removes `quantity` seats from the refundable batches, newest first.
-void ConsumeBatches(Subscription& sub, int quantity) {
-  for (auto it = sub.refundable.rbegin(); it != sub.refundable.rend() && quantity > 0; ++it) {
-    int take = std::min(quantity, it->quantity);
-    it->quantity -= take;
-    quantity -= take;
-  }
-  sub.refundable.erase(std::remove_if(sub.refundable.begin(), sub.refundable.end(),
-                                      [](const SeatBatch& b) { return b.quantity == 0; }),
-                       sub.refundable.end());
-}
-
-}  // namespace
+using commerce_internal::ConsumeBatches;
+using commerce_internal::NominalCycle;
+using commerce_internal::SubscriptionNotFound;
 
 Status Sandbox::CheckChangeable(const Subscription& sub, bool allow_suspended) const {
   if (IsAzurePlan(sub))
-    return BadRequest(800002, "Invalid request input: subscription " + sub.id +
-                                  " is an Azure plan; it has no seats, term or billing plan to change (manage its Azure "
+    return Error<Err::InvalidInput>("subscription " + sub.id + " is an Azure plan; it has no seats, term or billing plan to change (manage its Azure "
                                   "subscriptions through azureEntitlements).");
   switch (sub.status) {
     case SubscriptionStatus::Active: return OkStatus();
     case SubscriptionStatus::Suspended:
       if (allow_suspended) return OkStatus();
-      return BadRequest(800091, "Can't update a subscription with suspended status.");
+      return Error<Err::SuspendedNoUpdate>();
     case SubscriptionStatus::Deleted:
-      return BadRequest(2011, "Subscription with ID " + sub.id + " and deleted status can't be updated.");
+      return Error<Err::SubscriptionDeleted>(sub.id);
     case SubscriptionStatus::Expired:
     case SubscriptionStatus::Disabled:
-      return BadRequest(900277, "Subscription " + sub.id + " is being expired, so no further updates are allowed.");
+      return Error<Err::SubscriptionExpiring>(sub.id);
   }
   return OkStatus();
 }
@@ -56,40 +37,31 @@ Status Sandbox::CheckChangeable(const Subscription& sub, bool allow_suspended) c
 
 Status Sandbox::CheckQuantity(const Subscription& sub, int quantity) const {
   if (sub.status == SubscriptionStatus::Suspended)
-    return BadRequest(800091, "Subscription quantity can't be changed while the subscription is suspended.");
+    return Error<Err::SuspendedNoQuantity>();
   PCSIM_RETURN_IF_ERROR(CheckChangeable(sub, false));
   const Sku& sku = *sub.offer->sku;
   const Date today = Today();
   if (quantity == sub.quantity) return OkStatus();
   if (sub.in_est)
-    return BadRequest(800095, "The seat quantity can't change during an Extended Service Term; renew to a new term "
-                              "or upgrade first.");
+    return Error<Err::EstNoSeatChange>();
   if (quantity < sku.minimum_quantity || quantity < 1)
-    return BadRequest(900275, "The requested quantity " + std::to_string(quantity) +
-                                  " is not within the allowed quantity (" + std::to_string(sku.minimum_quantity) +
-                                  " to " + std::to_string(sku.maximum_quantity) + ").");
+    return Error<Err::QuantityOutOfRange>(std::to_string(quantity), std::to_string(sku.minimum_quantity), std::to_string(sku.maximum_quantity));
   if (quantity > sku.maximum_quantity)
-    return Forbidden(800067, "The requested quantity " + std::to_string(quantity) +
-                                 " exceeds the maximum of " + std::to_string(sku.maximum_quantity) +
-                                 " seats per subscription.");
+    return Error<Err::MaxSeats>(std::to_string(quantity), std::to_string(sku.maximum_quantity));
   int delta = quantity - sub.quantity;
   if (delta > 0) {
     if (environment_ == Environment::Sandbox && policy_.Bool(PolicyKey::kSandboxEnforceQuotas, today) &&
         quantity > policy_.Int(PolicyKey::kSandboxMaxSeatsPerSubscription, today))
-      return BadRequest(800018, "The sandbox limit has been met: at most " +
-                                    std::to_string(policy_.Int(PolicyKey::kSandboxMaxSeatsPerSubscription, today)) +
-                                    " licenses per subscription.");
+      return Error<Err::SandboxLicenses>(std::to_string(policy_.Int(PolicyKey::kSandboxMaxSeatsPerSubscription, today)));
     if (!sku.seat_cap_group.empty()) {
       const Customer& customer = *customers_[sub.customer];
       int cap = catalog_->SeatCap(sku.seat_cap_group).value_or(INT32_MAX);
       int remaining = cap - SeatsInGroup(customer, sku.seat_cap_group);
       if (delta > remaining)
-        return Forbidden(800088, "The requested " + std::to_string(delta) + " seats exceeded remaining limit of " +
-                                     std::to_string(std::max(remaining, 0)) + " for CatalogID " +
-                                     sub.offer->catalog_item_id + ".");
+        return Error<Err::SeatLimitPerItem>(std::to_string(delta), std::to_string(std::max(remaining, 0)), sub.offer->catalog_item_id);
     }
   } else if (-delta > sub.RefundableQuantity(Now())) {
-    return BadRequest(800090, "Subscription quantity cannot be decreased.");
+    return Error<Err::QuantityNotDecreasable>();
   }
   return OkStatus();
 }
@@ -132,8 +104,7 @@ Status Sandbox::CheckCancel(const Subscription& sub) const {
   if (sub.in_est) return OkStatus();  // an EST can be cancelled any time (section 8)
   int64_t window_hours = policy_.Int(PolicyKey::kCancellationWindowHours, Today());
   if (Now() - sub.window_start > Duration::Hours(window_hours))
-    return BadRequest(900117, "You have passed your " + std::to_string(window_hours / 24) +
-                                  "-day cancellation window.");
+    return Error<Err::CancellationWindowPassed>(std::to_string(window_hours / 24));
   return OkStatus();
 }
 
@@ -295,7 +266,7 @@ Status Sandbox::SetAutoRenew(std::string_view subscription_id, bool enabled) {
 
 Status Sandbox::CheckFriendlyName(const Subscription& sub, const std::string& name) const {
   if (sub.status == SubscriptionStatus::Deleted) PCSIM_RETURN_IF_ERROR(CheckChangeable(sub, true));
-  if (name.size() > 256) return BadRequest(800002, "Invalid request input: friendlyName is longer than 256 characters.");
+  if (name.size() > 256) return Error<Err::InvalidInput>("friendlyName is longer than 256 characters.");
   return OkStatus();
 }
 
@@ -317,34 +288,28 @@ Status Sandbox::CheckNextTerm(const Subscription& sub, const std::optional<NextT
   PCSIM_RETURN_IF_ERROR(CheckChangeable(sub, false));
   if (!instructions) return OkStatus();
   if (!sub.auto_renew)
-    return BadRequest(800093, "Scheduled changes at renewal require autoRenewEnabled to be true.");
+    return Error<Err::ScheduledNeedsAutoRenew>();
   const NextTermInstructions& next = *instructions;
-  if (next.offer == nullptr) return NotFound(400019, "The availability of scheduledNextTermInstructions was not found.");
+  if (next.offer == nullptr) return Error<Err::NextTermAvailabilityNotFound>();
   const Date renewal = sub.term_end.AddDays(1);
   if (!IsValidPair(next.term, next.billing) ||
       !(catalog_->PriceAt(*next.offer, next.term, next.billing, renewal) ||
         catalog_->PriceAt(*next.offer, next.term, next.billing, Today())))
-    return BadRequest(800121, "The term " + std::string(ToString(next.term)) + " with billing " +
-                                  std::string(ToString(next.billing)) + " is not available for " +
-                                  next.offer->catalog_item_id + ".");
+    return Error<Err::TermBillingNotAvailable>(std::string(ToString(next.term)), std::string(ToString(next.billing)), next.offer->catalog_item_id);
   const Sku& sku = *next.offer->sku;
   if (next.quantity < sku.minimum_quantity || next.quantity > sku.maximum_quantity)
-    return BadRequest(900275, "The requested quantity " + std::to_string(next.quantity) +
-                                  " is not within the allowed quantity.");
+    return Error<Err::QuantityNotAllowed>(std::to_string(next.quantity));
   if (next.offer->sku != sub.offer->sku) {
     const auto& targets = sub.offer->sku->upgrade_targets;
     if (std::find(targets.begin(), targets.end(), next.offer->ProductSkuId()) == targets.end())
-      return BadRequest(900236, "Product " + next.offer->ProductSkuId() +
-                                    " is not an eligible target for scheduled changes of " +
-                                    sub.offer->ProductSkuId() + ".");
+      return Error<Err::NotAScheduledTarget>(next.offer->ProductSkuId(), sub.offer->ProductSkuId());
   }
   if (next.custom_term_end) {
     Date natural = TermEndDate(renewal, next.term);
     if (*next.custom_term_end <= renewal || *next.custom_term_end > natural)
-      return BadRequest(900244, "The custom term end date of scheduledNextTermInstructions must fall inside the next term.");
+      return Error<Err::NextTermEndOutside>();
     if (!IsAllowedTermEnd(*customers_[sub.customer], next.term, renewal, *next.custom_term_end, &sub))
-      return BadRequest(900245, "The custom term end date of scheduledNextTermInstructions must be a calendar month "
-                                "end or the end date of an active subscription.");
+      return Error<Err::NextTermEndNotAligned>();
   }
   return OkStatus();
 }
@@ -374,204 +339,21 @@ Status Sandbox::SetNextTermInstructions(std::string_view subscription_id,
 
 // --- upgrades ----------------------------------------------------------------------
 
-StatusOr<Sandbox::UpgradeStep> Sandbox::PlanUpgrade(const Subscription& source, const UpgradeRequest& request) const {
-  PCSIM_RETURN_IF_ERROR(CheckChangeable(source, false));
-  if (source.is_trial)
-    return BadRequest(800107, "Trials are converted to paid offers, not upgraded.");
-  const Customer& customer = *customers_[source.customer];
-  const Offer* target = ResolveOffer(request.target_catalog_item_id, customer.country());
-  if (target == nullptr) return NotFound(400019, "Availability " + request.target_catalog_item_id + " was not found.");
-  const auto& targets = source.offer->sku->upgrade_targets;
-  if (std::find(targets.begin(), targets.end(), target->ProductSkuId()) == targets.end())
-    return BadRequest(900236, target->ProductSkuId() + " is not an upgrade of " + source.offer->ProductSkuId() +
-                                  "; downgrades are not supported.");
-  UpgradeStep step;
-  step.target = target;
-  step.quantity = request.quantity.value_or(source.quantity);
-  if (step.quantity < 1 || step.quantity > source.quantity)
-    return BadRequest(900275, "The quantity to upgrade must be between 1 and " + std::to_string(source.quantity) + ".");
-  const Date today = Today();
-  if (source.in_est) {
-    // Upgrading out of EST: all seats, into a new term starting today.
-    if (step.quantity != source.quantity || !request.into_subscription_id.empty())
-      return BadRequest(800095, "An Extended Service Term is upgraded as a whole, into a new term.");
-    TermChange change;
-    change.from_est = true;
-    change.term = source.pre_est_term;
-    change.billing = source.pre_est_billing;
-    auto price = catalog_->PriceAt(*target, change.term, change.billing, today);
-    if (!price) {
-      change.term = Term::P1M;
-      change.billing = Billing::Monthly;
-      price = catalog_->PriceAt(*target, change.term, change.billing, today);
-    }
-    if (!price) return BadRequest(900268, "The target " + target->catalog_item_id + " has no price for a new term.");
-    change.price = *price;
-    step.from_est = change;
-    return step;
-  }
-  const Subscription* into = nullptr;
-  if (!request.into_subscription_id.empty()) {
-    into = FindSubscription(request.into_subscription_id);
-    if (into == nullptr) return SubscriptionNotFound(request.into_subscription_id);
-    if (into->index == source.index) return BadRequest(900259, "The target subscription can't be the source subscription.");
-    if (into->customer != source.customer || into->status != SubscriptionStatus::Active)
-      return BadRequest(900258, "The target subscription must be an active subscription of the same customer.");
-    if (into->offer->sku != target->sku)
-      return BadRequest(900261, "The target subscription's product doesn't match " + target->ProductSkuId() + ".");
-    if (into->term_end < source.term_end)
-      return BadRequest(900260, "The target subscription must end on or after the source subscription.");
-    if (TermMonths(into->term) < TermMonths(source.term))
-      return BadRequest(900267, "The target subscription's term can't be shorter than the source's term.");
-    step.into = into->index;
-  }
-  step.target_price = catalog_->PriceAt(*target, source.term, source.billing, today);
-  if (!step.target_price && into == nullptr)
-    return BadRequest(900268, "The billing cycle " + std::string(ToString(source.billing)) + " of term " +
-                                  std::string(ToString(source.term)) + " is not available for " +
-                                  target->catalog_item_id + ".");
-  return step;
-}
-
-void Sandbox::UpgradeFromEstEffects(Subscription& sub, const UpgradeStep& step) const {
-  sub.in_est = false;
-  sub.offer = step.target;
-  sub.friendly_name = step.target->sku->title;
-  sub.term = step.from_est->term;
-  sub.billing = step.from_est->billing;
-  sub.unit_price = step.from_est->price;
-  sub.auto_renew = true;
-  sub.scheduled_action.reset();
-  StartTerm(sub, Today(), std::nullopt);
-  sub.window_start = Now();
-}
-
-Subscription& Sandbox::ApplyUpgrade(Subscription& source, const UpgradeStep& step) {
-  const Offer* target = step.target;
-  const int quantity = step.quantity;
-  const Date today = Today();
-  if (step.from_est) {
-    uint32_t ref = ledger_.NewReference();
-    RefundRestOfEstMonth(source, ChargeType::Convert, ref, PolicyKey::kRoundingConvert);
-    clock_.Cancel(source.next_timer);
-    UpgradeFromEstEffects(source, step);
-    Touch(source);
-    Journal(JournalKind::Upgraded, source.index, source.index);
-    Charge(source, *target, ChargeType::Convert, ref, source.cycle, source.unit_price, Fraction::Whole(),
-           source.quantity, PolicyKey::kRoundingConvert, false);
-    ScheduleNextBoundary(source);
-    return source;
-  }
-  const Offer* source_offer = source.offer;
-  const Period source_nominal = NominalCycle(source);
-  const Period source_period{today, source.cycle.end};
-  const Fraction source_share = Share(source_nominal, source.billing, today);
-  const uint32_t ref = ledger_.NewReference();
-
-  if (step.into != kNoIndex) {
-    Subscription& into = *subscriptions_[step.into];
-    Charge(source, *source_offer, ChargeType::MoveQuantity, ref, source_period, source.unit_price, source_share,
-           quantity, PolicyKey::kRoundingMoveQuantity, true);
-    Charge(into, *into.offer, ChargeType::MoveQuantity, ref, Period{today, into.cycle.end}, into.unit_price,
-           Share(NominalCycle(into), into.billing, today), quantity, PolicyKey::kRoundingMoveQuantity, false);
-    into.quantity += quantity;
-    source.quantity -= quantity;
-    ConsumeBatches(source, quantity);
-    source.next_term.reset();
-    if (source.quantity == 0) {
-      clock_.Cancel(source.next_timer);
-      source.status = SubscriptionStatus::Deleted;
-      source.auto_renew = false;
-    }
-    Touch(source);
-    Touch(into);
-    Journal(JournalKind::Upgraded, source.index, into.index);
-    return into;
-  }
-
-  Charge(source, *source_offer, ChargeType::Convert, ref, source_period, source.unit_price, source_share, quantity,
-         PolicyKey::kRoundingConvert, true);
-  if (quantity == source.quantity) {
-    // A full upgrade happens in place: same subscription, new product.
-    source.offer = target;
-    source.unit_price = *step.target_price;
-    source.promotion_id.clear();
-    source.friendly_name = target->sku->title;
-    source.next_term.reset();
-    source.scheduled_action.reset();
-    Touch(source);
-    Charge(source, *target, ChargeType::Convert, ref, source_period, source.unit_price, source_share, quantity,
-           PolicyKey::kRoundingConvert, false);
-    Journal(JournalKind::Upgraded, source.index, source.index);
-    return source;
-  }
-  // A partial upgrade creates a coterminous subscription that inherits the
-  // source's cancellation window (New commerce cancellation policy).
-  auto created = std::make_unique<Subscription>();
-  Subscription& s = *created;
-  s.index = static_cast<uint32_t>(subscriptions_.size());
-  s.id = random_.Guid();
-  s.customer = source.customer;
-  s.order = source.order;
-  s.reseller_id = source.reseller_id;
-  s.offer = target;
-  s.friendly_name = target->sku->title;
-  s.quantity = quantity;
-  s.term = source.term;
-  s.billing = source.billing;
-  s.created = Now();
-  s.last_updated = Now();
-  s.term_start = source.term_start;
-  s.term_end = source.term_end;
-  s.cycle_anchor = source.cycle_anchor;
-  s.cycle = source.cycle;
-  s.cycle_index = source.cycle_index;
-  s.custom_term_end = source.custom_term_end;
-  s.window_start = source.window_start;
-  s.unit_price = *step.target_price;
-  s.auto_renew = source.auto_renew;
-  AddSubscription(std::move(created));
-  ScheduleBackfillOf(s);
-  source.quantity -= quantity;
-  ConsumeBatches(source, quantity);
-  source.next_term.reset();
-  Touch(source);
-  Charge(s, *target, ChargeType::Convert, ref, source_period, s.unit_price, source_share, quantity,
-         PolicyKey::kRoundingConvert, false);
-  ScheduleNextBoundary(s);
-  Journal(JournalKind::Upgraded, source.index, s.index);
-  return s;
-}
-
-StatusOr<const Subscription*> Sandbox::Upgrade(const UpgradeRequest& request) {
-  Subscription* source = Mutable(request.subscription_id);
-  if (source == nullptr) return SubscriptionNotFound(request.subscription_id);
-  auto step = PlanUpgrade(*source, request);
-  if (!step.ok()) return step.status();
-  return &ApplyUpgrade(*source, *step);
-}
-
-// --- billing plan and term ----------------------------------------------------------
-
 Status Sandbox::CheckBillingPlan(const Subscription& sub, Billing billing) const {
   PCSIM_RETURN_IF_ERROR(CheckChangeable(sub, false));
   const Date today = Today();
   if (billing == sub.billing) return OkStatus();
   if (sub.in_est)
-    return BadRequest(800097, "The billing plan can't change during an Extended Service Term.");
+    return Error<Err::EstNoBillingChange>();
   if (!IsValidPair(sub.term, billing))
-    return BadRequest(800097, "A " + std::string(ToString(sub.term)) + " term can't be billed " +
-                                  std::string(ToString(billing)) + ".");
+    return Error<Err::TermNotBillable>(std::string(ToString(sub.term)), std::string(ToString(billing)));
   if (sub.term == Term::P3Y && !policy_.Bool(PolicyKey::kTriennialMidTermBillingChangeAllowed, today))
-    return BadRequest(800097, "Mid-term billing frequency changes of triennial terms are not allowed; schedule the "
-                              "change for the next term instead.");
+    return Error<Err::TriennialBillingMidTerm>();
   if (BillingMonths(sub.billing) >= TermMonths(sub.term))
-    return BadRequest(800097, "The billing cycle of a term billed upfront can only change at renewal; use "
-                              "scheduledNextTermInstructions.");
+    return Error<Err::UpfrontBillingMidTerm>();
   if (!catalog_->PriceAt(*sub.offer, sub.term, billing, sub.term_start) &&
       !catalog_->PriceAt(*sub.offer, sub.term, billing, today))
-    return BadRequest(800097, "The billing cycle " + std::string(ToString(billing)) + " is not available for " +
-                                  sub.offer->catalog_item_id + ".");
+    return Error<Err::BillingNotAvailable>(std::string(ToString(billing)), sub.offer->catalog_item_id);
   return OkStatus();
 }
 
@@ -599,16 +381,15 @@ Status Sandbox::ChangeBillingPlan(std::string_view subscription_id, Billing bill
 StatusOr<Sandbox::TermChange> Sandbox::PlanTermChange(const Subscription& sub, Term term,
                                                       std::optional<Billing> billing) const {
   PCSIM_RETURN_IF_ERROR(CheckChangeable(sub, false));
-  if (sub.is_trial) return BadRequest(800107, "Term changes are not supported for trial offers.");
+  if (sub.is_trial) return Error<Err::TrialNoTermChange>();
   // From EST any term starts anew (section 8); otherwise only a longer one.
   TermChange change;
   change.from_est = sub.in_est;
   if (!change.from_est) {
     if (TermMonths(term) < TermMonths(sub.term))
-      return BadRequest(800122, "The target term " + std::string(ToString(term)) +
-                                    " is shorter than the current term " + std::string(ToString(sub.term)) + ".");
+      return Error<Err::TermShorter>(std::string(ToString(term)), std::string(ToString(sub.term)));
     if (term == sub.term)
-      return BadRequest(800121, "The subscription already has term " + std::string(ToString(term)) + ".");
+      return Error<Err::TermUnchanged>(std::string(ToString(term)));
   }
   const Billing current_billing = change.from_est ? sub.pre_est_billing : sub.billing;
   change.term = term;
@@ -616,9 +397,7 @@ StatusOr<Sandbox::TermChange> Sandbox::PlanTermChange(const Subscription& sub, T
   auto price = IsValidPair(term, change.billing) ? catalog_->PriceAt(*sub.offer, term, change.billing, Today())
                                                  : std::nullopt;
   if (!price)
-    return BadRequest(800121, "The term " + std::string(ToString(term)) + " with billing " +
-                                  std::string(ToString(change.billing)) + " is not available for " +
-                                  sub.offer->catalog_item_id + ".");
+    return Error<Err::TermBillingNotAvailable>(std::string(ToString(term)), std::string(ToString(change.billing)), sub.offer->catalog_item_id);
   change.price = *price;
   return change;
 }
@@ -676,23 +455,22 @@ StatusOr<const Subscription*> Sandbox::ConvertTrial(const ConvertTrialRequest& r
   if (sub == nullptr) return SubscriptionNotFound(request.subscription_id);
   // Every check comes before the first change.
   PCSIM_RETURN_IF_ERROR(CheckChangeable(*sub, false));
-  if (!sub->is_trial) return BadRequest(800002, "Invalid request input: subscription " + sub->id + " is not a trial.");
+  if (!sub->is_trial) return Error<Err::InvalidInput>("subscription " + sub->id + " is not a trial.");
   const Customer& customer = *customers_[sub->customer];
   std::string item = request.target_catalog_item_id.empty() ? sub->offer->sku->trial_converts_to
                                                             : request.target_catalog_item_id;
   const Offer* target = ResolveOffer(item, customer.country());
   if (target == nullptr || target->sku->is_trial)
-    return NotFound(400019, "The paid offer " + item + " to convert the trial into was not found.");
+    return Error<Err::ConversionTargetNotFound>(item);
   const Date today = Today();
   Term term = request.term.value_or(catalog_->HasTerm(*target, Term::P1M, today) ? Term::P1M : Term::P1Y);
   Billing billing = request.billing.value_or(Billing::Monthly);
   auto price = IsValidPair(term, billing) ? catalog_->PriceAt(*target, term, billing, today) : std::nullopt;
   if (!price)
-    return BadRequest(800121, "The term " + std::string(ToString(term)) + " with billing " +
-                                  std::string(ToString(billing)) + " is not available for " + target->catalog_item_id + ".");
+    return Error<Err::TermBillingNotAvailable>(std::string(ToString(term)), std::string(ToString(billing)), target->catalog_item_id);
   int quantity = request.quantity.value_or(sub->quantity);
   if (quantity < target->sku->minimum_quantity || quantity > target->sku->maximum_quantity)
-    return BadRequest(900275, "The requested quantity " + std::to_string(quantity) + " is not within the allowed quantity.");
+    return Error<Err::QuantityNotAllowed>(std::to_string(quantity));
   uint32_t ref = ledger_.NewReference();
   Charge(*sub, *sub->offer, ChargeType::Convert, ref, Period{today, sub->cycle.end}, sub->unit_price,
          Share(NominalCycle(*sub), sub->billing, today), sub->quantity, PolicyKey::kRoundingConvert, true);

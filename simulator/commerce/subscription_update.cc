@@ -4,6 +4,7 @@
 // update changes nothing.
 #include <algorithm>
 
+#include "simulator/model/errors.h"
 #include "simulator/commerce/sandbox.h"
 
 namespace pcsim {
@@ -55,13 +56,12 @@ StatusOr<NextTermInstructions> Sandbox::ResolveNextTerm(const Subscription& sub,
   NextTermInstructions next;
   const std::string item = request.product_id + ":" + request.sku_id + ":" + request.availability_id;
   next.offer = catalog_->FindOffer(item, customers_[sub.customer]->country());
-  if (next.offer == nullptr) return NotFound(400019, "Availability " + item + " was not found.");
+  if (next.offer == nullptr) return Error<Err::AvailabilityNotFound>(item);
   next.term = request.term.value_or(sub.term);
   next.billing = request.billing.value_or(sub.billing);
   const int64_t quantity = request.quantity.value_or(sub.quantity);
   if (quantity < 1 || quantity > INT32_MAX)
-    return BadRequest(900275, "The requested quantity " + std::to_string(quantity) +
-                                  " of scheduledNextTermInstructions is not within the allowed quantity.");
+    return Error<Err::NextTermQuantity>(std::to_string(quantity));
   next.quantity = static_cast<int>(quantity);
   next.promotion_id = request.promotion_id;
   next.custom_term_end = request.custom_term_end;
@@ -83,146 +83,190 @@ StatusOr<std::optional<ScheduledAction>> Sandbox::ResolveAction(
   return std::optional<ScheduledAction>(std::move(action));
 }
 
-StatusOr<Sandbox::UpdatePlan> Sandbox::PlanUpdate(const Subscription& sub, const SubscriptionUpdate& u) const {
-  // Every value the request names is resolved first, whatever it is used for.
-  std::optional<NextTermInstructions> body_next_term;
-  if (u.next_term) {
-    auto next = ResolveNextTerm(sub, *u.next_term);
-    if (!next.ok()) return next.status();
-    body_next_term = *next;
-  }
-  std::optional<std::optional<ScheduledAction>> wanted_action;
-  if (u.scheduled_action) {
-    auto action = ResolveAction(sub, *u.scheduled_action);
-    if (!action.ok()) return action.status();
-    wanted_action = *action;
-  }
-  if (u.quantity && (*u.quantity < 1 || *u.quantity > INT32_MAX))
-    return BadRequest(900275, "The requested quantity " + std::to_string(*u.quantity) +
-                                  " is not within the allowed quantity.");
-  // The term never shortens mid-term (800122, as a transition answers); a
-  // longer one is a transition, not an update (800121).
-  if (u.term && TermMonths(*u.term) < TermMonths(sub.term))
-    return BadRequest(800122, "The target term " + std::string(ToString(*u.term)) +
-                                  " is shorter than the current term " + std::string(ToString(sub.term)) + ".");
-  if (u.term && *u.term != sub.term)
-    return BadRequest(800121, "The term can't be changed with update-subscription; POST a transition to the same "
-                              "catalog item with the longer termDuration.");
+// PlanUpdate's steps, in the order they apply. Each checks the request
+// against `view_`, the subscription as the earlier steps leave it, and adds
+// to `plan_`; the first refusal ends the plan.
+class Sandbox::UpdatePlanner {
+ public:
+  UpdatePlanner(const Sandbox& sandbox, const Subscription& sub, const SubscriptionUpdate& u)
+      : sandbox_(sandbox), sub_(sub), u_(u), view_(sub) {}
 
-  UpdatePlan plan;
-  // The subscription as the planned steps leave it: each later step is
-  // checked against it.
-  Subscription view = sub;
-  if (u.friendly_name && *u.friendly_name != sub.friendly_name) {
-    PCSIM_RETURN_IF_ERROR(CheckFriendlyName(view, *u.friendly_name));
-    plan.friendly_name = *u.friendly_name;
+  StatusOr<UpdatePlan> Plan() {
+    PCSIM_RETURN_IF_ERROR(ResolveRequest());
+    PCSIM_RETURN_IF_ERROR(PlanFriendlyName());
+    PCSIM_RETURN_IF_ERROR(PlanStatus());
+    if (plan_.status == UpdatePlan::StatusChange::Cancel || plan_.status == UpdatePlan::StatusChange::Suspend) {
+      PCSIM_RETURN_IF_ERROR(CheckEndingKeepsTheRest());
+      return plan_;
+    }
+    PCSIM_RETURN_IF_ERROR(PlanSeats());
+    PCSIM_RETURN_IF_ERROR(PlanBilling());
+    // A request without autoRenewEnabled turns it off; a new action decides it.
+    bool renew = u_.auto_renew.value_or(false);
+    PCSIM_RETURN_IF_ERROR(PlanAction(renew));
+    PCSIM_RETURN_IF_ERROR(PlanAutoRenew(renew));
+    PCSIM_RETURN_IF_ERROR(PlanNextTerm());
+    return plan_;
+  }
+
+ private:
+  // Every value the request names is resolved first, whatever it is used
+  // for, and the term is never changed by an update.
+  Status ResolveRequest() {
+    if (u_.next_term) {
+      auto next = sandbox_.ResolveNextTerm(sub_, *u_.next_term);
+      if (!next.ok()) return next.status();
+      body_next_term_ = *next;
+    }
+    if (u_.scheduled_action) {
+      auto action = sandbox_.ResolveAction(sub_, *u_.scheduled_action);
+      if (!action.ok()) return action.status();
+      wanted_action_ = *action;
+    }
+    if (u_.quantity && (*u_.quantity < 1 || *u_.quantity > INT32_MAX))
+      return Error<Err::QuantityNotAllowed>(std::to_string(*u_.quantity));
+    // The term never shortens mid-term (800122, as a transition answers); a
+    // longer one is a transition, not an update (800121).
+    if (u_.term && TermMonths(*u_.term) < TermMonths(sub_.term))
+      return Error<Err::TermShorter>(std::string(ToString(*u_.term)), std::string(ToString(sub_.term)));
+    if (u_.term && *u_.term != sub_.term) return Error<Err::TermLengthenByPatch>();
+    return OkStatus();
+  }
+
+  // The friendly name needs no other step; it is checked first.
+  Status PlanFriendlyName() {
+    if (!u_.friendly_name || *u_.friendly_name == sub_.friendly_name) return OkStatus();
+    PCSIM_RETURN_IF_ERROR(sandbox_.CheckFriendlyName(view_, *u_.friendly_name));
+    plan_.friendly_name = *u_.friendly_name;
+    return OkStatus();
   }
 
   // 1. Status: cancel, suspend or reactivate.
-  if (u.status && *u.status != sub.status) {
-    switch (*u.status) {
+  Status PlanStatus() {
+    if (!u_.status || *u_.status == sub_.status) return OkStatus();
+    switch (*u_.status) {
       case SubscriptionStatus::Deleted:
-        PCSIM_RETURN_IF_ERROR(CheckCancel(view));
-        plan.status = UpdatePlan::StatusChange::Cancel;
-        break;
+        PCSIM_RETURN_IF_ERROR(sandbox_.CheckCancel(view_));
+        plan_.status = UpdatePlan::StatusChange::Cancel;
+        return OkStatus();
       case SubscriptionStatus::Suspended:
-        PCSIM_RETURN_IF_ERROR(CheckSuspend(view));
-        plan.status = UpdatePlan::StatusChange::Suspend;
-        break;
+        PCSIM_RETURN_IF_ERROR(sandbox_.CheckSuspend(view_));
+        plan_.status = UpdatePlan::StatusChange::Suspend;
+        return OkStatus();
       case SubscriptionStatus::Active:
-        PCSIM_RETURN_IF_ERROR(CheckReactivate(view));
-        plan.status = UpdatePlan::StatusChange::Reactivate;
-        view.status = SubscriptionStatus::Active;
-        break;
+        PCSIM_RETURN_IF_ERROR(sandbox_.CheckReactivate(view_));
+        plan_.status = UpdatePlan::StatusChange::Reactivate;
+        view_.status = SubscriptionStatus::Active;
+        return OkStatus();
       case SubscriptionStatus::Expired:
       case SubscriptionStatus::Disabled:
-        return BadRequest(800096, "Can't update the subscription status to " + std::string(ToString(*u.status)) + ".");
+        break;
     }
+    return Error<Err::StatusChangeInvalid>(std::string(ToString(*u_.status)));
   }
-  if (plan.status == UpdatePlan::StatusChange::Cancel || plan.status == UpdatePlan::StatusChange::Suspend) {
-    // A cancellation or suspension decides auto-renew, instructions and the
-    // action itself; the request may rename the subscription, but anything
-    // else it changes contradicts it.
-    const char* what = plan.status == UpdatePlan::StatusChange::Cancel ? "cancels" : "suspends";
-    auto refuse = [&](int code, const std::string& field) {
-      return BadRequest(code, "Can't change " + field + " in a request that " + what + " the subscription; send " +
-                                  field + " as it is, or change it in a request of its own.");
-    };
-    if (u.quantity && *u.quantity != sub.quantity) return refuse(800095, "quantity");
-    if ((u.billing && *u.billing != sub.billing) ||
-        (u.next_charge_billing && *u.next_charge_billing != sub.pending_billing.value_or(sub.billing)))
-      return refuse(800097, "the billing cycle");
-    if (u.auto_renew.value_or(false) && !sub.auto_renew) return refuse(800093, "autoRenewEnabled");
-    if (wanted_action && !EqualAction(*wanted_action, sub.scheduled_action)) return refuse(800002, "scheduledActions");
-    if (body_next_term && !(sub.next_term && SameInstructions(*sub.next_term, *body_next_term)))
-      return refuse(800002, "scheduledNextTermInstructions");
-    return plan;
+
+  // A cancellation or suspension decides auto-renew, instructions and the
+  // action itself; the request may rename the subscription, but anything else
+  // it changes contradicts it.
+  Status CheckEndingKeepsTheRest() const {
+    const char* what = plan_.status == UpdatePlan::StatusChange::Cancel ? "cancels" : "suspends";
+    if (u_.quantity && *u_.quantity != sub_.quantity) return Error<Err::EndingKeepsQuantity>(what);
+    if ((u_.billing && *u_.billing != sub_.billing) ||
+        (u_.next_charge_billing && *u_.next_charge_billing != sub_.pending_billing.value_or(sub_.billing)))
+      return Error<Err::EndingKeepsBilling>(what);
+    if (u_.auto_renew.value_or(false) && !sub_.auto_renew) return Error<Err::EndingKeepsAutoRenew>(what);
+    if (wanted_action_ && !EqualAction(*wanted_action_, sub_.scheduled_action))
+      return Error<Err::EndingKeepsInstructions>(what, "scheduledActions", "scheduledActions");
+    if (body_next_term_ && !(sub_.next_term && SameInstructions(*sub_.next_term, *body_next_term_)))
+      return Error<Err::EndingKeepsInstructions>(what, "scheduledNextTermInstructions",
+                                                 "scheduledNextTermInstructions");
+    return OkStatus();
   }
 
   // 2. Seats.
-  if (u.quantity && *u.quantity != view.quantity) {
-    const int quantity = static_cast<int>(*u.quantity);
-    PCSIM_RETURN_IF_ERROR(CheckQuantity(view, quantity));
-    plan.quantity = quantity;
-    view.quantity = quantity;
-    view.next_term.reset();  // any mid-term change deletes scheduled changes
+  Status PlanSeats() {
+    if (!u_.quantity || *u_.quantity == view_.quantity) return OkStatus();
+    const int quantity = static_cast<int>(*u_.quantity);
+    PCSIM_RETURN_IF_ERROR(sandbox_.CheckQuantity(view_, quantity));
+    plan_.quantity = quantity;
+    view_.quantity = quantity;
+    view_.next_term.reset();  // any mid-term change deletes scheduled changes
+    return OkStatus();
   }
 
   // 3. Billing plan: billingCycle or nextChargeInstructions take effect at the
   // next cycle boundary; a request without either drops a pending change.
-  std::optional<Billing> billing = u.next_charge_billing;
-  if (u.billing && *u.billing != view.billing) billing = u.billing;
-  if (billing) {
-    PCSIM_RETURN_IF_ERROR(CheckBillingPlan(view, *billing));
-    plan.billing = *billing;
-  } else if (view.pending_billing && view.status == SubscriptionStatus::Active) {
-    plan.billing = view.billing;
+  Status PlanBilling() {
+    std::optional<Billing> billing = u_.next_charge_billing;
+    if (u_.billing && *u_.billing != view_.billing) billing = u_.billing;
+    if (billing) {
+      PCSIM_RETURN_IF_ERROR(sandbox_.CheckBillingPlan(view_, *billing));
+      plan_.billing = *billing;
+    } else if (view_.pending_billing && view_.status == SubscriptionStatus::Active) {
+      plan_.billing = view_.billing;
+    }
+    if (plan_.billing) view_.pending_billing = *plan_.billing == view_.billing ? std::nullopt : plan_.billing;
+    return OkStatus();
   }
-  if (plan.billing) view.pending_billing = *plan.billing == view.billing ? std::nullopt : plan.billing;
 
   // 4. The term-end action: left out keeps it, an empty list clears it. A new
-  // action decides auto-renew.
-  bool renew = u.auto_renew.value_or(false);  // a request without autoRenewEnabled turns it off
-  if (wanted_action && !SameAction(*wanted_action, view.scheduled_action)) {
+  // action decides auto-renew (`renew`).
+  Status PlanAction(bool& renew) {
+    if (!wanted_action_ || SameAction(*wanted_action_, view_.scheduled_action)) return OkStatus();
     // Instructions default to the subscription as the steps above leave it.
-    auto action = ResolveAction(view, *u.scheduled_action);
+    auto action = sandbox_.ResolveAction(view_, *u_.scheduled_action);
     if (!action.ok()) return action.status();
-    auto step = PlanScheduledAction(view, *action);
+    auto step = sandbox_.PlanScheduledAction(view_, *action);
     if (!step.ok()) return step.status();
-    ScheduledActionEffects(view, *step);
-    plan.action = std::move(*step);
-    if (*wanted_action) renew = view.auto_renew;
+    sandbox_.ScheduledActionEffects(view_, *step);
+    plan_.action = std::move(*step);
+    if (*wanted_action_) renew = view_.auto_renew;
+    return OkStatus();
   }
 
   // 5. Auto-renew.
-  if (renew != view.auto_renew &&
-      (view.status == SubscriptionStatus::Active || view.status == SubscriptionStatus::Suspended)) {
-    auto step = PlanAutoRenew(view, renew);
+  Status PlanAutoRenew(bool renew) {
+    if (renew == view_.auto_renew ||
+        (view_.status != SubscriptionStatus::Active && view_.status != SubscriptionStatus::Suspended))
+      return OkStatus();
+    auto step = sandbox_.PlanAutoRenew(view_, renew);
     if (!step.ok()) return step.status();
-    AutoRenewEffects(view, *step);
-    plan.auto_renew = *step;
+    sandbox_.AutoRenewEffects(view_, *step);
+    plan_.auto_renew = *step;
+    return OkStatus();
   }
 
   // 6. Next-term instructions (unless the action carried them): left out
   // deletes them.
-  const bool action_carries_instructions = wanted_action && *wanted_action && (*wanted_action)->instructions;
-  if (!action_carries_instructions) {
-    if (u.next_term) {
-      auto next = ResolveNextTerm(view, *u.next_term);  // defaults from the subscription as it will be
+  Status PlanNextTerm() {
+    if (wanted_action_ && *wanted_action_ && (*wanted_action_)->instructions) return OkStatus();
+    if (u_.next_term) {
+      auto next = sandbox_.ResolveNextTerm(view_, *u_.next_term);  // defaults from the subscription as it will be
       if (!next.ok()) return next.status();
-      if (!view.next_term || !SameInstructions(*view.next_term, *next)) {
-        PCSIM_RETURN_IF_ERROR(CheckNextTerm(view, *next));
-        plan.next_term = std::optional<NextTermInstructions>(*next);
-        view.next_term = *next;
+      if (!view_.next_term || !SameInstructions(*view_.next_term, *next)) {
+        PCSIM_RETURN_IF_ERROR(sandbox_.CheckNextTerm(view_, *next));
+        plan_.next_term = std::optional<NextTermInstructions>(*next);
+        view_.next_term = *next;
       }
-    } else if (view.next_term && view.status == SubscriptionStatus::Active) {
-      PCSIM_RETURN_IF_ERROR(CheckNextTerm(view, std::nullopt));
-      plan.next_term = std::optional<NextTermInstructions>();
-      view.next_term.reset();
+    } else if (view_.next_term && view_.status == SubscriptionStatus::Active) {
+      PCSIM_RETURN_IF_ERROR(sandbox_.CheckNextTerm(view_, std::nullopt));
+      plan_.next_term = std::optional<NextTermInstructions>();
+      view_.next_term.reset();
     }
+    return OkStatus();
   }
-  // 7. The friendly name was checked first (it needs no other step).
-  return plan;
+
+  const Sandbox& sandbox_;
+  const Subscription& sub_;
+  const SubscriptionUpdate& u_;
+  Subscription view_;
+  UpdatePlan plan_;
+  std::optional<NextTermInstructions> body_next_term_;
+  std::optional<std::optional<ScheduledAction>> wanted_action_;
+};
+
+StatusOr<Sandbox::UpdatePlan> Sandbox::PlanUpdate(const Subscription& sub, const SubscriptionUpdate& u) const {
+  return UpdatePlanner(*this, sub, u).Plan();
 }
 
 void Sandbox::ApplyUpdate(Subscription& sub, const UpdatePlan& plan) {
@@ -248,7 +292,7 @@ void Sandbox::ApplyUpdate(Subscription& sub, const UpdatePlan& plan) {
 
 Status Sandbox::UpdateSubscription(const SubscriptionUpdate& update) {
   Subscription* sub = Mutable(update.subscription_id);
-  if (sub == nullptr) return NotFound(20003, "Subscription with ID " + update.subscription_id + " not found.");
+  if (sub == nullptr) return Error<Err::SubscriptionNotFound>(update.subscription_id);
   auto plan = PlanUpdate(*sub, update);
   if (!plan.ok()) return plan.status();
   ApplyUpdate(*sub, *plan);

@@ -1,3 +1,4 @@
+#include "simulator/model/errors.h"
 #include "simulator/http/http_server.h"
 
 #include <httplib.h>
@@ -85,26 +86,26 @@ bool IsTransportHeader(std::string_view name) {
 Status TransportError(int http_status, const std::string& detail = "") {
   switch (http_status) {
     case 400:
-      return Status(400, 900126, detail.empty() ? "The request is malformed." : detail);
+      return Error<Err::BodyNotParsable>(detail.empty() ? "The request is malformed." : detail);
     case 404:
-      return Status(404, 1000, detail.empty() ? "No route matches the request." : detail);
+      return Error<Err::TransportNotFound>(detail.empty() ? "No route matches the request." : detail);
     case 405:
-      return Status(405, 405, "The method is not allowed.");
+      return Error<Err::MethodNotAllowed>();
     case 408:
-      return Status(408, 800002, detail.empty() ? "The request was not received in time." : detail);
+      return Error<Err::RequestTimeout>(detail.empty() ? "The request was not received in time." : detail);
     case 413:
-      return Status(413, 800002, detail.empty() ? "The request body is too large." : detail);
+      return Error<Err::BodyTooLarge>(detail.empty() ? "The request body is too large." : detail);
     case 414:
-      return Status(414, 800002, "The request URI is too long.");
+      return Error<Err::UriTooLong>();
     case 416:
-      return Status(416, 400, "The requested range is not satisfiable.");
+      return Error<Err::RangeNotSatisfiable>();
     case 417:
-      return Status(417, 400, "The expectation given in the Expect header cannot be met.");
+      return Error<Err::ExpectationFailed>();
     case 431:
-      return Status(431, 800002, detail.empty() ? "The request header fields are too large." : detail);
+      return Error<Err::HeadersTooLarge>(detail.empty() ? "The request header fields are too large." : detail);
     default:
-      return Status(http_status >= 400 && http_status < 600 ? http_status : 500, 800003,
-                    detail.empty() ? "Unexpected service error." : detail);
+      return ErrorWithStatus<Err::TransportOther>(http_status >= 400 && http_status < 600 ? http_status : 500,
+                                                  detail.empty() ? "Unexpected service error." : detail);
   }
 }
 
@@ -643,7 +644,7 @@ Status HttpServer::Impl::Listen(int* port) {
   if (int rc = ::getaddrinfo(options_.host.empty() ? nullptr : options_.host.c_str(),
                              std::to_string(options_.port).c_str(), &hints, &found);
       rc != 0)
-    return Status(500, 800003, "cannot listen on " + where + ": " + ::gai_strerror(rc));
+    return Error<Err::ServiceError>("cannot listen on " + where + ": " + ::gai_strerror(rc));
   int error = 0;
   for (addrinfo* a = found; a != nullptr; a = a->ai_next) {
     int fd = ::socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a->ai_protocol);
@@ -665,13 +666,13 @@ Status HttpServer::Impl::Listen(int* port) {
   }
   ::freeaddrinfo(found);
   if (listen_fd_ < 0)
-    return Status(500, 800003, "cannot listen on " + where + ": " + (error != 0 ? std::strerror(error) : "cannot bind"));
+    return Error<Err::ServiceError>("cannot listen on " + where + ": " + (error != 0 ? std::strerror(error) : "cannot bind"));
   sockaddr_storage bound{};
   socklen_t length = sizeof bound;
   std::string ip;
   *port = -1;
   if (::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&bound), &length) == 0) AddressOf(bound, length, &ip, port);
-  if (*port <= 0) return Status(500, 800003, "cannot listen on " + where + ": no port");
+  if (*port <= 0) return Error<Err::ServiceError>("cannot listen on " + where + ": no port");
   return OkStatus();
 }
 
@@ -691,7 +692,7 @@ Status HttpServer::Impl::Start(int* port, int* max_connections) {
   wake_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   spare_fd_ = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
   if (epoll_fd_ < 0 || wake_fd_ < 0)
-    return Status(500, 800003, std::string("cannot start the HTTP server: ") + std::strerror(errno));
+    return Error<Err::ServiceError>(std::string("cannot start the HTTP server: ") + std::strerror(errno));
   epoll_event listen_event{};
   listen_event.events = EPOLLIN;
   listen_event.data.ptr = &listen_tag_;
@@ -700,7 +701,7 @@ Status HttpServer::Impl::Start(int* port, int* max_connections) {
   wake_event.data.ptr = &wake_tag_;
   if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, listen_fd_, &listen_event) != 0 ||
       ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, wake_fd_, &wake_event) != 0)
-    return Status(500, 800003, std::string("cannot start the HTTP server: ") + std::strerror(errno));
+    return Error<Err::ServiceError>(std::string("cannot start the HTTP server: ") + std::strerror(errno));
 
   const int threads = std::max(1, options_.threads);
   for (int i = 0; i < threads; ++i) workers_.emplace_back([this] { WorkerLoop(); });
@@ -1367,7 +1368,7 @@ std::string HttpServer::BaseUrl() const {
 
 Status HttpServer::Start() {
   std::lock_guard<std::mutex> lock(lifecycle_mutex_);
-  if (started_) return Status(500, 800003, "The server was already started.");
+  if (started_) return Error<Err::ServiceError>("The server was already started.");
   // A client that disconnects mid-response must not kill the process (every
   // send says MSG_NOSIGNAL; this covers code that does not).
   std::signal(SIGPIPE, SIG_IGN);

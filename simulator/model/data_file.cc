@@ -1,3 +1,4 @@
+#include "simulator/model/errors.h"
 #include "simulator/model/data_file.h"
 
 #include <fcntl.h>
@@ -57,29 +58,29 @@ std::string SizeText(size_t bytes) {
 StatusOr<std::string> ReadDataFile(const std::string& path, size_t max_bytes) {
   // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer.
   int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-  if (fd < 0) return BadRequest(800002, std::string("cannot read the file: ") + std::strerror(errno));
+  if (fd < 0) return Error<Err::ControlInvalidInput>(std::string("cannot read the file: ") + std::strerror(errno));
   FileCloser closer{fd};
   struct stat info {};
-  if (::fstat(fd, &info) != 0) return BadRequest(800002, std::string("cannot read the file: ") + std::strerror(errno));
-  if (!S_ISREG(info.st_mode)) return BadRequest(800002, std::string("not a regular file (") + KindOf(info.st_mode) + ")");
+  if (::fstat(fd, &info) != 0) return Error<Err::ControlInvalidInput>(std::string("cannot read the file: ") + std::strerror(errno));
+  if (!S_ISREG(info.st_mode)) return Error<Err::ControlInvalidInput>(std::string("not a regular file (") + KindOf(info.st_mode) + ")");
   std::string too_large = "the file is larger than " + SizeText(max_bytes);
-  if (info.st_size < 0 || static_cast<uint64_t>(info.st_size) > max_bytes) return BadRequest(800002, too_large);
+  if (info.st_size < 0 || static_cast<uint64_t>(info.st_size) > max_bytes) return Error<Err::ControlInvalidInput>(too_large);
   // Read at most one byte past the limit: the file may grow while it is read.
   std::string text;
   text.resize(static_cast<size_t>(info.st_size) + 1);
   size_t have = 0;
   while (true) {
     if (have == text.size()) {
-      if (text.size() > max_bytes) return BadRequest(800002, too_large);
+      if (text.size() > max_bytes) return Error<Err::ControlInvalidInput>(too_large);
       text.resize(std::min(max_bytes + 1, text.size() * 2 + 4096));
     }
     ssize_t n = ::read(fd, text.data() + have, text.size() - have);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return BadRequest(800002, std::string("cannot read the file: ") + std::strerror(errno));
+    if (n < 0) return Error<Err::ControlInvalidInput>(std::string("cannot read the file: ") + std::strerror(errno));
     if (n == 0) break;
     have += static_cast<size_t>(n);
   }
-  if (have > max_bytes) return BadRequest(800002, too_large);
+  if (have > max_bytes) return Error<Err::ControlInvalidInput>(too_large);
   text.resize(have);
   return text;
 }

@@ -6,12 +6,13 @@
 #include <cassert>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 
 namespace pcsim {
 
-class Status {
+class [[nodiscard]] Status {
  public:
   Status() = default;  // OK
   Status(int http_status, int code, std::string description)
@@ -23,6 +24,10 @@ class Status {
   int code() const { return code_; }
   const std::string& description() const { return description_; }
   std::string ToString() const;
+  // The same error with its description preceded by `prefix` ("rules[2]: ...").
+  Status Prefixed(std::string_view prefix) const {
+    return Status(http_status_, code_, std::string(prefix) + description_);
+  }
 
  private:
   int http_status_ = 0;
@@ -31,14 +36,10 @@ class Status {
 };
 
 inline Status OkStatus() { return Status(); }
-inline Status BadRequest(int code, std::string description) { return Status(400, code, std::move(description)); }
-inline Status Forbidden(int code, std::string description) { return Status(403, code, std::move(description)); }
-inline Status NotFound(int code, std::string description) { return Status(404, code, std::move(description)); }
-inline Status Conflict(int code, std::string description) { return Status(409, code, std::move(description)); }
 
 // Either a value or a non-OK Status.
 template <typename T>
-class StatusOr {
+class [[nodiscard]] StatusOr {
  public:
   StatusOr(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
   StatusOr(Status status) : status_(std::move(status)) { assert(!status_.ok()); }  // NOLINT

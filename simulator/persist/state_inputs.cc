@@ -1,3 +1,4 @@
+#include "simulator/model/errors.h"
 #include "simulator/persist/state_inputs.h"
 
 #include <charconv>
@@ -36,7 +37,7 @@ std::string StateInputs::Fingerprint() const {
 
 StatusOr<StateInputs> StateInputs::FromFingerprint(std::string_view text) {
   StateInputs in;
-  auto bad = [&](const std::string& why) { return Status(400, 800002, "not a state dir fingerprint: " + why); };
+  auto bad = [&](const std::string& why) { return Error<Err::ControlInvalidInput>("not a state dir fingerprint: " + why); };
   bool start_seen = false;
   std::string embedded;
   while (!text.empty()) {
@@ -92,7 +93,7 @@ StatusOr<StateInputs> StateInputs::FromFingerprint(std::string_view text) {
   }
   if (!start_seen) return bad("no start");
   if (embedded != EmbeddedFixturesFingerprint())
-    return Status(400, 800002, "the state dir was written by a pcsim with other embedded catalog, policy or country rules");
+    return Error<Err::ControlInvalidInput>("the state dir was written by a pcsim with other embedded catalog, policy or country rules");
   return in;
 }
 
@@ -107,11 +108,11 @@ StatusOr<api::RouterOptions> StateInputs::RouterOptions(const std::string& polic
   auto file_matching = [](const std::string& path, const std::string& hash, const char* what,
                           const char* flag) -> StatusOr<std::string> {
     if (path.empty())
-      return Status(400, 800002, std::string("the state dir was made with a ") + what + " file: give it with " + flag);
+      return Error<Err::ControlInvalidInput>(std::string("the state dir was made with a ") + what + " file: give it with " + flag);
     auto text = ReadDataFile(path);
-    if (!text.ok()) return Status(400, 800002, path + ": " + text.status().description());
+    if (!text.ok()) return Error<Err::ControlInvalidInput>(path + ": " + text.status().description());
     if (HashHex(*text) != hash)
-      return Status(400, 800002, path + " is not the " + what + " file the state dir was made with");
+      return Error<Err::ControlInvalidInput>(path + " is not the " + what + " file the state dir was made with");
     return *text;
   };
   StatusOr<Policy> loaded = Policy::Microsoft();

@@ -1,3 +1,4 @@
+#include "simulator/model/errors.h"
 #include "simulator/persist/state_store.h"
 
 #include <fcntl.h>
@@ -354,7 +355,7 @@ bool SyncDir(const std::string& dir) {
 }
 
 Status IoError(const std::string& what) {
-  return Status(503, 800003, "The state dir cannot be written (" + what + ": " + std::strerror(errno) +
+  return Error<Err::ServiceUnavailable>("The state dir cannot be written (" + what + ": " + std::strerror(errno) +
                                  "); the request changed nothing.");
 }
 
@@ -428,13 +429,13 @@ std::vector<const StateRecord*> StateDir::Commands() const {
 
 StatusOr<StateDir> ReadStateDir(const std::string& dir) {
   std::error_code ec;
-  if (!std::filesystem::is_directory(dir, ec)) return Status(400, 800002, dir + " is not a directory");
+  if (!std::filesystem::is_directory(dir, ec)) return Error<Err::ControlInvalidInput>(dir + " is not a directory");
   StateDir out;
   std::string error;
   out.snapshot = ReadStateFile(dir + "/snapshot", &error);
-  if (!error.empty()) return Status(500, 800003, error);
+  if (!error.empty()) return Error<Err::ServiceError>(error);
   out.journal = ReadStateFile(dir + "/journal", &error);
-  if (!error.empty()) return Status(500, 800003, error);
+  if (!error.empty()) return Error<Err::ServiceError>(error);
   return out;
 }
 
@@ -456,7 +457,7 @@ size_t ReplayRecords(api::Router& router, const std::vector<const StateRecord*>&
 Status WriteStateDir(const std::string& dir, const std::vector<const StateRecord*>& records,
                      const std::string& version, const std::string& fingerprint) {
   std::error_code ec;
-  if (std::filesystem::exists(dir, ec)) return Status(400, 800002, dir + " already exists; name a new directory");
+  if (std::filesystem::exists(dir, ec)) return Error<Err::ControlInvalidInput>(dir + " already exists; name a new directory");
   if (::mkdir(dir.c_str(), kDirMode) != 0) return IoError("creating " + dir);
   const uint64_t last_seq = records.empty() ? 0 : records.back()->seq;
   PCSIM_RETURN_IF_ERROR(WriteSnapshotFile(dir, SnapshotBytes(records, version, fingerprint, last_seq)));
@@ -489,97 +490,121 @@ StatusOr<std::unique_ptr<StateStore>> StateStore::Open(StateStoreOptions options
   return store;
 }
 
+namespace {
+
+Status LoadFailure(const std::string& message) { return Error<Err::ServiceError>(message); }
+
+}  // namespace
+
 Status StateStore::Load() {
+  PCSIM_RETURN_IF_ERROR(OpenDir());
+  auto state = ReadStateDir(options_.dir);
+  if (!state.ok()) return LoadFailure(state.status().description());
+  auto has_header = CheckFiles(*state);
+  if (!has_header.ok()) return has_header.status();
+  PCSIM_RETURN_IF_ERROR(Replay(*state));
+  return OpenJournal(*has_header);
+}
+
+Status StateStore::OpenDir() {
   const std::string& dir = options_.dir;
-  auto fail = [&](const std::string& message) { return Status(500, 800003, message); };
   std::error_code ec;
   if (!std::filesystem::exists(dir, ec)) {
     std::filesystem::create_directories(std::filesystem::path(dir).parent_path(), ec);
     if (::mkdir(dir.c_str(), kDirMode) != 0 && errno != EEXIST)
-      return fail("cannot create the state dir " + dir + ": " + std::strerror(errno));
+      return LoadFailure("cannot create the state dir " + dir + ": " + std::strerror(errno));
   }
   struct stat st {};
-  if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return fail(dir + " is not a directory");
+  if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return LoadFailure(dir + " is not a directory");
   // Owner-only: the files hold every request body the sandbox accepted.
   if ((st.st_mode & 077) != 0 && ::chmod(dir.c_str(), kDirMode) != 0)
-    return fail("cannot make the state dir " + dir + " private (chmod 0700): " + std::strerror(errno));
+    return LoadFailure("cannot make the state dir " + dir + " private (chmod 0700): " + std::strerror(errno));
 
   lock_fd_ = OpenPrivate(dir + "/LOCK", O_RDWR);
-  if (lock_fd_ < 0) return fail("cannot open " + dir + "/LOCK: " + std::strerror(errno));
+  if (lock_fd_ < 0) return LoadFailure("cannot open " + dir + "/LOCK: " + std::strerror(errno));
   if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0)
-    return fail("the state dir " + dir + " is in use by another pcsim serve");
+    return LoadFailure("the state dir " + dir + " is in use by another pcsim serve");
   std::filesystem::remove(dir + "/snapshot.tmp", ec);
+  return OkStatus();
+}
 
-  auto state = ReadStateDir(dir);
-  if (!state.ok()) return fail(state.status().description());
-  const StateFile& snapshot = state->snapshot;
-  const StateFile& journal = state->journal;
-  auto check_header = [&](const StateFile& f) -> Status {
-    if (f.format != kStateFormat)
-      return fail(f.path + " has the format \"" + f.format + "\"; this pcsim reads \"" + std::string(kStateFormat) + "\"");
-    if (f.version != options_.version)
-      return fail(f.path + " was written by pcsim " + f.version + "; this is pcsim " + options_.version +
-                  " (replaying another version's commands could give other results)");
-    if (f.fingerprint != options_.fingerprint)
-      return fail(f.path + " was written by pcsim serve with other options:\n" + f.fingerprint + "now:\n" +
-                  options_.fingerprint + "start with the same options, or use another --state-dir");
-    return OkStatus();
-  };
+Status StateStore::CheckHeader(const StateFile& f) const {
+  if (f.format != kStateFormat)
+    return LoadFailure(f.path + " has the format \"" + f.format + "\"; this pcsim reads \"" +
+                       std::string(kStateFormat) + "\"");
+  if (f.version != options_.version)
+    return LoadFailure(f.path + " was written by pcsim " + f.version + "; this is pcsim " + options_.version +
+                       " (replaying another version's commands could give other results)");
+  if (f.fingerprint != options_.fingerprint)
+    return LoadFailure(f.path + " was written by pcsim serve with other options:\n" + f.fingerprint + "now:\n" +
+                       options_.fingerprint + "start with the same options, or use another --state-dir");
+  return OkStatus();
+}
+
+StatusOr<bool> StateStore::CheckFiles(const StateDir& state) {
+  const std::string& dir = options_.dir;
+  const StateFile& snapshot = state.snapshot;
+  const StateFile& journal = state.journal;
   auto damage = [&](const StateFile& f) {
-    return fail(f.path + " is damaged at byte " + std::to_string(f.damage_offset) + ": " + *f.damage +
-                ". Nothing was changed; see `pcsim state check " + dir + "`, and `pcsim state repair " + dir +
-                " --to NEWDIR` for a copy holding every record before the damage");
+    return LoadFailure(f.path + " is damaged at byte " + std::to_string(f.damage_offset) + ": " + *f.damage +
+                       ". Nothing was changed; see `pcsim state check " + dir + "`, and `pcsim state repair " + dir +
+                       " --to NEWDIR` for a copy holding every record before the damage");
   };
   // The snapshot is written whole and renamed into place: any damage, a torn
   // tail included, is corruption.
   if (snapshot.exists) {
     if (snapshot.damage) return damage(snapshot);
     if (snapshot.torn_bytes > 0 || snapshot.kind != "snapshot")
-      return fail(snapshot.path + " is damaged: it ends before its end record (" + std::to_string(snapshot.size) +
-                  " bytes). See `pcsim state check " + dir + "`");
-    PCSIM_RETURN_IF_ERROR(check_header(snapshot));
+      return LoadFailure(snapshot.path + " is damaged: it ends before its end record (" +
+                         std::to_string(snapshot.size) + " bytes). See `pcsim state check " + dir + "`");
+    PCSIM_RETURN_IF_ERROR(CheckHeader(snapshot));
   }
   // The journal: its last record may be torn by a crash; anything else is damage.
-  bool journal_has_header = false;
+  bool has_header = false;
   if (journal.exists) {
     if (journal.damage) return damage(journal);
     if (journal.good_bytes > 0) {
-      if (journal.kind != "journal") return fail(journal.path + " does not start with a journal header");
-      PCSIM_RETURN_IF_ERROR(check_header(journal));
-      journal_has_header = true;
+      if (journal.kind != "journal") return LoadFailure(journal.path + " does not start with a journal header");
+      PCSIM_RETURN_IF_ERROR(CheckHeader(journal));
+      has_header = true;
     }
     if (journal.torn_bytes > 0) {
       stats_.dropped_torn_bytes = journal.torn_bytes;
       options_.warn("pcsim: the last record of " + journal.path + " is incomplete (" +
-                    std::to_string(journal.torn_bytes) +
-                    " bytes at byte " + std::to_string(journal.good_bytes) +
+                    std::to_string(journal.torn_bytes) + " bytes at byte " + std::to_string(journal.good_bytes) +
                     ", a write cut short by a crash, never acknowledged); dropped it");
     }
     journal_size_ = journal.good_bytes;
   }
+  return has_header;
+}
 
-  // Replay into the fresh router, checking each answer.
-  const std::vector<const StateRecord*> commands = state->Commands();
+// Replays the commands into the fresh router, checking each answer.
+Status StateStore::Replay(const StateDir& state) {
+  const std::vector<const StateRecord*> commands = state.Commands();
   std::string error;
-  size_t replayed = ReplayRecords(router_, commands, &error);
-  stats_.replayed_commands = replayed;
+  stats_.replayed_commands = ReplayRecords(router_, commands, &error);
   if (!error.empty())
-    return fail("replaying " + dir + " gives another result: " + error +
-                "; the state cannot be restored faithfully (another build of pcsim, or changed inputs?)");
-  next_seq_ = std::max(snapshot.base_seq, journal.base_seq) + 1;
+    return LoadFailure("replaying " + options_.dir + " gives another result: " + error +
+                       "; the state cannot be restored faithfully (another build of pcsim, or changed inputs?)");
+  next_seq_ = std::max(state.snapshot.base_seq, state.journal.base_seq) + 1;
   for (const StateRecord* r : commands) next_seq_ = std::max(next_seq_, r->seq + 1);
+  since_snapshot_ = commands.size();
+  return OkStatus();
+}
 
+Status StateStore::OpenJournal(bool has_header) {
+  const std::string& dir = options_.dir;
   journal_fd_ = OpenPrivate(dir + "/journal", O_WRONLY);
-  if (journal_fd_ < 0) return fail("cannot open " + dir + "/journal: " + std::strerror(errno));
-  if (!journal_has_header) {
-    if (Status s = StartJournal(); !s.ok()) return fail(s.description());
+  if (journal_fd_ < 0) return LoadFailure("cannot open " + dir + "/journal: " + std::strerror(errno));
+  if (!has_header) {
+    if (Status s = StartJournal(); !s.ok()) return LoadFailure(s.description());
   } else if (stats_.dropped_torn_bytes > 0) {
     if (::ftruncate(journal_fd_, static_cast<off_t>(journal_size_)) != 0 || ::fsync(journal_fd_) != 0)
-      return fail("cannot truncate " + dir + "/journal: " + std::strerror(errno));
+      return LoadFailure("cannot truncate " + dir + "/journal: " + std::strerror(errno));
   }
   if (::lseek(journal_fd_, static_cast<off_t>(journal_size_), SEEK_SET) < 0)
-    return fail("cannot seek in " + dir + "/journal: " + std::strerror(errno));
-  since_snapshot_ = commands.size();
+    return LoadFailure("cannot seek in " + dir + "/journal: " + std::strerror(errno));
   return OkStatus();
 }
 
@@ -608,7 +633,7 @@ Status StateStore::AppendRecord(const std::string& frame) {
 }
 
 Status StateStore::Commit(const api::CommandRecord& command, const api::Response& response) {
-  if (!broken_.empty()) return Status(503, 800003, broken_);
+  if (!broken_.empty()) return Error<Err::ServiceUnavailable>(broken_);
   PCSIM_RETURN_IF_ERROR(AppendRecord(Frame(next_seq_, kCommand, CommandFields(command, response.status, Fnv1a(response.body)))));
   ++next_seq_;
   if (since_snapshot_ >= options_.snapshot_every) {
@@ -620,10 +645,10 @@ Status StateStore::Commit(const api::CommandRecord& command, const api::Response
 Status StateStore::WriteSnapshot() {
   // Everything on disk now: the current snapshot and the journal's whole records.
   auto state = ReadStateDir(options_.dir);
-  if (!state.ok()) return Status(500, 800003, "snapshot not written: " + state.status().description());
+  if (!state.ok()) return Error<Err::ServiceError>("snapshot not written: " + state.status().description());
   if (state->snapshot.damage || state->snapshot.torn_bytes > 0 || state->journal.damage ||
       state->journal.good_bytes < journal_size_)
-    return Status(500, 800003, "snapshot not written: the state dir cannot be read back whole");
+    return Error<Err::ServiceError>("snapshot not written: the state dir cannot be read back whole");
   PCSIM_RETURN_IF_ERROR(WriteSnapshotFile(
       options_.dir, SnapshotBytes(state->Commands(), options_.version, options_.fingerprint, next_seq_ - 1)));
   // The snapshot now holds every record up to next_seq_ - 1; the journal's
@@ -639,7 +664,7 @@ Status StateStore::WriteSnapshot() {
 
 Status StateStore::Close() {
   std::lock_guard<std::mutex> lock(router_.mutex());
-  if (!broken_.empty()) return Status(500, 800003, broken_);
+  if (!broken_.empty()) return Error<Err::ServiceError>(broken_);
   return WriteSnapshot();
 }
 

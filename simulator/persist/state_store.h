@@ -129,7 +129,15 @@ class StateStore : public api::CommandJournal {
 
  private:
   StateStore(StateStoreOptions options, api::Router& router);
+  // Load's steps: open and lock the directory; check the files' headers and
+  // damage (true: the journal has its header); replay the commands; open the
+  // journal for appending.
   Status Load();
+  Status OpenDir();
+  StatusOr<bool> CheckFiles(const StateDir& state);
+  Status CheckHeader(const StateFile& file) const;
+  Status Replay(const StateDir& state);
+  Status OpenJournal(bool has_header);
   Status AppendRecord(const std::string& frame);
   Status WriteSnapshot();  // under the router's lock
   Status StartJournal();   // truncates the journal to its header

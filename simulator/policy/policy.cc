@@ -1,3 +1,4 @@
+#include "simulator/model/errors.h"
 #include "simulator/policy/policy.h"
 
 #include <algorithm>
@@ -223,9 +224,9 @@ StatusOr<Policy> Policy::FromJson(std::string_view text, std::string_view source
     doc.emplace(text);
     return Read(doc->root());
   } catch (const DataFileError& e) {
-    return BadRequest(3000, LocatedMessage(source, text, doc ? &*doc : nullptr, e));
+    return Error<Err::DocumentInvalid>(LocatedMessage(source, text, doc ? &*doc : nullptr, e));
   } catch (const nlohmann::json::exception& e) {
-    return BadRequest(3000, std::string(source) + ": " + e.what());
+    return Error<Err::DocumentInvalid>(std::string(source) + ": " + e.what());
   }
 }
 
@@ -233,9 +234,9 @@ StatusOr<Policy> Policy::FromJsonValue(const nlohmann::json& document, std::stri
   try {
     return Read(document);
   } catch (const DataFileError& e) {
-    return BadRequest(3000, std::string(source) + ": " + e.Message());
+    return Error<Err::DocumentInvalid>(std::string(source) + ": " + e.Message());
   } catch (const nlohmann::json::exception& e) {
-    return BadRequest(3000, std::string(source) + ": " + e.what());
+    return Error<Err::DocumentInvalid>(std::string(source) + ": " + e.what());
   }
 }
 
@@ -271,31 +272,31 @@ StatusOr<Policy> Policy::Load(std::string_view name_or_path) {
   if (!text.ok()) {
     const std::string& why = text.status().description();
     if (why.rfind("cannot read the file", 0) == 0)  // no such file: the name may be a mistyped built-in one
-      return BadRequest(3000, "unknown policy \"" + Excerpt(path) + "\" (not a built-in name: " + BuiltinNamesText() +
+      return Error<Err::DocumentInvalid>("unknown policy \"" + Excerpt(path) + "\" (not a built-in name: " + BuiltinNamesText() +
                                   "; " + why + ")");
-    return BadRequest(3000, Excerpt(path) + ": " + why);
+    return Error<Err::DocumentInvalid>(Excerpt(path) + ": " + why);
   }
   return FromJson(*text, name_or_path);
 }
 
 Status Policy::Override(std::string_view key, std::string_view value) {
   auto k = FindPolicyKey(key);
-  if (!k) return BadRequest(3000, "unknown policy parameter \"" + Excerpt(key) + "\"");
+  if (!k) return Error<Err::DocumentInvalid>("unknown policy parameter \"" + Excerpt(key) + "\"");
   const auto& info = InfoOf(*k);
   PolicyParameter& param = parameters_[Index(*k)];
   if (!value.empty() && value.front() == '[') {
     try {
       nlohmann::json list = ParseJsonDocument(value);
-      if (!list.is_array()) return BadRequest(3000, std::string(key) + ": expected a list of {from, value}");
+      if (!list.is_array()) return Error<Err::DocumentInvalid>(std::string(key) + ": expected a list of {from, value}");
       param.values = ReadDatedValues(list, std::string(key), info.type);
     } catch (const DataFileError& e) {
       // A syntax error gives its column in the value: "policy override KEY:1:9: malformed JSON: ...".
-      return BadRequest(3000, "policy override " + (e.offset ? LocatedMessage(key, value, nullptr, e) : e.Message()));
+      return Error<Err::DocumentInvalid>("policy override " + (e.offset ? LocatedMessage(key, value, nullptr, e) : e.Message()));
     }
   } else {
     auto parsed = ParseValueText(info.type, value);
     if (!parsed)
-      return BadRequest(3000, "policy override " + std::string(key) + ": expected " + std::string(TypeHint(info.type)) +
+      return Error<Err::DocumentInvalid>("policy override " + std::string(key) + ": expected " + std::string(TypeHint(info.type)) +
                                   ", got \"" + Excerpt(value) + "\"");
     param.values = {{Date::Ymd(1970, 1, 1), *parsed}};
   }

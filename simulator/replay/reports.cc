@@ -15,6 +15,7 @@
 //   HTML are YYYY-MM-DD, instants RFC 3339.
 // - Nothing depends on the wall clock, on pointer values or on the iteration
 //   order of unordered containers: equal results give byte-identical files.
+#include "simulator/model/errors.h"
 #include "simulator/replay/reports.h"
 
 #include <algorithm>
@@ -885,7 +886,7 @@ std::string IndexPage(const std::vector<IndexEntry>& entries) {
 }
 
 Status IoError(const std::string& what, const std::string& path, const std::string& reason) {
-  return Status(500, 0, "cannot " + what + " " + path + (reason.empty() ? "" : ": " + reason));
+  return Error<Err::ReportNotWritten>(what, path, reason.empty() ? "unknown error" : reason);
 }
 
 Status WriteFile(const std::filesystem::path& path, const std::string& content) {
@@ -906,7 +907,7 @@ Status CreateDirectory(const std::filesystem::path& path) {
 }
 
 Status WriteReportsUnchecked(const std::vector<ScenarioResult>& results, const std::string& dir) {
-  if (dir.empty()) return Status(400, 0, "no report folder given");
+  if (dir.empty()) return Error<Err::ReportFolderMissing>();
   Output output;
   {
     std::vector<std::string> header = {"Scenario", "SubscriptionRef"};
@@ -933,9 +934,9 @@ Status WriteReports(const std::vector<ScenarioResult>& results, const std::strin
   try {
     return WriteReportsUnchecked(results, dir);
   } catch (const std::exception& e) {
-    return Status(500, 0, "cannot write the reports to " + dir + ": " + e.what());
+    return Error<Err::ReportNotWritten>("write the reports to", dir, e.what());
   } catch (...) {
-    return Status(500, 0, "cannot write the reports to " + dir + ": unknown error");
+    return Error<Err::ReportNotWritten>("write the reports to", dir, "unknown error");
   }
 }
 

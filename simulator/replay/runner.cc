@@ -8,6 +8,7 @@
 
 #include "simulator/api/resources.h"
 #include "simulator/model/data_file.h"
+#include "simulator/model/errors.h"
 #include "simulator/replay/scenario_parser.h"
 
 namespace pcsim::replay {
@@ -804,9 +805,9 @@ class Run {
 void RegisterScenarioRoutes(api::Router& router) {
   router.AddRoute("POST", "/_sim/scenarios/run", [](api::RouteContext& ctx) {
     if (ctx.request.body.empty())
-      return api::ErrorResponse(BadRequest(800002, "The body must be a scenario document (YAML or JSON)."));
+      return api::ErrorResponse(Error<Err::ControlInvalidInput>("The body must be a scenario document (YAML or JSON)."));
     ParseOutcome parsed = ParseScenarioText(ctx.request.body, "request");
-    if (auto* e = std::get_if<ScenarioError>(&parsed)) return api::ErrorResponse(BadRequest(800002, e->ToString()));
+    if (auto* e = std::get_if<ScenarioError>(&parsed)) return api::ErrorResponse(Error<Err::ControlInvalidInput>(e->ToString()));
     RunOptions options;
     options.advance_limits = ctx.router.options().advance;
     ScenarioResult result = RunScenario(std::get<Scenario>(parsed), options);
@@ -823,7 +824,7 @@ void RegisterScenarioRoutes(api::Router& router) {
         lines.push_back(std::move(l));
       }
     body["lines"] = std::move(lines);
-    if (result.outcome == Outcome::Invalid) return api::ErrorResponse(BadRequest(800002, result.message));
+    if (result.outcome == Outcome::Invalid) return api::ErrorResponse(Error<Err::ControlInvalidInput>(result.message));
     return api::JsonResponse(200, body);
   }, api::RouteKind::Read);  // the scenario runs in a sandbox of its own
 }

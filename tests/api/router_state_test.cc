@@ -3,6 +3,8 @@
 // digest as it was; reads never change it; a refused write is not kept as the
 // answer for its MS-RequestId; the history holds the commands since the last
 // reset, and rebuilding from it gives the same state.
+#include <map>
+
 #include "tests/api/api_fixture.h"
 
 namespace pcsim::api::testing {
@@ -130,6 +132,48 @@ TEST_F(RouterStateTest, ReadsNeverChangeTheState) {
     EXPECT_LT(Call("GET", target).status, 300) << target;
     EXPECT_EQ(router->StateDigest(), before) << target;
   }
+}
+
+// Every route that reads (every GET, and the POSTs that only compute an
+// answer), called with the ids of a populated book: none changes the state
+// digest, which includes the seeded random source, so no read draws from it.
+TEST_F(RouterStateTest, NoReadRouteChangesTheStateOrDrawsFromTheRandomSource) {
+  Start();
+  std::string customer = CreateCustomer();
+  std::string sub = Buy(customer, kE3, 10, "P1Y", "monthly");
+  nlohmann::json line = {{"id", 0}, {"catalogItemId", kE3}, {"quantity", 2}, {"termDuration", "P1Y"},
+                         {"billingCycle", "monthly"}};
+  std::string cart = CallJson("POST", "/v1/customers/" + customer + "/carts",
+                              nlohmann::json{{"lineItems", nlohmann::json::array({line})}}, 201)
+                         .value("id", "");
+  Advance("P40D");
+  std::string order = CallJson("GET", "/v1/customers/" + customer + "/orders")["items"][0].value("id", "");
+  std::string invoice = CallJson("GET", "/v1/invoices")["items"][0].value("id", "");
+  ASSERT_FALSE(order.empty());
+  ASSERT_FALSE(invoice.empty());
+  // The id a {} takes, by the segment before it.
+  const std::map<std::string, std::string> ids = {
+      {"customers", customer}, {"subscriptions", sub}, {"carts", cart}, {"orders", order}, {"invoices", invoice},
+      {"products", "CFQ7TTC0LFLZ"}, {"skus", "0001"}, {"availabilities", "CFQ7TTC0K5F7"}, {"lineitems", "0"}};
+  const uint64_t before = router->StateDigest();
+  int reads = 0, answered = 0;
+  for (const RouteTable::Listed& route : router->Routes()) {
+    if (route.kind != RouteKind::Read) continue;
+    std::string target;
+    std::string previous;
+    for (const std::string& segment : SplitPath(route.pattern)) {
+      auto id = ids.find(ToLower(previous));
+      target += "/" + (segment != "{}" ? segment : id != ids.end() ? id->second : std::string("x"));
+      previous = segment;
+    }
+    target += "?country=US&targetView=OnlineServices";
+    Response r = Call(route.method, target, route.method == "GET" ? "" : "{}");
+    ++reads;
+    if (r.status < 300) ++answered;
+    EXPECT_EQ(router->StateDigest(), before) << route.method << " " << route.pattern << " -> " << r.status;
+  }
+  EXPECT_GT(reads, 40);
+  EXPECT_GT(answered, reads / 2) << "most reads must find what they read, or the check proves little";
 }
 
 TEST_F(RouterStateTest, ARefusedWriteIsNotKeptForItsRequestId) {

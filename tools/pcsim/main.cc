@@ -25,6 +25,7 @@
 #include "simulator/http/http_server.h"
 #include "simulator/persist/state_inputs.h"
 #include "simulator/persist/state_store.h"
+#include "tools/pcsim/errors_command.h"
 #include "tools/pcsim/state_command.h"
 #include "simulator/policy/policy.h"
 
@@ -42,6 +43,8 @@ Usage:
                                   replay scenario files and folders; exit 0 all passed, 1 a
                                   scenario failed, 2 a file is not a valid scenario
   pcsim policy [NAME|FILE]        print every policy parameter, its values and source
+  pcsim errors [--markdown]       print every error pcsim answers with: status, code, description,
+                                  source page, when (--markdown: docs/errors.md)
   pcsim check-catalog FILE        validate a catalog file (exit 2 with the reason if invalid)
   pcsim check-policy FILE         validate a policy file (exit 2 with the reason if invalid)
   pcsim state check DIR           check a --state-dir: damage with its offset, a replay of every command
@@ -511,6 +514,14 @@ int main(int argc, char** argv) {
   if (args[0] == "est-report") return EstReport(args);
   if (args[0] == "state") return pcsim::tools::StateCommand(args, kVersion);
   if (args[0] == "replay") return pcsim::replay::ReplayCommand({args.begin() + 1, args.end()}, std::cout, std::cerr);
+  if (args[0] == "errors") {
+    if (args.size() > 2 || (args.size() == 2 && args[1] != "--markdown")) {
+      std::cerr << "pcsim errors: expected no argument or --markdown\n";
+      return 2;
+    }
+    std::cout << (args.size() == 2 ? pcsim::tools::ErrorCatalogueMarkdown() : pcsim::tools::ErrorCatalogueText());
+    return 0;
+  }
   if (args[0] == "policy") {
     if (args.size() > 2) {
       std::cerr << "pcsim policy: expected at most one NAME or FILE\n";

@@ -1,4 +1,4 @@
-#include "simulator/model/commerce_types.h"
+#include "simulator/commerce/commerce_types.h"
 
 #include <cctype>
 
