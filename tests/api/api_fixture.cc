@@ -1,7 +1,12 @@
 #include "tests/api/api_fixture.h"
 
 #include <fstream>
+#include <memory>
 #include <sstream>
+
+#include "pcsim/client/partner_center_client.h"
+#include "pcsim/client/transport.h"
+#include "pcsim/gtest/builders.h"
 
 namespace pcsim::api::testing {
 
@@ -34,33 +39,14 @@ nlohmann::json ApiTest::CallJson(const std::string& method, const std::string& t
 
 std::string ApiTest::CreateCustomer(const std::string& country) {
   static int counter = 0;
-  ++counter;
-  nlohmann::json address = {{"FirstName", "Ada"}, {"LastName", "Lovelace"}, {"AddressLine1", "1 Main Street"},
-                            {"Country", country}};
-  if (country == "US") {
-    address["City"] = "Redmond";
-    address["State"] = "WA";
-    address["PostalCode"] = "98052";
-  } else if (country == "DE") {
-    address["City"] = "Berlin";
-    address["PostalCode"] = "10115";
-  } else if (country == "GB") {
-    address["City"] = "London";
-    address["PostalCode"] = "SW1A 1AA";
-  }
-  nlohmann::json body = {
-      {"CompanyProfile", {{"Domain", "contoso" + std::to_string(counter) + ".onmicrosoft.com"}}},
-      {"BillingProfile",
-       {{"Culture", "en-US"}, {"Email", "admin@contoso.example"}, {"Language", "en"},
-        {"CompanyName", "Contoso " + std::to_string(counter)}, {"DefaultAddress", address}}}};
-  auto customer = CallJson("POST", "/v1/customers", body, 201);
-  std::string id = customer.value("id", "");
-  nlohmann::json agreement = {{"primaryContact", {{"firstName", "Ada"}, {"lastName", "Lovelace"}, {"email", "ada@contoso.example"}}},
-                              {"templateId", "117a77b0-9360-443b-8795-c6dedc750cf9"},
-                              {"dateAgreed", router->sandbox().Now().ToString()},
-                              {"type", "MicrosoftCustomerAgreement"}};
-  CallJson("POST", "/v1/customers/" + id + "/agreements", agreement, 201);
-  return id;
+  client::PartnerCenterClient partner(std::make_shared<client::InProcessTransport>(*router));
+  client::NewCustomer spec = gtest::SampleCustomer(++counter, country);
+  auto customer = partner.CreateCustomer(spec);
+  EXPECT_TRUE(customer.ok()) << customer.status().ToString();
+  if (!customer.ok()) return "";
+  Status accepted = partner.AcceptAgreement(customer->id, gtest::SampleAgreement(spec, router->sandbox().Now().ToString()));
+  EXPECT_TRUE(accepted.ok()) << accepted.ToString();
+  return customer->id;
 }
 
 std::string ApiTest::Buy(const std::string& customer, const std::string& item, int quantity, const std::string& term,

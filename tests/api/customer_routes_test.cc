@@ -72,7 +72,7 @@ TEST_F(CustomerRoutesTest, ListPagesWithAContinuationToken) {
 
 TEST_F(CustomerRoutesTest, ListFiltersByCompanyNamePrefix) {
   CreateCustomer();
-  auto filter = R"({"Field":"CompanyName","Value":"cont","Operator":"starts_with"})";
+  auto filter = R"({"Field":"CompanyName","Value":"cust","Operator":"starts_with"})";
   auto list = CallJson("GET", "/v1/customers?size=0&filter=" + std::string(filter));
   EXPECT_EQ(list["totalCount"], 0);
   list = CallJson("GET", std::string("/v1/customers?size=10&filter=") + filter);

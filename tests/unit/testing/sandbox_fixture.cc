@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "pcsim/gtest/builders.h"
+
 namespace pcsim::testing {
 
 Instant At(std::string_view text) {
@@ -90,38 +92,31 @@ void SandboxTest::Start(std::string_view instant, std::shared_ptr<const Catalog>
 
 std::string SandboxTest::AddCustomer(std::string_view country, bool attest) {
   static int counter = 0;
+  const client::NewCustomer sample = gtest::SampleCustomer(++counter, std::string(country));
   CustomerSpec spec;
-  spec.company_name = "Contoso " + std::to_string(++counter);
-  spec.domain = "contoso" + std::to_string(counter) + ".onmicrosoft.com";
-  spec.email = "admin@contoso.example";
-  spec.address.first_name = "Ada";
-  spec.address.last_name = "Lovelace";
-  spec.address.address_line1 = "1 Main Street";
-  spec.address.country = std::string(country);
-  if (country == "US") {
-    spec.address.city = "Redmond";
-    spec.address.state = "WA";
-    spec.address.postal_code = "98052";
-  } else if (country == "DE") {
-    spec.address.city = "Berlin";
-    spec.address.postal_code = "10115";
-  } else if (country == "GB") {
-    spec.address.city = "London";
-    spec.address.postal_code = "SW1A 1AA";
-  } else {
-    ADD_FAILURE() << "no test address for " << country;
-  }
+  spec.company_name = sample.company_name;
+  spec.domain = sample.domain;
+  spec.email = sample.email;
+  spec.address.first_name = sample.address.first_name;
+  spec.address.last_name = sample.address.last_name;
+  spec.address.address_line1 = sample.address.address_line1;
+  spec.address.city = sample.address.city;
+  spec.address.state = sample.address.state;
+  spec.address.postal_code = sample.address.postal_code;
+  spec.address.country = sample.address.country;
   auto c = sandbox->CreateCustomer(spec);
   EXPECT_TRUE(c.ok()) << c.status().ToString();
+  if (!c.ok()) return "";
   std::string id = (*c)->id;
   if (attest) {
+    const client::AgreementAcceptance mca = gtest::SampleAgreement(sample, sandbox->Now().ToString());
     AgreementRecord a;
-    a.template_id = std::string(kMcaTemplateId);
-    a.type = "MicrosoftCustomerAgreement";
+    a.template_id = mca.template_id;
+    a.type = mca.type;
     a.date_agreed = sandbox->Now();
-    a.first_name = "Ada";
-    a.last_name = "Lovelace";
-    a.email = "ada@contoso.example";
+    a.first_name = mca.first_name;
+    a.last_name = mca.last_name;
+    a.email = mca.email;
     Status s = sandbox->RecordAgreement(id, a);
     EXPECT_TRUE(s.ok()) << s.ToString();
   }
