@@ -8,8 +8,10 @@
 //   as its JSON array text (["Trial"]). A CSV row therefore equals what an
 //   integration reads from GET .../lineitems. subscriptions.csv uses the same
 //   forms (dates as the subscription resource writes them).
-// - CSV files follow RFC 4180: CRLF line ends; a field is quoted when it holds
-//   a comma, a double quote, CR or LF, and its double quotes are doubled.
+// - CSV files are written by the project's one CSV writer
+//   (simulator/model/csv.h): RFC 4180, CRLF line ends; a field is quoted when
+//   it holds a comma, a double quote, CR or LF, and its double quotes are
+//   doubled.
 // - HTML pages show amounts with at least two decimals and a sign
 //   ("+100.80", "-94.08"); that is also the text of data-total. Dates in the
 //   HTML are YYYY-MM-DD, instants RFC 3339.
@@ -36,6 +38,7 @@
 
 #include "simulator/api/json_support.h"
 #include "simulator/api/resources.h"
+#include "simulator/model/csv.h"
 
 namespace pcsim::replay {
 namespace {
@@ -129,26 +132,6 @@ std::string Xml(std::string_view in, bool attribute) {
     }
   }
   return out;
-}
-
-// One RFC 4180 field.
-std::string Csv(std::string_view in) {
-  if (in.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(in);
-  std::string out = "\"";
-  for (char c : in) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
-  return out;
-}
-
-void CsvRow(std::string& out, const std::vector<std::string>& fields) {
-  for (size_t i = 0; i < fields.size(); ++i) {
-    if (i) out += ',';
-    out += Csv(fields[i]);
-  }
-  out += "\r\n";
 }
 
 // The text of a wire value: strings as they are, numbers (including the exact
@@ -771,7 +754,7 @@ void RenderScenario(const ScenarioResult& r, const std::string& slug, Output& ou
       const std::string ref = line.subscription < subs.size() ? lanes[line.subscription].ref : std::string();
       std::vector<std::string> row = {r.file, ScenarioRef(r, WireField(wire, "subscriptionId"))};
       for (const auto& column : kLineColumns) row.push_back(WireField(wire, column[1]));
-      CsvRow(output.lines_csv, row);
+      AppendCsvRow(output.lines_csv, row);
 
       const std::string currency = WireField(wire, "currency");
       entry.totals[currency] += line.total;
@@ -799,7 +782,7 @@ void RenderScenario(const ScenarioResult& r, const std::string& slug, Output& ou
     for (const Lane& lane : lanes) {
       const Subscription& s = *lane.sub;
       const Customer& customer = sandbox.CustomerAt(s.customer);
-      CsvRow(output.subscriptions_csv,
+      AppendCsvRow(output.subscriptions_csv,
              {r.file, ScenarioRef(r, s.id), s.id, customer.id, s.offer->catalog_item_id,
               s.offer->product->title, std::string(ToString(s.status)), std::to_string(s.quantity),
               std::string(ToString(s.term)), std::string(api::WireBillingCycle(s.billing)),
@@ -911,8 +894,8 @@ Status WriteReportsUnchecked(const std::vector<ScenarioResult>& results, const s
   {
     std::vector<std::string> header = {"Scenario", "SubscriptionRef"};
     for (const auto& column : kLineColumns) header.push_back(column[0]);
-    CsvRow(output.lines_csv, header);
-    CsvRow(output.subscriptions_csv, std::vector<std::string>(std::begin(kSubscriptionColumns), std::end(kSubscriptionColumns)));
+    AppendCsvRow(output.lines_csv, header);
+    AppendCsvRow(output.subscriptions_csv, std::vector<std::string>(std::begin(kSubscriptionColumns), std::end(kSubscriptionColumns)));
   }
   std::set<std::string> used;
   for (const ScenarioResult& r : results) RenderScenario(r, Slug(r.file, used), output);
