@@ -20,9 +20,9 @@ constexpr std::string_view kCss =
     "body{font-family:system-ui,-apple-system,\"Segoe UI\",Roboto,Helvetica,Arial,sans-serif;margin:0;padding:16px;"
     "color:#1f2328;background:#fff;line-height:1.45}"
     "main{max-width:1120px;margin:0 auto}"
-    "h1{font-size:1.4rem;margin:0 0 .4rem}h2{font-size:1.1rem;margin:1.6rem 0 .5rem}"
+    "h1{font-size:1.4rem;margin:0 0 .4rem;overflow-wrap:anywhere}h2{font-size:1.1rem;margin:1.6rem 0 .5rem}"
     "a{color:#0969da}"
-    ".meta{color:#57606a;font-size:.9rem;margin:.2rem 0}"
+    ".meta{color:#57606a;font-size:.9rem;margin:.2rem 0;overflow-wrap:anywhere}"
     ".badge{display:inline-block;padding:1px 8px;border-radius:10px;font-weight:600;font-size:.8rem;color:#fff}"
     ".badge.pass{background:#1a7f37}.badge.fail{background:#cf222e}.badge.error{background:#9a6700}"
     ".scroll{overflow-x:auto;-webkit-overflow-scrolling:touch;border:1px solid #d0d7de;border-radius:6px}"
@@ -30,10 +30,16 @@ constexpr std::string_view kCss =
     "th,td{border-bottom:1px solid #d0d7de;padding:4px 8px;text-align:left;white-space:nowrap;vertical-align:top}"
     "th{background:#f6f8fa;font-weight:600}"
     "td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}"
-    "td.msg{white-space:normal;min-width:16rem}"
+    ".wrap{white-space:normal;overflow-wrap:anywhere}"
     ".pos{color:#1a7f37}.neg{color:#cf222e}.zero{color:#57606a}"
-    "pre{white-space:pre-wrap;word-break:break-word;background:#f6f8fa;padding:8px;border-radius:6px;"
+    "pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f6f8fa;padding:8px;border-radius:6px;"
     "font-size:.8rem;margin:.3rem 0}"
+    "pre.failure{white-space:pre-wrap;overflow-wrap:anywhere;max-width:100%;max-height:24rem;overflow-y:auto}"
+    "tr.scenario.fail td:first-child{box-shadow:inset 4px 0 #cf222e}"
+    "tr.scenario.error td:first-child{box-shadow:inset 4px 0 #9a6700}"
+    "tr.scenario.fail,tr.failure-row.fail{background:#fff5f5}"
+    "tr.scenario.error,tr.failure-row.error{background:#fffbea}"
+    "tr.scenario.fail td,tr.scenario.error td{border-bottom:0}"
     "svg.timeline{display:block;min-width:720px;width:100%;height:auto}"
     ".legend{font-size:.8rem;color:#57606a;margin:.4rem 0}"
     ".legend span{display:inline-block;margin-right:12px;white-space:nowrap}"
@@ -132,17 +138,8 @@ std::string ScenarioBody(const ScenarioData& data) {
   return page;
 }
 
-}  // namespace
-
-std::string ScenarioPage(const ScenarioResult& r, const ScenarioData* data) {
-  std::string page = PageStart(DisplayTitle(r) + " \xE2\x80\x94 pcsim replay");
-  page += ScenarioHeading(r);
-  if (data) page += ScenarioBody(*data);
-  page += kPageEnd;
-  return page;
-}
-
-std::string IndexPage(const std::vector<IndexEntry>& entries) {
+// The counts by outcome, the number of lines, the totals and the CSV links.
+std::string IndexSummary(const std::vector<IndexEntry>& entries) {
   size_t passed = 0, failed = 0, errors = 0, lines = 0;
   std::map<std::string, Decimal> totals;
   for (const IndexEntry& e : entries) {
@@ -154,25 +151,54 @@ std::string IndexPage(const std::vector<IndexEntry>& entries) {
     lines += e.lines;
     for (const auto& [currency, amount] : e.totals) totals[currency] += amount;
   }
-  std::string out = PageStart("pcsim replay report");
-  out += "<h1>pcsim replay report</h1>\n";
-  out += "<p class=\"summary\">" + std::to_string(entries.size()) + " scenarios: <span class=\"badge pass\">" +
-         std::to_string(passed) + " passed</span> <span class=\"badge fail\">" + std::to_string(failed) +
-         " failed</span> <span class=\"badge error\">" + std::to_string(errors) + " errors</span></p>\n";
+  std::string out = "<p class=\"summary\">" + std::to_string(entries.size()) +
+                    " scenarios: <span class=\"badge pass\">" + std::to_string(passed) +
+                    " passed</span> <span class=\"badge fail\">" + std::to_string(failed) +
+                    " failed</span> <span class=\"badge error\">" + std::to_string(errors) + " errors</span></p>\n";
   out += "<p class=\"meta\">" + std::to_string(lines) + " charge lines \xC2\xB7 total " + Html(TotalsText(totals)) +
          " \xC2\xB7 <a href=\"lines.csv\">lines.csv</a> \xC2\xB7 <a href=\"subscriptions.csv\">subscriptions.csv</a></p>\n";
+  if (failed + errors > 0)
+    out += "<p class=\"meta\">Failures and errors come first, each with its diff or reason under it.</p>\n";
+  return out;
+}
+
+// A scenario's row; one that did not pass has a second row with its diff or
+// reason across the whole table, wrapped (pre.failure), never wider than it.
+std::string IndexRows(const IndexEntry& e) {
+  const ScenarioResult& r = *e.result;
+  const std::string outcome = OutcomeClass(r.outcome);
+  std::string out = "<tr class=\"scenario " + outcome + "\"><td><span class=\"badge " + outcome + "\">" +
+                    OutcomeText(r.outcome) + "</span></td><td class=\"wrap\"><a href=\"scenarios/" + Html(e.slug) +
+                    ".html\">" + Html(DisplayTitle(r)) + "</a></td><td class=\"wrap\"><code>" + Html(r.file) +
+                    "</code></td><td class=\"num\">" + std::to_string(e.subscriptions) + "</td><td class=\"num\">" +
+                    std::to_string(e.lines) + "</td><td class=\"num\">" + Html(TotalsText(e.totals)) + "</td></tr>\n";
+  if (r.outcome != Outcome::Passed)
+    out += "<tr class=\"failure-row " + outcome + "\"><td colspan=\"6\"><pre class=\"failure\">" +
+           Html(r.message) + "</pre></td></tr>\n";
+  return out;
+}
+
+}  // namespace
+
+std::string ScenarioPage(const ScenarioResult& r, const ScenarioData* data) {
+  std::string page = PageStart(DisplayTitle(r) + " \xE2\x80\x94 pcsim replay");
+  page += ScenarioHeading(r);
+  if (data) page += ScenarioBody(*data);
+  page += kPageEnd;
+  return page;
+}
+
+std::string IndexPage(const std::vector<IndexEntry>& entries) {
+  std::string out = PageStart("pcsim replay report");
+  out += "<h1>pcsim replay report</h1>\n" + IndexSummary(entries);
   out += "<div class=\"scroll\"><table class=\"scenarios\">\n<thead><tr><th>Result</th><th>Scenario</th><th>File</th>"
          "<th class=\"num\">Subscriptions</th><th class=\"num\">Lines</th><th class=\"num\">Total</th>"
-         "<th>Failure</th></tr></thead>\n<tbody>\n";
-  for (const IndexEntry& e : entries) {
-    const ScenarioResult& r = *e.result;
-    out += "<tr class=\"scenario " + std::string(OutcomeClass(r.outcome)) + "\"><td><span class=\"badge " +
-           OutcomeClass(r.outcome) + "\">" + OutcomeText(r.outcome) + "</span></td><td><a href=\"scenarios/" +
-           Html(e.slug) + ".html\">" + Html(DisplayTitle(r)) + "</a></td><td><code>" + Html(r.file) +
-           "</code></td><td class=\"num\">" + std::to_string(e.subscriptions) + "</td><td class=\"num\">" +
-           std::to_string(e.lines) + "</td><td class=\"num\">" + Html(TotalsText(e.totals)) + "</td><td class=\"msg\">" +
-           (r.outcome == Outcome::Passed ? std::string() : "<pre>" + Html(r.message) + "</pre>") + "</td></tr>\n";
-  }
+         "</tr></thead>\n<tbody>\n";
+  // Failures and errors first, then passes; each group in file order.
+  for (const IndexEntry& e : entries)
+    if (e.result->outcome != Outcome::Passed) out += IndexRows(e);
+  for (const IndexEntry& e : entries)
+    if (e.result->outcome == Outcome::Passed) out += IndexRows(e);
   out += "</tbody>\n</table></div>\n";
   out += kPageEnd;
   return out;

@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 #include <string>
 #include <variant>
@@ -593,6 +594,134 @@ TEST_F(ReportTest, IndexListsPassFailAndError) {
   }
   EXPECT_EQ(failing_rows, results[1].router->sandbox().ledger().lines().size());
   EXPECT_EQ(broken_rows, 0u);
+}
+
+// The rules of the page's <style> for a selector, e.g. "pre.failure" -> "white-space:pre-wrap;...".
+std::string CssRule(const std::string& html, const std::string& selector) {
+  size_t style = html.find("<style>");
+  size_t end = html.find("</style>", style);
+  std::string css = html.substr(style, end - style);
+  for (size_t pos = css.find(selector + "{"); pos != std::string::npos; pos = css.find(selector + "{", pos + 1)) {
+    char before = pos == 0 ? '}' : css[pos - 1];
+    if (before != '}' && before != '>') continue;  // a rule of its own, not the tail of another selector
+    size_t open = pos + selector.size() + 1;
+    return css.substr(open, css.find('}', open) - open);
+  }
+  return "";
+}
+
+// The visible text of an HTML page, word by word, each word with the
+// elements it is in ("main>div>table>tbody>tr>td.wrap>a"). <style> and
+// <title> are left out. Enough for the pages of the report.
+struct Word {
+  std::string text;
+  std::vector<std::string> path;  // tag.class, outermost first
+};
+std::vector<Word> VisibleWords(const std::string& html) {
+  static const std::set<std::string> kVoid = {"meta", "br", "link", "img", "input", "hr", "!DOCTYPE"};
+  std::vector<Word> words;
+  std::vector<std::string> stack;
+  size_t pos = 0;
+  while (pos < html.size()) {
+    size_t lt = html.find('<', pos);
+    std::string text = html.substr(pos, (lt == std::string::npos ? html.size() : lt) - pos);
+    bool hidden = std::find(stack.begin(), stack.end(), "style") != stack.end() ||
+                  std::find(stack.begin(), stack.end(), "title") != stack.end();
+    if (!hidden) {
+      std::istringstream in(text);
+      for (std::string w; in >> w;) words.push_back({w, stack});
+    }
+    if (lt == std::string::npos) break;
+    size_t gt = html.find('>', lt);
+    std::string tag = html.substr(lt + 1, gt - lt - 1);
+    pos = gt + 1;
+    if (tag.empty()) continue;
+    if (tag[0] == '/') {
+      if (!stack.empty()) stack.pop_back();
+      continue;
+    }
+    std::string name = tag.substr(0, tag.find_first_of(" \t\n"));
+    if (kVoid.count(name) || tag.back() == '/') continue;
+    size_t cls = tag.find(" class=\"");
+    if (cls != std::string::npos) {
+      cls += 8;
+      std::string classes = tag.substr(cls, tag.find('"', cls) - cls);
+      std::replace(classes.begin(), classes.end(), ' ', '.');
+      name += "." + classes;
+    }
+    stack.push_back(name);
+  }
+  return words;
+}
+
+TEST_F(ReportTest, IndexListsFailuresFirstAndWrapsLongFailureTexts) {
+  // A failure message with a 2,000-character word (a path with no space),
+  // a long title and a long file name.
+  const std::string long_word = "lineItems[0]." + std::string(1987, 'x');
+  ASSERT_EQ(long_word.size(), 2000u);
+  std::vector<ScenarioResult> results;
+  results.push_back(RunText(kMinimal, "scenarios/minimal.yaml"));
+  ScenarioResult failing;
+  failing.file = "scenarios/" + std::string(300, 'f') + ".yaml";
+  failing.title = "title-" + std::string(300, 't');
+  failing.outcome = Outcome::Failed;
+  failing.message = "scenarios/f.yaml:9: expected " + long_word + "\nsecond line <b>";
+  results.push_back(std::move(failing));
+  results.push_back(InvalidResult("scenarios/broken.yaml", "scenarios/broken.yaml:1: " + long_word));
+  ASSERT_TRUE(WriteReports(results, dir_.string()).ok());
+  const std::string index = ReadFile(dir_ / "index.html");
+
+  // The failing and the invalid scenario come before the passing one, in file order.
+  const size_t fail_row = index.find("<tr class=\"scenario fail\">");
+  const size_t error_row = index.find("<tr class=\"scenario error\">");
+  const size_t pass_row = index.find("<tr class=\"scenario pass\">");
+  ASSERT_NE(pass_row, std::string::npos);
+  EXPECT_LT(fail_row, error_row);
+  EXPECT_LT(error_row, pass_row);
+  EXPECT_THAT(index, HasSubstr("Failures and errors come first"));
+
+  // Each failure text is in a <pre class="failure"> of a row of its own
+  // across the table (no cell of a nowrap column holds it), escaped.
+  EXPECT_EQ(Count(index, "<tr class=\"failure-row "), 2u);
+  EXPECT_THAT(index, HasSubstr("<tr class=\"failure-row fail\"><td colspan=\"6\"><pre class=\"failure\">"
+                               "scenarios/f.yaml:9: expected " + long_word + "\nsecond line &lt;b&gt;</pre></td></tr>"));
+  EXPECT_THAT(index, HasSubstr("<tr class=\"failure-row error\"><td colspan=\"6\"><pre class=\"failure\">"));
+  EXPECT_EQ(Count(index, "</th>"), 6u);  // no failure column to widen the table
+
+  // The CSS that wraps them: pre-wrap keeps the diff's lines, overflow-wrap
+  // breaks a word wherever it must, nothing wider than the table; the page is
+  // at most 1,120 px wide (fits a 1,400 px window).
+  const std::string failure_css = CssRule(index, "pre.failure");
+  EXPECT_THAT(failure_css, HasSubstr("white-space:pre-wrap"));
+  EXPECT_THAT(failure_css, HasSubstr("overflow-wrap:anywhere"));
+  EXPECT_THAT(failure_css, HasSubstr("max-width:100%"));
+  EXPECT_THAT(CssRule(index, ".wrap"), HasSubstr("overflow-wrap:anywhere"));
+  EXPECT_THAT(CssRule(index, ".wrap"), HasSubstr("white-space:normal"));
+  EXPECT_THAT(CssRule(index, "main"), HasSubstr("max-width:1120px"));
+  EXPECT_THAT(CssRule(index, "h1"), HasSubstr("overflow-wrap:anywhere"));
+
+  // No unbreakable line: every visible word longer than 60 characters is in
+  // a pre.failure or a .wrap cell, both of which break it.
+  size_t long_words = 0;
+  for (const Word& w : VisibleWords(index)) {
+    if (w.text.size() <= 60) continue;
+    ++long_words;
+    bool breakable = std::any_of(w.path.begin(), w.path.end(), [](const std::string& e) {
+      return e == "pre.failure" || e.find(".wrap") != std::string::npos;
+    });
+    std::string where;
+    for (const auto& e : w.path) where += e + ">";
+    EXPECT_TRUE(breakable) << w.text.substr(0, 40) << "... in " << where;
+  }
+  EXPECT_EQ(long_words, 4u);  // the two failure words, the title, the file
+
+  // The scenario page: the same text wrapped the same way.
+  const std::string page = ReadFile(dir_ / "scenarios" / "scenarios_broken.html");
+  EXPECT_THAT(CssRule(page, "pre.failure"), HasSubstr("overflow-wrap:anywhere"));
+  for (const Word& w : VisibleWords(page)) {
+    if (w.text.size() <= 60) continue;
+    EXPECT_TRUE(std::find(w.path.begin(), w.path.end(), "pre.failure") != w.path.end()) << w.text.substr(0, 40);
+  }
 }
 
 // --- JUnit -------------------------------------------------------------------------------
