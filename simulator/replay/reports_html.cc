@@ -97,7 +97,9 @@ std::string SubscriptionTable(const ScenarioData& data) {
          rows + "</tbody>\n</table></div>\n";
 }
 
-// One row per ledger line, in ledger order.
+// One row per ledger line, in ledger order, with the columns of Partner
+// Center's reconciliation line that tell one charge from another
+// (termAndBillingCycle names an EST month "Extended Service Term").
 std::string ChargeTable(const ScenarioData& data) {
   if (data.wire.empty()) return "<p class=\"meta\">None.</p>\n";
   const Sandbox& sandbox = *data.sandbox;
@@ -110,7 +112,8 @@ std::string ChargeTable(const ScenarioData& data) {
     rows += "<tr class=\"charge-row\" data-subscription=\"" + Html(ref) + "\"><td class=\"num\">" +
             std::to_string(i + 1) + "</td><td>" + Html(ref) + "</td><td>" + Html(ToString(line.charge_type)) +
             "</td><td>" + Html(line.order_date.ToString()) + "</td><td>" + Html(line.charge_start.ToString()) +
-            "</td><td>" + Html(line.charge_end.ToString()) + "</td><td class=\"num\">" +
+            "</td><td>" + Html(line.charge_end.ToString()) + "</td><td class=\"term-text\">" +
+            Html(WireField(wire, "termAndBillingCycle")) + "</td><td class=\"num\">" +
             std::to_string(line.quantity) + "</td><td class=\"num\">" + Html(line.unit_price.Normalized().ToString()) +
             "</td><td class=\"num\">" + Html(line.effective_unit_price.Normalized().ToString()) +
             "</td><td class=\"num " + SignClass(line.total) + "\">" + Html(SignedMoney(line.total)) + "</td><td>" +
@@ -118,7 +121,7 @@ std::string ChargeTable(const ScenarioData& data) {
             (invoice.empty() ? "<span class=\"zero\">unbilled</span>" : Html(invoice)) + "</td></tr>\n";
   }
   return "<div class=\"scroll\"><table class=\"charges\">\n<thead><tr><th class=\"num\">#</th><th>Ref</th>"
-         "<th>chargeType</th><th>orderDate</th><th>chargeStart</th><th>chargeEnd</th>"
+         "<th>chargeType</th><th>orderDate</th><th>chargeStart</th><th>chargeEnd</th><th>termAndBillingCycle</th>"
          "<th class=\"num\">quantity</th><th class=\"num\">unitPrice</th><th class=\"num\">effectiveUnitPrice</th>"
          "<th class=\"num\">total</th><th>currency</th><th>invoice</th></tr></thead>\n<tbody>\n" +
          rows + "</tbody>\n</table></div>\n";

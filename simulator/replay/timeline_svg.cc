@@ -288,11 +288,11 @@ void DrawChargeCycles(std::string& out, const Ledger& ledger, const Lane& lane, 
   }
 }
 
-// The tooltip of a charge marker.
+// The tooltip of a charge marker, with the line's termAndBillingCycle.
 std::string ChargeTip(const Sandbox& sandbox, const ChargeLine& line, const std::string& amount) {
   const std::string currency = sandbox.catalog().OfferAt(line.offer)->market->currency;
   return std::string(ToString(line.charge_type)) + " " + line.order_date.ToString() + ": " + amount + " " + currency +
-         "\n" + std::to_string(line.quantity) + " \xC3\x97 " + Money(line.effective_unit_price) + " (unit price " +
+         "\n" + sandbox.TermAndBillingCycleText(line) + "\n" + std::to_string(line.quantity) + " \xC3\x97 " + Money(line.effective_unit_price) + " (unit price " +
          Money(line.unit_price) + ")\ncharge " + line.charge_start.ToString() + " \xE2\x80\x93 " +
          line.charge_end.ToString();
 }

@@ -91,6 +91,19 @@ constexpr const char* kFailing =
     "  subscriptions:\n"
     "    s1: {quantity: 11}\n";
 
+// A monthly term with auto-renew off that enters an Extended Service Term on
+// 2026-06-10 (docs/decisions.md, section 8): a new line, then two EST months
+// charged as renew lines whose termAndBillingCycle is "Extended Service Term".
+constexpr const char* kEst =
+    "scenario: EST month to month\n"
+    "start: 2026-05-10\n"
+    "customers:\n"
+    "  - ref: contoso\n"
+    "steps:\n"
+    "  - purchase: {customer: contoso, item: CFQ7TTC0LFLZ:0001:CFQ7TTC0K5F7, quantity: 10, term: P1M, billing: monthly, ref: e3}\n"
+    "  - set-auto-renew: {subscription: e3, enabled: false}\n"
+    "  - advance: {to: 2026-07-10T01:00:00Z}\n";
+
 ScenarioResult RunText(const std::string& text, const std::string& file) {
   ParseOutcome parsed = ParseScenarioText(text, file);
   if (const auto* error = std::get_if<ScenarioError>(&parsed)) {
@@ -407,6 +420,41 @@ TEST_F(ReportTest, CsvQuotesCommasQuotesAndNewlines) {
   ASSERT_GE(rows.size(), 2u);
   EXPECT_EQ(rows[1][0], "scenarios/a, \"quoted\"\nname.yaml");
   EXPECT_EQ(rows[1].size(), rows[0].size());
+}
+
+// EST lines carry termAndBillingCycle as Partner Center's reconciliation rows
+// do: in lines.csv (TermAndBillingCycle), in the page's charge table and in
+// the tooltip of each charge marker.
+TEST_F(ReportTest, EstLinesShowTheirTermAndBillingCycle) {
+  std::vector<ScenarioResult> results;
+  results.push_back(RunText(kEst, "scenarios/est.yaml"));
+  ASSERT_EQ(results[0].outcome, Outcome::Passed) << results[0].message;
+  ASSERT_TRUE(WriteReports(results, dir_.string()).ok());
+
+  auto rows = ParseCsv(ReadFile(dir_ / "lines.csv"));
+  ASSERT_EQ(rows.size(), 4u);
+  const auto& header = rows[0];
+  const size_t term = std::find(header.begin(), header.end(), "TermAndBillingCycle") - header.begin();
+  const size_t type = std::find(header.begin(), header.end(), "ChargeType") - header.begin();
+  ASSERT_LT(term, header.size());
+  const std::vector<std::string> expected = {"One-Month commitment for monthly billing", "Extended Service Term",
+                                             "Extended Service Term"};
+  for (size_t i = 0; i < expected.size(); ++i) {
+    EXPECT_EQ(rows[i + 1][type], i == 0 ? "new" : "renew");
+    EXPECT_EQ(rows[i + 1][term], expected[i]) << "line " << i;
+  }
+
+  const std::string page = ReadFile(dir_ / "scenarios" / "scenarios_est.html");
+  EXPECT_THAT(page, HasSubstr("<th>chargeEnd</th><th>termAndBillingCycle</th>"));
+  std::vector<std::string> cells;
+  for (size_t pos = page.find("<td class=\"term-text\">"); pos != std::string::npos;
+       pos = page.find("<td class=\"term-text\">", pos + 1)) {
+    size_t open = pos + std::string("<td class=\"term-text\">").size();
+    cells.push_back(page.substr(open, page.find("</td>", open) - open));
+  }
+  EXPECT_EQ(cells, expected);
+  EXPECT_EQ(Count(page, "\nExtended Service Term\n"), 2u);  // the two EST markers' tooltips
+  EXPECT_THAT(page, HasSubstr("data-status=\"est\""));
 }
 
 // --- subscriptions.csv -------------------------------------------------------------
