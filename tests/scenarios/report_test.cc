@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 #include <string>
 #include <variant>
@@ -89,6 +90,19 @@ constexpr const char* kFailing =
     "expect:\n"
     "  subscriptions:\n"
     "    s1: {quantity: 11}\n";
+
+// A monthly term with auto-renew off that enters an Extended Service Term on
+// 2026-06-10 (docs/decisions.md, section 8): a new line, then two EST months
+// charged as renew lines whose termAndBillingCycle is "Extended Service Term".
+constexpr const char* kEst =
+    "scenario: EST month to month\n"
+    "start: 2026-05-10\n"
+    "customers:\n"
+    "  - ref: contoso\n"
+    "steps:\n"
+    "  - purchase: {customer: contoso, item: CFQ7TTC0LFLZ:0001:CFQ7TTC0K5F7, quantity: 10, term: P1M, billing: monthly, ref: e3}\n"
+    "  - set-auto-renew: {subscription: e3, enabled: false}\n"
+    "  - advance: {to: 2026-07-10T01:00:00Z}\n";
 
 ScenarioResult RunText(const std::string& text, const std::string& file) {
   ParseOutcome parsed = ParseScenarioText(text, file);
@@ -408,6 +422,41 @@ TEST_F(ReportTest, CsvQuotesCommasQuotesAndNewlines) {
   EXPECT_EQ(rows[1].size(), rows[0].size());
 }
 
+// EST lines carry termAndBillingCycle as Partner Center's reconciliation rows
+// do: in lines.csv (TermAndBillingCycle), in the page's charge table and in
+// the tooltip of each charge marker.
+TEST_F(ReportTest, EstLinesShowTheirTermAndBillingCycle) {
+  std::vector<ScenarioResult> results;
+  results.push_back(RunText(kEst, "scenarios/est.yaml"));
+  ASSERT_EQ(results[0].outcome, Outcome::Passed) << results[0].message;
+  ASSERT_TRUE(WriteReports(results, dir_.string()).ok());
+
+  auto rows = ParseCsv(ReadFile(dir_ / "lines.csv"));
+  ASSERT_EQ(rows.size(), 4u);
+  const auto& header = rows[0];
+  const size_t term = std::find(header.begin(), header.end(), "TermAndBillingCycle") - header.begin();
+  const size_t type = std::find(header.begin(), header.end(), "ChargeType") - header.begin();
+  ASSERT_LT(term, header.size());
+  const std::vector<std::string> expected = {"One-Month commitment for monthly billing", "Extended Service Term",
+                                             "Extended Service Term"};
+  for (size_t i = 0; i < expected.size(); ++i) {
+    EXPECT_EQ(rows[i + 1][type], i == 0 ? "new" : "renew");
+    EXPECT_EQ(rows[i + 1][term], expected[i]) << "line " << i;
+  }
+
+  const std::string page = ReadFile(dir_ / "scenarios" / "scenarios_est.html");
+  EXPECT_THAT(page, HasSubstr("<th>chargeEnd</th><th>termAndBillingCycle</th>"));
+  std::vector<std::string> cells;
+  for (size_t pos = page.find("<td class=\"term-text\">"); pos != std::string::npos;
+       pos = page.find("<td class=\"term-text\">", pos + 1)) {
+    size_t open = pos + std::string("<td class=\"term-text\">").size();
+    cells.push_back(page.substr(open, page.find("</td>", open) - open));
+  }
+  EXPECT_EQ(cells, expected);
+  EXPECT_EQ(Count(page, "\nExtended Service Term\n"), 2u);  // the two EST markers' tooltips
+  EXPECT_THAT(page, HasSubstr("data-status=\"est\""));
+}
+
 // --- subscriptions.csv -------------------------------------------------------------
 
 TEST_F(ReportTest, SubscriptionsCsvHasOneRowPerSubscription) {
@@ -595,6 +644,134 @@ TEST_F(ReportTest, IndexListsPassFailAndError) {
   EXPECT_EQ(broken_rows, 0u);
 }
 
+// The rules of the page's <style> for a selector, e.g. "pre.failure" -> "white-space:pre-wrap;...".
+std::string CssRule(const std::string& html, const std::string& selector) {
+  size_t style = html.find("<style>");
+  size_t end = html.find("</style>", style);
+  std::string css = html.substr(style, end - style);
+  for (size_t pos = css.find(selector + "{"); pos != std::string::npos; pos = css.find(selector + "{", pos + 1)) {
+    char before = pos == 0 ? '}' : css[pos - 1];
+    if (before != '}' && before != '>') continue;  // a rule of its own, not the tail of another selector
+    size_t open = pos + selector.size() + 1;
+    return css.substr(open, css.find('}', open) - open);
+  }
+  return "";
+}
+
+// The visible text of an HTML page, word by word, each word with the
+// elements it is in ("main>div>table>tbody>tr>td.wrap>a"). <style> and
+// <title> are left out. Enough for the pages of the report.
+struct Word {
+  std::string text;
+  std::vector<std::string> path;  // tag.class, outermost first
+};
+std::vector<Word> VisibleWords(const std::string& html) {
+  static const std::set<std::string> kVoid = {"meta", "br", "link", "img", "input", "hr", "!DOCTYPE"};
+  std::vector<Word> words;
+  std::vector<std::string> stack;
+  size_t pos = 0;
+  while (pos < html.size()) {
+    size_t lt = html.find('<', pos);
+    std::string text = html.substr(pos, (lt == std::string::npos ? html.size() : lt) - pos);
+    bool hidden = std::find(stack.begin(), stack.end(), "style") != stack.end() ||
+                  std::find(stack.begin(), stack.end(), "title") != stack.end();
+    if (!hidden) {
+      std::istringstream in(text);
+      for (std::string w; in >> w;) words.push_back({w, stack});
+    }
+    if (lt == std::string::npos) break;
+    size_t gt = html.find('>', lt);
+    std::string tag = html.substr(lt + 1, gt - lt - 1);
+    pos = gt + 1;
+    if (tag.empty()) continue;
+    if (tag[0] == '/') {
+      if (!stack.empty()) stack.pop_back();
+      continue;
+    }
+    std::string name = tag.substr(0, tag.find_first_of(" \t\n"));
+    if (kVoid.count(name) || tag.back() == '/') continue;
+    size_t cls = tag.find(" class=\"");
+    if (cls != std::string::npos) {
+      cls += 8;
+      std::string classes = tag.substr(cls, tag.find('"', cls) - cls);
+      std::replace(classes.begin(), classes.end(), ' ', '.');
+      name += "." + classes;
+    }
+    stack.push_back(name);
+  }
+  return words;
+}
+
+TEST_F(ReportTest, IndexListsFailuresFirstAndWrapsLongFailureTexts) {
+  // A failure message with a 2,000-character word (a path with no space),
+  // a long title and a long file name.
+  const std::string long_word = "lineItems[0]." + std::string(1987, 'x');
+  ASSERT_EQ(long_word.size(), 2000u);
+  std::vector<ScenarioResult> results;
+  results.push_back(RunText(kMinimal, "scenarios/minimal.yaml"));
+  ScenarioResult failing;
+  failing.file = "scenarios/" + std::string(300, 'f') + ".yaml";
+  failing.title = "title-" + std::string(300, 't');
+  failing.outcome = Outcome::Failed;
+  failing.message = "scenarios/f.yaml:9: expected " + long_word + "\nsecond line <b>";
+  results.push_back(std::move(failing));
+  results.push_back(InvalidResult("scenarios/broken.yaml", "scenarios/broken.yaml:1: " + long_word));
+  ASSERT_TRUE(WriteReports(results, dir_.string()).ok());
+  const std::string index = ReadFile(dir_ / "index.html");
+
+  // The failing and the invalid scenario come before the passing one, in file order.
+  const size_t fail_row = index.find("<tr class=\"scenario fail\">");
+  const size_t error_row = index.find("<tr class=\"scenario error\">");
+  const size_t pass_row = index.find("<tr class=\"scenario pass\">");
+  ASSERT_NE(pass_row, std::string::npos);
+  EXPECT_LT(fail_row, error_row);
+  EXPECT_LT(error_row, pass_row);
+  EXPECT_THAT(index, HasSubstr("Failures and errors come first"));
+
+  // Each failure text is in a <pre class="failure"> of a row of its own
+  // across the table (no cell of a nowrap column holds it), escaped.
+  EXPECT_EQ(Count(index, "<tr class=\"failure-row "), 2u);
+  EXPECT_THAT(index, HasSubstr("<tr class=\"failure-row fail\"><td colspan=\"6\"><pre class=\"failure\">"
+                               "scenarios/f.yaml:9: expected " + long_word + "\nsecond line &lt;b&gt;</pre></td></tr>"));
+  EXPECT_THAT(index, HasSubstr("<tr class=\"failure-row error\"><td colspan=\"6\"><pre class=\"failure\">"));
+  EXPECT_EQ(Count(index, "</th>"), 6u);  // no failure column to widen the table
+
+  // The CSS that wraps them: pre-wrap keeps the diff's lines, overflow-wrap
+  // breaks a word wherever it must, nothing wider than the table; the page is
+  // at most 1,120 px wide (fits a 1,400 px window).
+  const std::string failure_css = CssRule(index, "pre.failure");
+  EXPECT_THAT(failure_css, HasSubstr("white-space:pre-wrap"));
+  EXPECT_THAT(failure_css, HasSubstr("overflow-wrap:anywhere"));
+  EXPECT_THAT(failure_css, HasSubstr("max-width:100%"));
+  EXPECT_THAT(CssRule(index, ".wrap"), HasSubstr("overflow-wrap:anywhere"));
+  EXPECT_THAT(CssRule(index, ".wrap"), HasSubstr("white-space:normal"));
+  EXPECT_THAT(CssRule(index, "main"), HasSubstr("max-width:1120px"));
+  EXPECT_THAT(CssRule(index, "h1"), HasSubstr("overflow-wrap:anywhere"));
+
+  // No unbreakable line: every visible word longer than 60 characters is in
+  // a pre.failure or a .wrap cell, both of which break it.
+  size_t long_words = 0;
+  for (const Word& w : VisibleWords(index)) {
+    if (w.text.size() <= 60) continue;
+    ++long_words;
+    bool breakable = std::any_of(w.path.begin(), w.path.end(), [](const std::string& e) {
+      return e == "pre.failure" || e.find(".wrap") != std::string::npos;
+    });
+    std::string where;
+    for (const auto& e : w.path) where += e + ">";
+    EXPECT_TRUE(breakable) << w.text.substr(0, 40) << "... in " << where;
+  }
+  EXPECT_EQ(long_words, 4u);  // the two failure words, the title, the file
+
+  // The scenario page: the same text wrapped the same way.
+  const std::string page = ReadFile(dir_ / "scenarios" / "scenarios_broken.html");
+  EXPECT_THAT(CssRule(page, "pre.failure"), HasSubstr("overflow-wrap:anywhere"));
+  for (const Word& w : VisibleWords(page)) {
+    if (w.text.size() <= 60) continue;
+    EXPECT_TRUE(std::find(w.path.begin(), w.path.end(), "pre.failure") != w.path.end()) << w.text.substr(0, 40);
+  }
+}
+
 // --- JUnit -------------------------------------------------------------------------------
 
 TEST(JUnitXmlTest, IsWellFormedAndEscapesEverything) {
@@ -612,7 +789,6 @@ TEST(JUnitXmlTest, IsWellFormedAndEscapesEverything) {
 
   const std::string xml = JUnitXml(results);
   EXPECT_EQ(xml.rfind("<?xml version=\"1.0\" encoding=\"UTF-8\"?>", 0), 0u);
-  EXPECT_THAT(xml, Not(HasSubstr("time=\"")));
   std::vector<Element> elements;
   ASSERT_EQ(CheckXml(xml, &elements), "") << xml;
 
@@ -647,6 +823,30 @@ TEST(JUnitXmlTest, IsWellFormedAndEscapesEverything) {
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_EQ(errors[0].attributes["message"], "scenarios/broken.yaml:3: unknown key <frobnicate> & co");
   EXPECT_EQ(JUnitXml(results), xml);  // deterministic
+}
+
+// Every testcase and the testsuite carry time="0.000": a replay never reads
+// the wall clock, so two replays give the same bytes (docs/scenario-format.md).
+TEST(JUnitXmlTest, EveryTestcaseHasATime) {
+  std::vector<ScenarioResult> results;
+  results.push_back(RunText(kMinimal, "scenarios/minimal.yaml"));
+  results.push_back(RunText(kFailing, "scenarios/failing.yaml"));
+  results.push_back(InvalidResult("scenarios/broken.yaml", "scenarios/broken.yaml:1: bad"));
+  ASSERT_EQ(results[1].outcome, Outcome::Failed);
+  const std::string xml = JUnitXml(results);
+  std::vector<Element> elements;
+  ASSERT_EQ(CheckXml(xml, &elements), "") << xml;
+  size_t cases = 0, suites = 0;
+  for (const Element& e : elements) {
+    if (e.name != "testcase" && e.name != "testsuite") continue;
+    (e.name == "testcase" ? cases : suites) += 1;
+    ASSERT_TRUE(e.attributes.count("time")) << e.name << " " << e.attributes.at("name");
+    EXPECT_EQ(e.attributes.at("time"), "0.000") << e.name;
+  }
+  EXPECT_EQ(cases, 3u);
+  EXPECT_EQ(suites, 1u);
+  EXPECT_EQ(Count(xml, "<testcase "), Count(xml, " time=\"0.000\"") - 1);
+  EXPECT_EQ(JUnitXml(results), xml);
 }
 
 TEST(JUnitXmlTest, EmptyRunIsAnEmptySuite) {

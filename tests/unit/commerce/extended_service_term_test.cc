@@ -277,6 +277,10 @@ TEST_F(ExtendedServiceTermTest, TheAuditDownloadListsOutcomesByTermEnd) {
   ASSERT_TRUE(csv.ok());
   std::string text = *csv;
   EXPECT_NE(text.find("ProjectedOutcome"), std::string::npos);
+  // The project's one CSV writer (simulator/model/csv.h): RFC 4180 records ending with CRLF.
+  EXPECT_NE(text.find(",EstExtraPerMonth,ProjectedOutcomeCause\r\n"), std::string::npos) << text;
+  EXPECT_EQ(text.substr(text.size() - 2), "\r\n");
+  EXPECT_EQ(text.find('\n'), text.find("\r\n") + 1);
   size_t est_row = text.find(est2.id), renew_row = text.find("CFQ7TTC0LFLZ");
   ASSERT_NE(est_row, std::string::npos);
   EXPECT_LT(est_row, renew_row);  // ends 2026-06-09, before 2027-05-09
