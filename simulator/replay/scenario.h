@@ -24,7 +24,9 @@ namespace pcsim::replay {
 struct SourceLocation {
   std::string file;
   int line = 0;
-  std::string ToString() const { return file + ":" + std::to_string(line); }
+  // "file:line"; a place with no line (0: a file that could not be read, a
+  // command-line option) is the file (or option) alone.
+  std::string ToString() const { return line > 0 ? file + ":" + std::to_string(line) : file; }
 };
 
 // A scenario file that is not valid: exit code 2 with file:line and reason.

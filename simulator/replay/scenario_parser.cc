@@ -219,7 +219,8 @@ ParseOutcome ParseScenarioFile(const std::string& path) {
   auto text = ReadDataFile(path, kMaxScenarioBytes);
   if (!text.ok()) {
     const std::string& reason = text.status().description();
-    // A size refusal points at the file's start; a file that cannot be opened, nowhere.
+    // A size refusal points at the file's start; a file that cannot be opened
+    // has no line (line 0: "PATH: cannot read the file: No such file or directory").
     return ScenarioError{{path, reason.rfind("the file is larger", 0) == 0 ? 1 : 0}, reason};
   }
   return ParseScenarioText(*text, path);
