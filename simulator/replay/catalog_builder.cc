@@ -107,13 +107,16 @@ void AddPrices(Market& market, Date from, const std::map<std::string, Decimal>& 
   }
 }
 
-// The market of the item: its prices, or for an Azure plan its meters.
+// The market of the item: its prices, or for an Azure plan its meters (the
+// all-zero prices an Azure plan may carry are the price list's, not a rate).
 Market MarketOf(const CatalogItemSpec& item, std::vector<std::string> countries) {
   Market market;
   market.countries = std::move(countries);
   market.currency = item.currency;
-  AddPrices(market, Date::Ymd(1970, 1, 1), item.prices);
-  for (const auto& change : item.price_changes) AddPrices(market, change.from, change.prices);
+  if (item.meters.empty()) {
+    AddPrices(market, Date::Ymd(1970, 1, 1), item.prices);
+    for (const auto& change : item.price_changes) AddPrices(market, change.from, change.prices);
+  }
   if (item.est_price) market.est_prices.push_back({Date::Ymd(1970, 1, 1), *item.est_price});
   for (const auto& m : item.meters) {
     Meter meter;
@@ -152,8 +155,6 @@ void AddPromotions(CatalogData& data, const CatalogItemSpec& item, const std::ve
 std::shared_ptr<const Catalog> BuildCatalog(const Scenario& scenario) {
   CatalogData data = Catalog::Default()->data();
   for (const CatalogItemSpec& item : scenario.catalog) {
-    if (!item.meters.empty() && (!item.prices.empty() || !item.price_changes.empty() || item.est_price))
-      throw Invalid{item.where, "catalog item " + item.item + " has both meters (an Azure rate card) and prices"};
     ItemIds ids = IdsOf(item.item);
     Product& product = ProductOf(data, item, ids);
     Sku& sku = SkuOf(product, item, ids);

@@ -77,6 +77,21 @@ std::vector<CatalogItemSpec::MeterSpec> ReadMeters(const Reader& r, const YAML::
   return out;
 }
 
+// An item with meters is an Azure plan, rated from its meters: the price list
+// shows such a plan at 0, so `prices` may come along, all zero; nothing else
+// that prices seats may.
+void CheckAzurePlan(const Reader& r, const CatalogItemSpec& c, std::map<std::string, YAML::Node>& m) {
+  if (c.meters.empty()) return;
+  for (const auto& [pair, price] : c.prices)
+    if (!price.IsZero())
+      r.Fail(m["prices"], "catalog item " + Q(c.item) + " has meters (an Azure plan's rate card) and a nonzero price (" +
+                              pair + ": " + price.ToString() + "); an Azure plan's prices, if given, must all be 0");
+  if (m.count("price-changes"))
+    r.Fail(m["price-changes"], "catalog item " + Q(c.item) + " has meters (an Azure plan's rate card) and price-changes");
+  if (m.count("est-price"))
+    r.Fail(m["est-price"], "catalog item " + Q(c.item) + " has meters (an Azure plan's rate card) and an est-price");
+}
+
 CatalogItemSpec ReadCatalogItem(const Reader& r, const YAML::Node& n) {
   auto m = r.Map(n, "a catalog item",
                  {"item", "name", "currency", "country", "segment", "prices", "est-price", "est-eligible", "min-quantity",
@@ -108,6 +123,7 @@ CatalogItemSpec ReadCatalogItem(const Reader& r, const YAML::Node& n) {
   if (m.count("price-changes")) c.price_changes = ReadPriceChanges(r, m["price-changes"]);
   if (m.count("promotions")) c.promotions = ReadPromotions(r, m["promotions"]);
   if (m.count("meters")) c.meters = ReadMeters(r, m["meters"]);
+  CheckAzurePlan(r, c, m);
   return c;
 }
 

@@ -36,6 +36,7 @@ except ImportError as e:
 
 # Parsed by pcsim for their shape: each must fail the schema.
 BROKEN_BY_SHAPE = [
+    "azure-plan-with-nonzero-prices.yaml",  # an item with meters has prices of 0 only
     "bad-duration.yaml",            # "thirty days" is not an ISO 8601 duration
     "bad-price.yaml",               # "10.0.8" is not an exact decimal
     "bad-term.yaml",                # P2Y is not a term
