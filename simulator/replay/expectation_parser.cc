@@ -1,6 +1,9 @@
 // The expect section of a scenario: charge lines, usage lines, subscriptions,
 // totals and invoices. Values keep how they were written (matching is to the
-// written precision).
+// written precision), and the numbers among them are checked here, so that a
+// malformed one is an invalid file, never a failed or passing check.
+#include <climits>
+
 #include "simulator/replay/yaml_reader.h"
 
 namespace pcsim::replay {
@@ -31,6 +34,12 @@ const std::map<std::string, Kind, std::less<>>& UsageLineFields() {
   return kFields;
 }
 
+// A number where one is due: an exact decimal, or an integer, quoted or not.
+void CheckNumber(const Reader& r, const YAML::Node& n, const std::string& what, Kind kind) {
+  if (kind == Kind::Integer) r.IntOf(n, what, INT64_MIN, INT64_MAX);
+  if (kind == Kind::Number) r.DecimalOf(n, what);
+}
+
 ExpectedLine ReadExpectedLine(const Reader& r, const YAML::Node& n, const std::map<std::string, Kind, std::less<>>& allowed,
                               const Refs& refs) {
   if (!n.IsMap()) r.Fail(n, "an expected line must be a mapping of fields");
@@ -46,6 +55,7 @@ ExpectedLine ReadExpectedLine(const Reader& r, const YAML::Node& n, const std::m
     if (key == "azure") RefOf(r, it->second, refs.azure, "Azure subscription");
     if (key == "chargeType" && r.Text(it->second, key).empty()) r.Fail(it->second, "chargeType is empty");
     if (key.find("Date") != std::string::npos) r.DateOf(it->second, key);
+    CheckNumber(r, it->second, key, field->second);
     line.fields.push_back({key, r.ExpectedJson(it->second), r.Where(it->second)});
   }
   return line;
@@ -59,11 +69,28 @@ std::vector<ExpectedLine> ReadExpectedLines(const Reader& r, const YAML::Node& n
   return lines;
 }
 
+// The quantities among the expected fields of a subscription (quantity,
+// refundableQuantity.totalQuantity, ...) are integers.
+void CheckSubscriptionNumbers(const Reader& r, const YAML::Node& n, const std::string& path) {
+  if (n.IsSequence()) {
+    for (size_t i = 0; i < n.size(); ++i) CheckSubscriptionNumbers(r, n[i], path + "[" + std::to_string(i) + "]");
+    return;
+  }
+  if (!n.IsMap()) return;
+  for (auto it = n.begin(); it != n.end(); ++it) {
+    std::string key = r.Text(it->first, "a key");
+    bool quantity = key == "quantity" || (key.size() > 8 && key.compare(key.size() - 8, 8, "Quantity") == 0);
+    if (quantity && !it->second.IsMap() && !it->second.IsSequence()) CheckNumber(r, it->second, path + "." + key, Kind::Integer);
+    else CheckSubscriptionNumbers(r, it->second, path + "." + key);
+  }
+}
+
 void ReadExpectedSubscriptions(const Reader& r, const YAML::Node& n, const Refs& refs, Expectations& e) {
   if (!n.IsMap()) r.Fail(n, "subscriptions must map refs to fields");
   for (auto it = n.begin(); it != n.end(); ++it) {
     std::string ref = RefOf(r, it->first, refs.subscriptions, "subscription");
     if (!it->second.IsMap()) r.Fail(it->second, "the expected fields of a subscription must be a mapping");
+    CheckSubscriptionNumbers(r, it->second, ref);
     e.subscriptions[ref] = {r.Where(it->second), r.ExpectedJson(it->second)};
   }
 }
