@@ -6,10 +6,14 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <type_traits>
+#include <variant>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "simulator/clock/term_dates.h"
 #include "simulator/clock/time.h"
 #include "simulator/model/status.h"
 #include "simulator/money/decimal.h"
@@ -20,7 +24,9 @@ namespace pcsim::replay {
 struct SourceLocation {
   std::string file;
   int line = 0;
-  std::string ToString() const { return file + ":" + std::to_string(line); }
+  // "file:line"; a place with no line (0: a file that could not be read, a
+  // command-line option) is the file (or option) alone.
+  std::string ToString() const { return line > 0 ? file + ":" + std::to_string(line) : file; }
 };
 
 // A scenario file that is not valid: exit code 2 with file:line and reason.
@@ -76,13 +82,150 @@ struct CustomerSpecYaml {
   std::string reseller;
 };
 
+// The actions of a step, each with its fields decoded and checked by the
+// parser (docs/scenario-format.md, "Steps"). Refs name customers,
+// subscriptions and Azure subscriptions defined before the step; items are
+// productId:skuId[:availabilityId] as written.
+namespace steps {
+
+struct Purchase {
+  static constexpr std::string_view kAction = "purchase";
+  std::string customer, item;
+  int quantity = 0;
+  Billing billing = Billing::Monthly;
+  std::string ref;
+  std::optional<Term> term;
+  std::optional<std::string> promotion, reseller, name;
+  std::optional<Date> custom_term_end;
+};
+
+struct SetQuantity {
+  static constexpr std::string_view kAction = "set-quantity";
+  std::string subscription;
+  int quantity = 0;
+};
+
+struct Cancel {
+  static constexpr std::string_view kAction = "cancel";
+  std::string subscription;
+};
+
+struct Suspend {
+  static constexpr std::string_view kAction = "suspend";
+  std::string subscription;
+};
+
+struct Reactivate {
+  static constexpr std::string_view kAction = "reactivate";
+  std::string subscription;
+};
+
+struct SetAutoRenew {
+  static constexpr std::string_view kAction = "set-auto-renew";
+  std::string subscription;
+  bool enabled = false;
+};
+
+struct ChangeBilling {
+  static constexpr std::string_view kAction = "change-billing";
+  std::string subscription;
+  Billing billing = Billing::Monthly;
+};
+
+struct ScheduleNextTerm {
+  static constexpr std::string_view kAction = "schedule-next-term";
+  std::string subscription;
+  std::optional<std::string> item;
+  std::optional<int> quantity;
+  std::optional<Term> term;
+  std::optional<Billing> billing;
+};
+
+struct ScheduleAction {
+  static constexpr std::string_view kAction = "schedule-action";
+  std::string subscription;
+  std::string action;  // Cancel, RenewToNewTerm or RenewToExtendedServiceTerm
+};
+
+struct Upgrade {
+  static constexpr std::string_view kAction = "upgrade";
+  std::string subscription, to;
+  std::optional<int> quantity;
+  std::optional<std::string> ref;   // names the subscription the transition makes
+  std::optional<std::string> into;  // an existing subscription that takes the seats
+};
+
+struct ConvertTrial {
+  static constexpr std::string_view kAction = "convert-trial";
+  std::string subscription;
+  std::optional<std::string> to;
+  std::optional<int> quantity;
+  std::optional<Term> term;
+  std::optional<Billing> billing;
+};
+
+struct AttestMca {
+  static constexpr std::string_view kAction = "attest-mca";
+  std::string customer;
+  std::optional<Instant> date;  // default: the simulated now
+};
+
+struct Request {
+  static constexpr std::string_view kAction = "request";
+  std::string method;  // GET, POST, PUT, PATCH or DELETE
+  std::string path;    // {ref} stands for the id of a customer or subscription
+  std::optional<nlohmann::json> body;
+  struct Header {
+    std::string name, value;
+    bool substitute = true;  // a header written as text has its {ref}s replaced
+  };
+  std::vector<Header> headers;
+};
+
+struct Advance {
+  static constexpr std::string_view kAction = "advance";
+  std::optional<Instant> to;
+  std::optional<std::string> by;  // an ISO 8601 duration (CalendarDuration::Parse accepts it)
+};
+
+struct AddAzureSubscription {
+  static constexpr std::string_view kAction = "add-azure-subscription";
+  std::string plan, ref;
+  std::optional<std::string> name;
+};
+
+struct AzureUsage {
+  static constexpr std::string_view kAction = "azure-usage";
+  std::string azure, meter;
+  Decimal quantity;
+  std::optional<Date> date;  // default: the simulated today
+};
+
+struct SetAzureRole {
+  static constexpr std::string_view kAction = "set-azure-role";
+  std::string azure;
+  std::string role;               // Owner, Contributor, Reader or none
+  std::optional<std::string> via;  // AOBO, Lighthouse or GDAP
+};
+
+}  // namespace steps
+
+using StepAction =
+    std::variant<steps::Purchase, steps::SetQuantity, steps::Cancel, steps::Suspend, steps::Reactivate,
+                 steps::SetAutoRenew, steps::ChangeBilling, steps::ScheduleNextTerm, steps::ScheduleAction,
+                 steps::Upgrade, steps::ConvertTrial, steps::AttestMca, steps::Request, steps::Advance,
+                 steps::AddAzureSubscription, steps::AzureUsage, steps::SetAzureRole>;
+
+// The action's name as a scenario writes it ("purchase", "set-quantity", ...).
+inline std::string_view ActionName(const StepAction& action) {
+  return std::visit([](const auto& a) { return std::decay_t<decltype(a)>::kAction; }, action);
+}
+
 // One step: an optional `at`, one action with its fields, and how it must end.
 struct Step {
   SourceLocation where;
   std::optional<Instant> at;
-  std::string action;             // "purchase", "set-quantity", ...
-  nlohmann::json fields;          // the action's fields, as written (scalars as strings)
-  std::map<std::string, SourceLocation> field_lines;
+  StepAction action;
   struct ExpectError {
     std::optional<int> status;
     std::optional<std::string> code;
@@ -113,11 +256,18 @@ struct Expectations {
   bool has_lines = false;
   bool lines_complete = true;
   std::map<std::string, std::pair<SourceLocation, nlohmann::json>> subscriptions;  // ref -> fields
-  std::map<std::string, std::pair<SourceLocation, std::string>> totals;           // ref or "all" -> amount text
+  // An amount as written: its text (for messages) and its value, matched to
+  // the written precision.
+  struct Amount {
+    SourceLocation where;
+    std::string text;
+    Decimal value;
+  };
+  std::map<std::string, Amount> totals;  // ref or "all" -> the sum of totalForCustomer
   struct InvoiceExpectation {
     SourceLocation where;
     std::string period;  // YYYY-MM
-    std::string total;
+    Amount total;
   };
   std::vector<InvoiceExpectation> invoices;
   std::vector<ExpectedLine> usage_lines;

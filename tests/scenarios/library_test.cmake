@@ -8,7 +8,8 @@
 #     "FILE:LINE:" and the substring promised by the file's first line,
 #     "# expect: LINE: SUBSTRING";
 # (c) replays are deterministic: the library run with --report into two folders, once with
-#     --jobs 2 and once with --jobs 1, gives byte-identical report folders and identical stdout.
+#     --jobs 2 and once with --jobs 1, gives byte-identical report folders and identical stdout;
+# (d) a scenario path that does not exist is exit 2, named with "no such file" and no ":0".
 cmake_minimum_required(VERSION 3.16)
 
 foreach(var PCSIM SOURCE)
@@ -143,3 +144,23 @@ endif()
 list(LENGTH files_a report_count)
 message(STATUS "(c) ${report_count} report files byte-identical across --jobs 2 and --jobs 1; stdout identical")
 file(REMOVE_RECURSE "${report_a}" "${report_b}")
+
+# --- (d) a missing file is named, without a line -------------------------------------------
+set(missing "${WORK_DIR}/no-such-scenario.yaml")
+file(REMOVE "${missing}")
+foreach(verb replay est-report)
+  execute_process(
+    COMMAND "${PCSIM}" ${verb} "${missing}"
+    RESULT_VARIABLE rc
+    OUTPUT_VARIABLE out
+    ERROR_VARIABLE err)
+  string(TOLOWER "${err}" err_lower)
+  string(FIND "${err_lower}" "no such file" reason_at)
+  string(FIND "${err}" "${missing}:0" line_at)
+  if(NOT rc EQUAL 2 OR reason_at EQUAL -1 OR NOT line_at EQUAL -1)
+    message(FATAL_ERROR
+      "(d) pcsim ${verb} ${missing} must exit 2 and say \"no such file\" without \":0\"\n"
+      "exit code: ${rc}\n--- stderr ---\n${err}")
+  endif()
+endforeach()
+message(STATUS "(d) a missing scenario file is named without a line")

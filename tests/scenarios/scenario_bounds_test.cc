@@ -98,8 +98,10 @@ TEST(ScenarioBoundsTest, ADocumentJustUnderTheNodeBoundParses) {
   ASSERT_TRUE(std::holds_alternative<Scenario>(under)) << std::get<ScenarioError>(under).ToString();
   const Scenario& s = std::get<Scenario>(under);
   ASSERT_EQ(s.steps.size(), 1u);
-  EXPECT_EQ(s.steps[0].fields["body"]["list"].size(), 998u);
-  EXPECT_EQ(s.steps[0].fields["body"]["list"][997].size(), 999u);
+  const auto& request = std::get<steps::Request>(s.steps[0].action);
+  ASSERT_TRUE(request.body.has_value());
+  EXPECT_EQ((*request.body)["list"].size(), 998u);
+  EXPECT_EQ((*request.body)["list"][997].size(), 999u);
   EXPECT_EQ(ErrorOf(ParseScenarioText(document(999), "over.yaml")).ToString(),
             "over.yaml:9: the document expands to more than 1,000,000 nodes through YAML aliases");
 }

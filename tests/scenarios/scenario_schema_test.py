@@ -36,18 +36,25 @@ except ImportError as e:
 
 # Parsed by pcsim for their shape: each must fail the schema.
 BROKEN_BY_SHAPE = [
+    "azure-plan-with-nonzero-prices.yaml",  # an item with meters has prices of 0 only
     "bad-duration.yaml",            # "thirty days" is not an ISO 8601 duration
     "bad-price.yaml",               # "10.0.8" is not an exact decimal
     "bad-term.yaml",                # P2Y is not a term
     "empty-file.yaml",              # no document
     "float-quantity.yaml",          # 1e3 is not an integer
+    "line-amount-letter-o.yaml",    # an expected amount is an exact decimal
+    "line-quantity-float-literal.yaml",  # an expected line quantity is an integer
+    "line-quantity-not-a-number.yaml",
     "missing-start.yaml",           # a required key is missing
+    "subscription-quantity-float-literal.yaml",  # an expected subscription quantity is an integer
+    "subscription-quantity-not-a-number.yaml",
     "two-actions-in-one-step.yaml",  # a step has exactly one action
     "unknown-environment.yaml",     # production or sandbox
     "unknown-line-field.yaml",      # an expected line field the format does not know
     "unknown-purchase-field.yaml",  # a field a purchase does not take
     "unknown-step-action.yaml",     # an action the format does not know
     "unknown-top-level-key.yaml",   # a top-level key the format does not know
+    "usage-line-amount-not-a-number.yaml",  # an expected usage amount is an exact decimal
 ]
 # Refused by pcsim for what the schema can't see: each passes it.
 BEYOND_THE_SCHEMA = [
