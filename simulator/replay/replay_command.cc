@@ -72,6 +72,13 @@ int Replay(const ReplayRequest& request, std::ostream& out, std::ostream& err) {
     scenarios.push_back(std::move(s));
   }
   if (invalid) return 2;
+  if (!tags.empty() && scenarios.empty()) {
+    std::string names;
+    for (const std::string& t : tags) names += (names.empty() ? "\"" : ", \"") + t + "\"";
+    err << "pcsim replay: no scenario matched the tag" << (tags.size() > 1 ? "s " : " ") << names << " in "
+        << files.size() << (files.size() == 1 ? " file\n" : " files\n");
+    return 2;
+  }
   // Run, in parallel when asked; results are printed in file order.
   std::vector<ScenarioResult> results(scenarios.size());
   std::atomic<size_t> next{0};

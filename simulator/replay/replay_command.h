@@ -1,9 +1,9 @@
 // `pcsim replay PATH... [--junit FILE] [--report DIR] [--tag T] [--jobs N]
 // [--policy-override KEY=VALUE]`: runs scenario files and folders, prints one
 // line per scenario and a closing "N passed, M failed", and exits 0 (all
-// passed), 1 (a scenario failed) or 2 (a file is not a valid scenario, or a
-// path or report is unusable). Output is the same whatever --jobs is. The
-// command line is parsed in tools/pcsim.
+// passed), 1 (a scenario failed) or 2 (a file is not a valid scenario, no
+// scenario carries any of the tags, or a path or report is unusable). Output
+// is the same whatever --jobs is. The command line is parsed in tools/pcsim.
 #pragma once
 
 #include <iosfwd>

@@ -1,6 +1,7 @@
 // The pcsim command line as a user meets it: the real binary, its --help for
 // every command, its refusals of unknown options and missing values (exit 2,
-// one line naming them), pcsim alone, --version.
+// one line naming them), pcsim alone, --version, and replay --tag that
+// matches nothing.
 #include <gtest/gtest.h>
 
 #include <fcntl.h>
@@ -277,6 +278,28 @@ TEST(PcsimCliTest, ReplayRunsTheScenariosThatCarryATag) {
   run = RunPcsim({"replay", scratch.dir().string(), "--tag", "shared", "--jobs", "2"});
   EXPECT_EQ(run.code, 0) << run.err;
   EXPECT_TRUE(Contains(run.out, "2 passed, 0 failed")) << run.out;
+}
+
+TEST(PcsimCliTest, ReplayWithATagThatMatchesNoScenarioExits2) {
+  Scratch scratch;
+  scratch.Write("a.yaml", Tagged("alpha"));
+  scratch.Write("b.yaml", Tagged("beta"));
+  Outcome run = RunPcsim({"replay", scratch.dir().string(), "--tag", "nomatch"});
+  EXPECT_EQ(run.code, 2) << run.out << run.err;
+  EXPECT_EQ(run.out, "");
+  EXPECT_EQ(run.err, "pcsim replay: no scenario matched the tag \"nomatch\" in 2 files\n");
+  run = RunPcsim({"replay", scratch.dir().string(), "--tag", "nomatch", "--tag", "gamma"});
+  EXPECT_EQ(run.code, 2) << run.out << run.err;
+  EXPECT_EQ(run.err, "pcsim replay: no scenario matched the tags \"nomatch\", \"gamma\" in 2 files\n");
+  // Over the real library too.
+  run = RunPcsim({"replay", PCSIM_SOURCE_DIR "/scenarios", "--tag", "nomatch"});
+  EXPECT_EQ(run.code, 2) << run.out << run.err;
+  EXPECT_TRUE(Contains(run.err, "no scenario matched the tag \"nomatch\"")) << run.err;
+  // Without --tag, an empty folder still runs nothing and passes.
+  fs::create_directories(scratch.dir() / "empty");
+  run = RunPcsim({"replay", (scratch.dir() / "empty").string()});
+  EXPECT_EQ(run.code, 0) << run.err;
+  EXPECT_EQ(run.out, "0 passed, 0 failed\n");
 }
 
 // Options are read wherever they stand, as "--flag VALUE" or "--flag=VALUE";

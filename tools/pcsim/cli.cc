@@ -85,8 +85,8 @@ is damaged); 2 bad input or usage (an unknown option or command, a value out of 
 is not valid). docs/control-api.md, "The command line", has them all.)";
 
 constexpr const char* kReplayFooter = R"(Prints one line per scenario (PASS, FAIL with the difference, ERROR), then "N passed, M failed".
-Exit 0: every scenario passed; 1: a scenario failed; 2: a file is not a valid scenario, a path
-does not exist, or a report can't be written.)";
+Exit 0: every scenario passed; 1: a scenario failed; 2: a file is not a valid scenario, no
+scenario carries any of the --tag values, a path does not exist, or a report can't be written.)";
 
 constexpr const char* kEstReportFooter = R"(The scenario's steps run (your book); its expectations are skipped. Exit 0: the CSV is printed;
 1: a step failed; 2: the scenario is not valid, or --at is before the end of its steps or before
@@ -288,7 +288,8 @@ void AddReplay(CLI::App* app, replay::ReplayRequest* r) {
               return std::string();
             });
   AddOption(replay, "--tag", "T",
-            "run only the scenarios that carry tag T (repeatable: any of them)",
+            "run only the scenarios that carry tag T (repeatable: any of them);\n"
+            "exit 2 when no scenario carries any",
             [r](const std::string& v) {
               r->tags.push_back(v);
               return std::string();
