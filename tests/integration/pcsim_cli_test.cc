@@ -178,7 +178,8 @@ TEST(PcsimCliTest, HelpComesFirst) {
 
 TEST(PcsimCliTest, TheTopLevelHelpListsEveryCommand) {
   for (const std::vector<std::string>& args :
-       {std::vector<std::string>{"--help"}, std::vector<std::string>{"-h"}, std::vector<std::string>{"help"}}) {
+       {std::vector<std::string>{"--help"}, std::vector<std::string>{"-h"}, std::vector<std::string>{"help"},
+        std::vector<std::string>{"help", "serve"}}) {
     Outcome run = RunPcsim(args);
     EXPECT_EQ(run.code, 0) << Joined(args);
     EXPECT_EQ(run.err, "") << Joined(args);

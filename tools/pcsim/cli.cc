@@ -411,7 +411,7 @@ int RunCommandLine(const std::vector<std::string>& args) {
   AddState(&app, &state_flags);
   app.footer(kRootFooter);  // after the subcommands, which would inherit it
 
-  if (args.size() == 1 && args[0] == "help") {
+  if (!args.empty() && args[0] == "help") {  // as pcsim --help
     std::cout << app.help();
     return 0;
   }
