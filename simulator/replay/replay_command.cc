@@ -43,67 +43,13 @@ std::vector<std::string> CollectScenarioFiles(const std::vector<std::string>& pa
   return files;
 }
 
-int ReplayCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-  std::vector<std::string> paths;
-  std::string junit, report_dir;
-  std::vector<std::string> tags;
-  int jobs = 1;
+int Replay(const ReplayRequest& request, std::ostream& out, std::ostream& err) {
+  const std::vector<std::string>& tags = request.tags;
   RunOptions options;
   options.policy_files = true;  // files named on the command line, and the policy files they name
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    auto value = [&](const char* flag) -> std::optional<std::string> {
-      if (i + 1 >= args.size()) {
-        err << "pcsim replay: " << flag << " needs a value\n";
-        return std::nullopt;
-      }
-      return args[++i];
-    };
-    if (a == "--junit") {
-      auto v = value("--junit");
-      if (!v) return 2;
-      junit = *v;
-    } else if (a == "--report") {
-      auto v = value("--report");
-      if (!v) return 2;
-      report_dir = *v;
-    } else if (a == "--tag") {
-      auto v = value("--tag");
-      if (!v) return 2;
-      tags.push_back(*v);
-    } else if (a == "--jobs") {
-      auto v = value("--jobs");
-      if (!v) return 2;
-      try {
-        size_t used = 0;
-        jobs = std::stoi(*v, &used);
-        if (used != v->size() || jobs < 1 || jobs > 256) throw std::invalid_argument("range");
-      } catch (const std::exception&) {
-        err << "pcsim replay: --jobs must be a number from 1 to 256, got \"" << *v << "\"\n";
-        return 2;
-      }
-    } else if (a == "--policy-override") {
-      auto v = value("--policy-override");
-      if (!v) return 2;
-      size_t eq = v->find('=');
-      if (eq == std::string::npos || eq == 0) {
-        err << "pcsim replay: --policy-override expects KEY=VALUE, got \"" << *v << "\"\n";
-        return 2;
-      }
-      options.policy_overrides.emplace_back(v->substr(0, eq), v->substr(eq + 1));
-    } else if (a.rfind("--", 0) == 0) {
-      err << "pcsim replay: unknown option " << a << "\n";
-      return 2;
-    } else {
-      paths.push_back(a);
-    }
-  }
-  if (paths.empty()) {
-    err << "usage: pcsim replay PATH... [--junit FILE] [--report DIR] [--tag T] [--jobs N] [--policy-override KEY=VALUE]\n";
-    return 2;
-  }
+  options.policy_overrides = request.policy_overrides;
   std::string error;
-  std::vector<std::string> files = CollectScenarioFiles(paths, &error);
+  std::vector<std::string> files = CollectScenarioFiles(request.paths, &error);
   if (!error.empty()) {
     err << error << "\n";
     return 2;
@@ -126,6 +72,13 @@ int ReplayCommand(const std::vector<std::string>& args, std::ostream& out, std::
     scenarios.push_back(std::move(s));
   }
   if (invalid) return 2;
+  if (!tags.empty() && scenarios.empty()) {
+    std::string names;
+    for (const std::string& t : tags) names += (names.empty() ? "\"" : ", \"") + t + "\"";
+    err << "pcsim replay: no scenario matched the tag" << (tags.size() > 1 ? "s " : " ") << names << " in "
+        << files.size() << (files.size() == 1 ? " file\n" : " files\n");
+    return 2;
+  }
   // Run, in parallel when asked; results are printed in file order.
   std::vector<ScenarioResult> results(scenarios.size());
   std::atomic<size_t> next{0};
@@ -133,7 +86,7 @@ int ReplayCommand(const std::vector<std::string>& args, std::ostream& out, std::
     for (size_t i; (i = next.fetch_add(1)) < scenarios.size();) results[i] = RunScenario(scenarios[i], options);
   };
   std::vector<std::thread> threads;
-  for (int t = 1; t < std::min<int>(jobs, static_cast<int>(scenarios.size())); ++t) threads.emplace_back(worker);
+  for (int t = 1; t < std::min<int>(request.jobs, static_cast<int>(scenarios.size())); ++t) threads.emplace_back(worker);
   worker();
   for (auto& t : threads) t.join();
 
@@ -163,16 +116,16 @@ int ReplayCommand(const std::vector<std::string>& args, std::ostream& out, std::
         break;
     }
   }
-  if (!junit.empty()) {
-    std::ofstream f(junit, std::ios::binary);
+  if (!request.junit.empty()) {
+    std::ofstream f(request.junit, std::ios::binary);
     if (!f) {
-      err << "pcsim replay: cannot write " << junit << "\n";
+      err << "pcsim replay: cannot write " << request.junit << "\n";
       return 2;
     }
     f << JUnitXml(results);
   }
-  if (!report_dir.empty()) {
-    Status s = WriteReports(results, report_dir);
+  if (!request.report_dir.empty()) {
+    Status s = WriteReports(results, request.report_dir);
     if (!s.ok()) {
       err << "pcsim replay: " << s.description() << "\n";
       return 2;

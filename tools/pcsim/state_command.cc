@@ -1,7 +1,7 @@
 // pcsim state check DIR / pcsim state repair DIR --to NEWDIR: reading a
 // --state-dir without a server, to find damage and to make a repaired copy
 // (never in place).
-#include "tools/pcsim/state_command.h"
+#include "tools/pcsim/commands.h"
 
 #include <iostream>
 #include <optional>
@@ -11,32 +11,6 @@
 
 namespace pcsim::tools {
 namespace {
-
-constexpr const char* kStateUsage = R"(usage: pcsim state check DIR [--policy FILE] [--catalog FILE]
-       pcsim state repair DIR --to NEWDIR [--policy FILE] [--catalog FILE]
-
-check   reads DIR's snapshot and journal, reports each file's records, a torn
-        last record (a write cut short by a crash, never acknowledged: a restart
-        drops it) and any damage with its byte offset, then replays the commands
-        into a fresh sandbox and checks every recorded answer.
-        Exit 0: the dir restores as it is; 1: damage or a replay that differs;
-        2: usage, or DIR is not a state dir.
-repair  writes NEWDIR (which must not exist) holding every command of DIR up to
-        the first damage or the first replay that differs, as a snapshot, and
-        says what was left out. DIR is never changed. Exit 0 when NEWDIR is
-        written, 2 otherwise.
---policy FILE, --catalog FILE: the files the server was started with, when it
-        was started with files (the dir records their hashes).
-)";
-
-struct Flags {
-  std::string verb, dir, to, policy, catalog;
-};
-
-int Usage(const std::string& message) {
-  std::cerr << "pcsim state: " << message << "\n" << kStateUsage;
-  return 2;
-}
 
 void Describe(const persist::StateFile& f) {
   std::cout << f.path << ": ";
@@ -56,7 +30,7 @@ void Describe(const persist::StateFile& f) {
 }
 
 // The router the dir's inputs describe, or an error message.
-std::optional<api::RouterOptions> OptionsOf(const persist::StateDir& state, const Flags& flags, std::string* error) {
+std::optional<api::RouterOptions> OptionsOf(const persist::StateDir& state, const StateFlags& flags, std::string* error) {
   const persist::StateFile& source = state.snapshot.exists && !state.snapshot.fingerprint.empty() ? state.snapshot
                                                                                                   : state.journal;
   if (source.fingerprint.empty()) {
@@ -76,7 +50,9 @@ std::optional<api::RouterOptions> OptionsOf(const persist::StateDir& state, cons
   return *options;
 }
 
-int Run(const Flags& flags, const std::string& version) {
+}  // namespace
+
+int StateCommand(const StateFlags& flags, const std::string& version) {
   auto state = persist::ReadStateDir(flags.dir);
   if (!state.ok()) {
     std::cerr << "pcsim state: " << state.status().description() << "\n";
@@ -133,38 +109,6 @@ int Run(const Flags& flags, const std::string& version) {
   }
   std::cout << "\nstart pcsim serve with --state-dir " << flags.to << " and the same options\n";
   return 0;
-}
-
-}  // namespace
-
-int StateCommand(const std::vector<std::string>& args, const std::string& version) {
-  Flags flags;
-  if (args.size() < 2 || args[1] == "--help" || args[1] == "-h") {
-    std::cout << kStateUsage;
-    return args.size() < 2 ? 2 : 0;
-  }
-  flags.verb = args[1];
-  if (flags.verb != "check" && flags.verb != "repair") return Usage("unknown verb \"" + flags.verb + "\"");
-  for (size_t i = 2; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (a == "--help" || a == "-h") {
-      std::cout << kStateUsage;
-      return 0;
-    }
-    if (a == "--to" || a == "--policy" || a == "--catalog") {
-      if (i + 1 >= args.size()) return Usage(a + " needs a value");
-      std::string& target = a == "--to" ? flags.to : a == "--policy" ? flags.policy : flags.catalog;
-      target = args[++i];
-    } else if (a.rfind("--", 0) == 0 || !flags.dir.empty()) {
-      return Usage("unexpected argument \"" + a + "\"");
-    } else {
-      flags.dir = a;
-    }
-  }
-  if (flags.dir.empty()) return Usage("DIR is missing");
-  if (flags.verb == "repair" && flags.to.empty()) return Usage("repair needs --to NEWDIR (DIR is never changed)");
-  if (flags.verb == "check" && !flags.to.empty()) return Usage("--to is for repair");
-  return Run(flags, version);
 }
 
 }  // namespace pcsim::tools

@@ -1,4 +1,5 @@
-// One SandboxTest, compiled against the installed pcsim package.
+// billing_tests.cc of the README's consumer project: one SandboxTest, compiled against the
+// installed pcsim package with the CMakeLists.txt the README shows.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
