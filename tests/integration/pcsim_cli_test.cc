@@ -201,7 +201,7 @@ TEST(PcsimCliTest, PcsimAlonePrintsTheUsageOnStderrAndExits2) {
 TEST(PcsimCliTest, VersionIsOneLine) {
   Outcome run = RunPcsim({"--version"});
   EXPECT_EQ(run.code, 0);
-  EXPECT_EQ(run.out, "pcsim 0.1.0\n");
+  EXPECT_EQ(run.out, std::string("pcsim ") + PCSIM_VERSION + "\n");
   EXPECT_EQ(run.err, "");
 }
 

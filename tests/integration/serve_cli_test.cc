@@ -28,9 +28,13 @@
 #include <utility>
 #include <vector>
 
+#include "tests/support/alias_bomb.h"
+
 extern char** environ;
 
 namespace {
+
+using pcsim::testing::AliasBomb;
 
 using Clock = std::chrono::steady_clock;
 constexpr std::chrono::seconds kWait{10};
@@ -719,21 +723,6 @@ TEST(ServeCliTest, TakenPortIsReported) {
 }
 
 // --- scenario files from the command line ------------------------------------
-
-// Nine levels of ten aliases each in a request body (10^9 nodes once
-// expanded); the sixth level, on line 13, crosses the bound of 1,000,000.
-std::string AliasBomb() {
-  std::string text =
-      "scenario: bomb\nstart: 2026-01-15\nsteps:\n  - request:\n      method: POST\n      path: /v1/customers\n"
-      "      body:\n        a: &a [x, x, x, x, x, x, x, x, x, x]\n";
-  for (char level = 'b'; level <= 'i'; ++level) {
-    std::string prev(1, static_cast<char>(level - 1));
-    text += std::string("        ") + level + ": &" + level + " [*" + prev;
-    for (int i = 1; i < 10; ++i) text += ", *" + prev;
-    text += "]\n";
-  }
-  return text;
-}
 
 TEST(ReplayCliTest, AnAliasBombIsAnInvalidFile) {
   std::string path = WriteTempFile("pcsim-bomb.yaml", AliasBomb());

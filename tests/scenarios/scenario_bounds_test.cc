@@ -19,6 +19,7 @@
 #include "simulator/replay/runner.h"
 #include "simulator/replay/scenario_parser.h"
 #include "simulator/replay/yaml_bounds.h"
+#include "tests/support/alias_bomb.h"
 
 namespace pcsim::replay {
 namespace {
@@ -36,21 +37,6 @@ constexpr const char* kHead =
     "      method: POST\n"
     "      path: /_sim/clock/advance\n"
     "      body:";
-
-// A "billion laughs" body: level a lists 10 scalars, each next level lists 10
-// aliases of the one before; nine levels stand for 10^9 nodes. Level L is on
-// line 7 + L (a is level 1).
-std::string Laughs(int levels = 9) {
-  std::string text = std::string(kHead) + "\n";
-  text += "        a: &a [x, x, x, x, x, x, x, x, x, x]\n";
-  for (int i = 1; i < levels; ++i) {
-    std::string prev(1, static_cast<char>('a' + i - 1)), name(1, static_cast<char>('a' + i));
-    text += "        " + name + ": &" + name + " [";
-    for (int j = 0; j < 10; ++j) text += (j ? ", *" : "*") + prev;
-    text += "]\n";
-  }
-  return text;
-}
 
 ScenarioError ErrorOf(const ParseOutcome& outcome) {
   if (const auto* e = std::get_if<ScenarioError>(&outcome)) return *e;
@@ -79,7 +65,7 @@ std::string WriteFile(const std::string& name, const std::string& text) {
 
 TEST(ScenarioBoundsTest, AnAliasBombIsRefusedWhereItCrossesTheBound) {
   // Sizes with their collection: a 11, b 111, ..., f 1,111,111: line 13.
-  ScenarioError e = ErrorOf(ParseScenarioText(Laughs(), "bomb.yaml"));
+  ScenarioError e = ErrorOf(ParseScenarioText(pcsim::testing::AliasBomb(), "bomb.yaml"));
   EXPECT_EQ(e.ToString(), "bomb.yaml:13: the document expands to more than 1,000,000 nodes through YAML aliases");
 }
 

@@ -11,9 +11,12 @@
 #include <nlohmann/json.hpp>
 
 #include "simulator/replay/runner.h"
+#include "tests/support/alias_bomb.h"
 
 namespace pcsim::replay {
 namespace {
+
+using pcsim::testing::AliasBomb;
 
 constexpr const char* kScenario = R"(scenario: one purchase
 start: 2026-01-15
@@ -101,21 +104,6 @@ TEST_F(ScenarioRouteTest, TheRunDoesNotTouchTheServersSandbox) {
 }
 
 // --- hostile documents ---------------------------------------------------------
-
-// Nine levels of ten aliases each (10^9 nodes once expanded) in a request body;
-// the sixth level, on line 13, crosses the bound.
-std::string AliasBomb() {
-  std::string text =
-      "scenario: bomb\nstart: 2026-01-15\nsteps:\n  - request:\n      method: POST\n      path: /v1/customers\n"
-      "      body:\n        a: &a [x, x, x, x, x, x, x, x, x, x]\n";
-  for (char level = 'b'; level <= 'i'; ++level) {
-    std::string prev(1, static_cast<char>(level - 1));
-    text += std::string("        ") + level + ": &" + level + " [*" + prev;
-    for (int i = 1; i < 10; ++i) text += ", *" + prev;
-    text += "]\n";
-  }
-  return text;
-}
 
 void ExpectErrorBody(const api::Response& r, const std::string& description) {
   EXPECT_EQ(r.status, 400) << r.body;

@@ -15,7 +15,7 @@
 
 namespace pcsim::tools {
 
-inline constexpr const char* kVersion = "0.1.0";
+inline constexpr const char* kVersion = PCSIM_VERSION;  // the project version (CMakeLists.txt)
 
 using PolicyOverrides = std::vector<std::pair<std::string, std::string>>;
 
