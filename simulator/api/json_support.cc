@@ -143,6 +143,25 @@ Json ObjectWithCapacity(size_t keys) {
   return j;
 }
 
+std::string Base64(std::string_view in, bool url_safe) {
+  const char* alphabet = url_safe ? "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+                                  : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  uint32_t buffer = 0;
+  int bits = 0;
+  for (unsigned char c : in) {
+    buffer = (buffer << 8) | c;
+    bits += 8;
+    while (bits >= 6) {
+      bits -= 6;
+      out.push_back(alphabet[(buffer >> bits) & 0x3F]);
+    }
+  }
+  if (bits > 0) out.push_back(alphabet[(buffer << (6 - bits)) & 0x3F]);
+  while (!url_safe && out.size() % 4 != 0) out.push_back('=');
+  return out;
+}
+
 std::string DateTimeOf(Date d) { return d.ToString() + "T00:00:00Z"; }
 std::string EndOfDayOf(Date d) { return d.ToString() + "T23:59:59Z"; }
 

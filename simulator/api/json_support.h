@@ -31,6 +31,10 @@ std::optional<std::string> NumberText(const Json& v);
 // copies deeply, nested objects and all.
 Json ObjectWithCapacity(size_t keys);
 
+// Base64 (RFC 4648) with padding; with `url_safe`, the URL and file name
+// alphabet ("-", "_") without padding, as in a JWT.
+std::string Base64(std::string_view in, bool url_safe = false);
+
 // "2026-05-04T00:00:00Z" for a day; instants as RFC 3339.
 std::string DateTimeOf(Date d);
 std::string EndOfDayOf(Date d);  // "2026-05-04T23:59:59Z"

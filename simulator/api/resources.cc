@@ -9,24 +9,6 @@ namespace {
 
 Json Attributes(std::string_view object_type) { return Json{{"objectType", object_type}}; }
 
-std::string Base64(std::string_view in) {
-  static const char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  uint32_t buffer = 0;
-  int bits = 0;
-  for (unsigned char c : in) {
-    buffer = (buffer << 8) | c;
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out.push_back(kAlphabet[(buffer >> bits) & 0x3F]);
-    }
-  }
-  if (bits > 0) out.push_back(kAlphabet[(buffer << (6 - bits)) & 0x3F]);
-  while (out.size() % 4 != 0) out.push_back('=');
-  return out;
-}
-
 Json ProductLinks(const Offer& offer, const std::string& country) {
   const std::string& p = offer.product->id;
   const std::string& s = offer.sku->id;

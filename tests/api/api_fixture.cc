@@ -69,23 +69,7 @@ void ApiTest::Advance(const std::string& by_or_to) {
 }
 
 std::string UnsignedJwt(const std::string& payload_json) {
-  static const char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  auto encode = [](std::string_view in) {
-    std::string out;
-    uint32_t buffer = 0;
-    int bits = 0;
-    for (unsigned char c : in) {
-      buffer = (buffer << 8) | c;
-      bits += 8;
-      while (bits >= 6) {
-        bits -= 6;
-        out.push_back(kAlphabet[(buffer >> bits) & 0x3F]);
-      }
-    }
-    if (bits > 0) out.push_back(kAlphabet[(buffer << (6 - bits)) & 0x3F]);
-    return out;
-  };
-  return encode(R"({"alg":"none","typ":"JWT"})") + "." + encode(payload_json) + ".signature";
+  return Base64(R"({"alg":"none","typ":"JWT"})", true) + "." + Base64(payload_json, true) + ".signature";
 }
 
 nlohmann::json DocExample(const std::string& id) {
