@@ -59,7 +59,11 @@ StatusOr<CalendarDuration> DurationField(const nlohmann::json& rule, std::string
   return *d;
 }
 
-StatusOr<FaultRule> ParseRule(const nlohmann::json& j) {
+// ParseRule's steps, in the order their errors are reported: the keys, then
+// one group of fields at a time, each filling in `rule`.
+
+// A JSON object with known keys only (in any case).
+Status CheckRuleKeys(const nlohmann::json& j) {
   if (!j.is_object()) return Bad("each rule is a JSON object.");
   static const std::set<std::string> kKeys = {"fault",  "method",     "path",   "partner",  "count",
                                               "skip",   "probability", "status", "retryafter", "delayms",
@@ -68,19 +72,27 @@ StatusOr<FaultRule> ParseRule(const nlohmann::json& j) {
     if (!kKeys.count(ToLower(it.key())))
       return Bad("unknown key \"" + it.key() + "\" (fault, method, path, partner, count, skip, probability, status, "
                  "retryAfter, delayMs, after, for, applied).");
-  FaultRule rule;
+  return OkStatus();
+}
+
+// "fault": the kind of rule.
+Status ParseRuleKind(const nlohmann::json& j, FaultRule* rule) {
   auto fault = StringField(j, "fault");
   if (!fault.ok()) return fault.status();
   if (!fault->has_value()) return Bad("\"fault\" is required (throttle, error, latency, accepted, pending, drop).");
   std::string kind = ToLower(**fault);
-  if (kind == "throttle") rule.kind = FaultKind::Throttle;
-  else if (kind == "error") rule.kind = FaultKind::Error;
-  else if (kind == "latency") rule.kind = FaultKind::Latency;
-  else if (kind == "accepted") rule.kind = FaultKind::Accepted;
-  else if (kind == "pending") rule.kind = FaultKind::Pending;
-  else if (kind == "drop") rule.kind = FaultKind::Drop;
+  if (kind == "throttle") rule->kind = FaultKind::Throttle;
+  else if (kind == "error") rule->kind = FaultKind::Error;
+  else if (kind == "latency") rule->kind = FaultKind::Latency;
+  else if (kind == "accepted") rule->kind = FaultKind::Accepted;
+  else if (kind == "pending") rule->kind = FaultKind::Pending;
+  else if (kind == "drop") rule->kind = FaultKind::Drop;
   else return Bad("unknown fault \"" + **fault + "\" (throttle, error, latency, accepted, pending, drop).");
+  return OkStatus();
+}
 
+// "method": the one an "accepted" or "pending" fault implies, or any.
+Status ParseRuleMethod(const nlohmann::json& j, FaultRule* rule) {
   auto method = StringField(j, "method");
   if (!method.ok()) return method.status();
   if (method->has_value() && **method != "*") {
@@ -88,99 +100,131 @@ StatusOr<FaultRule> ParseRule(const nlohmann::json& j) {
     std::string m;
     for (char c : **method) m.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
     if (!kMethods.count(m)) return Bad("\"method\" must be GET, POST, PUT, PATCH, DELETE or *: " + **method);
-    rule.method = m;
+    rule->method = m;
   }
-  if (rule.kind == FaultKind::Accepted) {
-    if (!rule.method.empty() && rule.method != "PATCH") return Bad("an \"accepted\" fault applies to PATCH requests.");
-    rule.method = "PATCH";
+  if (rule->kind == FaultKind::Accepted) {
+    if (!rule->method.empty() && rule->method != "PATCH") return Bad("an \"accepted\" fault applies to PATCH requests.");
+    rule->method = "PATCH";
   }
-  if (rule.kind == FaultKind::Pending) {
-    if (!rule.method.empty() && rule.method != "POST")
+  if (rule->kind == FaultKind::Pending) {
+    if (!rule->method.empty() && rule->method != "POST")
       return Bad("a \"pending\" fault applies to the POST that creates an order.");
-    rule.method = "POST";
+    rule->method = "POST";
   }
+  return OkStatus();
+}
 
+// "path": a /v1 path pattern.
+Status ParseRulePath(const nlohmann::json& j, FaultRule* rule) {
   auto path = StringField(j, "path");
   if (!path.ok()) return path.status();
-  if (path->has_value()) rule.path = **path;
-  if (rule.path.size() > 2048) return Bad("\"path\" is longer than 2048 characters.");
-  rule.segments = Segments(rule.path);
-  if (rule.path.empty() || rule.path.front() != '/' || rule.segments.empty() ||
-      (rule.segments[0] != "v1" && rule.segments[0] != "**" && rule.segments[0] != "*"))
+  if (path->has_value()) rule->path = **path;
+  if (rule->path.size() > 2048) return Bad("\"path\" is longer than 2048 characters.");
+  rule->segments = Segments(rule->path);
+  if (rule->path.empty() || rule->path.front() != '/' || rule->segments.empty() ||
+      (rule->segments[0] != "v1" && rule->segments[0] != "**" && rule->segments[0] != "*"))
     return Bad("\"path\" is a /v1 path pattern such as /v1/customers/*/subscriptions/* (\"*\" one segment, "
-               "\"**\" any number): " + rule.path);
+               "\"**\" any number): " + rule->path);
+  return OkStatus();
+}
 
+// Which requests it acts on and how often: "partner", "count", "skip",
+// "probability".
+Status ParseRuleTargeting(const nlohmann::json& j, FaultRule* rule) {
   auto partner = StringField(j, "partner");
   if (!partner.ok()) return partner.status();
-  if (partner->has_value()) rule.partner = **partner;
+  if (partner->has_value()) rule->partner = **partner;
 
   auto count = IntField(j, "count");
   if (!count.ok()) return count.status();
   if (count->has_value()) {
     if (**count < 1) return Bad("\"count\" must be at least 1 (leave it out for a rule that never runs out).");
-    rule.count = static_cast<uint64_t>(**count);
+    rule->count = static_cast<uint64_t>(**count);
   }
   auto skip = IntField(j, "skip");
   if (!skip.ok()) return skip.status();
   if (skip->has_value()) {
     if (**skip < 0) return Bad("\"skip\" must not be negative.");
-    rule.skip = static_cast<uint64_t>(**skip);
+    rule->skip = static_cast<uint64_t>(**skip);
   }
   if (const nlohmann::json* p = Field(j, "probability")) {
     if (!p->is_number()) return Bad("\"probability\" must be a number from 0 to 1.");
     double v = p->get<double>();
     if (!(v >= 0.0 && v <= 1.0)) return Bad("\"probability\" must be a number from 0 to 1.");
     // A chance, not money: kept in whole parts per million.
-    rule.probability_ppm = static_cast<uint32_t>(std::llround(v * 1'000'000.0));
+    rule->probability_ppm = static_cast<uint32_t>(std::llround(v * 1'000'000.0));
   }
+  return OkStatus();
+}
 
+// The answer of an "error", "throttle" or "latency" fault: "status",
+// "retryAfter", "delayMs".
+Status ParseRuleAnswer(const nlohmann::json& j, FaultRule* rule) {
   auto status = IntField(j, "status");
   if (!status.ok()) return status.status();
   if (status->has_value()) {
-    if (rule.kind != FaultKind::Error) return Bad("\"status\" belongs to an \"error\" fault.");
+    if (rule->kind != FaultKind::Error) return Bad("\"status\" belongs to an \"error\" fault.");
     if (**status != 500 && **status != 502 && **status != 503 && **status != 504)
       return Bad("\"status\" must be 500, 502, 503 or 504.");
-    rule.status = static_cast<int>(**status);
+    rule->status = static_cast<int>(**status);
   }
   auto retry = IntField(j, "retryAfter");
   if (!retry.ok()) return retry.status();
   if (retry->has_value()) {
-    if (rule.kind != FaultKind::Throttle && rule.kind != FaultKind::Error)
+    if (rule->kind != FaultKind::Throttle && rule->kind != FaultKind::Error)
       return Bad("\"retryAfter\" belongs to a \"throttle\" or \"error\" fault.");
     if (**retry < 0 || **retry > kMaxRetryAfterSeconds) return Bad("\"retryAfter\" is whole seconds from 0 to 86400.");
-    rule.retry_after_seconds = **retry;
-  } else if (rule.kind == FaultKind::Throttle) {
-    rule.retry_after_seconds = 1;
+    rule->retry_after_seconds = **retry;
+  } else if (rule->kind == FaultKind::Throttle) {
+    rule->retry_after_seconds = 1;
   }
   auto delay = IntField(j, "delayMs");
   if (!delay.ok()) return delay.status();
-  if (rule.kind == FaultKind::Latency) {
+  if (rule->kind == FaultKind::Latency) {
     if (!delay->has_value()) return Bad("a \"latency\" fault needs \"delayMs\".");
     if (**delay < 1 || **delay > kMaxDelayMs) return Bad("\"delayMs\" must be from 1 to 120000.");
-    rule.delay_ms = **delay;
+    rule->delay_ms = **delay;
   } else if (delay->has_value()) {
     return Bad("\"delayMs\" belongs to a \"latency\" fault.");
   }
-  if (rule.kind == FaultKind::Accepted) {
-    auto after = DurationField(j, "after", &rule.after_text, false, "PT1M");
+  return OkStatus();
+}
+
+// The effect of an "accepted", "pending" or "drop" fault: "after", "for",
+// "applied".
+Status ParseRuleEffect(const nlohmann::json& j, FaultRule* rule) {
+  if (rule->kind == FaultKind::Accepted) {
+    auto after = DurationField(j, "after", &rule->after_text, false, "PT1M");
     if (!after.ok()) return after.status();
-    rule.after = *after;
+    rule->after = *after;
   } else if (Field(j, "after") != nullptr) {
     return Bad("\"after\" belongs to an \"accepted\" fault.");
   }
-  if (rule.kind == FaultKind::Pending) {
-    auto pending = DurationField(j, "for", &rule.pending_for_text, true, "");
+  if (rule->kind == FaultKind::Pending) {
+    auto pending = DurationField(j, "for", &rule->pending_for_text, true, "");
     if (!pending.ok()) return pending.status();
-    rule.pending_for = *pending;
+    rule->pending_for = *pending;
   } else if (Field(j, "for") != nullptr) {
     return Bad("\"for\" belongs to a \"pending\" fault.");
   }
   auto applied = BoolField(j, "applied");
   if (!applied.ok()) return applied.status();
   if (applied->has_value()) {
-    if (rule.kind != FaultKind::Drop) return Bad("\"applied\" belongs to a \"drop\" fault.");
-    rule.applied = **applied;
+    if (rule->kind != FaultKind::Drop) return Bad("\"applied\" belongs to a \"drop\" fault.");
+    rule->applied = **applied;
   }
+  return OkStatus();
+}
+
+StatusOr<FaultRule> ParseRule(const nlohmann::json& j) {
+  PCSIM_RETURN_IF_ERROR(CheckRuleKeys(j));
+  FaultRule rule;
+  PCSIM_RETURN_IF_ERROR(ParseRuleKind(j, &rule));
+  PCSIM_RETURN_IF_ERROR(ParseRuleMethod(j, &rule));
+  PCSIM_RETURN_IF_ERROR(ParseRulePath(j, &rule));
+  PCSIM_RETURN_IF_ERROR(ParseRuleTargeting(j, &rule));
+  PCSIM_RETURN_IF_ERROR(ParseRuleAnswer(j, &rule));
+  PCSIM_RETURN_IF_ERROR(ParseRuleEffect(j, &rule));
   return rule;
 }
 

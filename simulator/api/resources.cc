@@ -149,6 +149,7 @@ std::string SubscriptionEtag(const Subscription& s) {
   return Base64("{\"id\":\"" + s.id + "\",\"version\":" + std::to_string(s.version) + "}");
 }
 
+// Long on purpose: a flat rendering of the documented Subscription resource, field by field in the documented order.
 Json SubscriptionJson(const Sandbox& sandbox, const Subscription& s) {
   if (Sandbox::IsAzurePlan(s)) return AzurePlanJson(sandbox, s);
   const Customer& customer = sandbox.CustomerAt(s.customer);

@@ -1,6 +1,8 @@
 #include "simulator/model/json_reader.h"
 
 #include <algorithm>
+#include <map>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "simulator/model/data_file.h"
@@ -113,36 +115,79 @@ TextPosition PositionOfOffset(std::string_view text, size_t offset) {
 
 // ------------------------------------------------------------- JsonDocument
 
-JsonDocument::JsonDocument(std::string_view text) : text_(text), root_(ParseJsonDocument(text)) { Index(); }
+namespace {
 
-// Walks the text (valid JSON: nlohmann parsed it) beside root_, recording
-// where each value and key starts. Iterative, so that any nesting depth
-// nlohmann accepts is fine. A key given twice in one object is an error: the
-// parsed document keeps only one of the two values.
-void JsonDocument::Index() {
+// Walks the text (valid JSON: nlohmann parsed it) beside a document's root,
+// recording where each value and key starts. Iterative, so that any nesting
+// depth nlohmann accepts is fine. A key given twice in one object is an
+// error: the parsed document keeps only one of the two values.
+class JsonIndexer {
+ public:
+  using Values = std::unordered_map<const nlohmann::json*, size_t>;
+  using Keys = std::map<std::pair<const nlohmann::json*, std::string>, size_t, std::less<>>;
+
+  JsonIndexer(std::string_view text, const nlohmann::json& root, Values& values, Keys& keys)
+      : t_(text), root_(root), values_(values), keys_(keys) {
+    pos_ = t_.substr(0, kByteOrderMark.size()) == kByteOrderMark ? kByteOrderMark.size() : 0;
+  }
+
+  // One pass over the text: each value, then what follows it.
+  void Run() {
+    const nlohmann::json* node = &root_;
+    while (true) {
+      // At the start of a value.
+      SkipSpace();
+      if (pos_ >= t_.size()) return;
+      if (node != nullptr) values_.emplace(node, pos_);
+      char c = t_[pos_];
+      if (c == '{' || c == '[') {
+        ++pos_;
+        stack_.push_back(Frame{node, c == '{', 0, {}});
+        SkipSpace();
+        if (pos_ < t_.size() && (t_[pos_] == '}' || t_[pos_] == ']')) {
+          ++pos_;
+          stack_.pop_back();
+        } else {
+          node = Member(stack_.back());
+          continue;
+        }
+      } else if (c == '"') {
+        SkipString();
+      } else {
+        while (pos_ < t_.size() && !IsJsonSpace(t_[pos_]) && t_[pos_] != ',' && t_[pos_] != ']' && t_[pos_] != '}')
+          ++pos_;
+      }
+      if (!AfterValue(&node)) return;
+    }
+  }
+
+ private:
   struct Frame {
-    const nlohmann::json* node;  // null when the text and root_ disagree
+    const nlohmann::json* node;  // null when the text and the root disagree
     bool object;
     size_t next_index = 0;
     std::unordered_set<std::string> keys;
   };
-  std::vector<Frame> stack;
-  JsonPath path;
-  const std::string_view t = text_;
-  size_t pos = t.substr(0, kByteOrderMark.size()) == kByteOrderMark ? kByteOrderMark.size() : 0;
-  auto skip_space = [&] {
-    while (pos < t.size() && IsJsonSpace(t[pos])) ++pos;
-  };
-  auto skip_string = [&] {  // at the opening quote
-    ++pos;
-    while (pos < t.size() && t[pos] != '"') pos += t[pos] == '\\' ? 2 : 1;
-    pos = std::min(pos + 1, t.size());
-  };
-  // Reads the key at `pos` and the colon after it; the value's node or null.
-  auto read_key = [&](Frame& frame) -> const nlohmann::json* {
-    size_t start = pos;
-    skip_string();
-    std::string_view token = t.substr(start, pos - start);
+
+  void SkipSpace() {
+    while (pos_ < t_.size() && IsJsonSpace(t_[pos_])) ++pos_;
+  }
+
+  void SkipString() {  // at the opening quote
+    ++pos_;
+    while (pos_ < t_.size() && t_[pos_] != '"') pos_ += t_[pos_] == '\\' ? 2 : 1;
+    pos_ = std::min(pos_ + 1, t_.size());
+  }
+
+  // The next member of an object (its key) or element of an array; the
+  // value's node, or null.
+  const nlohmann::json* Member(Frame& frame) { return frame.object ? ReadKey(frame) : Element(frame); }
+
+  // Reads the key at pos_ and the colon after it; the value's node or null.
+  const nlohmann::json* ReadKey(Frame& frame) {
+    size_t start = pos_;
+    SkipString();
+    std::string_view token = t_.substr(start, pos_ - start);
     std::string key;
     if (token.find('\\') == std::string_view::npos) {
       key = std::string(token.substr(1, token.size() >= 2 ? token.size() - 2 : 0));
@@ -151,69 +196,61 @@ void JsonDocument::Index() {
     }
     if (!frame.keys.insert(key).second) {
       DataFileError error;
-      path.emplace_back(key);
-      error.path = JsonPathText(path);
+      path_.emplace_back(key);
+      error.path = JsonPathText(path_);
       error.reason = "duplicate key \"" + Excerpt(key) + "\" (each key may appear once in an object)";
       error.offset = start;
       throw error;
     }
-    skip_space();
-    if (pos < t.size() && t[pos] == ':') ++pos;
-    path.emplace_back(key);
+    SkipSpace();
+    if (pos_ < t_.size() && t_[pos_] == ':') ++pos_;
+    path_.emplace_back(key);
     if (frame.node == nullptr || !frame.node->is_object()) return nullptr;
     keys_.emplace(std::make_pair(frame.node, key), start);
     auto it = frame.node->find(key);
     return it == frame.node->end() ? nullptr : &*it;
-  };
-  auto element = [&](Frame& frame) -> const nlohmann::json* {
+  }
+
+  const nlohmann::json* Element(Frame& frame) {
     size_t i = frame.next_index++;
-    path.emplace_back(i);
+    path_.emplace_back(i);
     if (frame.node == nullptr || !frame.node->is_array() || i >= frame.node->size()) return nullptr;
     return &(*frame.node)[i];
-  };
-
-  const nlohmann::json* node = &root_;
-  while (true) {
-    // At the start of a value.
-    skip_space();
-    if (pos >= t.size()) return;
-    if (node != nullptr) values_.emplace(node, pos);
-    char c = t[pos];
-    if (c == '{' || c == '[') {
-      ++pos;
-      stack.push_back(Frame{node, c == '{', 0, {}});
-      skip_space();
-      if (pos < t.size() && (t[pos] == '}' || t[pos] == ']')) {
-        ++pos;
-        stack.pop_back();
-      } else {
-        node = stack.back().object ? read_key(stack.back()) : element(stack.back());
-        continue;
-      }
-    } else if (c == '"') {
-      skip_string();
-    } else {
-      while (pos < t.size() && !IsJsonSpace(t[pos]) && t[pos] != ',' && t[pos] != ']' && t[pos] != '}') ++pos;
-    }
-    // After a value: the next member or element, or the end of containers.
-    bool next = false;
-    while (!stack.empty()) {
-      path.pop_back();
-      skip_space();
-      if (pos >= t.size()) return;
-      if (t[pos] == ',') {
-        ++pos;
-        skip_space();
-        node = stack.back().object ? read_key(stack.back()) : element(stack.back());
-        next = true;
-        break;
-      }
-      ++pos;  // '}' or ']'
-      stack.pop_back();
-    }
-    if (!next) return;
   }
-}
+
+  // After a value: the next member or element (into *node; true), or the
+  // end of containers and of the text (false).
+  bool AfterValue(const nlohmann::json** node) {
+    while (!stack_.empty()) {
+      path_.pop_back();
+      SkipSpace();
+      if (pos_ >= t_.size()) return false;
+      if (t_[pos_] == ',') {
+        ++pos_;
+        SkipSpace();
+        *node = Member(stack_.back());
+        return true;
+      }
+      ++pos_;  // '}' or ']'
+      stack_.pop_back();
+    }
+    return false;
+  }
+
+  const std::string_view t_;
+  const nlohmann::json& root_;
+  Values& values_;
+  Keys& keys_;
+  size_t pos_ = 0;
+  std::vector<Frame> stack_;
+  JsonPath path_;
+};
+
+}  // namespace
+
+JsonDocument::JsonDocument(std::string_view text) : text_(text), root_(ParseJsonDocument(text)) { Index(); }
+
+void JsonDocument::Index() { JsonIndexer(text_, root_, values_, keys_).Run(); }
 
 std::optional<size_t> JsonDocument::ValueOffset(const nlohmann::json* value) const {
   auto it = values_.find(value);

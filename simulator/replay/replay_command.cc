@@ -4,6 +4,7 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <ostream>
 #include <thread>
 
@@ -19,6 +20,109 @@ namespace fs = std::filesystem;
 bool IsScenarioFile(const fs::path& p) {
   std::string ext = p.extension().string();
   return ext == ".yaml" || ext == ".yml" || ext == ".json";
+}
+
+// Replay's steps.
+
+// Parses every file first: an invalid file is a usage error (exit 2). Keeps
+// the scenarios that carry one of `tags` (all when none is given). The exit
+// code when replay stops here, else nullopt.
+std::optional<int> ParseScenarios(const std::vector<std::string>& files, const std::vector<std::string>& tags,
+                                  std::ostream& err, std::vector<Scenario>* scenarios) {
+  bool invalid = false;
+  for (const std::string& f : files) {
+    ParseOutcome parsed = ParseScenarioFile(f);
+    if (auto* e = std::get_if<ScenarioError>(&parsed)) {
+      err << e->ToString() << "\n";
+      invalid = true;
+      continue;
+    }
+    Scenario& s = std::get<Scenario>(parsed);
+    if (!tags.empty() && std::none_of(tags.begin(), tags.end(), [&](const std::string& t) {
+          return std::find(s.tags.begin(), s.tags.end(), t) != s.tags.end();
+        }))
+      continue;
+    scenarios->push_back(std::move(s));
+  }
+  if (invalid) return 2;
+  if (!tags.empty() && scenarios->empty()) {
+    std::string names;
+    for (const std::string& t : tags) names += (names.empty() ? "\"" : ", \"") + t + "\"";
+    err << "pcsim replay: no scenario matched the tag" << (tags.size() > 1 ? "s " : " ") << names << " in "
+        << files.size() << (files.size() == 1 ? " file\n" : " files\n");
+    return 2;
+  }
+  return std::nullopt;
+}
+
+// Runs the scenarios, `jobs` at a time; the results are in file order.
+std::vector<ScenarioResult> RunScenarios(const std::vector<Scenario>& scenarios, const RunOptions& options, int jobs) {
+  std::vector<ScenarioResult> results(scenarios.size());
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    for (size_t i; (i = next.fetch_add(1)) < scenarios.size();) results[i] = RunScenario(scenarios[i], options);
+  };
+  std::vector<std::thread> threads;
+  for (int t = 1; t < std::min<int>(jobs, static_cast<int>(scenarios.size())); ++t) threads.emplace_back(worker);
+  worker();
+  for (auto& t : threads) t.join();
+  return results;
+}
+
+struct Tally {
+  int passed = 0, failed = 0;
+  bool any_invalid = false;
+};
+
+// One line per scenario (PASS, FAIL with the difference, ERROR), counted.
+Tally PrintResults(const std::vector<ScenarioResult>& results, std::ostream& out, std::ostream& err) {
+  Tally tally;
+  for (const ScenarioResult& r : results) {
+    switch (r.outcome) {
+      case Outcome::Passed:
+        ++tally.passed;
+        out << "PASS " << r.file << ": " << r.title << "\n";
+        break;
+      case Outcome::Failed:
+        ++tally.failed;
+        out << "FAIL " << r.file << ": " << r.title << "\n";
+        for (size_t start = 0; start < r.message.size();) {
+          size_t end = r.message.find('\n', start);
+          if (end == std::string::npos) end = r.message.size();
+          out << "  " << r.message.substr(start, end - start) << "\n";
+          start = end + 1;
+        }
+        break;
+      case Outcome::Invalid:
+        ++tally.failed;
+        tally.any_invalid = true;
+        out << "ERROR " << r.file << ": " << r.title << "\n  " << r.message << "\n";
+        err << r.message << "\n";
+        break;
+    }
+  }
+  return tally;
+}
+
+// --junit and --report: the exit code when one cannot be written, else nullopt.
+std::optional<int> WriteReportFiles(const ReplayRequest& request, const std::vector<ScenarioResult>& results,
+                                    std::ostream& err) {
+  if (!request.junit.empty()) {
+    std::ofstream f(request.junit, std::ios::binary);
+    if (!f) {
+      err << "pcsim replay: cannot write " << request.junit << "\n";
+      return 2;
+    }
+    f << JUnitXml(results);
+  }
+  if (!request.report_dir.empty()) {
+    Status s = WriteReports(results, request.report_dir);
+    if (!s.ok()) {
+      err << "pcsim replay: " << s.description() << "\n";
+      return 2;
+    }
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -44,7 +148,6 @@ std::vector<std::string> CollectScenarioFiles(const std::vector<std::string>& pa
 }
 
 int Replay(const ReplayRequest& request, std::ostream& out, std::ostream& err) {
-  const std::vector<std::string>& tags = request.tags;
   RunOptions options;
   options.policy_files = true;  // files named on the command line, and the policy files they name
   options.policy_overrides = request.policy_overrides;
@@ -54,86 +157,14 @@ int Replay(const ReplayRequest& request, std::ostream& out, std::ostream& err) {
     err << error << "\n";
     return 2;
   }
-  // Parse everything first: an invalid file is a usage error (exit 2).
   std::vector<Scenario> scenarios;
-  bool invalid = false;
-  for (const std::string& f : files) {
-    ParseOutcome parsed = ParseScenarioFile(f);
-    if (auto* e = std::get_if<ScenarioError>(&parsed)) {
-      err << e->ToString() << "\n";
-      invalid = true;
-      continue;
-    }
-    Scenario& s = std::get<Scenario>(parsed);
-    if (!tags.empty() && std::none_of(tags.begin(), tags.end(), [&](const std::string& t) {
-          return std::find(s.tags.begin(), s.tags.end(), t) != s.tags.end();
-        }))
-      continue;
-    scenarios.push_back(std::move(s));
-  }
-  if (invalid) return 2;
-  if (!tags.empty() && scenarios.empty()) {
-    std::string names;
-    for (const std::string& t : tags) names += (names.empty() ? "\"" : ", \"") + t + "\"";
-    err << "pcsim replay: no scenario matched the tag" << (tags.size() > 1 ? "s " : " ") << names << " in "
-        << files.size() << (files.size() == 1 ? " file\n" : " files\n");
-    return 2;
-  }
-  // Run, in parallel when asked; results are printed in file order.
-  std::vector<ScenarioResult> results(scenarios.size());
-  std::atomic<size_t> next{0};
-  auto worker = [&] {
-    for (size_t i; (i = next.fetch_add(1)) < scenarios.size();) results[i] = RunScenario(scenarios[i], options);
-  };
-  std::vector<std::thread> threads;
-  for (int t = 1; t < std::min<int>(request.jobs, static_cast<int>(scenarios.size())); ++t) threads.emplace_back(worker);
-  worker();
-  for (auto& t : threads) t.join();
-
-  int passed = 0, failed = 0;
-  bool any_invalid = false;
-  for (const ScenarioResult& r : results) {
-    switch (r.outcome) {
-      case Outcome::Passed:
-        ++passed;
-        out << "PASS " << r.file << ": " << r.title << "\n";
-        break;
-      case Outcome::Failed:
-        ++failed;
-        out << "FAIL " << r.file << ": " << r.title << "\n";
-        for (size_t start = 0; start < r.message.size();) {
-          size_t end = r.message.find('\n', start);
-          if (end == std::string::npos) end = r.message.size();
-          out << "  " << r.message.substr(start, end - start) << "\n";
-          start = end + 1;
-        }
-        break;
-      case Outcome::Invalid:
-        ++failed;
-        any_invalid = true;
-        out << "ERROR " << r.file << ": " << r.title << "\n  " << r.message << "\n";
-        err << r.message << "\n";
-        break;
-    }
-  }
-  if (!request.junit.empty()) {
-    std::ofstream f(request.junit, std::ios::binary);
-    if (!f) {
-      err << "pcsim replay: cannot write " << request.junit << "\n";
-      return 2;
-    }
-    f << JUnitXml(results);
-  }
-  if (!request.report_dir.empty()) {
-    Status s = WriteReports(results, request.report_dir);
-    if (!s.ok()) {
-      err << "pcsim replay: " << s.description() << "\n";
-      return 2;
-    }
-  }
-  out << passed << " passed, " << failed << " failed\n";
-  if (any_invalid) return 2;
-  return failed == 0 ? 0 : 1;
+  if (std::optional<int> exit = ParseScenarios(files, request.tags, err, &scenarios)) return *exit;
+  std::vector<ScenarioResult> results = RunScenarios(scenarios, options, request.jobs);
+  const Tally tally = PrintResults(results, out, err);
+  if (std::optional<int> exit = WriteReportFiles(request, results, err)) return *exit;
+  out << tally.passed << " passed, " << tally.failed << " failed\n";
+  if (tally.any_invalid) return 2;
+  return tally.failed == 0 ? 0 : 1;
 }
 
 }  // namespace pcsim::replay

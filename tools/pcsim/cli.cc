@@ -111,9 +111,9 @@ repair  writes NEWDIR (which must not exist) holding every command of DIR up to
         says what was left out. DIR is never changed. Exit 0 when NEWDIR is
         written, 2 otherwise.)";
 
-void AddServe(CLI::App* app, ServeFlags* f) {
-  CLI::App* serve = app->add_subcommand("serve", "run the sandbox as an HTTP server until SIGINT/SIGTERM");
-  serve->footer(kServeFooter);
+// pcsim serve's options, one group at a time, in the order of its --help.
+// Where it listens.
+void AddServeBinding(CLI::App* serve, ServeFlags* f) {
   AddOption(serve, "--host", "HOST", "address to bind (default 127.0.0.1)", [f](const std::string& v) {
     if (v.empty()) return std::string("--host needs a non-empty address");
     f->http.host = v;
@@ -125,6 +125,10 @@ void AddServe(CLI::App* app, ServeFlags* f) {
     f->http.port = *port;
     return std::string();
   });
+}
+
+// What the sandbox is built from: clock, policy, catalog, environment, seed.
+void AddServeInputs(CLI::App* serve, ServeFlags* f) {
   AddOption(serve, "--start", "INSTANT", "simulated start, RFC 3339 or a date (default 2026-01-01T00:00:00Z)",
             [f](const std::string& v) {
               auto start = Instant::Parse(v);
@@ -156,6 +160,10 @@ void AddServe(CLI::App* app, ServeFlags* f) {
     f->router.sandbox.seed = *seed;
     return std::string();
   });
+}
+
+// Where the state is kept across restarts.
+void AddServeState(CLI::App* serve, ServeFlags* f) {
   AddOption(serve, "--state-dir", "DIR",
             "keep the state in DIR across restarts and crashes (created when\n"
             "missing; restart with the same options)",
@@ -173,6 +181,10 @@ void AddServe(CLI::App* app, ServeFlags* f) {
               f->snapshot_every = *n;
               return std::string();
             });
+}
+
+// Which bearer tokens are accepted.
+void AddServeAuth(CLI::App* serve, ServeFlags* f) {
   AddOption(serve, "--auth", "lenient|strict", "which bearer tokens are accepted (default lenient)",
             [f](const std::string& v) {
               if (v == "lenient") f->router.auth = api::AuthMode::Lenient;
@@ -180,6 +192,10 @@ void AddServe(CLI::App* app, ServeFlags* f) {
               else return "--auth expects lenient or strict, got " + Quoted(v);
               return std::string();
             });
+}
+
+// How much work the server and the sandbox take on.
+void AddServeLimits(CLI::App* serve, ServeFlags* f) {
   AddOption(serve, "--threads", "N",
             "worker threads: requests run at once (default 8, at most 1024); idle\n"
             "and slow connections take none",
@@ -238,6 +254,10 @@ void AddServe(CLI::App* app, ServeFlags* f) {
               f->router.rate_limit.requests_per_minute = *n;
               return std::string();
             });
+}
+
+// Who may use the control API (/_sim/).
+void AddServeControl(CLI::App* serve, ServeFlags* f) {
   AddOption(serve, "--control-token", "TOKEN|generate",
             "every /_sim/ request must send X-Pcsim-Control-Token: TOKEN (or\n"
             "Authorization: Bearer TOKEN), else 401; \"generate\" makes a random one\n"
@@ -271,6 +291,17 @@ void AddServe(CLI::App* app, ServeFlags* f) {
               f->router.allowed_hosts.push_back(*host);
               return std::string();
             });
+}
+
+void AddServe(CLI::App* app, ServeFlags* f) {
+  CLI::App* serve = app->add_subcommand("serve", "run the sandbox as an HTTP server until SIGINT/SIGTERM");
+  serve->footer(kServeFooter);
+  AddServeBinding(serve, f);
+  AddServeInputs(serve, f);
+  AddServeState(serve, f);
+  AddServeAuth(serve, f);
+  AddServeLimits(serve, f);
+  AddServeControl(serve, f);
 }
 
 void AddReplay(CLI::App* app, replay::ReplayRequest* r) {
@@ -377,10 +408,19 @@ std::string MessageOf(const CLI::ParseError& e) {
   return what;
 }
 
-}  // namespace
+// What the command line fills in: each command's flags and arguments.
+struct CommandLine {
+  ServeFlags serve_flags;
+  replay::ReplayRequest replay_request;
+  EstReportFlags est_flags;
+  StateFlags state_flags;
+  std::string policy_name = "microsoft";
+  std::string catalog_file, policy_file;
+  bool errors_markdown = false;
+};
 
-int RunCommandLine(const std::vector<std::string>& args) {
-  CLI::App app("pcsim: a simulated Microsoft Partner Center.", "pcsim");
+// The root command, its options and every command, filling in `c`.
+void AddCommands(CLI::App& app, CommandLine* c) {
   auto formatter = std::make_shared<Formatter>();
   formatter->column_width(34);
   app.formatter(formatter);
@@ -391,31 +431,27 @@ int RunCommandLine(const std::vector<std::string>& args) {
   app.allow_extras();
   app.require_subcommand(0, 1);
 
-  ServeFlags serve_flags;
-  replay::ReplayRequest replay_request;
-  EstReportFlags est_flags;
-  StateFlags state_flags;
-  std::string policy_name = "microsoft";
-  std::string catalog_file, policy_file;
-
-  AddServe(&app, &serve_flags);
-  AddReplay(&app, &replay_request);
-  AddEstReport(&app, &est_flags);
+  AddServe(&app, &c->serve_flags);
+  AddReplay(&app, &c->replay_request);
+  AddEstReport(&app, &c->est_flags);
   CLI::App* policy = app.add_subcommand("policy", "print every policy parameter, its values and source");
-  AddArgument(policy, "POLICY", &policy_name, "a built-in policy name or a policy file (default microsoft)");
+  AddArgument(policy, "POLICY", &c->policy_name, "a built-in policy name or a policy file (default microsoft)");
   CLI::App* check_catalog =
       app.add_subcommand("check-catalog", "validate a catalog file (exit 2 with the reason if invalid)");
-  AddArgument(check_catalog, "FILE", &catalog_file, "the catalog file")->required();
+  AddArgument(check_catalog, "FILE", &c->catalog_file, "the catalog file")->required();
   CLI::App* check_policy =
       app.add_subcommand("check-policy", "validate a policy file (exit 2 with the reason if invalid)");
-  AddArgument(check_policy, "FILE", &policy_file, "the policy file")->required();
-  bool errors_markdown = false;
+  AddArgument(check_policy, "FILE", &c->policy_file, "the policy file")->required();
   CLI::App* errors = app.add_subcommand(
       "errors", "print every error pcsim answers with: HTTP status, code, name, description, source page, when");
-  errors->add_flag("--markdown", errors_markdown, "print the catalogue as Markdown (docs/errors.md)");
-  AddState(&app, &state_flags);
+  errors->add_flag("--markdown", c->errors_markdown, "print the catalogue as Markdown (docs/errors.md)");
+  AddState(&app, &c->state_flags);
   app.footer(kRootFooter);  // after the subcommands, which would inherit it
+}
 
+// Parses `args`: the exit code when that is the end of it (help, version, a
+// usage error), nullopt when a command is to run.
+std::optional<int> Parse(CLI::App& app, const std::vector<std::string>& args) {
   if (!args.empty() && args[0] == "help") {  // as pcsim --help
     std::cout << app.help();
     return 0;
@@ -432,8 +468,12 @@ int RunCommandLine(const std::vector<std::string>& args) {
   } catch (const CLI::ParseError& e) {
     return UsageError(app, MessageOf(e));
   }
+  return std::nullopt;
+}
 
-  // Words no command took: an unknown command, option or extra argument.
+// Words no command took: an unknown command, option or extra argument, or a
+// state command without its verb. The exit code, or nullopt when all is well.
+std::optional<int> CheckWords(const CLI::App& app, const StateFlags& state_flags) {
   if (app.get_subcommands().empty()) {
     std::vector<std::string> words = app.remaining();
     if (words.empty()) {
@@ -458,19 +498,34 @@ int RunCommandLine(const std::vector<std::string>& args) {
     }
     a = a->get_subcommands().empty() ? nullptr : a->get_subcommands().front();
   }
+  return std::nullopt;
+}
 
-  if (name == "serve") return Serve(std::move(serve_flags));
-  if (name == "replay") return replay::Replay(replay_request, std::cout, std::cerr);
-  if (name == "est-report") return EstReport(est_flags);
-  if (name == "policy") return PrintPolicy(policy_name);
-  if (name == "check-catalog") return CheckDataFile(DataFileKind::kCatalog, catalog_file);
-  if (name == "check-policy") return CheckDataFile(DataFileKind::kPolicy, policy_file);
-  if (name == "state") return StateCommand(state_flags, kVersion);
+// Runs the command `name` that the command line selected.
+int RunCommand(const CLI::App& app, const std::string& name, CommandLine& c) {
+  if (name == "serve") return Serve(std::move(c.serve_flags));
+  if (name == "replay") return replay::Replay(c.replay_request, std::cout, std::cerr);
+  if (name == "est-report") return EstReport(c.est_flags);
+  if (name == "policy") return PrintPolicy(c.policy_name);
+  if (name == "check-catalog") return CheckDataFile(DataFileKind::kCatalog, c.catalog_file);
+  if (name == "check-policy") return CheckDataFile(DataFileKind::kPolicy, c.policy_file);
+  if (name == "state") return StateCommand(c.state_flags, kVersion);
   if (name == "errors") {
-    std::cout << (errors_markdown ? ErrorCatalogueMarkdown() : ErrorCatalogueText());
+    std::cout << (c.errors_markdown ? ErrorCatalogueMarkdown() : ErrorCatalogueText());
     return 0;
   }
   return UsageError(app, "unknown command " + Quoted(name));
+}
+
+}  // namespace
+
+int RunCommandLine(const std::vector<std::string>& args) {
+  CLI::App app("pcsim: a simulated Microsoft Partner Center.", "pcsim");
+  CommandLine c;
+  AddCommands(app, &c);
+  if (std::optional<int> exit = Parse(app, args)) return *exit;
+  if (std::optional<int> exit = CheckWords(app, c.state_flags)) return *exit;
+  return RunCommand(app, app.get_subcommands().front()->get_name(), c);
 }
 
 }  // namespace pcsim::tools
