@@ -553,6 +553,20 @@ TEST(ServeCliTest, AGivenControlTokenIsNeverPrinted) {
   EXPECT_EQ(server.process.Stderr().find(token), std::string::npos);
 }
 
+// The token from the environment: the process list never shows it.
+TEST(ServeCliTest, TheControlTokenMayComeFromTheEnvironment) {
+  const std::string token = "env-control-token-7a9e01";
+  ASSERT_EQ(setenv("PCSIM_CONTROL_TOKEN", token.c_str(), 1), 0);
+  RunningServer server;
+  StartServe({}, &server);
+  unsetenv("PCSIM_CONTROL_TOKEN");
+  ASSERT_FALSE(HasFatalFailure());
+  EXPECT_EQ(GetClock(server.port, token), "2026-01-01T00:00:00Z");
+  EXPECT_EQ(StatusAndCode(ClientOf(server.port)->Get("/_sim/clock")), std::make_pair(401, 800001));
+  StopServer(server);
+  EXPECT_EQ(server.process.Stderr().find(token), std::string::npos);
+}
+
 TEST(ServeCliTest, StrictAuthRequiresTheControlTokenToIssueTokens) {
   RunningServer server;
   ASSERT_NO_FATAL_FAILURE(StartServe({"--auth", "strict"}, &server));

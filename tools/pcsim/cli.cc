@@ -262,7 +262,9 @@ void AddServeControl(CLI::App* serve, ServeFlags* f) {
             "every /_sim/ request must send X-Pcsim-Control-Token: TOKEN (or\n"
             "Authorization: Bearer TOKEN), else 401; \"generate\" makes a random one\n"
             "and prints \"pcsim control token: TOKEN\" on stderr. With --auth strict\n"
-            "one is always required (generated if not given)",
+            "one is always required (generated if not given). The environment\n"
+            "variable PCSIM_CONTROL_TOKEN, read when the option is not given,\n"
+            "keeps the token out of the process list",
             [f](const std::string& v) {
               if (v == "generate") {
                 f->generate_control_token = true;
@@ -279,7 +281,8 @@ void AddServeControl(CLI::App* serve, ServeFlags* f) {
               f->generate_control_token = false;
               f->router.control_token = v;
               return std::string();
-            });
+            })
+      ->envname("PCSIM_CONTROL_TOKEN");
   AddOption(serve, "--allow-host", "NAME",
             "accept /_sim/ requests addressed to NAME (Host, Origin) besides\n"
             "localhost, 127.0.0.1 and [::1] (repeatable; a non-loopback --host is\n"
