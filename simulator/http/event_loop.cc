@@ -214,22 +214,37 @@ void HttpServer::Impl::Drive(Connection* c, TimePoint now) {
     Close(c);
     return;
   }
-  if (!c->out.empty()) {
-    const size_t before = c->out.size();
-    if (!Flush(*c)) {
-      Close(c);
-      return;
-    }
-    if (!c->out.empty()) {
-      if (c->wait != WaitList::kWrite || c->out.size() != before) Wait(c, WaitList::kWrite, now);
-      return;
-    }
-  }
+  if (!WritePending(c, now)) return;
   if (c->close_after_write) {
     Finish(c, now);
     return;
   }
+  if (!ReadRequest(c, now)) return;
+  AwaitRequest(c, now);
+}
 
+// Drive's first step: writes the pending answer bytes. True when they are
+// all written; false when the connection waits to write the rest, or was
+// closed.
+bool HttpServer::Impl::WritePending(Connection* c, TimePoint now) {
+  if (c->out.empty()) return true;
+  const size_t before = c->out.size();
+  if (!Flush(*c)) {
+    Close(c);
+    return false;
+  }
+  if (!c->out.empty()) {
+    if (c->wait != WaitList::kWrite || c->out.size() != before) Wait(c, WaitList::kWrite, now);
+    return false;
+  }
+  return true;
+}
+
+// Drive's second step: reads until the request at the front of c->in is
+// complete (handed to a worker) or refused; false then, or when the
+// connection was closed. True when the socket has no more bytes for now and
+// the request is not complete.
+bool HttpServer::Impl::ReadRequest(Connection* c, TimePoint now) {
   for (;;) {
     if (c->scan.state == RequestScan::State::kHead && c->scan.pos == 0 && !c->in.empty())
       c->in.Consume(LeadingEmptyLines(c->in.view()));
@@ -237,17 +252,17 @@ void HttpServer::Impl::Drive(Connection* c, TimePoint now) {
     if (c->scan.state == RequestScan::State::kComplete) {
       SetPending(c, 0);
       Dispatch(c);
-      return;
+      return false;
     }
     if (c->scan.state == RequestScan::State::kRefused) {
       Refuse(c, c->scan.status, c->scan.reason, now);
-      return;
+      return false;
     }
-    if (!c->pending_in || c->peer_closed) break;
+    if (!c->pending_in || c->peer_closed) return true;
     SetPending(c, c->in.size());
     if (pending_bytes_ > max_pending_bytes_) {
       Refuse(c, 503, "The server holds too many incomplete requests.", now);
-      return;
+      return false;
     }
     // A first read of 4 KiB holds most requests whole; an idle connection
     // keeps no more than that.
@@ -271,11 +286,15 @@ void HttpServer::Impl::Drive(Connection* c, TimePoint now) {
       c->pending_in = false;
     } else if (errno != EINTR) {
       Close(c);
-      return;
+      return false;
     }
   }
+}
 
-  // No complete request.
+// Drive's last step, with no complete request: the connection waits for
+// its next request (idle), or for the rest of this one; closed or refused if
+// the client stopped sending.
+void HttpServer::Impl::AwaitRequest(Connection* c, TimePoint now) {
   if (c->in.empty()) {
     SetPending(c, 0);
     if (c->peer_closed) {

@@ -36,6 +36,107 @@ namespace {
 // Matches every path, newlines included ('.' would not).
 constexpr const char* kAnyPath = R"([\s\S]*)";
 
+Status TooLarge(size_t max_body) {
+  return TransportError(413, "The request body is larger than " + std::to_string(max_body) + " bytes.");
+}
+
+// The one place a request crosses into the router.
+void RouteRequest(api::Router& router, const httplib::Request& req, httplib::Response& res, std::string body) {
+  try {
+    api::HeaderList headers;
+    headers.reserve(req.headers.size());
+    for (const auto& [name, value] : req.headers)
+      if (!IsPseudoHeader(name)) headers.emplace_back(name, value);
+    // The raw target keeps the query parameters in the client's order.
+    // HEAD is answered as GET; httplib leaves the body out.
+    std::string method = req.method == "HEAD" ? "GET" : req.method;
+    api::Request request = api::MakeRequest(std::move(method), req.target.empty() ? req.path : req.target,
+                                            std::move(body), std::move(headers));
+    api::Response response = router.Handle(request);
+    // Injected faults (/_sim/faults) the transport carries out: the answer
+    // in real time later (so that client timeouts can be tested; the event
+    // thread holds it, no thread waits), or the connection cut without an
+    // answer.
+    if (tls_outcome) {
+      tls_outcome->delay_ms = response.delay_ms;
+      tls_outcome->drop = response.drop_connection;
+    }
+    if (response.drop_connection) {
+      res.status = 200;
+      return;
+    }
+    WriteResponse(response, res);
+  } catch (const std::exception& e) {
+    WriteError(TransportError(500, std::string("Unexpected service error: ") + e.what()), res);
+  } catch (...) {
+    WriteError(TransportError(500), res);
+  }
+}
+
+// A request on a method that may carry a body. Bodies are read here, not by
+// httplib, so a chunked body is held to the same limit as one with a
+// Content-Length (the event thread refuses an oversized Content-Length
+// before the request gets here).
+void RouteRequestWithBody(api::Router& router, size_t max_body, const httplib::Request& req,
+                          httplib::Response& res, const httplib::ContentReader& reader) {
+  try {
+    // HTTP/1.1: no Content-Length and no chunked encoding means no body
+    // (httplib would otherwise wait for the client to close).
+    bool chunked = api::ToLower(req.get_header_value("Transfer-Encoding")).find("chunked") != std::string::npos;
+    if (!chunked && !req.has_header("Content-Length")) {
+      RouteRequest(router, req, res, std::string());
+      return;
+    }
+    std::string body;
+    bool over_limit = false;
+    // Past the limit the read stops; the rest of the body is never read,
+    // so the connection closes after the answer.
+    bool read = reader([&](const char* data, size_t length) {
+      if (body.size() + length > max_body) {
+        over_limit = true;
+        return false;
+      }
+      body.append(data, length);
+      return true;
+    });
+    if (over_limit || res.status == 413) {
+      if (tls_outcome) tls_outcome->body_unread = true;
+      WriteError(TooLarge(max_body), res);
+      return;
+    }
+    if (!read) {
+      if (tls_outcome) tls_outcome->body_unread = true;
+      WriteError(TransportError(400, "The request body could not be read."), res);
+      return;
+    }
+    res.status = -1;
+    RouteRequest(router, req, res, std::move(body));
+  } catch (...) {
+    WriteError(TransportError(500), res);
+  }
+}
+
+// Errors httplib produces itself (a method it does not know, a bad Range
+// header, a malformed chunked body) still get Partner Center's body.
+httplib::Server::HandlerResponse AnswerHttplibError(size_t max_body, httplib::Response& res) {
+  if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+  WriteError(res.status == 413 ? TooLarge(max_body) : TransportError(res.status), res);
+  return httplib::Server::HandlerResponse::Handled;
+}
+
+// An exception that escaped a handler: 500 with Partner Center's body.
+void AnswerException(httplib::Response& res, std::exception_ptr ep) {
+  std::string what = "Unexpected service error.";
+  try {
+    if (ep) std::rethrow_exception(ep);
+  } catch (const std::exception& e) {
+    what = std::string("Unexpected service error: ") + e.what();
+  } catch (...) {
+  }
+  res.headers.clear();
+  WriteError(TransportError(500, what), res);
+}
+
 }  // namespace
 
 HttpServer::Impl::Impl(api::Router& router, const HttpServerOptions& options)
@@ -56,6 +157,8 @@ HttpServer::Impl::~Impl() {
     if (fd >= 0) ::close(fd);
 }
 
+// httplib's handlers: every request, on any method and path, goes to the
+// router; every error httplib finds itself gets Partner Center's body.
 void HttpServer::Impl::Install() {
   Engine& server = engine_;
   // Only the Keep-Alive header httplib writes reads these two.
@@ -64,85 +167,12 @@ void HttpServer::Impl::Install() {
   server.set_payload_max_length(options_.max_body_bytes);
 
   const size_t max_body = options_.max_body_bytes;
-  auto too_large = [max_body] {
-    return TransportError(413, "The request body is larger than " + std::to_string(max_body) + " bytes.");
+  auto without_body = [this](const httplib::Request& req, httplib::Response& res) {
+    RouteRequest(router_, req, res, req.body);
   };
-
-  // The one place a request crosses into the router.
-  auto serve = [this](const httplib::Request& req, httplib::Response& res, std::string body) {
-    try {
-      api::HeaderList headers;
-      headers.reserve(req.headers.size());
-      for (const auto& [name, value] : req.headers)
-        if (!IsPseudoHeader(name)) headers.emplace_back(name, value);
-      // The raw target keeps the query parameters in the client's order.
-      // HEAD is answered as GET; httplib leaves the body out.
-      std::string method = req.method == "HEAD" ? "GET" : req.method;
-      api::Request request = api::MakeRequest(std::move(method), req.target.empty() ? req.path : req.target,
-                                              std::move(body), std::move(headers));
-      api::Response response = router_.Handle(request);
-      // Injected faults (/_sim/faults) the transport carries out: the answer
-      // in real time later (so that client timeouts can be tested; the event
-      // thread holds it, no thread waits), or the connection cut without an
-      // answer.
-      if (tls_outcome) {
-        tls_outcome->delay_ms = response.delay_ms;
-        tls_outcome->drop = response.drop_connection;
-      }
-      if (response.drop_connection) {
-        res.status = 200;
-        return;
-      }
-      WriteResponse(response, res);
-    } catch (const std::exception& e) {
-      WriteError(TransportError(500, std::string("Unexpected service error: ") + e.what()), res);
-    } catch (...) {
-      WriteError(TransportError(500), res);
-    }
-  };
-
-  auto without_body = [serve](const httplib::Request& req, httplib::Response& res) { serve(req, res, req.body); };
-
-  // Bodies are read here, not by httplib, so a chunked body is held to the
-  // same limit as one with a Content-Length (the event thread refuses an
-  // oversized Content-Length before the request gets here).
-  auto with_body = [serve, max_body, too_large](const httplib::Request& req, httplib::Response& res,
-                                                const httplib::ContentReader& reader) {
-    try {
-      // HTTP/1.1: no Content-Length and no chunked encoding means no body
-      // (httplib would otherwise wait for the client to close).
-      bool chunked = api::ToLower(req.get_header_value("Transfer-Encoding")).find("chunked") != std::string::npos;
-      if (!chunked && !req.has_header("Content-Length")) {
-        serve(req, res, std::string());
-        return;
-      }
-      std::string body;
-      bool over_limit = false;
-      // Past the limit the read stops; the rest of the body is never read,
-      // so the connection closes after the answer.
-      bool read = reader([&](const char* data, size_t length) {
-        if (body.size() + length > max_body) {
-          over_limit = true;
-          return false;
-        }
-        body.append(data, length);
-        return true;
-      });
-      if (over_limit || res.status == 413) {
-        if (tls_outcome) tls_outcome->body_unread = true;
-        WriteError(too_large(), res);
-        return;
-      }
-      if (!read) {
-        if (tls_outcome) tls_outcome->body_unread = true;
-        WriteError(TransportError(400, "The request body could not be read."), res);
-        return;
-      }
-      res.status = -1;
-      serve(req, res, std::move(body));
-    } catch (...) {
-      WriteError(TransportError(500), res);
-    }
+  auto with_body = [this, max_body](const httplib::Request& req, httplib::Response& res,
+                                    const httplib::ContentReader& reader) {
+    RouteRequestWithBody(router_, max_body, req, res, reader);
   };
 
   // GET (and HEAD) and OPTIONS carry no body: they go to the router before
@@ -162,24 +192,10 @@ void HttpServer::Impl::Install() {
   server.Patch(kAnyPath, without_body);
   server.Delete(kAnyPath, without_body);
 
-  // Errors httplib produces itself (a method it does not know, a bad Range
-  // header, a malformed chunked body) still get Partner Center's body.
-  server.set_error_handler(httplib::Server::HandlerWithResponse([too_large](const httplib::Request&, httplib::Response& res) {
-    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-    WriteError(res.status == 413 ? too_large() : TransportError(res.status), res);
-    return httplib::Server::HandlerResponse::Handled;
-  }));
-
+  server.set_error_handler(httplib::Server::HandlerWithResponse(
+      [max_body](const httplib::Request&, httplib::Response& res) { return AnswerHttplibError(max_body, res); }));
   server.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
-    std::string what = "Unexpected service error.";
-    try {
-      if (ep) std::rethrow_exception(ep);
-    } catch (const std::exception& e) {
-      what = std::string("Unexpected service error: ") + e.what();
-    } catch (...) {
-    }
-    res.headers.clear();
-    WriteError(TransportError(500, what), res);
+    AnswerException(res, ep);
   });
 }
 

@@ -101,6 +101,10 @@ class HttpServer::Impl {
   bool EvictOne();
   void OnEvent(Connection* c, uint32_t events, TimePoint now);
   void Drive(Connection* c, TimePoint now);
+  // Drive's steps, in order.
+  bool WritePending(Connection* c, TimePoint now);
+  bool ReadRequest(Connection* c, TimePoint now);
+  void AwaitRequest(Connection* c, TimePoint now);
   void Refuse(Connection* c, int status, const std::string& reason, TimePoint now);
   void Finish(Connection* c, TimePoint now);
   void Drain(Connection* c);
