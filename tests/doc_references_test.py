@@ -22,9 +22,6 @@ NAME = re.compile(r"[A-Za-z0-9_./-]+\.md(?![A-Za-z0-9_])")
 IGNORED = {
     ("tests/api/data/partner-center-doc-examples.json", None):
         "the source.path of each documented sample: a file of Microsoft's documentation repository",
-    (None, "build/bench-http.md"): "the table tools/bench-http writes into the build folder",
-    (None, "BUILD/bench-http.md"): "the same table, in the usage text of tools/bench-http",
-    (None, "bench-http.md"): "the same table: the name of the file tools/bench-http writes",
 }
 
 
