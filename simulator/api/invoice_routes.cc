@@ -35,6 +35,7 @@
 #include "simulator/model/errors.h"
 #include "simulator/api/resources.h"
 #include "simulator/api/router.h"
+#include "simulator/model/seeded_random.h"
 
 namespace pcsim::api {
 namespace {
@@ -115,19 +116,6 @@ bool IsCurrencyCode(std::string_view s) {
 
 // --- continuation tokens -----------------------------------------------------------
 
-uint64_t Mix(uint64_t z) {
-  z += 0x9E3779B97F4A7C15ULL;
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
-}
-
-uint64_t KeyedHash(uint64_t key, std::string_view message) {
-  uint64_t h = Mix(key);
-  for (unsigned char c : message) h = Mix(h ^ c);
-  return Mix(h ^ static_cast<uint64_t>(message.size()));
-}
-
 std::string TokenCheck(const Sandbox& sandbox, std::string_view partner, std::string_view scope, int64_t offset) {
   std::string message = "pcsim-continuation";
   for (std::string_view part : {partner, scope}) {
@@ -136,12 +124,8 @@ std::string TokenCheck(const Sandbox& sandbox, std::string_view partner, std::st
   }
   message.push_back('\x1f');
   message += std::to_string(offset);
-  const uint64_t key = Mix(sandbox.seed() ^ 0x5043534D436F6E74ULL);  // "PCSMCont"
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (uint64_t lane : {KeyedHash(key, message), KeyedHash(Mix(key ^ 0xA5A5A5A5A5A5A5A5ULL), message)})
-    for (int shift = 60; shift >= 0; shift -= 4) out.push_back(kHex[(lane >> shift) & 0xF]);
-  return out;
+  const uint64_t key = MixBits((sandbox.seed() ^ 0x5043534D436F6E74ULL) + 0x9E3779B97F4A7C15ULL);  // "PCSMCont"
+  return KeyedDigestHex(key, message);
 }
 
 std::string MakeToken(const RouteContext& ctx, std::string_view scope, int64_t offset) {
@@ -237,6 +221,26 @@ Status RefuseCreditFilter(const RouteContext& ctx) {
   return OkStatus();
 }
 
+// Get invoice line items (and its unbilled and usage pages): new-commerce
+// lines of billing periods from reconciliation.v2FirstPeriod are read through
+// v1 until reconciliation.v1ServedUntil, then only through the Graph export
+// (`export_path`, e.g. "reconciliation/billed"). reconciliation.v1KeepServing
+// keeps v1 serving them.
+Status CheckV1Serves(const Sandbox& sandbox, Date period, std::string_view export_path) {
+  const Policy& policy = sandbox.policy();
+  const Date today = sandbox.Today();
+  if (policy.Bool(PolicyKey::kReconV1KeepServing, today)) return OkStatus();
+  if (period < policy.DateOf(PolicyKey::kReconV2FirstPeriod, today)) return OkStatus();
+  const Date until = policy.DateOf(PolicyKey::kReconV1ServedUntil, today);
+  if (today < until) return OkStatus();
+  return Error<Err::ReconciliationV1Retired>(period.ToString().substr(0, 7), until.ToString(), export_path);
+}
+
+std::string_view ExportPath(LineItemType type, bool billed) {
+  if (type == LineItemType::Billing) return billed ? "reconciliation/billed" : "reconciliation/unbilled";
+  return billed ? "usage/billed" : "usage/unbilled";
+}
+
 // The invoice `id` ("G000000001", or "OneTime-G000000001" as documented
 // detail links write it) if the caller's partner owns it.
 const Invoice* VisibleInvoice(const RouteContext& ctx, std::string_view id) {
@@ -262,6 +266,8 @@ Response InvoiceLineItems(const RouteContext& ctx, const std::string& invoice_id
   if (inv == nullptr) return InvoiceNotFound(invoice_id);
   auto kind = ParseLineItemKind(provider, type);
   if (!kind.ok()) return ErrorResponse(kind.status());
+  if (Status s = CheckV1Serves(ctx.sandbox, inv->period_start, ExportPath(*kind, true)); !s.ok())
+    return ErrorResponse(s);
   std::string base = "/invoices/" + inv->id + "/lineitems?provider=onetime&invoicelineitemtype=" +
                      std::string(WireType(*kind));
   auto currency = ctx.request.Query("currencycode");
@@ -349,6 +355,7 @@ Response GetUnbilledLineItems(RouteContext& ctx) {
   if (period_text == "previous") month = month.AddMonthsClamped(-1);
   else if (period_text != "current")
     return ErrorResponse(BadParameter("period '" + *period + "' is not supported; use current or previous."));
+  if (Status s = CheckV1Serves(ctx.sandbox, month, ExportPath(*kind, false)); !s.ok()) return ErrorResponse(s);
 
   std::string base = "/invoices/unbilled/lineitems?provider=onetime&invoicelineitemtype=" +
                      std::string(WireType(*kind)) + "&currencycode=" + *currency + "&period=" + period_text;

@@ -88,6 +88,14 @@ void Render(Response& response) {
   }
 }
 
+void AsGraphError(Response& response) {
+  // An error made before a Graph route ran (authentication, an unknown path,
+  // a body too large) has Partner Center's body: give it Graph's.
+  auto body = nlohmann::json::parse(response.body, nullptr, false);
+  if (!body.is_object() || !body.contains("description") || !body["description"].is_string()) return;
+  response.body = GraphErrorBody(response.status, body["description"].get<std::string>());
+}
+
 }  // namespace
 
 Router::Router(RouterOptions options) : options_(std::move(options)), faults_(options_.sandbox.seed) {
@@ -101,6 +109,7 @@ Router::Router(RouterOptions options) : options_(std::move(options)), faults_(op
   RegisterControlRoutes(routes_);
   RegisterFaultRoutes(routes_);
   RegisterAzureRoutes(routes_);
+  RegisterGraphRoutes(routes_);
 }
 
 void Router::Reset(SandboxOptions options) {
@@ -118,6 +127,7 @@ void Router::ResetLocked(SandboxOptions options) {
   idempotent_order_.clear();
   requests_.clear();
   carts_.clear();
+  exports_.Clear();
 }
 
 const Customer* Router::VisibleCustomer(const RouteContext& ctx, std::string_view id) const {
@@ -172,6 +182,7 @@ uint64_t Router::StateDigestLocked() const {
       }
     }
   }
+  exports_.HashInto(h);
   std::vector<const std::pair<const std::string, IssuedToken>*> tokens;
   for (const auto& entry : tokens_) tokens.push_back(&entry);
   std::sort(tokens.begin(), tokens.end(), [](auto* a, auto* b) { return a->first < b->first; });
@@ -305,6 +316,7 @@ Response Router::Handle(const Request& incoming) {
   }
   // The body is rendered outside the lock: other requests need not wait for it.
   Render(response);
+  if (response.status >= 400 && IsGraphPath(incoming.path)) AsGraphError(response);
   if (fault) {
     response.delay_ms = fault->delay_ms;
     if (fault->drop_after) response.drop_connection = true;
@@ -399,7 +411,7 @@ Response Router::Dispatch(const Request& request, const CommandRecord* replay, O
     return ErrorResponse(Error<Err::NoRoute>(request.method, request.path));
   }
   outcome->kind = match.kind;
-  auto identified = IdentifyCaller(request, control, replay);
+  auto identified = IdentifyCaller(request, control || IsBlobPath(request.path), replay);
   if (!identified.ok()) return ErrorResponse(identified.status());
   const Caller& caller = *identified;
   if (!control) outcome->caller = caller;
@@ -438,8 +450,8 @@ Response Router::Dispatch(const Request& request, const CommandRecord* replay, O
   return response;
 }
 
-StatusOr<Caller> Router::IdentifyCaller(const Request& request, bool control, const CommandRecord* replay) {
-  if (control) return Caller{};
+StatusOr<Caller> Router::IdentifyCaller(const Request& request, bool anonymous, const CommandRecord* replay) {
+  if (anonymous) return Caller{};
   // A recorded command: it was authenticated when it first ran.
   if (replay != nullptr) return replay->caller.value_or(Caller{});
   auto caller = Authenticate(request);

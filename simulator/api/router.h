@@ -19,6 +19,7 @@
 #include "simulator/api/cart.h"
 #include "simulator/api/command_journal.h"
 #include "simulator/api/faults.h"
+#include "simulator/api/graph_exports.h"
 #include "simulator/api/http_types.h"
 #include "simulator/api/json_support.h"
 #include "simulator/commerce/sandbox.h"
@@ -168,6 +169,8 @@ class Router {
   // Issues a token for /_sim/token.
   std::string IssueToken(const Caller& caller, Instant expires);
   std::map<std::string, Cart>& carts() { return carts_; }
+  // The Graph billing exports (graph_routes.cc).
+  BillingExports& exports() { return exports_; }
   FaultInjector& faults() { return faults_; }
   const std::deque<RequestRecord>& request_journal() const { return requests_; }
 
@@ -199,7 +202,9 @@ class Router {
   // the bearer token and the MFA rule; nobody on /_sim/); the 202 answer of
   // an "accepted" fault, whose change a timer applies later; keeping a
   // write's answer for its MS-RequestId.
-  StatusOr<Caller> IdentifyCaller(const Request& request, bool control, const CommandRecord* replay);
+  // `anonymous`: a route without a bearer token (the control plane, whose
+  // guard has run; the blob store, whose SAS token the route checks).
+  StatusOr<Caller> IdentifyCaller(const Request& request, bool anonymous, const CommandRecord* replay);
   Response AcceptLater(const Request& request, const std::vector<std::string>& segments, const Caller& caller,
                        const CalendarDuration& delay);
   void KeepForRetries(const std::string& key, const Response& response);
@@ -235,6 +240,7 @@ class Router {
   std::deque<std::string> idempotent_order_;
   std::deque<RequestRecord> requests_;
   std::map<std::string, Cart> carts_;
+  BillingExports exports_;
   CommandJournal* journal_ = nullptr;
   FaultInjector faults_;
   std::vector<CommandRecord> history_;  // since the last reset
@@ -269,5 +275,14 @@ void RegisterFaultRoutes(RouteTable& table);
 // /_sim Azure control routes (azure_routes.cc).
 void RegisterAzureRoutes(RouteTable& table);
 Response PatchAzurePlan(RouteContext& ctx, const Subscription& plan, const nlohmann::json& body);
+// Microsoft Graph partner billing exports and their blob store (graph_routes.cc).
+void RegisterGraphRoutes(RouteTable& table);
+// Graph's error body {"error": {"code", "message"}} (the code from the HTTP status).
+Response GraphErrorResponse(const Status& status);
+std::string GraphErrorBody(int http_status, std::string_view message);
+// /v1.0/reports/... or /beta/reports/...: answered with Graph's error body.
+bool IsGraphPath(std::string_view path);
+// /_blobs/...: the blob store (no bearer token; a SAS token).
+bool IsBlobPath(std::string_view path);
 
 }  // namespace pcsim::api

@@ -48,4 +48,25 @@ std::string GuidFromNumber(uint64_t seed, uint64_t n) {
   return FormatGuid(a, b);
 }
 
+namespace {
+
+uint64_t KeyedHash(uint64_t key, std::string_view message) {
+  constexpr uint64_t kGolden = 0x9E3779B97F4A7C15ULL;
+  uint64_t h = MixBits(key + kGolden);
+  for (unsigned char c : message) h = MixBits((h ^ c) + kGolden);
+  return MixBits((h ^ static_cast<uint64_t>(message.size())) + kGolden);
+}
+
+}  // namespace
+
+std::string KeyedDigestHex(uint64_t key, std::string_view message) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  const uint64_t second_key = MixBits((key ^ 0xA5A5A5A5A5A5A5A5ULL) + 0x9E3779B97F4A7C15ULL);
+  std::string out;
+  out.reserve(32);
+  for (uint64_t lane : {KeyedHash(key, message), KeyedHash(second_key, message)})
+    for (int shift = 60; shift >= 0; shift -= 4) out.push_back(kHex[(lane >> shift) & 0xF]);
+  return out;
+}
+
 }  // namespace pcsim

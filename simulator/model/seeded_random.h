@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace pcsim {
 
@@ -36,5 +37,11 @@ uint64_t MixBits(uint64_t z);
 // A GUID derived from a number, for ids that must not consume the generator
 // (reference ids of charge lines are rendered from their sequence number).
 std::string GuidFromNumber(uint64_t seed, uint64_t n);
+
+// 32 lower-case hex digits: a keyed hash of `message`, the check part of the
+// tokens the sandbox hands out (continuation tokens, SAS tokens). Anyone who
+// knows the seed can make one: they catch edited and misplaced tokens, they
+// are not a cryptographic signature (docs/security.md).
+std::string KeyedDigestHex(uint64_t key, std::string_view message);
 
 }  // namespace pcsim

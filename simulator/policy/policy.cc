@@ -68,6 +68,12 @@ constexpr std::array<PolicyParameterInfo, static_cast<size_t>(PolicyKey::kCount)
     {PolicyKey::kSandboxMaxAzurePlans, "sandbox.maxAzurePlans", PolicyType::Integer},
     {PolicyKey::kSandboxMaxAzureSubscriptionsPerPlan, "sandbox.maxAzureSubscriptionsPerPlan", PolicyType::Integer},
     {PolicyKey::kSandboxAzureSpendLimit, "sandbox.azureSpendLimitUsd", PolicyType::Decimal},
+    {PolicyKey::kReconV2FirstPeriod, "reconciliation.v2FirstPeriod", PolicyType::Date},
+    {PolicyKey::kReconV1ServedUntil, "reconciliation.v1ServedUntil", PolicyType::Date},
+    {PolicyKey::kReconV1KeepServing, "reconciliation.v1KeepServing", PolicyType::Bool},
+    {PolicyKey::kGraphExportDelaySeconds, "graphExport.delaySeconds", PolicyType::Integer},
+    {PolicyKey::kGraphExportRowsPerBlob, "graphExport.rowsPerBlob", PolicyType::Integer},
+    {PolicyKey::kGraphExportSasHours, "graphExport.sasHours", PolicyType::Integer},
 }};
 
 std::optional<PolicyValue> ParseValueText(PolicyType type, std::string_view text) {

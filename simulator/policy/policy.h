@@ -80,6 +80,12 @@ enum class PolicyKey : uint16_t {
   kSandboxMaxAzurePlans,
   kSandboxMaxAzureSubscriptionsPerPlan,
   kSandboxAzureSpendLimit,
+  kReconV2FirstPeriod,
+  kReconV1ServedUntil,
+  kReconV1KeepServing,
+  kGraphExportDelaySeconds,
+  kGraphExportRowsPerBlob,
+  kGraphExportSasHours,
   kCount
 };
 

@@ -10,10 +10,19 @@
 
 namespace pcsim::api::testing {
 
-void ApiTest::Start(std::string_view start, Environment environment) {
+void ApiTest::Start(std::string_view start, Environment environment,
+                    std::vector<std::pair<std::string, std::string>> policy_overrides) {
   RouterOptions options;
   options.sandbox.start = *Instant::Parse(start);
   options.sandbox.environment = environment;
+  if (!policy_overrides.empty()) {
+    Policy policy = Policy::Microsoft();
+    for (const auto& [key, value] : policy_overrides) {
+      Status s = policy.Override(key, value);
+      ASSERT_TRUE(s.ok()) << key << ": " << s.description();
+    }
+    options.sandbox.policy = std::move(policy);
+  }
   router = std::make_unique<Router>(options);
 }
 

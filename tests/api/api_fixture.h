@@ -8,15 +8,25 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "simulator/api/router.h"
 
 namespace pcsim::api::testing {
 
+// The policy override that keeps v1 serving new-commerce line items after
+// the v2 cutover, for the tests of the v1 routes themselves
+// (docs/graph-billing.md, "The v1 cutover").
+inline const std::vector<std::pair<std::string, std::string>> kV1KeepsServing = {
+    {"reconciliation.v1KeepServing", "true"}};
+
 class ApiTest : public ::testing::Test {
  protected:
-  // A fresh router whose clock starts at `start`.
-  void Start(std::string_view start = "2026-01-15T09:00:00Z", Environment environment = Environment::Production);
+  // A fresh router whose clock starts at `start`, with the embedded policy
+  // and `policy_overrides` (key, value) applied.
+  void Start(std::string_view start = "2026-01-15T09:00:00Z", Environment environment = Environment::Production,
+             std::vector<std::pair<std::string, std::string>> policy_overrides = {});
 
   // Sends a request as the default partner (a bearer token that is not a JWT).
   Response Call(const std::string& method, const std::string& target, const std::string& body = "",

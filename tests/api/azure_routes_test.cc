@@ -34,7 +34,7 @@ class AzureRoutesTest : public ApiTest {
     return CallJson("POST", "/_sim/azure-roles", {{"entitlement", azure}, {"role", role}, {"via", "GDAP"}}, status);
   }
   void SetUpPlan(const std::string& start = "2026-02-28T00:00:00Z") {
-    Start(start);
+    Start(start, Environment::Production, kV1KeepsServing);
     customer = CreateCustomer("US");
     plan = BuyPlan(customer);
     ASSERT_FALSE(plan.empty());
@@ -291,7 +291,7 @@ TEST_F(AzureRoutesTest, BadUsageInputIsA4xxWithTheReason) {
 }
 
 TEST_F(AzureRoutesTest, SandboxEnvironmentLimitsAzureSubscriptionsPerPlan) {
-  Start("2026-03-01T00:00:00Z", Environment::Sandbox);
+  Start("2026-03-01T00:00:00Z", Environment::Sandbox, kV1KeepsServing);
   customer = CreateCustomer("US");
   plan = BuyPlan(customer);
   CallJson("POST", "/_sim/azure-subscriptions", {{"plan", plan}}, 201);

@@ -123,7 +123,7 @@ json RepairedDocBody(const json& example) {
 
 class InvoiceRoutesTest : public ApiTest {
  protected:
-  void SetUp() override { Start("2026-01-15T09:00:00Z"); }
+  void SetUp() override { Start("2026-01-15T09:00:00Z", Environment::Production, kV1KeepsServing); }
 
   Sandbox& sb() { return router->mutable_sandbox_for_setup(); }
 

@@ -23,7 +23,7 @@ HeaderList As(const std::string& tid, const std::string& extra = R"("amr":["pwd"
 
 class TenancyTest : public ApiTest {
  protected:
-  void SetUp() override { Start(); }
+  void SetUp() override { Start("2026-01-15T09:00:00Z", Environment::Production, kV1KeepsServing); }
 
   // Like CreateCustomer and Buy, as partner `tid`.
   std::string CustomerOf(const std::string& tid, const std::string& reseller = "") {

@@ -17,7 +17,14 @@ using namespace pcsim::gtest;
 
 class ClientTest : public SandboxTest {
  protected:
-  api::RouterOptions Options() const override { return StartingAt("2026-01-15T09:00:00Z"); }
+  // The client's v1 line-item calls are tested here: keep v1 serving them
+  // after the v2 cutover (docs/graph-billing.md).
+  api::RouterOptions Options() const override {
+    api::RouterOptions options = StartingAt("2026-01-15T09:00:00Z");
+    options.sandbox.policy = Policy::Microsoft();
+    EXPECT_TRUE(options.sandbox.policy->Override("reconciliation.v1KeepServing", "true").ok());
+    return options;
+  }
 };
 
 TEST_F(ClientTest, BuysAndReadsTypedResourcesInProcess) {

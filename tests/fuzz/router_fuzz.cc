@@ -110,7 +110,12 @@ void Check(const Router& router, const Request& request, const Response& respons
   if (response.body.empty()) return;
   nlohmann::json body = nlohmann::json::parse(response.body, nullptr, false);
   if (body.is_discarded()) pcsim::fuzz::Fail("response body is not JSON for " + what, response.body);
-  if (response.status >= 400) {
+  if (response.status >= 400 && pcsim::api::IsGraphPath(request.path)) {
+    // Microsoft Graph's routes answer with Graph's error body.
+    if (!body.is_object() || !body.contains("error") || !body["error"].is_object() ||
+        !body["error"].contains("code") || !body["error"].contains("message"))
+      pcsim::fuzz::Fail("error body without Graph's fields for " + what, response.body);
+  } else if (response.status >= 400) {
     if (!body.is_object() || !body.contains("code") || !body.contains("description") || !body.contains("data") ||
         !body.contains("source"))
       pcsim::fuzz::Fail("error body without Partner Center's fields for " + what, response.body);

@@ -21,6 +21,10 @@ class LoopbackLifecycleTest : public ::testing::Test {
   void StartAt(const std::string& start) {
     api::RouterOptions options;
     options.sandbox.start = *Instant::Parse(start);
+    // These tests read the v1 line items: keep v1 serving them after the v2
+    // cutover (docs/graph-billing.md).
+    options.sandbox.policy = Policy::Microsoft();
+    EXPECT_TRUE(options.sandbox.policy->Override("reconciliation.v1KeepServing", "true").ok());
     router_ = std::make_unique<api::Router>(options);
     HttpServerOptions http;
     http.port = 0;

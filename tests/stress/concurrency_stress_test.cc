@@ -115,7 +115,12 @@ struct Ledger {
 class ConcurrencyStressTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    router_ = std::make_unique<api::Router>();
+    // The stress reads the v1 unbilled lines: keep v1 serving them after the
+    // v2 cutover (docs/graph-billing.md).
+    api::RouterOptions router_options;
+    router_options.sandbox.policy = Policy::Microsoft();
+    EXPECT_TRUE(router_options.sandbox.policy->Override("reconciliation.v1KeepServing", "true").ok());
+    router_ = std::make_unique<api::Router>(router_options);
     replay::RegisterScenarioRoutes(*router_);
     http::HttpServerOptions options;
     options.threads = kThreads;

@@ -63,6 +63,9 @@ constexpr PolicyKey kAllKeys[] = {
     PolicyKey::kTermTextTrial,                PolicyKey::kPecRate,
     PolicyKey::kUsageDataLagHours,            PolicyKey::kSandboxMaxAzurePlans,
     PolicyKey::kSandboxMaxAzureSubscriptionsPerPlan, PolicyKey::kSandboxAzureSpendLimit,
+    PolicyKey::kReconV2FirstPeriod,           PolicyKey::kReconV1ServedUntil,
+    PolicyKey::kReconV1KeepServing,           PolicyKey::kGraphExportDelaySeconds,
+    PolicyKey::kGraphExportRowsPerBlob,       PolicyKey::kGraphExportSasHours,
 };
 static_assert(std::size(kAllKeys) == static_cast<size_t>(PolicyKey::kCount));
 
