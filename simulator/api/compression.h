@@ -1,6 +1,6 @@
-// gzip streams (RFC 1952) through zlib: the Graph billing export blobs are
-// gzip-compressed JSON lines, written here and read by the typed client and
-// the tests.
+// gzip streams (RFC 1952) through libdeflate: the Graph billing export
+// blobs are gzip-compressed JSON lines, written here and read by the typed
+// client and the tests.
 #pragma once
 
 #include <cstddef>
@@ -11,12 +11,14 @@
 
 namespace pcsim::api {
 
-// `data` as one gzip member, compressed for speed (level 1): the export
-// blobs are rendered on demand, so time matters more than the last bytes.
+// `data` as one gzip member, compressed for speed (libdeflate's level 1):
+// the export blobs are rendered on demand, so time matters more than the
+// last bytes.
 std::string Gzip(std::string_view data);
 // The data of a gzip stream (one member or several, as gzip writes
-// concatenated files). A malformed stream, or one that inflates beyond
-// `max_bytes`, is an error, never a partial answer.
+// concatenated files). A malformed or truncated stream, one whose CRC does
+// not match, or one that inflates beyond `max_bytes`, is an error, never a
+// partial answer.
 StatusOr<std::string> Gunzip(std::string_view gz, size_t max_bytes);
 
 }  // namespace pcsim::api

@@ -1,0 +1,117 @@
+// A Microsoft Graph billed reconciliation export of one large invoice: the
+// generated book's January, one row per subscription, through api::Router as
+// a client calls it (POST export, operation, manifest, every blob).
+//
+//   tools/dev bench graph_export
+//   build/tests/bench/graph_export_bench --benchmark_filter=GraphExport/1000000
+//
+// produce_s: the server's side, from the POST to the last blob answered
+// (rows rendered and gzip-compressed). parse_s: the client's side, every
+// blob gunzipped and each JSON line parsed into a document. json_mb is the
+// uncompressed size; the MB/s counters divide it by each time.
+#include <benchmark/benchmark.h>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "simulator/api/compression.h"
+#include "simulator/api/router.h"
+#include "tests/bench/book_builder.h"
+
+namespace pcsim {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string PathOf(const std::string& url) {
+  return url.rfind("http://", 0) == 0 ? url.substr(url.find('/', 7)) : url;
+}
+
+// A router whose January invoice has one line per subscription of the book.
+std::unique_ptr<api::Router> RouterWithInvoice(int subscriptions, std::string* invoice_id) {
+  api::RouterOptions options;
+  options.sandbox.start = Instant::StartOf(Date::Ymd(2026, 1, 1));
+  options.sandbox.seed = 7;
+  Policy policy = Policy::Microsoft();
+  (void)policy.Override("graphExport.delaySeconds", "0");
+  options.sandbox.policy = std::move(policy);
+  auto router = std::make_unique<api::Router>(options);
+  Sandbox& book = router->mutable_sandbox_for_setup();
+  BuyBook(book, subscriptions);
+  book.AdvanceTo(Instant::StartOf(Date::Ymd(2026, 2, 7)));
+  size_t most = 0;
+  for (const Invoice& inv : book.ledger().invoices())
+    if (inv.lines.size() > most) {
+      most = inv.lines.size();
+      *invoice_id = inv.id;
+    }
+  return router;
+}
+
+nlohmann::json Get(api::Router& router, const std::string& target) {
+  api::Response r = router.Handle(api::MakeRequest("GET", target, "", {{"Authorization", "Bearer bench"}}));
+  return nlohmann::json::parse(r.body);
+}
+
+// The server's side: every blob of the export, compressed.
+std::vector<std::string> Produce(api::Router& router, const std::string& invoice_id) {
+  api::Response started = router.Handle(api::MakeRequest(
+      "POST", "/v1.0/reports/partners/billing/reconciliation/billed/export",
+      nlohmann::json{{"invoiceId", invoice_id}, {"attributeSet", "full"}}.dump(),
+      {{"Authorization", "Bearer bench"}, {"Content-Type", "application/json"}}));
+  nlohmann::json op = Get(router, PathOf(*started.Header("Location")));
+  nlohmann::json manifest = Get(router, PathOf(op["resourceLocation@odata.navigationLink"]));
+  std::vector<std::string> blobs;
+  for (const auto& blob : manifest["blobs"])
+    blobs.push_back(router
+                        .Handle(api::MakeRequest("GET", PathOf(manifest["rootDirectory"]) + "/" +
+                                                            blob["name"].get<std::string>() + "?" +
+                                                            manifest["sasToken"].get<std::string>()))
+                        .body);
+  return blobs;
+}
+
+void BM_GraphExportBilledReconciliation(benchmark::State& state) {
+  std::string invoice_id;
+  auto router = RouterWithInvoice(static_cast<int>(state.range(0)), &invoice_id);
+  double produce_s = 0, parse_s = 0, json_bytes = 0, gzip_bytes = 0, rows = 0, blobs = 0;
+  for (auto _ : state) {
+    const auto t0 = Clock::now();
+    std::vector<std::string> compressed = Produce(*router, invoice_id);
+    const auto t1 = Clock::now();
+    rows = json_bytes = gzip_bytes = 0;
+    for (const std::string& gz : compressed) {
+      auto text = api::Gunzip(gz, size_t{1} << 32);
+      if (!text.ok()) state.SkipWithError("a blob does not inflate");
+      gzip_bytes += static_cast<double>(gz.size());
+      json_bytes += static_cast<double>(text->size());
+      size_t from = 0;
+      for (size_t nl = text->find('\n'); nl != std::string::npos; from = nl + 1, nl = text->find('\n', from)) {
+        auto row = nlohmann::json::parse(std::string_view(*text).substr(from, nl - from));
+        benchmark::DoNotOptimize(row);
+        ++rows;
+      }
+    }
+    const auto t2 = Clock::now();
+    produce_s = std::chrono::duration<double>(t1 - t0).count();
+    parse_s = std::chrono::duration<double>(t2 - t1).count();
+    blobs = static_cast<double>(compressed.size());
+  }
+  state.counters["rows"] = rows;
+  state.counters["blobs"] = blobs;
+  state.counters["json_mb"] = json_bytes / 1e6;
+  state.counters["gzip_mb"] = gzip_bytes / 1e6;
+  state.counters["produce_s"] = produce_s;
+  state.counters["parse_s"] = parse_s;
+  state.counters["produce_json_mb_per_s"] = json_bytes / 1e6 / produce_s;
+  state.counters["parse_json_mb_per_s"] = json_bytes / 1e6 / parse_s;
+}
+BENCHMARK(BM_GraphExportBilledReconciliation)->Arg(100000)->Arg(1000000)->Unit(benchmark::kSecond)->Iterations(1);
+
+}  // namespace
+}  // namespace pcsim
+
+BENCHMARK_MAIN();
