@@ -101,6 +101,7 @@ Router::Router(RouterOptions options) : options_(std::move(options)), faults_(op
   RegisterControlRoutes(routes_);
   RegisterFaultRoutes(routes_);
   RegisterAzureRoutes(routes_);
+  RegisterPriceSheetRoutes(routes_);
 }
 
 void Router::Reset(SandboxOptions options) {

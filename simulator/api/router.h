@@ -269,5 +269,8 @@ void RegisterFaultRoutes(RouteTable& table);
 // /_sim Azure control routes (azure_routes.cc).
 void RegisterAzureRoutes(RouteTable& table);
 Response PatchAzurePlan(RouteContext& ctx, const Subscription& plan, const nlohmann::json& body);
+// The price sheet of the pricing host, GET /v1.0/sales/pricesheets(...)/$value
+// (pricesheet_routes.cc).
+void RegisterPriceSheetRoutes(RouteTable& table);
 
 }  // namespace pcsim::api
