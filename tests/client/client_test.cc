@@ -109,7 +109,7 @@ TEST_F(ClientTest, DownloadsThePriceSheetOverBothTransports) {
   EXPECT_NE(sheet->find(",P1Y,Monthly,US,USD,37.8,,,4/1/2025 12:00:00 AM,6/30/2026 11:59:59 PM,License,37.8,"
                         "Commercial\r\n"),
             std::string::npos);
-  // Over HTTP the client asks for the CSV itself, not the zip HTTP libraries accept by default.
+  // Over HTTP too the client asks for the CSV itself (Accept-Encoding: identity), not the zip.
   auto over_http = http_client().GetPriceSheet({});
   ASSERT_TRUE(over_http.ok()) << over_http.status().ToString();
   EXPECT_EQ(*over_http, *sheet);

@@ -27,8 +27,8 @@ StatusOr<std::string> PartnerCenterClient::GetPriceSheet(const PriceSheetRequest
   if (!request.timeline.empty()) query += "&timeline=" + UrlEncode(request.timeline);
   if (!request.month.empty()) query += "&month=" + UrlEncode(request.month);
   if (!query.empty()) target += "?" + query.substr(1);
-  // Any "deflate" among the codings asks for a zip archive, and HTTP
-  // libraries offer it by default: this call asks for the CSV itself.
+  // Any "deflate" among the codings asks for a zip archive, and some HTTP
+  // stacks offer it on their own: this call asks for the CSV itself.
   auto response = Call("GET", target, "", {{"Accept-Encoding", "identity"}});
   if (!response.ok()) return response.status();
   if (response->body.rfind(std::string("PK\x03\x04", 4), 0) == 0)
