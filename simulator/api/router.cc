@@ -110,6 +110,7 @@ Router::Router(RouterOptions options) : options_(std::move(options)), faults_(op
   RegisterFaultRoutes(routes_);
   RegisterAzureRoutes(routes_);
   RegisterGraphRoutes(routes_);
+  RegisterPriceSheetRoutes(routes_);
 }
 
 void Router::Reset(SandboxOptions options) {

@@ -284,5 +284,8 @@ std::string GraphErrorBody(int http_status, std::string_view message);
 bool IsGraphPath(std::string_view path);
 // /_blobs/...: the blob store (no bearer token; a SAS token).
 bool IsBlobPath(std::string_view path);
+// The price sheet of the pricing host, GET /v1.0/sales/pricesheets(...)/$value
+// (pricesheet_routes.cc).
+void RegisterPriceSheetRoutes(RouteTable& table);
 
 }  // namespace pcsim::api

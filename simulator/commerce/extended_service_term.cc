@@ -34,9 +34,13 @@ bool Sandbox::ScheduledActionsAvailable(Date day) const {
   return day >= policy_.DateOf(key);
 }
 
+bool Sandbox::IsEstEligibleOffer(const Offer& offer) const {
+  const Sku& sku = *offer.sku;
+  return !sku.is_trial && sku.est_eligible && offer.product->product_type == "OnlineServicesNCE";
+}
+
 bool Sandbox::IsEstEligible(const Subscription& sub) const {
-  const Sku& sku = *sub.offer->sku;
-  return !sub.is_trial && !sku.is_trial && sku.est_eligible && sub.offer->product->product_type == "OnlineServicesNCE" &&
+  return !sub.is_trial && IsEstEligibleOffer(*sub.offer) &&
          sub.window_start.date() >= policy_.DateOf(PolicyKey::kEstEligiblePurchasedFrom) &&
          sub.term_end >= policy_.DateOf(PolicyKey::kEstEnforcementDate);
 }

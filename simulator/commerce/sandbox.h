@@ -294,6 +294,9 @@ class Sandbox {
   // purchased or last renewed on or after est.eligiblePurchasedFrom, term end
   // on or after the enforcement date, SKU not marked ineligible.
   bool IsEstEligible(const Subscription& sub) const;
+  // The offer's part of IsEstEligible: a new-commerce license offer, not a
+  // trial, whose SKU is not marked ineligible (the EST price sheet lists these).
+  bool IsEstEligibleOffer(const Offer& offer) const;
   // The EST price per seat per month on `day` (section 8), or nullopt when
   // the offer has neither an EST price nor a price to derive one from.
   std::optional<Decimal> EstPrice(const Offer& offer, Date day) const;

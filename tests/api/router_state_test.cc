@@ -154,7 +154,8 @@ TEST_F(RouterStateTest, NoReadRouteChangesTheStateOrDrawsFromTheRandomSource) {
   // The id a {} takes, by the segment before it.
   const std::map<std::string, std::string> ids = {
       {"customers", customer}, {"subscriptions", sub}, {"carts", cart}, {"orders", order}, {"invoices", invoice},
-      {"products", "CFQ7TTC0LFLZ"}, {"skus", "0001"}, {"availabilities", "CFQ7TTC0K5F7"}, {"lineitems", "0"}};
+      {"products", "CFQ7TTC0LFLZ"}, {"skus", "0001"}, {"availabilities", "CFQ7TTC0K5F7"}, {"lineitems", "0"},
+      {"sales", "pricesheets(Market='US',PricesheetView='updatedlicensebased')"}};
   const uint64_t before = router->StateDigest();
   int reads = 0, answered = 0;
   for (const RouteTable::Listed& route : router->Routes()) {

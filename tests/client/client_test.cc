@@ -107,6 +107,43 @@ TEST_F(ClientTest, MoneyIsExact) {
   EXPECT_EQ(l.charge_end_date.substr(0, 10), "2026-02-14");
 }
 
+TEST_F(ClientTest, DownloadsThePriceSheetOverBothTransports) {
+  auto sheet = client().GetPriceSheet({});
+  ASSERT_TRUE(sheet.ok()) << sheet.status().ToString();
+  EXPECT_EQ(sheet->rfind("ProductTitle,ProductId,SkuId,SkuTitle,", 0), 0u) << *sheet;
+  // Microsoft 365 E3, one year billed monthly: 37.80 from April 2025 until the July 2026 change.
+  EXPECT_NE(sheet->find("Microsoft 365 E3,CFQ7TTC0LFLZ,0001,"), std::string::npos);
+  EXPECT_NE(sheet->find(",P1Y,Monthly,US,USD,37.8,,,4/1/2025 12:00:00 AM,6/30/2026 11:59:59 PM,License,37.8,"
+                        "Commercial\r\n"),
+            std::string::npos);
+  // Over HTTP too the client asks for the CSV itself (Accept-Encoding: identity), not the zip.
+  auto over_http = http_client().GetPriceSheet({});
+  ASSERT_TRUE(over_http.ok()) << over_http.status().ToString();
+  EXPECT_EQ(*over_http, *sheet);
+  PriceSheetRequest request;
+  request.timeline = "future";
+  auto future = http_client().GetPriceSheet(request);
+  ASSERT_TRUE(future.ok()) << future.status().ToString();
+  EXPECT_NE(future->find(",P1Y,Monthly,US,USD,40.95,,,7/1/2026 12:00:00 AM,"), std::string::npos);
+  // The EST of December 2025: 43.20 + 3% = 44.496, rounded to 44.50.
+  request.view = "licensebasedest";
+  request.timeline = "history";
+  request.month = "202512";
+  auto est = client().GetPriceSheet(request);
+  ASSERT_TRUE(est.ok()) << est.status().ToString();
+  EXPECT_NE(est->find("Microsoft 365 E3,CFQ7TTC0LFLZ,"), std::string::npos);
+  EXPECT_NE(est->find(",P1M,Monthly,US,USD,44.5,"), std::string::npos);
+  PriceSheetRequest software;
+  software.view = "software";
+  EXPECT_THAT(client().GetPriceSheet(software), IsPartnerCenterError(800002));
+  // A quote in a key is escaped as '' and comes back whole in the error.
+  PriceSheetRequest quote;
+  quote.market = "U'S";
+  auto quoted = http_client().GetPriceSheet(quote);
+  EXPECT_THAT(quoted, IsPartnerCenterError(800002));
+  EXPECT_NE(quoted.status().description().find("Market 'U'S'"), std::string::npos) << quoted.status().ToString();
+}
+
 TEST(ParseExactJson, KeepsTheDigitsOfFractionalNumbers) {
   auto j = ParseExactJson(R"({"a": 0.1, "b": [1, 2.50, 1e-3], "c": {"d": 12345678901234567.89}})");
   ASSERT_TRUE(j.has_value());

@@ -32,6 +32,8 @@ TEST(MockPartnerCenterClient, StandsInForTheClient) {
   EXPECT_CALL(pc, ListSubscriptions("customer-2")).WillOnce(Return(Status(404, 600002, "customer not found")));
   EXPECT_EQ(CountActiveSeats(pc, "customer-1"), 12);
   EXPECT_EQ(CountActiveSeats(pc, "customer-2"), -1);
+  EXPECT_CALL(pc, GetPriceSheet(::testing::_)).WillOnce(Return(std::string("ProductTitle,ProductId\r\n")));
+  EXPECT_EQ(*pc.GetPriceSheet({}), "ProductTitle,ProductId\r\n");
 }
 
 }  // namespace

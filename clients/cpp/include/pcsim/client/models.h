@@ -178,4 +178,12 @@ struct InvoiceLineItem {
   nlohmann::json raw;  // fractional numbers are kept as their exact decimal text (strings)
 };
 
+// Which price sheet to download (Get a price sheet).
+struct PriceSheetRequest {
+  std::string market = "US";                 // two-letter country code
+  std::string view = "updatedlicensebased";  // or "licensebasedest", "azure_consumption"
+  std::string timeline;                      // empty: the service's default, current; "history", "future"
+  std::string month;                         // YYYYMM, with timeline "history"
+};
+
 }  // namespace pcsim::client

@@ -76,6 +76,11 @@ class PartnerCenterApi {
   // period "current" or "previous"; every page.
   virtual StatusOr<std::vector<InvoiceLineItem>> ListUnbilledLineItems(const std::string& currency,
                                                                        const std::string& period) = 0;
+
+  // Pricing: GET /v1.0/sales/pricesheets(Market='..',PricesheetView='..')/$value,
+  // the sheet as its CSV text (asked for uncompressed). No planned change
+  // with timeline "future" is an error with http_status 404.
+  virtual StatusOr<std::string> GetPriceSheet(const PriceSheetRequest& request) = 0;
 };
 
 // Every call is retried the same way; a write keeps its MS-RequestId across
@@ -142,6 +147,7 @@ class PartnerCenterClient final : public PartnerCenterApi {
   StatusOr<std::vector<InvoiceLineItem>> ListInvoiceLineItems(const std::string& invoice_id) override;
   StatusOr<std::vector<InvoiceLineItem>> ListUnbilledLineItems(const std::string& currency,
                                                                const std::string& period) override;
+  StatusOr<std::string> GetPriceSheet(const PriceSheetRequest& request) override;
 
   // The raw exchange, for routes without a typed method: sends with the
   // client's headers and retry policy; a non-2xx answer is its error Status.

@@ -46,6 +46,7 @@ class MockPartnerCenterClient : public PartnerCenterApi {
               (override));
   MOCK_METHOD(StatusOr<std::vector<InvoiceLineItem>>, ListUnbilledLineItems,
               (const std::string& currency, const std::string& period), (override));
+  MOCK_METHOD(StatusOr<std::string>, GetPriceSheet, (const PriceSheetRequest& request), (override));
 };
 
 }  // namespace pcsim::client
