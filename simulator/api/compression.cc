@@ -40,6 +40,7 @@ std::string Gzip(std::string_view data) {
   const size_t n = libdeflate_gzip_compress(compressor.get(), data.data(), data.size(), out.data(), out.size());
   if (n == 0) throw std::bad_alloc();  // the bound was too small: cannot happen
   out.resize(n);
+  out.shrink_to_fit();  // the bound is about the input's size
   return out;
 }
 

@@ -81,22 +81,35 @@ constexpr std::array kUsageColumns = {
 
 // --- writing values ----------------------------------------------------------------
 
+// A JSON string: runs of plain characters are copied at once.
 void AppendString(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   out.push_back('"');
-  for (char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out.push_back('\\');
-      out.push_back(c);
-    } else if (u < 0x20) {
-      out.append("\\u00");
+  size_t plain = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto u = static_cast<unsigned char>(s[i]);
+    if (u >= 0x20 && u != '"' && u != '\\') continue;
+    out.append(s.data() + plain, i - plain);
+    plain = i + 1;
+    out.push_back('\\');
+    if (u >= 0x20) {
+      out.push_back(s[i]);
+    } else {
+      out.append("u00");
       out.push_back(kHex[u >> 4]);
       out.push_back(kHex[u & 0xF]);
-    } else {
-      out.push_back(c);
     }
   }
+  out.append(s.data() + plain, s.size() - plain);
+  out.push_back('"');
+}
+
+// The v1 line items' DateTimeOf(d), "2026-01-15T00:00:00Z", without a
+// temporary string.
+void AppendDateTime(std::string& out, Date d, std::string_view time = "T00:00:00Z") {
+  out.push_back('"');
+  out += d.ToString();  // ten characters: no allocation
+  out += time;
   out.push_back('"');
 }
 
@@ -180,8 +193,8 @@ void AppendReconciliationRow(const Sandbox& sandbox, const ChargeLine& line, Att
       case ReconColumn::PublisherId: return AppendString(out, "");
       case ReconColumn::SubscriptionDescription: return AppendString(out, offer.sku->title);
       case ReconColumn::SubscriptionId: return AppendString(out, sub.id);
-      case ReconColumn::ChargeStartDate: return AppendString(out, DateTimeOf(line.charge_start));
-      case ReconColumn::ChargeEndDate: return AppendString(out, DateTimeOf(line.charge_end));
+      case ReconColumn::ChargeStartDate: return AppendDateTime(out, line.charge_start);
+      case ReconColumn::ChargeEndDate: return AppendDateTime(out, line.charge_end);
       case ReconColumn::TermAndBillingCycle: return AppendString(out, sandbox.TermAndBillingCycleText(line));
       case ReconColumn::EffectiveUnitPrice: return AppendMoney(out, line.effective_unit_price);
       case ReconColumn::UnitType: return AppendString(out, "Licenses");
@@ -192,12 +205,12 @@ void AppendReconciliationRow(const Sandbox& sandbox, const ChargeLine& line, Att
       case ReconColumn::PricingCurrency: return AppendString(out, offer.market->currency);
       case ReconColumn::PCToBCExchangeRate: return AppendInt(out, 1);
       case ReconColumn::PCToBCExchangeRateDate:
-        return AppendString(out, line.order_date.date().FirstOfMonth().ToString() + "T00:00:00");
+        return AppendDateTime(out, line.order_date.date().FirstOfMonth(), "T00:00:00");
       case ReconColumn::MeterDescription: return AppendString(out, "");
       case ReconColumn::ReservationOrderId: return AppendString(out, "");
       case ReconColumn::CreditReasonCode: return AppendString(out, "");
-      case ReconColumn::SubscriptionStartDate: return AppendString(out, DateTimeOf(line.subscription_start));
-      case ReconColumn::SubscriptionEndDate: return AppendString(out, DateTimeOf(line.subscription_end));
+      case ReconColumn::SubscriptionStartDate: return AppendDateTime(out, line.subscription_start);
+      case ReconColumn::SubscriptionEndDate: return AppendDateTime(out, line.subscription_end);
       case ReconColumn::ReferenceId: return AppendString(out, GuidFromNumber(sandbox.seed(), line.reference));
       case ReconColumn::ProductQualifiers: {
         out.push_back('[');
@@ -230,8 +243,8 @@ void AppendUsageRow(const Sandbox& sandbox, const UsageLine& line, AttributeSet 
       case UsageColumn::BenefitType: return AppendString(out, "");
       case UsageColumn::BillingCurrency: return AppendString(out, currency);
       case UsageColumn::BillingPreTaxTotal: return AppendMoney(out, line.amounts.billing_pre_tax_total);
-      case UsageColumn::ChargeEndDate: return AppendString(out, DateTimeOf(month.AddMonthsClamped(1)));
-      case UsageColumn::ChargeStartDate: return AppendString(out, DateTimeOf(month));
+      case UsageColumn::ChargeEndDate: return AppendDateTime(out, month.AddMonthsClamped(1));
+      case UsageColumn::ChargeStartDate: return AppendDateTime(out, month);
       case UsageColumn::ChargeType: return AppendString(out, "new");
       case UsageColumn::ConsumedService: return AppendString(out, meter.service);
       case UsageColumn::CreditPercentage: return AppendMoney(out, Decimal());
@@ -278,7 +291,7 @@ void AppendUsageRow(const Sandbox& sandbox, const UsageLine& line, AttributeSet 
       case UsageColumn::Unit: return AppendString(out, meter.unit);
       case UsageColumn::UnitPrice: return AppendMoney(out, line.amounts.unit_price);
       case UsageColumn::UnitType: return AppendString(out, "");
-      case UsageColumn::UsageDate: return AppendString(out, DateTimeOf(line.key->day));
+      case UsageColumn::UsageDate: return AppendDateTime(out, line.key->day);
     }
   });
 }

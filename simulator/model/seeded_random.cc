@@ -1,6 +1,5 @@
 #include "simulator/model/seeded_random.h"
 
-#include <cstdio>
 
 namespace pcsim {
 namespace {
@@ -9,11 +8,20 @@ std::string FormatGuid(uint64_t hi, uint64_t lo) {
   // Version 4 layout, as Partner Center's GUIDs mostly are.
   hi = (hi & 0xFFFFFFFFFFFF0FFFULL) | 0x0000000000004000ULL;
   lo = (lo & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(hi >> 32),
-                static_cast<unsigned>((hi >> 16) & 0xFFFF), static_cast<unsigned>(hi & 0xFFFF),
-                static_cast<unsigned>(lo >> 48), static_cast<unsigned long long>(lo & 0xFFFFFFFFFFFFULL));
-  return buf;
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out(36, '-');
+  size_t at = 0;
+  // `digits` hex digits of `v` at `at`, then past the dash that follows.
+  auto put = [&](uint64_t v, size_t digits) {
+    for (size_t i = digits; i-- > 0; v >>= 4) out[at + i] = kHex[v & 0xF];
+    at += digits + 1;
+  };
+  put(hi >> 32, 8);
+  put((hi >> 16) & 0xFFFF, 4);
+  put(hi & 0xFFFF, 4);
+  put(lo >> 48, 4);
+  put(lo & 0xFFFFFFFFFFFFULL, 12);
+  return out;
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include "pcsim/client/partner_center_client.h"
 #include "pcsim/client/transport.h"
 #include "pcsim/gtest/builders.h"
+#include "simulator/api/compression.h"
 
 namespace pcsim::api::testing {
 
@@ -75,6 +76,58 @@ std::string ApiTest::Buy(const std::string& customer, const std::string& item, i
 void ApiTest::Advance(const std::string& by_or_to) {
   nlohmann::json body = by_or_to.rfind("P", 0) == 0 ? nlohmann::json{{"by", by_or_to}} : nlohmann::json{{"to", by_or_to}};
   CallJson("POST", "/_sim/clock/advance", body, 200);
+}
+
+std::string PathOf(const std::string& url) {
+  if (url.rfind("http://", 0) != 0) return url;
+  return url.substr(url.find('/', 7));
+}
+
+std::string ApiTest::Export(const std::string& kind, const nlohmann::json& body, HeaderList headers) {
+  Response r = Call("POST", std::string(kBilling) + "/" + kind + "/export", body.dump(), std::move(headers));
+  EXPECT_EQ(r.status, 202) << r.body;
+  EXPECT_TRUE(r.body.empty());
+  auto location = r.Header("Location");
+  EXPECT_TRUE(location.has_value());
+  return location ? PathOf(*location) : "";
+}
+
+nlohmann::json ApiTest::Wait(const std::string& operation, HeaderList headers) {
+  for (int i = 0; i < 10; ++i) {
+    Response r = Call("GET", operation, "", headers);
+    EXPECT_EQ(r.status, 200) << r.body;
+    nlohmann::json op = nlohmann::json::parse(r.body);
+    if (op["status"] != "running") return op;
+    auto retry = r.Header("Retry-After");
+    EXPECT_TRUE(retry.has_value());
+    Advance("PT" + retry.value_or("1") + "S");
+  }
+  ADD_FAILURE() << "the export is still running";
+  return nullptr;
+}
+
+std::vector<nlohmann::json> ApiTest::Rows(const nlohmann::json& op, HeaderList headers, size_t* blob_count) {
+  nlohmann::json manifest = CallJson("GET", PathOf(op["resourceLocation@odata.navigationLink"]), nullptr, 200, headers);
+  std::vector<nlohmann::json> rows;
+  if (blob_count) *blob_count = manifest["blobs"].size();
+  EXPECT_EQ(manifest["blobCount"], manifest["blobs"].size());
+  for (const nlohmann::json& blob : manifest["blobs"]) {
+    Response r = Call("GET", PathOf(manifest["rootDirectory"]) + "/" + blob["name"].get<std::string>() + "?" +
+                                 manifest["sasToken"].get<std::string>());
+    EXPECT_EQ(r.status, 200) << r.body;
+    auto text = Gunzip(r.body, size_t{1} << 30);
+    EXPECT_TRUE(text.ok());
+    if (!text.ok()) continue;
+    size_t from = 0;
+    for (size_t nl = text->find('\n'); nl != std::string::npos; from = nl + 1, nl = text->find('\n', from))
+      rows.push_back(nlohmann::json::parse(text->substr(from, nl - from)));
+    EXPECT_EQ(from, text->size()) << "a blob ends with a newline";
+  }
+  return rows;
+}
+
+std::vector<nlohmann::json> ApiTest::ExportRows(const std::string& kind, const nlohmann::json& body) {
+  return Rows(Wait(Export(kind, body)));
 }
 
 std::string UnsignedJwt(const std::string& payload_json) {

@@ -43,8 +43,26 @@ class ApiTest : public ::testing::Test {
                   const std::string& billing);
   void Advance(const std::string& by_or_to);
 
+  // Microsoft Graph billing exports (docs/graph-billing.md), as a client reads them.
+  // Starts `kind` ("reconciliation/billed", "usage/unbilled", ...); returns
+  // the operation's path from Location.
+  std::string Export(const std::string& kind, const nlohmann::json& body, HeaderList headers = {});
+  // Polls the operation, advancing the simulated clock by Retry-After, until
+  // it no longer runs; returns it.
+  nlohmann::json Wait(const std::string& operation, HeaderList headers = {});
+  // Every row of a succeeded export, through its manifest and blobs.
+  std::vector<nlohmann::json> Rows(const nlohmann::json& operation, HeaderList headers = {},
+                                   size_t* blob_count = nullptr);
+  // All three: the rows of an export of `kind` asked now.
+  std::vector<nlohmann::json> ExportRows(const std::string& kind, const nlohmann::json& body);
+
   std::unique_ptr<Router> router;
 };
+
+// The Graph billing root.
+inline constexpr char kBilling[] = "/v1.0/reports/partners/billing";
+// The path of a link ("http://HOST/x" or "/x").
+std::string PathOf(const std::string& url);
 
 // An unsigned JWT carrying `payload_json` as its claims (lenient auth reads
 // them without checking a signature).

@@ -1,6 +1,7 @@
 // Whole lifecycles over real loopback HTTP, as an integration sees them:
 // the purchase lifecycle to the invoice (Create a cart, Checkout a cart, Get
-// invoice line items), and the
+// invoice line items), the invoice read through the Microsoft Graph billing
+// export (docs/graph-billing.md), and the
 // 24-hour rule of the 2026 calendar (docs/decisions.md, section 9).
 #include <gtest/gtest.h>
 #include <httplib.h>
@@ -9,6 +10,7 @@
 #include <memory>
 #include <string>
 
+#include "simulator/api/compression.h"
 #include "simulator/http/http_server.h"
 
 namespace pcsim::http {
@@ -194,6 +196,60 @@ TEST_F(TwentyFourHourRuleTest, AMinimalPatchTurnsAutoRenewOffAndTripsTheRule) {
   json actions = Actions();
   ASSERT_EQ(actions.size(), 1u);
   EXPECT_EQ(actions[0]["actionType"], "RenewToExtendedServiceTerm");
+}
+
+// The Graph export over the wire: absolute links for the host called, the
+// gzip blob through the transport byte for byte, Azure Storage's XML error
+// for a bad SAS token and Graph's error body.
+TEST_F(LoopbackLifecycleTest, InvoiceReadThroughTheGraphExport) {
+  StartAt("2026-01-15T09:00:00Z");
+  std::string customer = CreateAttestedCustomer();
+  BuyThroughCart(customer, "CFQ7TTC0LFLZ:0001:CFQ7TTC0K5F7", 10, "P1Y", "Monthly");
+  Advance({{"to", "2026-02-07T00:00:00Z"}});
+  const std::string invoice = Send("GET", "/v1/invoices")["items"][0]["id"];
+  const std::string base = "http://127.0.0.1:" + std::to_string(server_->port());
+  auto path_of = [&](const std::string& url) {
+    EXPECT_EQ(url.rfind(base, 0), 0u) << url;
+    return url.substr(base.size());
+  };
+  const std::string billing = "/v1.0/reports/partners/billing";
+  auto started = client_->Post(billing + "/reconciliation/billed/export", json{{"invoiceId", invoice}}.dump(),
+                               "application/json");
+  ASSERT_TRUE(started);
+  ASSERT_EQ(started->status, 202) << started->body;
+  const std::string operation = path_of(started->get_header_value("Location"));
+  auto running = client_->Get(operation);
+  ASSERT_TRUE(running);
+  EXPECT_EQ(running->get_header_value("Retry-After"), "300");
+  Advance({{"by", "PT300S"}});
+  json op = Send("GET", operation);
+  ASSERT_EQ(op["status"], "succeeded") << op;
+  json manifest = Send("GET", path_of(op["resourceLocation@odata.navigationLink"]));
+  const std::string blob = path_of(manifest["rootDirectory"]) + "/" + manifest["blobs"][0]["name"].get<std::string>();
+
+  auto res = client_->Get(blob + "?" + manifest["sasToken"].get<std::string>());
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(res->get_header_value("Content-Type"), "application/octet-stream");
+  ASSERT_GE(res->body.size(), 2u);
+  EXPECT_EQ(static_cast<unsigned char>(res->body[0]), 0x1f);  // gzip's magic number, as sent
+  EXPECT_EQ(static_cast<unsigned char>(res->body[1]), 0x8b);
+  auto rows = api::Gunzip(res->body, size_t{1} << 20);
+  ASSERT_TRUE(rows.ok());
+  json row = json::parse(rows->substr(0, rows->find('\n')));
+  EXPECT_EQ(row["InvoiceNumber"], invoice);
+  EXPECT_EQ(row["Total"], 378);
+  EXPECT_NE(rows->find("\"UnitPrice\":37.8,"), std::string::npos);
+
+  auto denied = client_->Get(blob + "?se=2030-01-01T00%3A00%3A00Z&sig=00");
+  ASSERT_TRUE(denied);
+  EXPECT_EQ(denied->status, 403);
+  EXPECT_EQ(denied->get_header_value("x-ms-error-code"), "AuthenticationFailed");
+  EXPECT_NE(denied->body.find("<Code>AuthenticationFailed</Code>"), std::string::npos);
+  json bad = Send("POST", billing + "/reconciliation/billed/export", {{"attributeSet", "basic"}}, 400);
+  EXPECT_EQ(bad["error"]["code"], "invalidRequest");
+  EXPECT_EQ(Send("GET", "/beta/reports/partners/billing/operations/unknown", nullptr, 404)["error"]["code"],
+            "itemNotFound");
 }
 
 }  // namespace
