@@ -191,8 +191,28 @@ std::optional<nlohmann::json> ParseExactJson(std::string_view text) {
   return root;
 }
 
+namespace {
+
+// The text between <Tag> and </Tag> in an Azure Storage error body, or "".
+std::string XmlElement(const std::string& xml, const std::string& tag) {
+  const size_t open = xml.find("<" + tag + ">");
+  if (open == std::string::npos) return "";
+  const size_t from = open + tag.size() + 2;
+  const size_t close = xml.find("</" + tag + ">", from);
+  return close == std::string::npos ? "" : xml.substr(from, close - from);
+}
+
+}  // namespace
+
 Status ErrorFromResponse(const HttpResponse& response) {
   json j = json::parse(response.body, nullptr, false);
+  // Microsoft Graph: {"error": {"code": "itemNotFound", "message": "..."}}.
+  if (j.is_object())
+    if (auto e = j.find("error"); e != j.end() && e->is_object())
+      return Status(response.status, 0, Str(*e, "code") + ": " + Str(*e, "message"));
+  // Azure Storage (the export blobs): x-ms-error-code and an XML body.
+  if (auto storage_code = response.Header("x-ms-error-code"))
+    return Status(response.status, 0, *storage_code + ": " + XmlElement(response.body, "Message"));
   int code = 0;
   std::string description;
   if (j.is_object()) {

@@ -89,6 +89,10 @@ StatusOr<HttpResponse> PartnerCenterClient::Call(const std::string& method, cons
   if (!options_.control_token.empty() && target.rfind("/_sim/", 0) == 0)
     request.headers.emplace_back("X-Pcsim-Control-Token", options_.control_token);
   for (auto& h : extra_headers) request.headers.push_back(std::move(h));
+  return SendWithRetries(request);
+}
+
+StatusOr<HttpResponse> PartnerCenterClient::SendWithRetries(const HttpRequest& request) {
   const int attempts = std::max(1, options_.retry.max_attempts);
   for (int attempt = 1;; ++attempt) {
     ++requests_sent_;

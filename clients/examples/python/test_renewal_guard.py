@@ -4,7 +4,10 @@
 The same book as the C++ guard's tests, from April 2025 through the February
 2026 backfill and the 2026-05-04 enforcement date, one guard pass a day: no
 subscription drifts into the Extended Service Term, and without the guard the
-book does. Run by ctest with PCSIM_BINARY set to the pcsim command.
+book does. The charges are read as an integration must since the v2 cutover
+(April 21, 2025): through Microsoft Graph's billing exports (graph_export.py),
+polling on pcsim's simulated clock. Run by ctest with PCSIM_BINARY set to the
+pcsim command.
 """
 import datetime
 import decimal
@@ -15,6 +18,7 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import graph_export  # noqa: E402
 import renewal_guard as rg  # noqa: E402
 
 START = "2025-04-01T08:00:00Z"
@@ -56,6 +60,15 @@ class BookTest(unittest.TestCase):
 
     def advance_to(self, instant):
         self.control("POST", "/_sim/clock/advance", {"to": instant})
+
+    def now(self):
+        return datetime.datetime.fromisoformat(self.control("GET", "/_sim/clock")["now"].replace("Z", "+00:00"))
+
+    def simulated_wait(self, seconds):
+        """The export's wait between two polls: the simulated clock moves on by
+        Retry-After instead of the test sleeping."""
+        self.waits.append(seconds)
+        self.control("POST", "/_sim/clock/advance", {"by": f"PT{seconds}S"})
 
     def new_customer(self, n):
         customer = self.control("POST", "/v1/customers", {
@@ -107,6 +120,9 @@ class BookTest(unittest.TestCase):
         self.book["bp_cancel"] = self.buy(contoso, "CFQ7TTC0LCHC:0002", 5, "P1Y", "Annual")
         self.auto_renew_off("bp_cancel")
         self.log = []
+        self.waits = []
+        self.graph = graph_export.GraphBillingExport(self.server.base_url + "/v1.0", "python-guard-test",
+                                                     wait=self.simulated_wait)
 
     def run_to(self, last_day, policy):
         """Day by day to last_day; returns {ref: first day seen in EST}."""
@@ -126,14 +142,39 @@ class BookTest(unittest.TestCase):
         return in_est
 
     def line_items(self):
+        """Every charge: each invoice's billed reconciliation export, then the
+        unbilled ones of last month and this month (PascalCase keys)."""
         lines = []
         for invoice in self.api.all_pages("/v1/invoices"):
-            lines += self.api.all_pages(f"/v1/invoices/{invoice['id']}/lineitems?provider=onetime"
-                                        "&invoicelineitemtype=billinglineitems&size=2000")
-        for period in ("previous", "current"):
-            lines += self.api.all_pages("/v1/invoices/unbilled/lineitems?provider=onetime"
-                                        f"&invoicelineitemtype=billinglineitems&currencycode=USD&period={period}")
+            lines += self.graph.billed_reconciliation(invoice["id"])
+        for period in ("last", "current"):
+            try:
+                lines += self.graph.unbilled_reconciliation("USD", period)
+            except graph_export.ExportError as err:
+                if err.code != "5000":  # "No data available": nothing of that period is unbilled
+                    raise
         return lines
+
+    def test_an_export_polls_on_the_simulated_clock(self):
+        self.advance_to("2025-07-08T09:00:00Z")
+        invoices = self.api.all_pages("/v1/invoices")
+        june = [i for i in invoices if i["invoiceDate"][:7] == "2025-07"]
+        self.assertEqual(len(june), 1, invoices)
+        before = self.now()
+        rows = self.graph.billed_reconciliation(june[0]["id"])
+        self.assertEqual(self.waits, [300])  # graphExport.delaySeconds: one Retry-After, then succeeded
+        self.assertEqual(self.now() - before, datetime.timedelta(seconds=300))
+        self.assertTrue(rows)
+        for row in rows:
+            self.assertEqual(row["InvoiceNumber"], june[0]["id"])
+            self.assertEqual(row["Total"], row["Subtotal"])
+        first = [r for r in rows if r["SubscriptionId"] == self.book["bp_cancel"][1]]
+        self.assertEqual([(r["ChargeType"], r["Quantity"]) for r in first], [("new", 5)])
+        # A v1 read of the same invoice is refused since the cutover.
+        with self.assertRaises(rg.PartnerCenterError) as refused:
+            self.api.all_pages(f"/v1/invoices/{june[0]['id']}/lineitems?provider=onetime"
+                               "&invoicelineitemtype=billinglineitems")
+        self.assertEqual((refused.exception.status, refused.exception.code), (400, 800002))
 
     def test_no_subscription_drifts_into_est(self):
         policy = rg.Policy(30, rg.CANCEL, {"CFQ7TTC0LFLZ": rg.RENEW})
@@ -148,27 +189,27 @@ class BookTest(unittest.TestCase):
         self.assertFalse(logged("WARNING"))
 
         lines = self.line_items()
-        self.assertFalse([l for l in lines if l["termAndBillingCycle"] == "Extended Service Term"])
+        self.assertFalse([l for l in lines if l["TermAndBillingCycle"] == "Extended Service Term"])
         for ref, end in (("e5_early", "2026-04-01"), ("bp_cancel", "2026-06-09"), ("basic_monthly", "2026-07-14")):
             sub = self.get(ref)
             self.assertNotEqual(sub["status"], "active", ref)
             self.assertEqual(sub["commitmentEndDate"][:10], end, ref)
-            late = [l for l in lines if l["subscriptionId"] == sub["id"] and l["chargeStartDate"][:10] > end]
+            late = [l for l in lines if l["SubscriptionId"] == sub["id"] and l["ChargeStartDate"][:10] > end]
             self.assertEqual(late, [], ref)
         e3 = self.get("e3_renew")
         self.assertEqual((e3["status"], e3["quantity"], e3["commitmentEndDate"][:10]), ("active", 10, "2027-05-19"))
-        renew = [l for l in lines if l["subscriptionId"] == e3["id"] and l["chargeType"] == "renew"]
+        renew = [l for l in lines if l["SubscriptionId"] == e3["id"] and l["ChargeType"] == "renew"]
         self.assertEqual(len(renew), 1)
-        self.assertEqual((renew[0]["quantity"], renew[0]["unitPrice"], renew[0]["subtotal"],
-                          renew[0]["chargeStartDate"][:10], renew[0]["chargeEndDate"][:10]),
-                         (10, decimal.Decimal("37.80"), 378, "2026-05-20", "2026-06-19"))
+        self.assertEqual((renew[0]["Quantity"], renew[0]["UnitPrice"], renew[0]["Subtotal"], renew[0]["Total"],
+                          renew[0]["ChargeStartDate"][:10], renew[0]["ChargeEndDate"][:10]),
+                         (10, decimal.Decimal("37.80"), 378, 378, "2026-05-20", "2026-06-19"))
 
     def test_without_the_guard_the_book_drifts_into_est(self):
         in_est = self.run_to("2026-12-31", None)
         self.assertEqual(in_est, {"e3_renew": "2026-05-20", "bp_cancel": "2026-06-10",
                                   "basic_monthly": "2026-07-15"})
         lines = self.line_items()
-        self.assertTrue([l for l in lines if l["termAndBillingCycle"] == "Extended Service Term"])
+        self.assertTrue([l for l in lines if l["TermAndBillingCycle"] == "Extended Service Term"])
 
 
 class PolicyTest(unittest.TestCase):

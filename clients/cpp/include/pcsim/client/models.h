@@ -1,13 +1,15 @@
 // The Partner Center resources the typed client reads and writes (the pages
-// Customer, Cart, Order, Subscription and Invoice resources). Each model
-// carries the fields an integration usually needs as typed members and the
-// whole resource as `raw`, so nothing the service sent is lost. Money is
-// pcsim::Decimal, read from the JSON number's own digits, never through a
-// binary float.
+// Customer, Cart, Order, Subscription and Invoice resources), and the
+// operations, manifests and rows of Microsoft Graph's partner billing
+// exports. Each model carries the fields an integration usually needs as
+// typed members and the whole resource as `raw`, so nothing the service sent
+// is lost. Money is pcsim::Decimal, read from the JSON number's own digits,
+// never through a binary float.
 #pragma once
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <utility>
@@ -184,6 +186,131 @@ struct PriceSheetRequest {
   std::string view = "updatedlicensebased";  // or "licensebasedest", "azure_consumption"
   std::string timeline;                      // empty: the service's default, current; "history", "future"
   std::string month;                         // YYYYMM, with timeline "history"
+};
+
+// --- Microsoft Graph partner billing exports (docs/graph-billing.md) ---------------
+
+enum class BillingExportKind { BilledReconciliation, UnbilledReconciliation, BilledUsage, UnbilledUsage };
+// Which attributes each row carries: every one, or those a reconciliation needs.
+enum class ExportAttributeSet { Full, Basic };
+// An unbilled export's period: the calendar month of today, or the one before.
+enum class ExportBillingPeriod { Current, Last };
+
+// What POST {graph}/reports/partners/billing/{reconciliation|usage}/{billed|unbilled}/export sends.
+struct BillingExportRequest {
+  BillingExportKind kind = BillingExportKind::BilledReconciliation;
+  ExportAttributeSet attribute_set = ExportAttributeSet::Full;
+  std::string invoice_id;     // billed exports
+  std::string currency_code;  // unbilled exports: "USD"
+  ExportBillingPeriod billing_period = ExportBillingPeriod::Current;  // unbilled exports
+
+  static BillingExportRequest Billed(BillingExportKind kind, std::string invoice_id,
+                                     ExportAttributeSet set = ExportAttributeSet::Full) {
+    return {kind, set, std::move(invoice_id), "", ExportBillingPeriod::Current};
+  }
+  static BillingExportRequest Unbilled(BillingExportKind kind, std::string currency_code, ExportBillingPeriod period,
+                                       ExportAttributeSet set = ExportAttributeSet::Full) {
+    return {kind, set, "", std::move(currency_code), period};
+  }
+};
+
+// A GET of an export's operation.
+struct BillingOperation {
+  std::string id;
+  std::string status;  // "notStarted", "running", "succeeded", "failed"
+  std::string created_date_time;
+  std::string last_action_date_time;
+  std::string manifest_url;  // succeeded: resourceLocation@odata.navigationLink
+  // failed: Microsoft's error code ("5000") and message.
+  std::string error_code;
+  std::string error_message;
+  int64_t retry_after_seconds = 0;  // running: the answer's Retry-After (0 when absent)
+  nlohmann::json raw;  // the whole answer (a succeeded one has the manifest inline in resourceLocation)
+};
+
+struct ExportBlob {
+  std::string name;  // "part-00000-{id}.c000.json.gz"
+  std::string partition_value;
+};
+
+// An export's manifest: where its blobs are and the SAS token that reads them.
+struct ExportManifest {
+  std::string id;
+  std::string schema_version;
+  std::string data_format;  // "compressedJSON"
+  std::string created_date_time;
+  std::string etag;
+  std::string partner_tenant_id;
+  std::string root_directory;  // absolute ("https://...blob.core.windows.net/...") or a path (in process)
+  std::string sas_token;       // without a leading '?'; valid for a limited time
+  std::string partition_type;
+  int64_t blob_count = 0;
+  std::vector<ExportBlob> blobs;
+  nlohmann::json raw;
+
+  // rootDirectory + "/" + name + "?" + sasToken.
+  std::string BlobUrl(const ExportBlob& blob) const { return root_directory + "/" + blob.name + "?" + sas_token; }
+};
+
+// One row of a billed or unbilled reconciliation export: the columns of the
+// new-commerce invoice reconciliation file (PascalCase keys on the wire).
+// Keys absent from the row (the basic attribute set) are left empty or zero.
+struct ReconciliationRow {
+  std::string partner_id, customer_id, customer_name, customer_domain_name, customer_country;
+  std::string invoice_number;  // empty in an unbilled export
+  std::string mpn_id, reseller_mpn_id, order_id, order_date;
+  std::string product_id, sku_id, availability_id, sku_name, product_name;
+  std::string charge_type;  // "new", "cycleCharge", "addQuantity", "removeQuantity", "renew", ...
+  Decimal unit_price;
+  int64_t quantity = 0;
+  Decimal subtotal, tax_total, total;
+  std::string currency;
+  std::string price_adjustment_description, publisher_name, publisher_id, subscription_description;
+  std::string subscription_id;
+  std::string charge_start_date, charge_end_date;  // RFC 3339
+  std::string term_and_billing_cycle;
+  Decimal effective_unit_price;
+  std::string unit_type, alternate_id;
+  Decimal billable_quantity;
+  std::string billing_frequency;  // empty in an unbilled export
+  std::string pricing_currency;
+  Decimal pc_to_bc_exchange_rate;
+  std::string pc_to_bc_exchange_rate_date;
+  std::string meter_description, reservation_order_id, credit_reason_code;
+  std::string subscription_start_date, subscription_end_date;
+  std::string reference_id;  // shared by the lines of one charge event
+  std::vector<std::string> product_qualifiers;  // "AddOn", "Trial"
+  std::string promotion_id;
+  nlohmann::json raw;  // the row as received; fractional numbers as their exact decimal text
+};
+
+// One row of a billed or unbilled usage export: a day of rated Azure usage
+// (Microsoft Graph's "attributeSet enum type" keys).
+struct UsageRow {
+  std::string additional_info, availability_id, benefit_id, benefit_order_id, benefit_type;
+  std::string billing_currency;
+  Decimal billing_pre_tax_total;
+  std::string charge_start_date, charge_end_date, charge_type, consumed_service;
+  Decimal credit_percentage;
+  std::string credit_type, customer_country, customer_domain_name, customer_id, customer_name;
+  Decimal effective_unit_price;
+  std::string entitlement_description, entitlement_id;
+  std::string invoice_number;  // empty in an unbilled export
+  std::string meter_category, meter_id, meter_name, meter_region, meter_sub_category, meter_type;
+  std::string mpn_id;
+  Decimal partner_earned_credit_percentage;  // 0.15 for 15%
+  std::string partner_id, partner_name;
+  Decimal pc_to_bc_exchange_rate;
+  std::string pricing_currency;
+  Decimal pricing_pre_tax_total;
+  std::string product_id, product_name, publisher_id, publisher_name;
+  Decimal quantity;
+  std::string resource_group, resource_location, resource_uri, service_info1, service_info2;
+  std::string sku_id, sku_name, subscription_description, subscription_id, tags, tier2_mpn_id, unit;
+  Decimal unit_price;
+  std::string unit_type;
+  std::string usage_date;  // RFC 3339
+  nlohmann::json raw;
 };
 
 }  // namespace pcsim::client

@@ -4,7 +4,8 @@
 // collections are followed through links.next and MS-ContinuationToken to the
 // last page; 429 (and 503) answers are retried after their Retry-After,
 // within a bounded RetryPolicy, with the same MS-RequestId so that a retried
-// write is applied once.
+// write is applied once. It also reads Microsoft Graph's partner billing
+// exports (docs/graph-billing.md): start, poll, manifest, gzip blobs, rows.
 //
 // PartnerCenterApi is the interface integration code should depend on;
 // MockPartnerCenterClient (pcsim/client/mock_partner_center_client.h)
@@ -16,6 +17,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "pcsim/client/models.h"
@@ -23,6 +25,16 @@
 #include "simulator/model/status.h"
 
 namespace pcsim::client {
+
+// How a caller waits between two polls of an export: it is given the seconds
+// the service asked for (Retry-After). A test against pcsim advances the
+// simulated clock by them (POST /_sim/clock/advance; SandboxTest's
+// SimulatedExportWait()); a real integration sleeps (SleepOnTheWallClock()).
+// The client itself never waits on the wall clock for an export.
+using ExportWait = std::function<void(int64_t seconds)>;
+
+// A wait that sleeps `seconds` on the wall clock, for a real Graph endpoint.
+ExportWait SleepOnTheWallClock();
 
 class PartnerCenterApi {
  public:
@@ -81,6 +93,41 @@ class PartnerCenterApi {
   // the sheet as its CSV text (asked for uncompressed). No planned change
   // with timeline "future" is an error with http_status 404.
   virtual StatusOr<std::string> GetPriceSheet(const PriceSheetRequest& request) = 0;
+
+  // Microsoft Graph partner billing exports (docs/graph-billing.md), under
+  // ClientOptions::graph_root. The export flow: StartBillingExport,
+  // WaitForExport, GetExportManifest, then ReadReconciliationRows or
+  // ReadUsageRows; ExportBilledReconciliation does all of it for an invoice.
+  //
+  // POSTs the export; the operation's URL, from the answer's Location
+  // (absolute over HTTP, a path in process: either can be passed back).
+  virtual StatusOr<std::string> StartBillingExport(const BillingExportRequest& request) = 0;
+  // GETs the operation until it is no longer running, calling `wait` with
+  // each answer's Retry-After (RetryPolicy::default_wait when it has none)
+  // between two GETs (an empty `wait`: the next GET at once); at most
+  // RetryPolicy::max_polls GETs. Returns the succeeded operation. A failed
+  // one is an error with Microsoft's code (code() == 5000) and message, and
+  // http_status 200 (the GET succeeded); one still running after max_polls
+  // GETs is an error with http_status 202.
+  virtual StatusOr<BillingOperation> WaitForExport(const std::string& operation_url, const ExportWait& wait) = 0;
+  // GETs a succeeded export's manifest (BillingOperation::manifest_url). Each
+  // read carries a new SAS token, valid for a limited time.
+  virtual StatusOr<ExportManifest> GetExportManifest(const std::string& manifest_url) = 0;
+  // Downloads every blob of `manifest` (without the bearer token: the SAS
+  // token is the credential), gunzips it and reads its JSON lines, in blob
+  // order. Unknown keys are ignored. A blob the store refuses (an expired SAS
+  // token: 403) is its HTTP error; a blob that is not gzip, inflates beyond
+  // ClientOptions::max_blob_bytes, has a line that is not a JSON object, or a
+  // money value that is not an exact decimal number is an error with
+  // http_status 502. Never a partial answer.
+  virtual StatusOr<std::vector<ReconciliationRow>> ReadReconciliationRows(const ExportManifest& manifest) = 0;
+  virtual StatusOr<std::vector<UsageRow>> ReadUsageRows(const ExportManifest& manifest) = 0;
+  // The whole flow for a billed reconciliation export of one invoice: every
+  // row of the invoice. Errors as above (an invoice of a period the export
+  // does not serve: code 5000).
+  virtual StatusOr<std::vector<ReconciliationRow>> ExportBilledReconciliation(const std::string& invoice_id,
+                                                                             ExportAttributeSet attribute_set,
+                                                                             const ExportWait& wait) = 0;
 };
 
 // Every call is retried the same way; a write keeps its MS-RequestId across
@@ -95,6 +142,7 @@ struct RetryPolicy {
   bool retry_transport_failures = true;  // a dropped connection or a timeout is retried after default_wait
   // A PATCH answered 202 Accepted: the resource named by Location is read
   // after each Retry-After until it shows the change, at most this many times.
+  // WaitForExport GETs a running export's operation at most this many times.
   int max_polls = 10;
 };
 
@@ -111,6 +159,15 @@ struct ClientOptions {
   // The MS-RequestId of each logical call (kept across its retries);
   // empty: "PID-0000-4000-8000-" + a counter shared by the process's clients.
   std::function<std::string()> request_id;
+  // Where Microsoft Graph's billing routes are: a path ("/v1.0", or "/beta")
+  // goes through the client's transport, as pcsim serves Graph on its own
+  // port; a real integration sets "https://graph.microsoft.com/v1.0".
+  std::string graph_root = "/v1.0";
+  // The bearer token of Graph requests (Graph's audience differs from
+  // Partner Center's); empty: access_token.
+  std::string graph_access_token;
+  // The most bytes one export blob may inflate to; a larger one is an error.
+  size_t max_blob_bytes = size_t{1} << 30;
 };
 
 class PartnerCenterClient final : public PartnerCenterApi {
@@ -148,6 +205,18 @@ class PartnerCenterClient final : public PartnerCenterApi {
   StatusOr<std::vector<InvoiceLineItem>> ListUnbilledLineItems(const std::string& currency,
                                                                const std::string& period) override;
   StatusOr<std::string> GetPriceSheet(const PriceSheetRequest& request) override;
+  StatusOr<std::string> StartBillingExport(const BillingExportRequest& request) override;
+  StatusOr<BillingOperation> WaitForExport(const std::string& operation_url, const ExportWait& wait) override;
+  StatusOr<ExportManifest> GetExportManifest(const std::string& manifest_url) override;
+  StatusOr<std::vector<ReconciliationRow>> ReadReconciliationRows(const ExportManifest& manifest) override;
+  StatusOr<std::vector<UsageRow>> ReadUsageRows(const ExportManifest& manifest) override;
+  StatusOr<std::vector<ReconciliationRow>> ExportBilledReconciliation(const std::string& invoice_id,
+                                                                     ExportAttributeSet attribute_set,
+                                                                     const ExportWait& wait) override;
+  // One GET of an export's operation (no waiting).
+  StatusOr<BillingOperation> GetExportOperation(const std::string& operation_url);
+  // One blob of `manifest`, downloaded and gunzipped: its JSON lines.
+  StatusOr<std::string> DownloadExportBlob(const ExportManifest& manifest, const ExportBlob& blob);
 
   // The raw exchange, for routes without a typed method: sends with the
   // client's headers and retry policy; a non-2xx answer is its error Status.
@@ -162,6 +231,12 @@ class PartnerCenterClient final : public PartnerCenterApi {
 
  private:
   std::string NextRequestId();
+  // Sends `request` as it is, within the retry policy; a non-2xx answer is
+  // its error Status.
+  StatusOr<HttpResponse> SendWithRetries(const HttpRequest& request);
+  // A Graph request to `target` as given (a path, or a URL: a Location, a
+  // navigation link), with the Graph token and a client-request-id.
+  StatusOr<HttpResponse> GraphCall(const std::string& method, const std::string& target, const std::string& body = "");
   // Polls the Location of a 202 answer until the subscription shows `wanted`.
   StatusOr<Subscription> AwaitAccepted(const HttpResponse& accepted, const Subscription& wanted);
   // GET, apply `change`, PATCH with the etag that was read.
@@ -174,12 +249,20 @@ class PartnerCenterClient final : public PartnerCenterApi {
 };
 
 // Partner Center's error body ({code, description}, or the throttling shape
-// {statusCode, message}) as a Status with the response's HTTP status.
+// {statusCode, message}) as a Status with the response's HTTP status. A
+// Microsoft Graph error ({"error": {code, message}}) and an Azure Storage one
+// (x-ms-error-code, an XML body) have code 0 and the description
+// "CODE: message" ("itemNotFound: ...", "AuthenticationFailed: ...").
 Status ErrorFromResponse(const HttpResponse& response);
 
 // The typed models from Partner Center JSON (money read from an exact DOM).
 Subscription SubscriptionFromJson(const nlohmann::json& resource, const std::string& customer_id);
 InvoiceLineItem InvoiceLineItemFromJson(const nlohmann::json& exact_resource);
+// The rows of an export blob's JSON lines (uncompressed); empty lines are
+// skipped. An error (http_status 502) names the first line that is not a
+// JSON object or has a money or quantity value that is not exact.
+StatusOr<std::vector<ReconciliationRow>> ReconciliationRowsFromJsonLines(std::string_view text);
+StatusOr<std::vector<UsageRow>> UsageRowsFromJsonLines(std::string_view text);
 
 // JSON parsing that keeps every fractional number as its exact decimal text
 // (a string); integers stay integers. nullopt for malformed JSON.

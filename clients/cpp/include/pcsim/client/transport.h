@@ -21,7 +21,10 @@ namespace pcsim::client {
 
 struct HttpRequest {
   std::string method;  // "GET", "POST", "PATCH", ...
-  std::string target;  // percent-encoded path and query: "/v1/customers?size=40"
+  // Percent-encoded path and query ("/v1/customers?size=40"), or an absolute
+  // URL ("http://127.0.0.1:8080/_blobs/...?sig=..."): the links a service
+  // returns (a Location, a manifest's rootDirectory) can be sent as they are.
+  std::string target;
   HeaderList headers;
   std::string body;
 };
@@ -46,6 +49,8 @@ class Transport {
 };
 
 // Calls `router` in this process. The router must outlive the transport.
+// An absolute target is sent as its path and query (the origin is dropped:
+// everything is this router).
 // Injected faults (/_sim/faults) act as they would on a socket, without
 // waiting: a dropped connection is a transport failure, and added latency at
 // or above `read_timeout` is a transport failure (the request ran; its answer
@@ -69,7 +74,10 @@ struct HttpTransportOptions {
 
 // HTTP/1.1 with keep-alive to `base_url` ("http://127.0.0.1:8080",
 // "https://api.partnercenter.microsoft.com" when the library was built with
-// TLS). One connection; Send() may be called from one thread at a time.
+// TLS). One connection; Send() may be called from one thread at a time. An
+// absolute target of another origin (Microsoft Graph, the blob store of an
+// export) goes over a connection of its own to that origin, with the same
+// timeouts (a few origins are kept open).
 class HttpTransport final : public Transport {
  public:
   explicit HttpTransport(std::string base_url, HttpTransportOptions options = {});
@@ -88,5 +96,14 @@ class HttpTransport final : public Transport {
 
 // Percent-encodes one path segment or query value (RFC 3986 unreserved kept).
 std::string UrlEncode(std::string_view text);
+
+// An absolute http(s) URL split into its origin ("https://host:port") and
+// its path and query ("/a/b?c", "/" when it has none); nullopt for a target
+// that is not an absolute http(s) URL.
+struct UrlParts {
+  std::string origin;
+  std::string path_and_query;
+};
+std::optional<UrlParts> SplitAbsoluteUrl(std::string_view url);
 
 }  // namespace pcsim::client

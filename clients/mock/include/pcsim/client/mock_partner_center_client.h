@@ -47,6 +47,15 @@ class MockPartnerCenterClient : public PartnerCenterApi {
   MOCK_METHOD(StatusOr<std::vector<InvoiceLineItem>>, ListUnbilledLineItems,
               (const std::string& currency, const std::string& period), (override));
   MOCK_METHOD(StatusOr<std::string>, GetPriceSheet, (const PriceSheetRequest& request), (override));
+  MOCK_METHOD(StatusOr<std::string>, StartBillingExport, (const BillingExportRequest& request), (override));
+  MOCK_METHOD(StatusOr<BillingOperation>, WaitForExport, (const std::string& operation_url, const ExportWait& wait),
+              (override));
+  MOCK_METHOD(StatusOr<ExportManifest>, GetExportManifest, (const std::string& manifest_url), (override));
+  MOCK_METHOD(StatusOr<std::vector<ReconciliationRow>>, ReadReconciliationRows, (const ExportManifest& manifest),
+              (override));
+  MOCK_METHOD(StatusOr<std::vector<UsageRow>>, ReadUsageRows, (const ExportManifest& manifest), (override));
+  MOCK_METHOD(StatusOr<std::vector<ReconciliationRow>>, ExportBilledReconciliation,
+              (const std::string& invoice_id, ExportAttributeSet attribute_set, const ExportWait& wait), (override));
 };
 
 }  // namespace pcsim::client

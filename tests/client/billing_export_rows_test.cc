@@ -1,0 +1,236 @@
+// The export calls against a scripted transport, for what a sandbox never
+// sends: malformed rows and blobs (errors, never a crash nor a partial
+// answer), unknown keys, Graph at another origin, a failed operation with a
+// code that is not a number. Also the URL splitting the transports route
+// absolute links with, and the mock.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "pcsim/client/mock_partner_center_client.h"
+#include "pcsim/client/partner_center_client.h"
+#include "simulator/api/compression.h"
+
+namespace pcsim::client {
+namespace {
+
+using ::testing::_;
+using ::testing::HasSubstr;
+using ::testing::Return;
+using ::testing::SizeIs;
+using nlohmann::json;
+
+Decimal D(const char* text) { return *Decimal::Parse(text); }
+
+// Answers each target with its scripted response (404 otherwise) and keeps
+// every request.
+class ScriptedTransport final : public Transport {
+ public:
+  StatusOr<HttpResponse> Send(const HttpRequest& request) override {
+    requests.push_back(request);
+    auto it = answers.find(request.target);
+    if (it == answers.end()) return HttpResponse{404, {}, ""};
+    return it->second;
+  }
+
+  std::map<std::string, HttpResponse> answers;
+  std::vector<HttpRequest> requests;
+};
+
+std::optional<std::string> HeaderOf(const HttpRequest& r, const std::string& name) {
+  for (const auto& [k, v] : r.headers)
+    if (k == name) return v;
+  return std::nullopt;
+}
+
+constexpr char kGraph[] = "https://graph.example/v1.0";
+constexpr char kOperation[] = "https://graph.example/v1.0/reports/partners/billing/operations/op-1";
+constexpr char kManifest[] = "https://graph.example/v1.0/reports/partners/billing/manifests/op-1";
+constexpr char kRoot[] = "https://store.example/billing/ExportId=op-1";
+
+class ScriptedExportTest : public ::testing::Test {
+ protected:
+  ScriptedExportTest() {
+    ClientOptions options;
+    options.access_token = "partner-center-token";
+    options.graph_access_token = "graph-token";
+    options.graph_root = kGraph;
+    options.max_blob_bytes = 4096;
+    options.sleep = [](std::chrono::milliseconds) {};
+    pc = std::make_unique<PartnerCenterClient>(transport, options);
+  }
+
+  // An operation that succeeded, and its manifest listing `blobs`.
+  void Succeeded(const std::vector<std::string>& blobs) {
+    transport->answers[kOperation] = {
+        200, {}, json{{"id", "op-1"}, {"status", "succeeded"}, {"resourceLocation@odata.navigationLink", kManifest}}.dump()};
+    json list = json::array();
+    for (const std::string& name : blobs) list.push_back({{"name", name}, {"partitionValue", "default"}});
+    transport->answers[kManifest] = {200, {}, json{{"id", "op-1"}, {"rootDirectory", std::string(kRoot) + "/"},
+                                                  {"sasToken", "?se=x&sig=y"}, {"blobCount", blobs.size()},
+                                                  {"blobs", list}}.dump()};
+  }
+
+  void Blob(const std::string& name, std::string body) {
+    transport->answers[std::string(kRoot) + "/" + name + "?se=x&sig=y"] = {200, {}, std::move(body)};
+  }
+
+  StatusOr<std::vector<ReconciliationRow>> Rows() {
+    auto manifest = pc->GetExportManifest(kManifest);
+    if (!manifest.ok()) return manifest.status();
+    return pc->ReadReconciliationRows(*manifest);
+  }
+
+  std::shared_ptr<ScriptedTransport> transport = std::make_shared<ScriptedTransport>();
+  std::unique_ptr<PartnerCenterClient> pc;
+};
+
+TEST_F(ScriptedExportTest, GraphAtAnotherOriginWithItsOwnTokenAndBlobsWithoutIt) {
+  transport->answers[std::string(kGraph) + "/reports/partners/billing/reconciliation/unbilled/export"] = {
+      202, {{"Location", kOperation}, {"Retry-After", "30"}}, ""};
+  auto operation = pc->StartBillingExport(BillingExportRequest::Unbilled(
+      BillingExportKind::UnbilledReconciliation, "EUR", ExportBillingPeriod::Last, ExportAttributeSet::Basic));
+  ASSERT_TRUE(operation.ok()) << operation.status().ToString();
+  EXPECT_EQ(*operation, kOperation);
+  const HttpRequest& post = transport->requests.at(0);
+  EXPECT_EQ(json::parse(post.body), (json{{"currencyCode", "EUR"}, {"billingPeriod", "last"}, {"attributeSet", "basic"}}));
+  EXPECT_EQ(HeaderOf(post, "Authorization"), "Bearer graph-token");
+
+  Succeeded({"part-00000.json.gz"});
+  Blob("part-00000.json.gz", api::Gzip("{\"ChargeType\":\"new\",\"Total\":1.10,\"Quantity\":2,\"SomethingNew\":{\"a\":1}}\n"));
+  auto rows = Rows();
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  ASSERT_THAT(*rows, SizeIs(1));
+  EXPECT_EQ((*rows)[0].total, D("1.1"));
+  EXPECT_EQ((*rows)[0].quantity, 2);
+  EXPECT_EQ((*rows)[0].raw["Total"], "1.10");  // the exact text
+  const HttpRequest& blob = transport->requests.back();
+  EXPECT_EQ(blob.target, std::string(kRoot) + "/part-00000.json.gz?se=x&sig=y");
+  EXPECT_FALSE(HeaderOf(blob, "Authorization").has_value()) << "the SAS token is the credential";
+}
+
+TEST_F(ScriptedExportTest, RowsOfEveryBlobOrAnErrorNeverAPartialAnswer) {
+  Succeeded({"a.json.gz", "b.json.gz"});
+  Blob("a.json.gz", api::Gzip("{\"Total\":1}\r\n\n{\"Total\":2}"));
+  Blob("b.json.gz", api::Gzip("{\"Total\":3}\n"));
+  auto rows = Rows();
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  ASSERT_THAT(*rows, SizeIs(3));
+  EXPECT_EQ((*rows)[2].total, D("3"));
+
+  const std::string gz = api::Gzip("{\"Total\":3}\n");
+  const std::vector<std::pair<std::string, std::string>> broken = {
+      {"not gzip at all", "not a valid gzip stream"},
+      {"{\"Total\":3}\n{\"Total\":4}\n", "not a valid gzip stream"},  // JSON lines, not compressed
+      {gz.substr(0, gz.size() / 2), "not a valid gzip stream"},
+      {api::Gzip(std::string(5000, ' ')), "inflates beyond 4096 bytes"},
+      {api::Gzip("{\"Total\":1}\n{\"Total\": "), "line 2: not a JSON object"},
+      {api::Gzip("[1, 2]\n"), "line 1: not a JSON object"},
+      {api::Gzip("{\"Total\":\"abc\"}\n"), "Total is not an exact decimal number"},
+      {api::Gzip("{\"Total\":1e-3}\n"), "Total is not an exact decimal number"},
+      {api::Gzip("{\"Total\":true}\n"), "Total is not an exact decimal number"},
+      {api::Gzip("{\"Quantity\":1.5}\n"), "Quantity is not a whole number"},
+      {api::Gzip("{\"Quantity\":18446744073709551615}\n"), "Quantity is not a whole number"},
+  };
+  for (const auto& [body, why] : broken) {
+    Blob("b.json.gz", body);
+    auto bad = Rows();
+    ASSERT_FALSE(bad.ok()) << why;
+    EXPECT_EQ(bad.status().http_status(), 502) << why;
+    EXPECT_THAT(bad.status().description(), HasSubstr("blob b.json.gz: ")) << why;
+    EXPECT_THAT(bad.status().description(), HasSubstr(why));
+  }
+}
+
+TEST_F(ScriptedExportTest, AStoreErrorIsItsHttpErrorWithAzuresCode) {
+  Succeeded({"a.json.gz"});
+  transport->answers[std::string(kRoot) + "/a.json.gz?se=x&sig=y"] = {
+      403, {{"x-ms-error-code", "AuthenticationFailed"}},
+      "<?xml version=\"1.0\"?><Error><Code>AuthenticationFailed</Code><Message>No.</Message></Error>"};
+  auto rows = Rows();
+  EXPECT_EQ(rows.status().http_status(), 403);
+  EXPECT_EQ(rows.status().description(), "blob a.json.gz: AuthenticationFailed: No.");
+}
+
+TEST_F(ScriptedExportTest, OperationsThatFailOrMakeNoSense) {
+  transport->answers[kOperation] = {
+      200, {}, json{{"id", "op-1"}, {"status", "failed"}, {"error", {{"code", "5000"}, {"message", "No data"}}}}.dump()};
+  auto failed = pc->WaitForExport(kOperation, nullptr);
+  EXPECT_EQ(failed.status().code(), 5000);
+  EXPECT_EQ(failed.status().http_status(), 200);
+  EXPECT_EQ(failed.status().description(), "No data");
+  transport->answers[kOperation].body =
+      json{{"id", "op-1"}, {"status", "failed"}, {"error", {{"code", "internalError"}, {"message", "Oops"}}}}.dump();
+  EXPECT_EQ(pc->WaitForExport(kOperation, nullptr).status().description(), "internalError: Oops");
+  transport->answers[kOperation].body = json{{"id", "op-1"}, {"status", "paused"}}.dump();
+  EXPECT_THAT(pc->WaitForExport(kOperation, nullptr).status().description(), HasSubstr("unknown status 'paused'"));
+  transport->answers[kOperation].body = json{{"id", "op-1"}, {"status", "succeeded"}}.dump();
+  EXPECT_THAT(pc->WaitForExport(kOperation, nullptr).status().description(), HasSubstr("without a manifest link"));
+  transport->answers[kOperation].body = "<html>";
+  EXPECT_EQ(pc->WaitForExport(kOperation, nullptr).status().http_status(), 502);
+  // Running without Retry-After: RetryPolicy::default_wait (1 s) between polls.
+  transport->answers[kOperation].body = json{{"id", "op-1"}, {"status", "running"}}.dump();
+  std::vector<int64_t> waits;
+  auto running = pc->WaitForExport(kOperation, [&](int64_t s) { waits.push_back(s); });
+  EXPECT_EQ(running.status().http_status(), 202);
+  EXPECT_EQ(waits, std::vector<int64_t>(9, 1));
+  transport->answers[kManifest] = {200, {}, "[]"};
+  EXPECT_THAT(pc->GetExportManifest(kManifest).status().description(), HasSubstr("is not a JSON object"));
+}
+
+TEST(ExportRowsFromJsonLines, ReadsEveryKnownKeyAndIgnoresTheRest) {
+  auto usage = UsageRowsFromJsonLines(
+      R"({"Quantity":0.125,"UnitPrice":0.096,"Tags":{"env":"prod"},"ResourceURI":"/subscriptions/x","New":[1]})");
+  ASSERT_TRUE(usage.ok()) << usage.status().ToString();
+  ASSERT_THAT(*usage, SizeIs(1));
+  EXPECT_EQ((*usage)[0].quantity, D("0.125"));
+  EXPECT_EQ((*usage)[0].unit_price, D("0.096"));
+  EXPECT_EQ((*usage)[0].tags, R"({"env":"prod"})");
+  EXPECT_EQ((*usage)[0].resource_uri, "/subscriptions/x");
+  auto recon = ReconciliationRowsFromJsonLines(R"({"ProductQualifiers":["AddOn","Trial"],"BillableQuantity":2.5})");
+  ASSERT_TRUE(recon.ok()) << recon.status().ToString();
+  EXPECT_EQ((*recon)[0].product_qualifiers, (std::vector<std::string>{"AddOn", "Trial"}));
+  EXPECT_EQ((*recon)[0].billable_quantity, D("2.5"));
+  EXPECT_TRUE(ReconciliationRowsFromJsonLines("").ok());
+  EXPECT_FALSE(ReconciliationRowsFromJsonLines("{\"a\":").ok());
+  EXPECT_FALSE(UsageRowsFromJsonLines("null").ok());
+}
+
+TEST(SplitAbsoluteUrl, SplitsHttpUrlsOnly) {
+  auto url = SplitAbsoluteUrl("HTTPS://Store.Example:443/a/b?sig=X%3D");
+  ASSERT_TRUE(url.has_value());
+  EXPECT_EQ(url->origin, "https://store.example:443");
+  EXPECT_EQ(url->path_and_query, "/a/b?sig=X%3D");
+  EXPECT_EQ(SplitAbsoluteUrl("http://h")->path_and_query, "/");
+  EXPECT_EQ(SplitAbsoluteUrl("http://h?x=1")->path_and_query, "/?x=1");
+  EXPECT_FALSE(SplitAbsoluteUrl("/v1.0/reports").has_value());
+  EXPECT_FALSE(SplitAbsoluteUrl("ftp://h/x").has_value());
+  EXPECT_FALSE(SplitAbsoluteUrl("http:///x").has_value());
+}
+
+// Integration code written against the interface.
+Decimal InvoiceTotal(PartnerCenterApi& api, const std::string& invoice) {
+  auto rows = api.ExportBilledReconciliation(invoice, ExportAttributeSet::Basic, [](int64_t) {});
+  Decimal total;
+  if (rows.ok())
+    for (const ReconciliationRow& r : *rows) total += r.total;
+  return total;
+}
+
+TEST(MockPartnerCenterClient, StandsInForTheExportCalls) {
+  MockPartnerCenterClient pc;
+  ReconciliationRow a, b;
+  a.total = D("10.50");
+  b.total = D("-2.25");
+  EXPECT_CALL(pc, ExportBilledReconciliation("G000000001", ExportAttributeSet::Basic, _))
+      .WillOnce(Return(std::vector<ReconciliationRow>{a, b}));
+  EXPECT_EQ(InvoiceTotal(pc, "G000000001"), D("8.25"));
+}
+
+}  // namespace
+}  // namespace pcsim::client
