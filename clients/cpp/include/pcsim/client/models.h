@@ -281,7 +281,6 @@ struct ReconciliationRow {
   std::string reference_id;  // shared by the lines of one charge event
   std::vector<std::string> product_qualifiers;  // "AddOn", "Trial"
   std::string promotion_id;
-  nlohmann::json raw;  // the row as received; fractional numbers as their exact decimal text
 };
 
 // One row of a billed or unbilled usage export: a day of rated Azure usage
@@ -310,7 +309,6 @@ struct UsageRow {
   Decimal unit_price;
   std::string unit_type;
   std::string usage_date;  // RFC 3339
-  nlohmann::json raw;
 };
 
 }  // namespace pcsim::client
