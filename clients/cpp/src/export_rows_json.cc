@@ -194,6 +194,7 @@ StatusOr<std::vector<Row>> RowsFromJsonLines(std::string_view text, const Keys<R
   static const auto targets = TargetsOf(keys);
   std::vector<Row> rows;
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) return rows;
+  rows.reserve(static_cast<size_t>(std::count(text.begin(), text.end(), '\n')) + 1);
   const simdjson::padded_string padded(text);
   simdjson::ondemand::parser parser;
   simdjson::ondemand::document_stream stream;
