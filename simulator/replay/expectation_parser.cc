@@ -126,7 +126,8 @@ void ReadInvoices(const Reader& r, const YAML::Node& n, Expectations& e) {
 
 Expectations ReadExpect(const Reader& r, const YAML::Node& n, const Refs& refs) {
   auto m = r.Map(n, "expect",
-                 {"at", "lines", "lines-complete", "subscriptions", "totals", "invoices", "usage-lines", "usage-lines-complete"});
+                 {"at", "lines", "lines-complete", "subscriptions", "totals", "invoices", "usage-lines", "usage-lines-complete",
+                  "recon-rows"});
   Expectations e;
   if (m.count("at")) e.at = r.InstantOf(m["at"], "expect at");
   if (m.count("lines")) {
@@ -139,6 +140,7 @@ Expectations ReadExpect(const Reader& r, const YAML::Node& n, const Refs& refs) 
     e.usage_lines = ReadExpectedLines(r, m["usage-lines"], "usage-lines", UsageLineFields(), refs);
   }
   if (m.count("usage-lines-complete")) e.usage_lines_complete = r.BoolOf(m["usage-lines-complete"], "usage-lines-complete");
+  if (m.count("recon-rows")) e.recon_rows = ReadReconRows(r, m["recon-rows"], refs);
   if (m.count("subscriptions")) ReadExpectedSubscriptions(r, m["subscriptions"], refs, e);
   if (m.count("totals")) ReadTotals(r, m["totals"], refs, e);
   if (m.count("invoices")) ReadInvoices(r, m["invoices"], e);

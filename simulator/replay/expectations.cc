@@ -33,9 +33,9 @@ bool ScalarMatches(const json& expected, const json& actual) {
     return h->RoundHalfUp(w->scale()) == *w;
   }
   if (want == have) return true;
-  // Dates match by day.
+  // Dates match by day, a date-time without a zone too (an export's PCToBCExchangeRateDate).
   if (want.size() == 10 && Date::Parse(want) && have.size() >= 10 && have.substr(0, 10) == want &&
-      Instant::Parse(have))
+      (Instant::Parse(have) || (have.size() == 19 && Instant::Parse(have + "Z"))))
     return true;
   return false;
 }
@@ -65,16 +65,7 @@ json ActualLine(const RunContext& run, const ChargeLine& line) {
 json ActualUsageLine(const RunContext& run, const UsageLine& line) {
   api::Json wire = api::UsageLineJson(run.sandbox(), line);
   json f;
-  std::string id = wire["entitlementId"].get<std::string>();
-  f["azure"] = id;
-  for (const auto& [ref, azure_id] : run.result().azure_refs)
-    if (azure_id == id) f["azure"] = ref;
-  if (f["azure"] == id)  // the first Azure subscription of a plan goes by the plan's ref
-    for (const auto& [ref, sub_id] : run.result().subscription_refs)
-      if (sub_id == line.plan->id) {
-        const auto& of_plan = run.sandbox().azure().entitlements_of_plan.at(line.plan->index);
-        if (!of_plan.empty() && of_plan.front() == line.entitlement->index) f["azure"] = ref;
-      }
+  f["azure"] = AzureRefOrId(run, wire["entitlementId"].get<std::string>());
   for (const char* key : {"usageDate", "meterId", "quantity", "unitPrice", "effectiveUnitPrice",
                           "rateOfPartnerEarnedCredit", "hasPartnerEarnedCredit", "billingPreTaxTotal",
                           "pricingPreTaxTotal"})
@@ -103,13 +94,11 @@ bool LineMatches(const ExpectedLine& e, const json& actual, std::vector<std::str
   return ok;
 }
 
-std::string Describe(const json& actual) {
-  static const std::vector<const char*> kLineKeys = {"subscription", "chargeType", "chargeStartDate", "chargeEndDate",
-                                                     "unitPrice", "effectiveUnitPrice", "quantity", "totalForCustomer"};
-  static const std::vector<const char*> kUsageKeys = {"azure", "usageDate", "meterId", "quantity", "unitPrice",
-                                                      "effectiveUnitPrice", "hasPartnerEarnedCredit", "billingPreTaxTotal"};
+// An actual line in a message: the kind's summary fields it has.
+std::string Describe(const json& actual, const std::vector<std::string>& summary) {
   std::string out = "{";
-  for (const char* key : actual.contains("usageDate") ? kUsageKeys : kLineKeys) {
+  for (const std::string& key : summary) {
+    if (!actual.contains(key)) continue;
     std::string v = actual[key].is_string() ? actual[key].get<std::string>() : Dump(actual[key]);
     if (v.size() > 10 && v[10] == 'T') v = v.substr(0, 10);
     out += std::string(out.size() > 1 ? ", " : "") + key + ": " + v;
@@ -127,7 +116,8 @@ std::string DescribeExpected(const ExpectedLine& e) {
 
 // The message for an expected line nothing matched: the closest actual line
 // (the most fields in common) and how it differs.
-std::string Unmatched(const ExpectedLine& expected, const std::vector<json>& actual, const std::string& what) {
+std::string Unmatched(const ExpectedLine& expected, const std::vector<json>& actual, const LineKind& kind) {
+  const std::string& what = kind.what;
   size_t m = actual.size();
   size_t best = m;
   std::vector<std::string> best_diff;
@@ -142,7 +132,7 @@ std::string Unmatched(const ExpectedLine& expected, const std::vector<json>& act
   std::ostringstream out;
   out << expected.where.ToString() << ": no " << what << " matches\n    expected " << DescribeExpected(expected);
   if (best < m) {
-    out << "\n    closest  " << Describe(actual[best]);
+    out << "\n    closest  " << Describe(actual[best], kind.summary);
     for (const auto& d : best_diff) out << "\n      " << d;
   } else {
     out << "\n    (there are no actual " << what << "s)";
@@ -150,9 +140,12 @@ std::string Unmatched(const ExpectedLine& expected, const std::vector<json>& act
   return out.str();
 }
 
+}  // namespace
+
 // Order-insensitive matching of expected to actual lines (bipartite).
-void MatchLines(const std::string& file, const std::vector<ExpectedLine>& expected, const std::vector<json>& actual, bool complete,
-                const std::string& what, std::vector<std::string>& failures) {
+void MatchLines(const std::string& where, const std::vector<ExpectedLine>& expected, const std::vector<json>& actual,
+                bool complete, const LineKind& kind, std::vector<std::string>& failures) {
+  const std::string& what = kind.what;
   size_t n = expected.size(), m = actual.size();
   std::vector<std::vector<bool>> ok(n, std::vector<bool>(m));
   for (size_t i = 0; i < n; ++i)
@@ -175,19 +168,43 @@ void MatchLines(const std::string& file, const std::vector<ExpectedLine>& expect
     matched[i] = augment(i, seen);
   }
   for (size_t i = 0; i < n; ++i)
-    if (!matched[i]) failures.push_back(Unmatched(expected[i], actual, what));
+    if (!matched[i]) failures.push_back(Unmatched(expected[i], actual, kind));
   if (complete && m != n) {
     std::ostringstream out;
-    out << file << ": expected exactly " << n << " " << what << "s, found " << m;
+    out << where << ": expected exactly " << n << " " << what << "s, found " << m;
     size_t shown = 0;
     for (size_t j = 0; j < m && shown < 10; ++j)
       if (owner[j] < 0) {
-        out << "\n    unexpected " << Describe(actual[j]);
+        out << "\n    unexpected " << Describe(actual[j], kind.summary);
         ++shown;
       }
     failures.push_back(out.str());
   }
 }
+
+std::string AzureRefOrId(const RunContext& run, const std::string& entitlement_id) {
+  for (const auto& [ref, id] : run.result().azure_refs)
+    if (id == entitlement_id) return ref;
+  // The first Azure subscription of a plan goes by the plan's ref.
+  const AzureBook& azure = run.sandbox().azure();
+  auto at = azure.entitlement_index.find(entitlement_id);
+  if (at == azure.entitlement_index.end()) return entitlement_id;
+  const AzureEntitlement& entitlement = azure.entitlements[at->second];
+  auto of_plan = azure.entitlements_of_plan.find(entitlement.plan);
+  if (of_plan == azure.entitlements_of_plan.end() || of_plan->second.empty() ||
+      of_plan->second.front() != entitlement.index)
+    return entitlement_id;
+  const std::string plan_ref = RefOrId(run.result(), run.sandbox().SubscriptionAt(entitlement.plan).id);
+  return plan_ref == run.sandbox().SubscriptionAt(entitlement.plan).id ? entitlement_id : plan_ref;
+}
+
+std::string CustomerRefOrId(const RunContext& run, const std::string& customer_id) {
+  for (const auto& [ref, id] : run.result().customer_refs)
+    if (id == customer_id) return ref;
+  return customer_id;
+}
+
+namespace {
 
 // Each expected subscription by subset of GET .../subscriptions/{id}, with
 // `est` (whether the subscription is in its extended service term).
@@ -272,12 +289,17 @@ std::vector<std::string> CheckExpectations(RunContext& run, const Expectations& 
   Instant now = run.sandbox().Now();
   for (const ChargeLine& line : run.sandbox().ledger().lines())
     if (line.order_date <= now) actual.push_back(ActualLine(run, line));
-  if (e.has_lines) MatchLines(file, e.lines, actual, e.lines_complete, "line", failures);
+  static const LineKind kLine{"line", {"subscription", "chargeType", "chargeStartDate", "chargeEndDate", "unitPrice",
+                                       "effectiveUnitPrice", "quantity", "totalForCustomer"}};
+  static const LineKind kUsageLine{"usage line", {"azure", "usageDate", "meterId", "quantity", "unitPrice",
+                                                  "effectiveUnitPrice", "hasPartnerEarnedCredit", "billingPreTaxTotal"}};
+  if (e.has_lines) MatchLines(file, e.lines, actual, e.lines_complete, kLine, failures);
   if (e.has_usage_lines) {
     std::vector<json> usage;
     for (const UsageLine& line : run.sandbox().UsageLines(UsageLineFilter{})) usage.push_back(ActualUsageLine(run, line));
-    MatchLines(file, e.usage_lines, usage, e.usage_lines_complete, "usage line", failures);
+    MatchLines(file, e.usage_lines, usage, e.usage_lines_complete, kUsageLine, failures);
   }
+  CheckReconRows(run, e.recon_rows, failures);
   CheckSubscriptions(run, e, failures);
   CheckTotals(actual, e, failures);
   CheckInvoices(run, e, failures);

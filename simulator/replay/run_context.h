@@ -39,6 +39,10 @@ class RunContext {
   // unless the request has its own, JSON bodies.
   api::Response Send(const std::string& method, const std::string& target, const std::string& body = "",
                      api::HeaderList headers = {});
+  // The same request to another router (a scratch copy of the scenario's):
+  // the scenario partner's token, JSON bodies; no event accounting.
+  static api::Response SendTo(api::Router& router, const std::string& method, const std::string& target,
+                              const std::string& body = "", api::HeaderList headers = {});
   // POST .../agreements: the customer accepts the MCA on `date`.
   api::Response Attest(const std::string& customer_id, Instant date);
 
@@ -67,6 +71,32 @@ void RunStep(RunContext& run, const Step& step);
 
 // The final expectations; the differences, each "file:line: what" (expectations.cc).
 std::vector<std::string> CheckExpectations(RunContext& run, const Expectations& e);
+
+// A kind of actual line in messages: its name ("line", "usage line", "billed
+// row") and the fields that summarise one (those it has are shown).
+struct LineKind {
+  std::string what;
+  std::vector<std::string> summary;
+};
+
+// Matches expected lines to actual ones in any order, each expected line
+// taking a different actual line; a line nothing matches is a failure naming
+// the closest actual line and each field that differs, and with `complete`
+// so is a count that differs (at `where`) (expectations.cc).
+void MatchLines(const std::string& where, const std::vector<ExpectedLine>& expected,
+                const std::vector<nlohmann::json>& actual, bool complete, const LineKind& kind,
+                std::vector<std::string>& failures);
+
+// The ref naming an Azure subscription (one add-azure-subscription named, or
+// the first of a plan by the plan's ref), or its id; the same for a customer.
+std::string AzureRefOrId(const RunContext& run, const std::string& entitlement_id);
+std::string CustomerRefOrId(const RunContext& run, const std::string& customer_id);
+
+// The recon-rows expectations: each export taken through the Graph routes of
+// a scratch copy of the scenario's router, never the router itself
+// (recon_rows_check.cc).
+void CheckReconRows(RunContext& run, const std::vector<ReconRowsExpectation>& expected,
+                    std::vector<std::string>& failures);
 
 // `expected` (as written) matches `actual` (the wire JSON) by subset; else
 // `why` says where they differ (expectations.cc).

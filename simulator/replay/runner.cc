@@ -141,13 +141,18 @@ std::vector<std::string> Execute(RunContext& run) {
 
 std::string Dump(const json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
 
-api::Response RunContext::Send(const std::string& method, const std::string& target, const std::string& body,
-                               api::HeaderList headers) {
+api::Response RunContext::SendTo(api::Router& router, const std::string& method, const std::string& target,
+                                 const std::string& body, api::HeaderList headers) {
   bool has_auth = std::any_of(headers.begin(), headers.end(),
                               [](const auto& h) { return api::EqualsIgnoreCase(h.first, "Authorization"); });
   if (!has_auth) headers.emplace_back("Authorization", "Bearer scenario-partner");
   if (!body.empty()) headers.emplace_back("Content-Type", "application/json");
-  api::Response r = result_.router->Handle(api::MakeRequest(method, target, body, std::move(headers)));
+  return router.Handle(api::MakeRequest(method, target, body, std::move(headers)));
+}
+
+api::Response RunContext::Send(const std::string& method, const std::string& target, const std::string& body,
+                               api::HeaderList headers) {
+  api::Response r = SendTo(*result_.router, method, target, body, std::move(headers));
   // The events of the whole run are bounded as one request's are (a
   // scenario posted over HTTP holds the serving router's lock while it runs).
   if (options_.advance_limits.max_events != 0 && r.status == 200 && api::EqualsIgnoreCase(target, "/_sim/clock/advance")) {

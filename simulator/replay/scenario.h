@@ -250,6 +250,29 @@ struct ExpectedLine {
   std::vector<ExpectedField> fields;
 };
 
+// The rows of one Microsoft Graph billing export (docs/graph-billing.md),
+// taken through the Graph routes when the expectations are checked
+// (docs/scenario-format.md, "Graph export rows").
+struct ReconRowsExpectation {
+  enum class Export : uint8_t { Billed, Unbilled, UsageBilled, UsageUnbilled };
+  SourceLocation where;
+  Export source = Export::Billed;
+  std::string name;  // as written: billed, unbilled, usage-billed, usage-unbilled
+  // Billed exports: the partner's Nth invoice (from 1, in the order of GET
+  // /v1/invoices), or an invoice id when invoice_position is 0.
+  int invoice_position = 0;
+  std::string invoice_id;
+  // Unbilled exports: the period (current or last) and the currency (upper case).
+  bool last_period = false;
+  std::string currency;
+  bool basic = false;  // attribute-set: basic
+  std::vector<ExpectedLine> rows;
+  bool complete = true;  // every row of the export is listed
+
+  bool usage() const { return source == Export::UsageBilled || source == Export::UsageUnbilled; }
+  bool billed() const { return source == Export::Billed || source == Export::UsageBilled; }
+};
+
 struct Expectations {
   std::optional<Instant> at;
   std::vector<ExpectedLine> lines;
@@ -273,6 +296,7 @@ struct Expectations {
   std::vector<ExpectedLine> usage_lines;
   bool has_usage_lines = false;
   bool usage_lines_complete = true;
+  std::vector<ReconRowsExpectation> recon_rows;  // in file order
 };
 
 struct Scenario {

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <variant>
 
 #include "simulator/replay/scenario.h"
@@ -36,5 +37,8 @@ bool IsExpectedNumber(const nlohmann::json& v);
 bool IsExpectedBool(const nlohmann::json& v);
 bool IsExpectedNull(const nlohmann::json& v);
 std::string ExpectedText(const nlohmann::json& v);  // the written text of a scalar
+// `text` (an exact decimal) as an expected number, quoted in the file or not:
+// matched as a number to its written precision.
+nlohmann::json ExpectedNumber(std::string_view text);
 
 }  // namespace pcsim::replay

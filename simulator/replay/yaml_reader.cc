@@ -189,6 +189,7 @@ std::string RefOf(const Reader& r, const YAML::Node& n, const std::set<std::stri
 }
 
 bool IsExpectedNumber(const nlohmann::json& v) { return v.is_string() && v.get_ref<const std::string&>().rfind(kNumberMark, 0) == 0; }
+nlohmann::json ExpectedNumber(std::string_view text) { return std::string(kNumberMark) + std::string(text); }
 bool IsExpectedBool(const nlohmann::json& v) { return v.is_string() && v.get_ref<const std::string&>().rfind(kBoolMark, 0) == 0; }
 bool IsExpectedNull(const nlohmann::json& v) { return v.is_string() && v.get_ref<const std::string&>() == kNullMark; }
 

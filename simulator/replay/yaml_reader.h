@@ -81,5 +81,7 @@ std::string RefOf(const Reader& r, const YAML::Node& n, const std::set<std::stri
 Step ReadStep(const Reader& r, const YAML::Node& n, Refs& refs, std::optional<Instant>& last_at);
 // The expect section (expectation_parser.cc).
 Expectations ReadExpect(const Reader& r, const YAML::Node& n, const Refs& refs);
+// recon-rows: one export's expectation (a mapping) or a list of them (recon_rows_parser.cc).
+std::vector<ReconRowsExpectation> ReadReconRows(const Reader& r, const YAML::Node& n, const Refs& refs);
 
 }  // namespace pcsim::replay
