@@ -194,8 +194,9 @@ std::string AzureRefOrId(const RunContext& run, const std::string& entitlement_i
   if (of_plan == azure.entitlements_of_plan.end() || of_plan->second.empty() ||
       of_plan->second.front() != entitlement.index)
     return entitlement_id;
-  const std::string plan_ref = RefOrId(run.result(), run.sandbox().SubscriptionAt(entitlement.plan).id);
-  return plan_ref == run.sandbox().SubscriptionAt(entitlement.plan).id ? entitlement_id : plan_ref;
+  const std::string& plan_id = run.sandbox().SubscriptionAt(entitlement.plan).id;
+  const std::string plan_ref = RefOrId(run.result(), plan_id);
+  return plan_ref == plan_id ? entitlement_id : plan_ref;
 }
 
 std::string CustomerRefOrId(const RunContext& run, const std::string& customer_id) {

@@ -250,20 +250,24 @@ void CheckReconRows(RunContext& run, const std::vector<ReconRowsExpectation>& ex
   // Every export is started before any operation is run to its end: all of
   // them see the book at the instant of the expectations.
   std::vector<std::string> operations(expected.size()), problems(expected.size());
-  for (size_t i = 0; i < expected.size(); ++i) try {
+  for (size_t i = 0; i < expected.size(); ++i) {
+    try {
       operations[i] = session.Start(expected[i]);
     } catch (const ExportProblem& p) {
       problems[i] = p.what;
     }
+  }
   for (size_t i = 0; i < expected.size(); ++i) {
     const ReconRowsExpectation& e = expected[i];
-    if (problems[i].empty()) try {
+    if (problems[i].empty()) {
+      try {
         std::vector<json> actual;
         for (json& row : session.Rows(operations[i])) actual.push_back(WithRefs(run, std::move(row), e.usage()));
         MatchLines(e.where.ToString(), e.rows, actual, e.complete, KindOf(e), failures);
       } catch (const ExportProblem& p) {
         problems[i] = p.what;
       }
+    }
     if (!problems[i].empty()) failures.push_back(e.where.ToString() + ": " + Describe(e) + ": " + problems[i]);
   }
 }
