@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cstdio>
 
+#include "simulator/api/http_types.h"
 #include "simulator/model/seeded_random.h"
 
 namespace pcsim::api {
@@ -116,7 +117,7 @@ std::string SasToken(uint64_t seed, const ExportOperation& op, Instant expires) 
     return text;
   };
   const std::string se = expires.ToString();
-  return "skoid=" + op.id + "&sktid=" + op.partner_tenant_id + "&sv=2021-08-06&sr=d&sp=rl&sdd=1&st=" +
+  return "skoid=" + op.id + "&sktid=" + PercentEncode(op.partner_tenant_id) + "&sv=2021-08-06&sr=d&sp=rl&sdd=1&st=" +
          query_value(op.ready.ToString()) + "&se=" + query_value(se) + "&sig=" + Signature(seed, op, se);
 }
 

@@ -79,9 +79,14 @@ std::string BillingRoot(const RouteContext& ctx) {
   return BaseUrl(ctx.request) + "/" + SplitPath(ctx.request.path)[0] + "/reports/partners/billing";
 }
 
-std::string Directory(const ExportOperation& op) {
-  return std::string(kBlobRoot) + "/PartnerTenantId=" + op.partner_tenant_id + "/ExportId=" + op.id +
-         "/Fragment=" + std::string(ToString(op.attribute_set)) + "/PartitionType=default";
+// The export's folder in the blob store. The partner's tenant id comes from
+// its token: one that is not plain URL text (letters, digits, "-._~") is
+// named by a digest of it, since a path cannot carry it.
+std::string Directory(const RouteContext& ctx, const ExportOperation& op) {
+  const std::string& tid = op.partner_tenant_id;
+  const bool plain = !tid.empty() && PercentEncode(tid) == tid;
+  return std::string(kBlobRoot) + "/PartnerTenantId=" + (plain ? tid : KeyedDigestHex(ctx.sandbox.seed(), tid)) +
+         "/ExportId=" + op.id + "/Fragment=" + std::string(ToString(op.attribute_set)) + "/PartitionType=default";
 }
 
 // --- the export POST -----------------------------------------------------------------
@@ -273,7 +278,7 @@ Json ManifestJson(const RouteContext& ctx, const ExportOperation& operation) {
   j["createdDateTime"] = op->ready.ToString();
   j["eTag"] = KeyedDigestHex(ctx.sandbox.seed(), op->id).substr(0, 17);
   j["partnerTenantId"] = op->partner_tenant_id;
-  j["rootDirectory"] = BaseUrl(ctx.request) + Directory(*op);
+  j["rootDirectory"] = BaseUrl(ctx.request) + Directory(ctx, *op);
   j["sasToken"] = SasToken(ctx.sandbox.seed(), *op, now + Duration::Seconds(sas_hours * 3600));
   j["partitionType"] = "Default";
   j["blobCount"] = op->blob_count();
@@ -337,7 +342,7 @@ Response GetBlob(RouteContext& ctx) {
   const std::string path = std::string(kBlobRoot) + "/" + ctx.params[0] + "/" + ctx.params[1] + "/" +
                            ctx.params[2] + "/" + ctx.params[3];
   auto index = BlobIndex(*op, ctx.params[4]);
-  if (path != Directory(*op) || !index) return AzureStorageError(Error<Err::BlobNotFound>(), "BlobNotFound");
+  if (path != Directory(ctx, *op) || !index) return AzureStorageError(Error<Err::BlobNotFound>(), "BlobNotFound");
   Response r;
   r.content_type = "application/octet-stream";
   r.body = Gzip(BlobRows(ctx.sandbox, *op, *index));

@@ -1,5 +1,7 @@
 #include "simulator/api/http_types.h"
 
+#include <cctype>
+
 namespace pcsim::api {
 namespace {
 
@@ -81,6 +83,23 @@ std::optional<std::string> Decode(std::string_view text, bool plus_is_space, boo
 }
 
 }  // namespace
+
+std::string PercentEncode(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (std::isalnum(u) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out.push_back(c);
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[u >> 4]);
+      out.push_back(kHex[u & 0xF]);
+    }
+  }
+  return out;
+}
 
 std::optional<std::string> PercentDecode(std::string_view text, bool plus_is_space) {
   return Decode(text, plus_is_space, false);

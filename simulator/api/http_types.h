@@ -57,6 +57,9 @@ std::string ToLower(std::string_view s);
 std::vector<std::string> SplitPath(std::string_view path);
 // Splits "a=1&b=x%20y" into decoded pairs ('+' is a space).
 HeaderList ParseQuery(std::string_view query);
+// Escapes every byte but RFC 3986's unreserved characters as %XX: a value
+// that becomes one segment of a URL.
+std::string PercentEncode(std::string_view text);
 // Decodes %XX escapes; nullopt for malformed escapes.
 std::optional<std::string> PercentDecode(std::string_view text, bool plus_is_space);
 // Builds a Request from a target such as "/v1/customers?size=40".

@@ -310,6 +310,22 @@ TEST_F(StrictAuthTest, TokensCarryTheirPartner) {
   EXPECT_EQ(requests["items"].back()["partner"], kPartnerB);
 }
 
+// A tenant id is whatever the token says: one that a URL path cannot carry
+// is named by a digest in its export's blob folder, and reads its blobs.
+TEST_F(TenancyTest, AnyTenantIdReadsItsOwnExportBlobs) {
+  const std::string tid = "tenant/with space?and&more";
+  std::string customer = CustomerOf(tid);
+  BuyAs(tid, customer);
+  nlohmann::json op = Wait(Export("reconciliation/unbilled", {{"currencyCode", "USD"}, {"billingPeriod", "current"}}, As(tid)),
+                 As(tid));
+  ASSERT_EQ(op["status"], "succeeded") << op;
+  const std::string root = op["resourceLocation"]["rootDirectory"];
+  EXPECT_EQ(root.find("tenant"), std::string::npos) << root;
+  EXPECT_NE(op["resourceLocation"]["sasToken"].get<std::string>().find("sktid=tenant%2Fwith%20space%3Fand%26more&"),
+            std::string::npos);
+  EXPECT_EQ(Rows(op, As(tid)).size(), 1u);
+}
+
 class AppOnlyTest : public ApiTest {
  protected:
   void SetUp() override { Start(); }
