@@ -4,6 +4,9 @@
 #include <charconv>
 #include <cstdint>
 #include <cstring>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "simulator/api/http_types.h"
 
@@ -14,6 +17,66 @@ namespace {
 // request body can never produce a binary value, so no string a client sends
 // (or a path segment, or a header) can pass itself off as a number.
 constexpr std::uint64_t kNumberSubtype = 0x70;
+
+// Builds the DOM of ParseExactJson: fractional numbers become their source text.
+class ExactDomBuilder : public nlohmann::json_sax<nlohmann::json> {
+ public:
+  ExactDomBuilder(nlohmann::json& root, size_t max_depth) : root_(root), max_depth_(max_depth) {}
+
+  bool null() override { return Add(nullptr); }
+  bool boolean(bool v) override { return Add(v); }
+  bool number_integer(number_integer_t v) override { return Add(v); }
+  bool number_unsigned(number_unsigned_t v) override { return Add(v); }
+  bool number_float(number_float_t, const string_t& text) override { return Add(text); }
+  bool string(string_t& v) override { return Add(std::move(v)); }
+  bool binary(binary_t& v) override { return Add(nlohmann::json::binary(std::move(v))); }
+  bool start_object(std::size_t) override {
+    if (stack_.size() >= max_depth_) return false;
+    nlohmann::json* created = Add(nlohmann::json::object()) ? last_ : nullptr;
+    stack_.push_back(created);
+    return true;
+  }
+  bool key(string_t& k) override {
+    key_ = std::move(k);
+    return true;
+  }
+  bool end_object() override {
+    stack_.pop_back();
+    return true;
+  }
+  bool start_array(std::size_t) override {
+    if (stack_.size() >= max_depth_) return false;
+    nlohmann::json* created = Add(nlohmann::json::array()) ? last_ : nullptr;
+    stack_.push_back(created);
+    return true;
+  }
+  bool end_array() override {
+    stack_.pop_back();
+    return true;
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
+
+ private:
+  template <typename V>
+  bool Add(V&& value) {
+    if (stack_.empty()) {
+      root_ = nlohmann::json(std::forward<V>(value));
+      last_ = &root_;
+    } else if (nlohmann::json* top = stack_.back(); top->is_object()) {
+      last_ = &((*top)[key_] = nlohmann::json(std::forward<V>(value)));
+    } else {
+      top->push_back(nlohmann::json(std::forward<V>(value)));
+      last_ = &top->back();
+    }
+    return true;
+  }
+
+  nlohmann::json& root_;
+  size_t max_depth_;
+  std::vector<nlohmann::json*> stack_;
+  std::string key_;
+  nlohmann::json* last_ = nullptr;
+};
 
 }  // namespace
 
@@ -230,6 +293,14 @@ StatusOr<std::optional<bool>> BoolField(const nlohmann::json& object, std::strin
   if (v == nullptr) return std::optional<bool>();
   if (!v->is_boolean()) return Error<Err::InvalidInput>(std::string(key) + " must be true or false.");
   return std::optional<bool>(v->get<bool>());
+}
+
+std::optional<nlohmann::json> ParseExactJson(std::string_view text, size_t max_depth) {
+  nlohmann::json root;
+  ExactDomBuilder builder(root, max_depth);
+  if (!nlohmann::json::sax_parse(text.begin(), text.end(), &builder, nlohmann::json::input_format_t::json, true))
+    return std::nullopt;
+  return root;
 }
 
 }  // namespace pcsim::api

@@ -49,6 +49,12 @@ struct NestingScan {
 };
 NestingScan ScanNesting(std::string_view text, size_t begin, int max_depth);
 
+// Parses JSON keeping each fractional number as its source text (a JSON
+// string: "0.10", "1e-3"), so that money read from it is never a binary
+// float; integers stay integers. nullopt for malformed text, trailing text,
+// or nesting deeper than `max_depth`.
+std::optional<nlohmann::json> ParseExactJson(std::string_view text, size_t max_depth = 64);
+
 // Parses a request body: 400 with code 900126 for malformed JSON, nesting
 // deeper than 64 levels, or a body that is not an object (when `object`).
 StatusOr<nlohmann::json> ParseBody(std::string_view body, bool object = true);

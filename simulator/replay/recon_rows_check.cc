@@ -17,6 +17,7 @@
 #include <stdexcept>
 
 #include "simulator/api/compression.h"
+#include "simulator/api/json_support.h"
 #include "simulator/replay/run_context.h"
 
 namespace pcsim::replay {
@@ -36,62 +37,6 @@ struct ExportProblem {
 };
 
 [[noreturn]] void Problem(std::string what) { throw ExportProblem{std::move(what)}; }
-
-// --- JSON lines with exact numbers ----------------------------------------------------
-
-// Builds a row keeping each decimal number as its text (a binary float would
-// not be the exact money the export wrote). Rows are flat objects with one list.
-class ExactRowBuilder : public nlohmann::json_sax<json> {
- public:
-  explicit ExactRowBuilder(json& root) : root_(root) {}
-
-  bool null() override { return Add(nullptr); }
-  bool boolean(bool v) override { return Add(v); }
-  bool number_integer(number_integer_t v) override { return Add(v); }
-  bool number_unsigned(number_unsigned_t v) override { return Add(v); }
-  bool number_float(number_float_t, const string_t& text) override { return Add(text); }
-  bool string(string_t& v) override { return Add(std::move(v)); }
-  bool binary(binary_t&) override { return false; }
-  bool start_object(std::size_t) override { return Open(json::object()); }
-  bool key(string_t& k) override {
-    key_ = std::move(k);
-    return true;
-  }
-  bool end_object() override { return Close(); }
-  bool start_array(std::size_t) override { return Open(json::array()); }
-  bool end_array() override { return Close(); }
-  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
-
- private:
-  static constexpr size_t kMaxDepth = 4;
-
-  template <typename V>
-  json* Place(V&& value) {
-    if (stack_.empty()) return &(root_ = json(std::forward<V>(value)));
-    json& top = *stack_.back();
-    if (top.is_object()) return &(top[key_] = json(std::forward<V>(value)));
-    top.push_back(json(std::forward<V>(value)));
-    return &top.back();
-  }
-  template <typename V>
-  bool Add(V&& value) {
-    Place(std::forward<V>(value));
-    return true;
-  }
-  bool Open(json container) {
-    if (stack_.size() >= kMaxDepth) return false;
-    stack_.push_back(Place(std::move(container)));
-    return true;
-  }
-  bool Close() {
-    stack_.pop_back();
-    return true;
-  }
-
-  json& root_;
-  std::vector<json*> stack_;
-  std::string key_;
-};
 
 // --- the export, on a scratch copy of the scenario's router ----------------------------
 
@@ -208,11 +153,11 @@ class ExportSession {
     bytes_ += text->size();
     size_t from = 0;
     for (size_t nl = text->find('\n'); nl != std::string::npos; from = nl + 1, nl = text->find('\n', from)) {
-      json row;
-      ExactRowBuilder builder(row);
-      if (!json::sax_parse(text->substr(from, nl - from), &builder) || !row.is_object())
+      // Rows are flat objects with one list: a few levels at most.
+      auto row = api::ParseExactJson(std::string_view(*text).substr(from, nl - from), 4);
+      if (!row || !row->is_object())
         Problem("row " + std::to_string(rows.size() + 1) + " of the blob " + target + " is not a JSON object");
-      rows.push_back(std::move(row));
+      rows.push_back(std::move(*row));
     }
     if (from != text->size()) Problem("the blob " + target + " does not end with a newline");
   }

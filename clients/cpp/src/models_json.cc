@@ -6,71 +6,11 @@
 #include <utility>
 
 #include "client_internal.h"
+#include "simulator/api/json_support.h"
 
 namespace pcsim::client {
 
 using nlohmann::json;
-
-namespace {
-
-// Builds the DOM for ParseExactJson: floats become their source text.
-class ExactDomBuilder : public nlohmann::json_sax<json> {
- public:
-  explicit ExactDomBuilder(json& root) : root_(root) {}
-
-  bool null() override { return Add(nullptr); }
-  bool boolean(bool v) override { return Add(v); }
-  bool number_integer(number_integer_t v) override { return Add(v); }
-  bool number_unsigned(number_unsigned_t v) override { return Add(v); }
-  bool number_float(number_float_t, const string_t& text) override { return Add(text); }
-  bool string(string_t& v) override { return Add(std::move(v)); }
-  bool binary(binary_t& v) override { return Add(json::binary(std::move(v))); }
-  bool start_object(std::size_t) override {
-    json* created = Add(json::object()) ? last_ : nullptr;
-    stack_.push_back(created);
-    return true;
-  }
-  bool key(string_t& k) override {
-    key_ = std::move(k);
-    return true;
-  }
-  bool end_object() override {
-    stack_.pop_back();
-    return true;
-  }
-  bool start_array(std::size_t) override {
-    json* created = Add(json::array()) ? last_ : nullptr;
-    stack_.push_back(created);
-    return true;
-  }
-  bool end_array() override {
-    stack_.pop_back();
-    return true;
-  }
-  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
-
- private:
-  template <typename V>
-  bool Add(V&& value) {
-    if (stack_.empty()) {
-      root_ = json(std::forward<V>(value));
-      last_ = &root_;
-    } else if (json* top = stack_.back(); top->is_object()) {
-      last_ = &((*top)[key_] = json(std::forward<V>(value)));
-    } else {
-      top->push_back(json(std::forward<V>(value)));
-      last_ = &top->back();
-    }
-    return true;
-  }
-
-  json& root_;
-  std::vector<json*> stack_;
-  std::string key_;
-  json* last_ = nullptr;
-};
-
-}  // namespace
 
 namespace internal {
 
@@ -184,12 +124,7 @@ using internal::Int;
 using internal::Money;
 using internal::Str;
 
-std::optional<nlohmann::json> ParseExactJson(std::string_view text) {
-  json root;
-  ExactDomBuilder builder(root);
-  if (!json::sax_parse(text.begin(), text.end(), &builder, json::input_format_t::json, true)) return std::nullopt;
-  return root;
-}
+std::optional<nlohmann::json> ParseExactJson(std::string_view text) { return api::ParseExactJson(text); }
 
 namespace {
 
