@@ -1,5 +1,9 @@
 #include "simulator/api/graph_exports.h"
 
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
+
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
@@ -90,6 +94,24 @@ std::optional<uint64_t> BlobIndex(const ExportOperation& op, std::string_view na
   return index;
 }
 
+namespace {
+
+// A blob's rows fill hundreds of megabytes page by page; on Linux, asking
+// for transparent huge pages takes 512 times fewer page faults to do it.
+// Only advice: without it (or elsewhere) the buffer is the same.
+void AdviseHugePages(std::string& buffer) {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  constexpr uintptr_t kHuge = uintptr_t{2} << 20;
+  const auto at = reinterpret_cast<uintptr_t>(buffer.data());
+  const uintptr_t begin = (at + kHuge - 1) & ~(kHuge - 1), end = (at + buffer.capacity()) & ~(kHuge - 1);
+  if (end > begin) (void)madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+#else
+  (void)buffer;
+#endif
+}
+
+}  // namespace
+
 std::string BlobRows(const Sandbox& sandbox, const ExportOperation& op, uint64_t index) {
   const uint64_t begin = index * op.rows_per_blob;
   const uint64_t end = std::min(op.row_count, begin + op.rows_per_blob);
@@ -104,6 +126,7 @@ std::string BlobRows(const Sandbox& sandbox, const ExportOperation& op, uint64_t
   }
   std::string out;
   out.reserve((end - begin) * 1536);
+  AdviseHugePages(out);
   const bool as_unbilled = op.kind == ExportKind::UnbilledReconciliation;
   const std::vector<uint32_t>& lines = as_unbilled ? op.lines : sandbox.ledger().invoices()[op.invoice].lines;
   for (uint64_t i = begin; i < end; ++i)

@@ -146,6 +146,42 @@ TEST_F(ScriptedExportTest, RowsOfEveryBlobOrAnErrorNeverAPartialAnswer) {
   }
 }
 
+TEST_F(ScriptedExportTest, VisitsEveryRowOfEveryBlobInOrderAndNamesTheBlobOfAnError) {
+  Succeeded({"a.json.gz", "b.json.gz"});
+  Blob("a.json.gz", api::Gzip("{\"Total\":1,\"SubscriptionId\":\"s-1\"}\n{\"Total\":2,\"SubscriptionId\":\"s-2\"}\n"));
+  Blob("b.json.gz", api::Gzip("{\"Total\":3,\"SubscriptionId\":\"s-3\"}\n"));
+  auto manifest = pc->GetExportManifest(kManifest);
+  ASSERT_TRUE(manifest.ok()) << manifest.status().ToString();
+  std::vector<std::string> ids;
+  Decimal total;
+  Status visited = pc->VisitReconciliationRows(*manifest, [&](const ReconciliationRowView& row) {
+    ids.emplace_back(row.subscription_id);
+    total += row.total;
+    return OkStatus();
+  });
+  ASSERT_TRUE(visited.ok()) << visited.ToString();
+  EXPECT_EQ(ids, (std::vector<std::string>{"s-1", "s-2", "s-3"}));
+  EXPECT_EQ(total, D("6"));
+
+  Blob("b.json.gz", "not gzip");
+  ids.clear();
+  visited = pc->VisitReconciliationRows(*manifest, [&](const ReconciliationRowView& row) {
+    ids.emplace_back(row.subscription_id);
+    return OkStatus();
+  });
+  EXPECT_EQ(visited.http_status(), 502);
+  EXPECT_THAT(visited.description(), HasSubstr("blob b.json.gz: "));
+  EXPECT_EQ(ids, (std::vector<std::string>{"s-1", "s-2"})) << "the rows before the error were visited";
+  size_t usage = 0;
+  Blob("b.json.gz", api::Gzip("{\"Quantity\":0.5}\n"));
+  visited = pc->VisitUsageRows(*manifest, [&](const UsageRowView&) {
+    ++usage;
+    return OkStatus();
+  });
+  EXPECT_TRUE(visited.ok()) << visited.ToString();
+  EXPECT_EQ(usage, 3u);
+}
+
 TEST_F(ScriptedExportTest, AStoreErrorIsItsHttpErrorWithAzuresCode) {
   Succeeded({"a.json.gz"});
   transport->answers[std::string(kRoot) + "/a.json.gz?se=x&sig=y"] = {
@@ -198,6 +234,69 @@ TEST(ExportRowsFromJsonLines, ReadsEveryKnownKeyAndIgnoresTheRest) {
   EXPECT_TRUE(ReconciliationRowsFromJsonLines("").ok());
   EXPECT_FALSE(ReconciliationRowsFromJsonLines("{\"a\":").ok());
   EXPECT_FALSE(UsageRowsFromJsonLines("null").ok());
+}
+
+TEST(ExportRowsFromJsonLines, ViewsReadTheSameValuesAsOwnedRows) {
+  // Escapes, a repeated layout (the key order of the first row is tried
+  // first), a row with its keys in another order, an unknown key, nulls.
+  const std::string text =
+      R"({"CustomerName":"A \"quoted\" \\ name\twith \u00e9","Total":12.30,"Quantity":3,"ProductQualifiers":["AddOn"],"New":{"x":[1]}})"
+      "\n"
+      R"({"CustomerName":"B","Total":-0.01,"Quantity":1,"ProductQualifiers":[],"New":null})"
+      "\n\n"
+      R"({"Quantity":7,"CustomerN\u0061me":"C","Total":null,"SkuName":null})"
+      "\n";
+  auto owned = ReconciliationRowsFromJsonLines(text);
+  ASSERT_TRUE(owned.ok()) << owned.status().ToString();
+  ASSERT_THAT(*owned, SizeIs(3));
+  size_t i = 0;
+  Status s = ForEachReconciliationRow(text, [&](const ReconciliationRowView& row) {
+    const ReconciliationRow& want = (*owned)[i++];
+    EXPECT_EQ(row.customer_name, want.customer_name);
+    EXPECT_EQ(row.total, want.total);
+    EXPECT_EQ(row.quantity, want.quantity);
+    EXPECT_EQ(std::vector<std::string>(row.product_qualifiers.begin(), row.product_qualifiers.end()),
+              want.product_qualifiers);
+    EXPECT_EQ(row.sku_name, "");
+    return OkStatus();
+  });
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(i, 3u);
+  EXPECT_EQ((*owned)[0].customer_name, "A \"quoted\" \\ name\twith \xC3\xA9");
+  EXPECT_EQ((*owned)[0].total, D("12.3"));
+  EXPECT_EQ((*owned)[0].product_qualifiers, std::vector<std::string>{"AddOn"});
+  EXPECT_EQ((*owned)[2].customer_name, "C");
+  EXPECT_EQ((*owned)[2].quantity, 7);
+  EXPECT_EQ((*owned)[2].total, Decimal());
+
+  size_t usage_rows = 0;
+  ASSERT_TRUE(ForEachUsageRow(R"({"Quantity":0.5,"Tags":{"a":"b"}})", [&](const UsageRowView& row) {
+                ++usage_rows;
+                EXPECT_EQ(row.quantity, D("0.5"));
+                EXPECT_EQ(row.tags, R"({"a":"b"})");
+                return OkStatus();
+              }).ok());
+  EXPECT_EQ(usage_rows, 1u);
+}
+
+TEST(ExportRowsFromJsonLines, AVisitorsErrorOrABadRowStopsTheReading) {
+  const std::string text = "{\"Total\":1}\n{\"Total\":2}\n{\"Total\":3}\n";
+  std::vector<Decimal> seen;
+  Status stopped = ForEachReconciliationRow(text, [&](const ReconciliationRowView& row) {
+    seen.push_back(row.total);
+    return seen.size() == 2 ? Status(499, 0, "enough") : OkStatus();
+  });
+  EXPECT_EQ(stopped.description(), "enough");
+  EXPECT_EQ(seen, (std::vector<Decimal>{D("1"), D("2")}));
+  seen.clear();
+  Status bad = ForEachReconciliationRow("{\"Total\":1}\n{\"Total\":\"x\"}\n{\"Total\":3}\n",
+                                        [&](const ReconciliationRowView& row) {
+                                          seen.push_back(row.total);
+                                          return OkStatus();
+                                        });
+  EXPECT_EQ(bad.http_status(), 502);
+  EXPECT_THAT(bad.description(), HasSubstr("line 2: Total is not an exact decimal number"));
+  EXPECT_EQ(seen, std::vector<Decimal>{D("1")});
 }
 
 TEST(SplitAbsoluteUrl, SplitsHttpUrlsOnly) {

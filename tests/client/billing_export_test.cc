@@ -252,34 +252,35 @@ class ExportAgainstV1Test : public BillingExportTest {
   }
 };
 
-// Every typed value a reconciliation row shares with the v1 line item of the
-// same charge, money compared exactly.
+// Every typed value a reconciliation row (owned or a view) shares with the
+// v1 line item of the same charge, money compared exactly.
+template <typename Row>
+void ExpectSameCharge(const Row& r, const InvoiceLineItem& l, size_t i) {
+  EXPECT_EQ(r.invoice_number, l.invoice_number) << i;
+  EXPECT_EQ(r.customer_id, l.customer_id) << i;
+  EXPECT_EQ(r.subscription_id, l.subscription_id) << i;
+  EXPECT_EQ(r.order_id, l.order_id) << i;
+  EXPECT_EQ(r.product_id, l.product_id) << i;
+  EXPECT_EQ(r.sku_id, l.sku_id) << i;
+  EXPECT_EQ(r.availability_id, l.availability_id) << i;
+  EXPECT_EQ(r.charge_type, l.charge_type) << i;
+  EXPECT_EQ(r.quantity, l.quantity) << i;
+  EXPECT_EQ(r.unit_price, l.unit_price) << i;
+  EXPECT_EQ(r.effective_unit_price, l.effective_unit_price) << i;
+  EXPECT_EQ(r.subtotal, l.subtotal) << i;
+  EXPECT_EQ(r.tax_total, l.tax_total) << i;
+  EXPECT_EQ(r.total, l.total_for_customer) << i;
+  EXPECT_EQ(r.currency, l.currency) << i;
+  EXPECT_EQ(r.charge_start_date, l.charge_start_date) << i;
+  EXPECT_EQ(r.charge_end_date, l.charge_end_date) << i;
+  EXPECT_EQ(r.term_and_billing_cycle, l.term_and_billing_cycle) << i;
+  EXPECT_EQ(r.billing_frequency, l.billing_frequency) << i;
+}
+
 void ExpectSameCharges(const std::vector<ReconciliationRow>& rows, const std::vector<InvoiceLineItem>& v1) {
   ASSERT_EQ(rows.size(), v1.size());
   ASSERT_FALSE(rows.empty());
-  for (size_t i = 0; i < rows.size(); ++i) {
-    const ReconciliationRow& r = rows[i];
-    const InvoiceLineItem& l = v1[i];
-    EXPECT_EQ(r.invoice_number, l.invoice_number) << i;
-    EXPECT_EQ(r.customer_id, l.customer_id) << i;
-    EXPECT_EQ(r.subscription_id, l.subscription_id) << i;
-    EXPECT_EQ(r.order_id, l.order_id) << i;
-    EXPECT_EQ(r.product_id, l.product_id) << i;
-    EXPECT_EQ(r.sku_id, l.sku_id) << i;
-    EXPECT_EQ(r.availability_id, l.availability_id) << i;
-    EXPECT_EQ(r.charge_type, l.charge_type) << i;
-    EXPECT_EQ(r.quantity, l.quantity) << i;
-    EXPECT_EQ(r.unit_price, l.unit_price) << i;
-    EXPECT_EQ(r.effective_unit_price, l.effective_unit_price) << i;
-    EXPECT_EQ(r.subtotal, l.subtotal) << i;
-    EXPECT_EQ(r.tax_total, l.tax_total) << i;
-    EXPECT_EQ(r.total, l.total_for_customer) << i;
-    EXPECT_EQ(r.currency, l.currency) << i;
-    EXPECT_EQ(r.charge_start_date, l.charge_start_date) << i;
-    EXPECT_EQ(r.charge_end_date, l.charge_end_date) << i;
-    EXPECT_EQ(r.term_and_billing_cycle, l.term_and_billing_cycle) << i;
-    EXPECT_EQ(r.billing_frequency, l.billing_frequency) << i;
-  }
+  for (size_t i = 0; i < rows.size(); ++i) ExpectSameCharge(rows[i], v1[i], i);
 }
 
 TEST_F(ExportAgainstV1Test, EveryRowsMoneyEqualsTheV1LineItem) {
@@ -291,6 +292,21 @@ TEST_F(ExportAgainstV1Test, EveryRowsMoneyEqualsTheV1LineItem) {
     ASSERT_TRUE(rows.ok()) << rows.status().ToString();
     ExpectSameCharges(*rows, *v1);
   }
+  // The same rows as views.
+  auto billed = client().StartBillingExport(BillingExportRequest::Billed(BillingExportKind::BilledReconciliation, invoice));
+  ASSERT_TRUE(billed.ok()) << billed.status().ToString();
+  auto billed_done = client().WaitForExport(*billed, SimulatedExportWait());
+  ASSERT_TRUE(billed_done.ok()) << billed_done.status().ToString();
+  auto billed_manifest = client().GetExportManifest(billed_done->manifest_url);
+  ASSERT_TRUE(billed_manifest.ok()) << billed_manifest.status().ToString();
+  size_t visited = 0;
+  Status views = client().VisitReconciliationRows(*billed_manifest, [&](const ReconciliationRowView& row) {
+    if (visited < v1->size()) ExpectSameCharge(row, (*v1)[visited], visited);
+    ++visited;
+    return OkStatus();
+  });
+  ASSERT_TRUE(views.ok()) << views.ToString();
+  EXPECT_EQ(visited, v1->size());
   // Unbilled: February's charges so far.
   AdvanceTo("2026-02-20T00:00:00Z");
   ASSERT_TRUE(client().SetQuantity((*v1)[0].customer_id, e3_, 12).ok());

@@ -123,9 +123,26 @@ StatusOr<std::vector<Row>> ReadRows(PartnerCenterClient& client, const ExportMan
     if (!text.ok()) return text.status();
     auto part = parse(*text);
     if (!part.ok()) return part.status().Prefixed("blob " + blob.name + ": ");
-    std::move(part->begin(), part->end(), std::back_inserter(rows));
+    if (rows.empty()) {
+      rows = std::move(*part);
+      rows.reserve(rows.size() * manifest.blobs.size());  // blobs but the last are equally full
+    } else {
+      std::move(part->begin(), part->end(), std::back_inserter(rows));
+    }
   }
   return rows;
+}
+
+// Every row of every blob of `manifest`, in blob order, handed to `visit`
+// by `for_each`; one blob in memory at a time.
+template <typename Visitor, typename ForEach>
+Status VisitRows(PartnerCenterClient& client, const ExportManifest& manifest, const Visitor& visit, ForEach for_each) {
+  for (const ExportBlob& blob : manifest.blobs) {
+    auto text = client.DownloadExportBlob(manifest, blob);
+    if (!text.ok()) return text.status();
+    if (Status s = for_each(*text, visit); !s.ok()) return s.Prefixed("blob " + blob.name + ": ");
+  }
+  return OkStatus();
 }
 
 }  // namespace
@@ -215,11 +232,20 @@ StatusOr<std::string> PartnerCenterClient::DownloadExportBlob(const ExportManife
 }
 
 StatusOr<std::vector<ReconciliationRow>> PartnerCenterClient::ReadReconciliationRows(const ExportManifest& manifest) {
-  return ReadRows<ReconciliationRow>(*this, manifest, ReconciliationRowsFromJsonLines);
+  return ReadRows<ReconciliationRow>(*this, manifest, ReconciliationRowsIn);
+}
+
+Status PartnerCenterClient::VisitReconciliationRows(const ExportManifest& manifest,
+                                                    const ReconciliationRowVisitor& visit) {
+  return VisitRows(*this, manifest, visit, ForEachReconciliationRowIn);
 }
 
 StatusOr<std::vector<UsageRow>> PartnerCenterClient::ReadUsageRows(const ExportManifest& manifest) {
-  return ReadRows<UsageRow>(*this, manifest, UsageRowsFromJsonLines);
+  return ReadRows<UsageRow>(*this, manifest, UsageRowsIn);
+}
+
+Status PartnerCenterClient::VisitUsageRows(const ExportManifest& manifest, const UsageRowVisitor& visit) {
+  return VisitRows(*this, manifest, visit, ForEachUsageRowIn);
 }
 
 StatusOr<std::vector<ReconciliationRow>> PartnerCenterClient::ExportBilledReconciliation(

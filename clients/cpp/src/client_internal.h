@@ -60,4 +60,11 @@ auto MapResource(StatusOr<HttpResponse> response, F convert)
   return convert(*j);
 }
 
+// The rows of a blob's JSON lines, read in place when `text` keeps
+// simdjson's padding as spare capacity (api::Gunzip's answer does).
+StatusOr<std::vector<ReconciliationRow>> ReconciliationRowsIn(const std::string& text);
+StatusOr<std::vector<UsageRow>> UsageRowsIn(const std::string& text);
+Status ForEachReconciliationRowIn(const std::string& text, const ReconciliationRowVisitor& visit);
+Status ForEachUsageRowIn(const std::string& text, const UsageRowVisitor& visit);
+
 }  // namespace pcsim::client::internal

@@ -1,9 +1,11 @@
 // Reading the rows of Microsoft Graph's billing export blobs (JSON lines,
-// PascalCase keys; docs/graph-billing.md, "Rows") into ReconciliationRow and
-// UsageRow. Each key is read by one table entry: text, exact money, or a
-// whole number. Unknown keys are ignored; a key that is absent leaves its
-// member empty or zero (the basic attribute set); a line that is not a JSON
-// object, or a money value that is not an exact decimal number, is an error.
+// PascalCase keys; docs/graph-billing.md, "Rows") into the row models, owned
+// (ReconciliationRow, UsageRow) or as views handed to a visitor
+// (ReconciliationRowView, UsageRowView). Each key is read by one table entry:
+// text, exact money, a whole number or a list of texts. Unknown keys are
+// ignored; a key that is absent leaves its member empty or zero (the basic
+// attribute set); a line that is not a JSON object, or a money value that is
+// not an exact decimal number, is an error.
 #include "pcsim/client/partner_center_client.h"
 
 #include <simdjson.h>
@@ -17,19 +19,28 @@
 #include <utility>
 #include <vector>
 
+#include "client_internal.h"
+
 namespace pcsim::client {
 
 namespace {
 
+// The text type of a row model: std::string or std::string_view.
+template <typename Row>
+using TextOf = std::remove_cvref_t<decltype(std::declval<Row&>().customer_id)>;
+
 template <typename Row>
 struct Keys {
-  std::vector<std::pair<const char*, std::string Row::*>> text;
+  using Text = TextOf<Row>;
+  std::vector<std::pair<const char*, Text Row::*>> text;
   std::vector<std::pair<const char*, Decimal Row::*>> money;
   std::vector<std::pair<const char*, int64_t Row::*>> whole;
+  std::vector<std::pair<const char*, std::vector<Text> Row::*>> lists;
 };
 
-const Keys<ReconciliationRow>& ReconciliationKeys() {
-  using R = ReconciliationRow;
+template <typename Text>
+const Keys<BasicReconciliationRow<Text>>& ReconciliationKeys() {
+  using R = BasicReconciliationRow<Text>;
   static const Keys<R> keys = {
       {{"PartnerId", &R::partner_id}, {"CustomerId", &R::customer_id}, {"CustomerName", &R::customer_name},
        {"CustomerDomainName", &R::customer_domain_name}, {"CustomerCountry", &R::customer_country},
@@ -50,12 +61,14 @@ const Keys<ReconciliationRow>& ReconciliationKeys() {
       {{"UnitPrice", &R::unit_price}, {"Subtotal", &R::subtotal}, {"TaxTotal", &R::tax_total}, {"Total", &R::total},
        {"EffectiveUnitPrice", &R::effective_unit_price}, {"BillableQuantity", &R::billable_quantity},
        {"PCToBCExchangeRate", &R::pc_to_bc_exchange_rate}},
-      {{"Quantity", &R::quantity}}};
+      {{"Quantity", &R::quantity}},
+      {{"ProductQualifiers", &R::product_qualifiers}}};
   return keys;
 }
 
-const Keys<UsageRow>& UsageKeys() {
-  using U = UsageRow;
+template <typename Text>
+const Keys<BasicUsageRow<Text>>& UsageKeys() {
+  using U = BasicUsageRow<Text>;
   static const Keys<U> keys = {
       {{"AdditionalInfo", &U::additional_info}, {"AvailabilityId", &U::availability_id},
        {"BenefitID", &U::benefit_id}, {"BenefitOrderID", &U::benefit_order_id}, {"BenefitType", &U::benefit_type},
@@ -80,6 +93,7 @@ const Keys<UsageRow>& UsageKeys() {
        {"PartnerEarnedCreditPercentage", &U::partner_earned_credit_percentage},
        {"PCToBCExchangeRate", &U::pc_to_bc_exchange_rate}, {"PricingPreTaxTotal", &U::pricing_pre_tax_total},
        {"Quantity", &U::quantity}, {"UnitPrice", &U::unit_price}},
+      {},
       {}};
   return keys;
 }
@@ -87,41 +101,52 @@ const Keys<UsageRow>& UsageKeys() {
 // The member a key reads, with how its value is read.
 template <typename Row>
 struct Target {
-  enum Kind : uint8_t { kText, kMoney, kWhole } kind = kText;
-  std::string Row::*text = nullptr;
+  using Text = TextOf<Row>;
+  enum Kind : uint8_t { kText, kMoney, kWhole, kList } kind = kText;
+  std::string_view key;
+  Text Row::*text = nullptr;
   Decimal Row::*money = nullptr;
   int64_t Row::*whole = nullptr;
+  std::vector<Text> Row::*list = nullptr;
 };
 
+// Every key a row model reads, found by its unescaped text.
 template <typename Row>
-std::unordered_map<std::string_view, Target<Row>> TargetsOf(const Keys<Row>& keys) {
-  std::unordered_map<std::string_view, Target<Row>> targets;
-  for (const auto& [key, member] : keys.text) targets[key] = {Target<Row>::kText, member, nullptr, nullptr};
-  for (const auto& [key, member] : keys.money) targets[key] = {Target<Row>::kMoney, nullptr, member, nullptr};
-  for (const auto& [key, member] : keys.whole) targets[key] = {Target<Row>::kWhole, nullptr, nullptr, member};
-  return targets;
-}
+struct Targets {
+  explicit Targets(const Keys<Row>& keys) {
+    using T = Target<Row>;
+    for (const auto& [key, member] : keys.text) all.push_back({T::kText, key, member});
+    for (const auto& [key, member] : keys.money) all.push_back({T::kMoney, key, nullptr, member});
+    for (const auto& [key, member] : keys.whole) all.push_back({T::kWhole, key, nullptr, nullptr, member});
+    for (const auto& [key, member] : keys.lists) all.push_back({T::kList, key, nullptr, nullptr, nullptr, member});
+    for (const T& t : all) by_key.emplace(t.key, &t);  // `all` is complete: its addresses stay
+  }
+  const Target<Row>* Find(std::string_view key) const {
+    auto it = by_key.find(key);
+    return it == by_key.end() ? nullptr : it->second;
+  }
+  std::vector<Target<Row>> all;
+  std::unordered_map<std::string_view, const Target<Row>*> by_key;
+};
 
-// A text value: a string as it is, null as "", anything else (an object of
-// tags, a number) as its JSON text.
-simdjson::error_code ReadText(simdjson::ondemand::value value, std::string& out) {
+// A value as text: a string unescaped, null as "", anything else (an object
+// of tags, a number) as its JSON text. The view is valid while the row is
+// read (a string's unescaped text lives in the parser's buffer for the
+// current document, any other text in the input).
+simdjson::error_code ReadView(simdjson::ondemand::value value, std::string_view& out) {
   simdjson::ondemand::json_type type;
   if (auto e = value.type().get(type)) return e;
-  std::string_view text;
-  if (type == simdjson::ondemand::json_type::string) {
-    if (auto e = value.get_string().get(text)) return e;
-    out.assign(text);
-  } else if (type == simdjson::ondemand::json_type::null) {
-    out.clear();
-  } else if (type == simdjson::ondemand::json_type::object || type == simdjson::ondemand::json_type::array) {
-    if (auto e = simdjson::to_json_string(value).get(text)) return e;
-    out.assign(text);
-  } else {
-    out.assign(value.raw_json_token());
-    while (!out.empty() && (out.back() == ' ' || out.back() == '\t' || out.back() == '\r' || out.back() == '\n'))
-      out.pop_back();
+  switch (type) {
+    case simdjson::ondemand::json_type::string: return value.get_string().get(out);
+    case simdjson::ondemand::json_type::null: out = {}; return simdjson::SUCCESS;
+    case simdjson::ondemand::json_type::object:
+    case simdjson::ondemand::json_type::array: return simdjson::to_json_string(value).get(out);
+    default:
+      out = value.raw_json_token();
+      while (!out.empty() && (out.back() == ' ' || out.back() == '\t' || out.back() == '\r' || out.back() == '\n'))
+        out.remove_suffix(1);
+      return simdjson::SUCCESS;
   }
-  return simdjson::SUCCESS;
 }
 
 // An exact number: a JSON number read from its own digits (never through a
@@ -130,75 +155,87 @@ std::optional<Decimal> ReadExact(simdjson::ondemand::value value) {
   simdjson::ondemand::json_type type;
   if (value.type().get(type)) return std::nullopt;
   if (type == simdjson::ondemand::json_type::null) return Decimal();
-  std::string text;
   if (type != simdjson::ondemand::json_type::number && type != simdjson::ondemand::json_type::string) return std::nullopt;
-  if (ReadText(value, text)) return std::nullopt;
+  std::string_view text;
+  if (ReadView(value, text)) return std::nullopt;
   return Decimal::Parse(text);
 }
 
+// A list of texts (ProductQualifiers).
+template <typename Text>
+Status ReadList(std::string_view key, simdjson::ondemand::value value, std::vector<Text>& out) {
+  simdjson::ondemand::array array;
+  if (value.get_array().get(array)) return Status(502, 0, std::string(key) + " is not an array");
+  for (auto element : array) {
+    simdjson::ondemand::value item;
+    std::string_view text;
+    if (element.get(item) || ReadView(item, text)) return Status(502, 0, std::string(key) + " is not valid JSON");
+    out.emplace_back(text);
+  }
+  return OkStatus();
+}
+
 template <typename Row>
-Status ReadField(std::string_view key, simdjson::ondemand::value value, const Target<Row>& target, Row& row) {
-  if (target.kind == Target<Row>::kText) {
-    if (ReadText(value, row.*target.text)) return Status(502, 0, std::string(key) + " is not valid JSON");
-    return OkStatus();
+Status ReadField(simdjson::ondemand::value value, const Target<Row>& target, Row& row) {
+  switch (target.kind) {
+    case Target<Row>::kText: {
+      std::string_view text;
+      if (ReadView(value, text)) return Status(502, 0, std::string(target.key) + " is not valid JSON");
+      row.*target.text = TextOf<Row>(text);
+      return OkStatus();
+    }
+    case Target<Row>::kList: return ReadList(target.key, value, row.*target.list);
+    case Target<Row>::kMoney: {
+      auto d = ReadExact(value);
+      if (!d) return Status(502, 0, std::string(target.key) + " is not an exact decimal number");
+      row.*target.money = *d;
+      return OkStatus();
+    }
+    case Target<Row>::kWhole: break;
   }
   auto d = ReadExact(value);
-  if (target.kind == Target<Row>::kMoney) {
-    if (!d) return Status(502, 0, std::string(key) + " is not an exact decimal number");
-    row.*target.money = *d;
-    return OkStatus();
-  }
-  if (!d || d->Normalized().scale() != 0) return Status(502, 0, std::string(key) + " is not a whole number");
+  if (!d || d->Normalized().scale() != 0) return Status(502, 0, std::string(target.key) + " is not a whole number");
   row.*target.whole = d->Normalized().units();
   return OkStatus();
 }
 
-// ProductQualifiers: an array of texts.
-Status ReadQualifiers(simdjson::ondemand::value value, std::vector<std::string>& out) {
-  simdjson::ondemand::array array;
-  if (value.get_array().get(array)) return Status(502, 0, "ProductQualifiers is not an array");
-  for (auto element : array) {
-    simdjson::ondemand::value item;
-    if (element.get(item)) return Status(502, 0, "ProductQualifiers is not valid JSON");
-    std::string text;
-    if (ReadText(item, text)) return Status(502, 0, "ProductQualifiers is not valid JSON");
-    out.push_back(std::move(text));
-  }
-  return OkStatus();
-}
-
-// One row object: the keys `targets` knows are read, others skipped.
+// One row object: the keys `targets` knows are read, others skipped. Rows
+// of one export list their keys in the same order, so the key found at each
+// position of the previous row (`seen`) is tried first, by its raw text,
+// before a lookup of the unescaped key.
 template <typename Row>
-Status ReadRow(simdjson::ondemand::document_reference document,
-               const std::unordered_map<std::string_view, Target<Row>>& targets, Row& row) {
+Status ReadRow(simdjson::ondemand::document_reference document, const Targets<Row>& targets,
+               std::vector<const Target<Row>*>& seen, Row& row) {
   simdjson::ondemand::object object;
   if (document.get_object().get(object)) return Status(502, 0, "not a JSON object");
-  for (auto field : object) {
-    std::string_view key;
-    simdjson::ondemand::value value;
-    if (field.unescaped_key().get(key) || field.value().get(value)) return Status(502, 0, "not valid JSON");
-    if (auto it = targets.find(key); it != targets.end()) {
-      PCSIM_RETURN_IF_ERROR(ReadField(key, value, it->second, row));
-    } else if constexpr (std::is_same_v<Row, ReconciliationRow>) {
-      if (key == "ProductQualifiers") PCSIM_RETURN_IF_ERROR(ReadQualifiers(value, row.product_qualifiers));
+  size_t position = 0;
+  for (auto element : object) {
+    simdjson::ondemand::field field;
+    if (std::move(element).get(field)) return Status(502, 0, "not valid JSON");
+    if (position == seen.size()) seen.push_back(nullptr);
+    const Target<Row>*& target = seen[position++];
+    if (target == nullptr || !field.key().unsafe_is_equal(target->key)) {
+      std::string_view key;
+      if (field.unescaped_key().get(key)) return Status(502, 0, "not valid JSON");
+      target = targets.Find(key);
     }
+    if (target != nullptr) PCSIM_RETURN_IF_ERROR(ReadField(field.value(), *target, row));
   }
   return OkStatus();
 }
 
-// Every row of JSON lines, read with simdjson: a million rows of the full
-// attribute set (1.4 GB) are read in seconds. Blank lines are skipped; the
-// first bad row is an error naming it, never a partial answer.
-template <typename Row>
-StatusOr<std::vector<Row>> RowsFromJsonLines(std::string_view text, const Keys<Row>& keys) {
-  static const auto targets = TargetsOf(keys);
-  std::vector<Row> rows;
-  if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) return rows;
-  rows.reserve(static_cast<size_t>(std::count(text.begin(), text.end(), '\n')) + 1);
-  const simdjson::padded_string padded(text);
+// Every row of JSON lines (`json`, with simdjson's padding past its end),
+// read with simdjson and handed to `visit`. Blank lines are skipped; the
+// first bad row is an error naming its line, and no later row is visited.
+template <typename Row, typename Visit>
+Status ForEachRow(simdjson::padded_string_view json, const Keys<Row>& keys, Visit&& visit) {
+  static const Targets<Row> targets(keys);
+  const std::string_view text(json.data(), json.size());
+  if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) return OkStatus();
   simdjson::ondemand::parser parser;
   simdjson::ondemand::document_stream stream;
-  if (parser.iterate_many(padded, std::max<size_t>(simdjson::dom::DEFAULT_BATCH_SIZE, 1 << 20)).get(stream))
+  if (parser.iterate_many(json.data(), json.size(), std::max<size_t>(simdjson::dom::DEFAULT_BATCH_SIZE, 1 << 20))
+          .get(stream))
     return Status(502, 0, "export rows: not JSON lines");
   // Line numbers for the errors: counted up to each row's first byte.
   size_t line = 1, counted_to = 0;
@@ -207,26 +244,76 @@ StatusOr<std::vector<Row>> RowsFromJsonLines(std::string_view text, const Keys<R
     counted_to = offset;
     return "export row on line " + std::to_string(line) + ": ";
   };
+  std::vector<const Target<Row>*> seen;
   for (auto it = stream.begin(); it != stream.end(); ++it) {
     const size_t offset = std::min(it.current_index(), text.size());
     if (it.error()) return Status(502, 0, line_at(offset) + "not a JSON object");
     Row row;
-    if (Status s = ReadRow(*it, targets, row); !s.ok()) return s.Prefixed(line_at(offset));
-    rows.push_back(std::move(row));
+    if (Status s = ReadRow(*it, targets, seen, row); !s.ok()) return s.Prefixed(line_at(offset));
+    PCSIM_RETURN_IF_ERROR(visit(row));
   }
   if (stream.truncated_bytes() != 0)
     return Status(502, 0, line_at(text.size() - stream.truncated_bytes()) + "not a JSON object");
+  return OkStatus();
+}
+
+// `text` with simdjson's padding: in place when the string has the spare
+// capacity (a blob gunzipped by the client has), else a padded copy in `copy`.
+simdjson::padded_string_view Padded(const std::string& text, simdjson::padded_string& copy) {
+  if (text.capacity() - text.size() >= simdjson::SIMDJSON_PADDING)
+    return simdjson::padded_string_view(text.data(), text.size(), text.capacity());
+  copy = simdjson::padded_string(text);
+  return copy;
+}
+
+template <typename Row>
+StatusOr<std::vector<Row>> Collect(simdjson::padded_string_view json, const Keys<Row>& keys) {
+  std::vector<Row> rows;
+  rows.reserve(static_cast<size_t>(std::count(json.data(), json.data() + json.size(), '\n')) + 1);
+  PCSIM_RETURN_IF_ERROR(ForEachRow(json, keys, [&](Row& row) {
+    rows.push_back(std::move(row));
+    return OkStatus();
+  }));
   return rows;
 }
 
 }  // namespace
 
 StatusOr<std::vector<ReconciliationRow>> ReconciliationRowsFromJsonLines(std::string_view text) {
-  return RowsFromJsonLines<ReconciliationRow>(text, ReconciliationKeys());
+  return Collect(simdjson::padded_string(text), ReconciliationKeys<std::string>());
 }
 
 StatusOr<std::vector<UsageRow>> UsageRowsFromJsonLines(std::string_view text) {
-  return RowsFromJsonLines<UsageRow>(text, UsageKeys());
+  return Collect(simdjson::padded_string(text), UsageKeys<std::string>());
 }
+
+Status ForEachReconciliationRow(std::string_view text, const ReconciliationRowVisitor& visit) {
+  return ForEachRow(simdjson::padded_string(text), ReconciliationKeys<std::string_view>(), visit);
+}
+
+Status ForEachUsageRow(std::string_view text, const UsageRowVisitor& visit) {
+  return ForEachRow(simdjson::padded_string(text), UsageKeys<std::string_view>(), visit);
+}
+
+namespace internal {
+
+StatusOr<std::vector<ReconciliationRow>> ReconciliationRowsIn(const std::string& text) {
+  simdjson::padded_string copy;
+  return Collect(Padded(text, copy), ReconciliationKeys<std::string>());
+}
+StatusOr<std::vector<UsageRow>> UsageRowsIn(const std::string& text) {
+  simdjson::padded_string copy;
+  return Collect(Padded(text, copy), UsageKeys<std::string>());
+}
+Status ForEachReconciliationRowIn(const std::string& text, const ReconciliationRowVisitor& visit) {
+  simdjson::padded_string copy;
+  return ForEachRow(Padded(text, copy), ReconciliationKeys<std::string_view>(), visit);
+}
+Status ForEachUsageRowIn(const std::string& text, const UsageRowVisitor& visit) {
+  simdjson::padded_string copy;
+  return ForEachRow(Padded(text, copy), UsageKeys<std::string_view>(), visit);
+}
+
+}  // namespace internal
 
 }  // namespace pcsim::client

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -252,63 +253,76 @@ struct ExportManifest {
   std::string BlobUrl(const ExportBlob& blob) const { return root_directory + "/" + blob.name + "?" + sas_token; }
 };
 
+// The rows of the exports come in two forms, one definition each: Text is
+// std::string for rows a caller keeps (ReconciliationRow, UsageRow), and
+// std::string_view for rows handed to a visitor while their blob is read
+// (ReconciliationRowView, UsageRowView: no copy of any text; the views are
+// valid only during the visitor's call).
+//
 // One row of a billed or unbilled reconciliation export: the columns of the
 // new-commerce invoice reconciliation file (PascalCase keys on the wire).
 // Keys absent from the row (the basic attribute set) are left empty or zero.
-struct ReconciliationRow {
-  std::string partner_id, customer_id, customer_name, customer_domain_name, customer_country;
-  std::string invoice_number;  // empty in an unbilled export
-  std::string mpn_id, reseller_mpn_id, order_id, order_date;
-  std::string product_id, sku_id, availability_id, sku_name, product_name;
-  std::string charge_type;  // "new", "cycleCharge", "addQuantity", "removeQuantity", "renew", ...
+template <typename Text>
+struct BasicReconciliationRow {
+  Text partner_id, customer_id, customer_name, customer_domain_name, customer_country;
+  Text invoice_number;  // empty in an unbilled export
+  Text mpn_id, reseller_mpn_id, order_id, order_date;
+  Text product_id, sku_id, availability_id, sku_name, product_name;
+  Text charge_type;  // "new", "cycleCharge", "addQuantity", "removeQuantity", "renew", ...
   Decimal unit_price;
   int64_t quantity = 0;
   Decimal subtotal, tax_total, total;
-  std::string currency;
-  std::string price_adjustment_description, publisher_name, publisher_id, subscription_description;
-  std::string subscription_id;
-  std::string charge_start_date, charge_end_date;  // RFC 3339
-  std::string term_and_billing_cycle;
+  Text currency;
+  Text price_adjustment_description, publisher_name, publisher_id, subscription_description;
+  Text subscription_id;
+  Text charge_start_date, charge_end_date;  // RFC 3339
+  Text term_and_billing_cycle;
   Decimal effective_unit_price;
-  std::string unit_type, alternate_id;
+  Text unit_type, alternate_id;
   Decimal billable_quantity;
-  std::string billing_frequency;  // empty in an unbilled export
-  std::string pricing_currency;
+  Text billing_frequency;  // empty in an unbilled export
+  Text pricing_currency;
   Decimal pc_to_bc_exchange_rate;
-  std::string pc_to_bc_exchange_rate_date;
-  std::string meter_description, reservation_order_id, credit_reason_code;
-  std::string subscription_start_date, subscription_end_date;
-  std::string reference_id;  // shared by the lines of one charge event
-  std::vector<std::string> product_qualifiers;  // "AddOn", "Trial"
-  std::string promotion_id;
+  Text pc_to_bc_exchange_rate_date;
+  Text meter_description, reservation_order_id, credit_reason_code;
+  Text subscription_start_date, subscription_end_date;
+  Text reference_id;  // shared by the lines of one charge event
+  std::vector<Text> product_qualifiers;  // "AddOn", "Trial"
+  Text promotion_id;
 };
 
 // One row of a billed or unbilled usage export: a day of rated Azure usage
 // (Microsoft Graph's "attributeSet enum type" keys).
-struct UsageRow {
-  std::string additional_info, availability_id, benefit_id, benefit_order_id, benefit_type;
-  std::string billing_currency;
+template <typename Text>
+struct BasicUsageRow {
+  Text additional_info, availability_id, benefit_id, benefit_order_id, benefit_type;
+  Text billing_currency;
   Decimal billing_pre_tax_total;
-  std::string charge_start_date, charge_end_date, charge_type, consumed_service;
+  Text charge_start_date, charge_end_date, charge_type, consumed_service;
   Decimal credit_percentage;
-  std::string credit_type, customer_country, customer_domain_name, customer_id, customer_name;
+  Text credit_type, customer_country, customer_domain_name, customer_id, customer_name;
   Decimal effective_unit_price;
-  std::string entitlement_description, entitlement_id;
-  std::string invoice_number;  // empty in an unbilled export
-  std::string meter_category, meter_id, meter_name, meter_region, meter_sub_category, meter_type;
-  std::string mpn_id;
+  Text entitlement_description, entitlement_id;
+  Text invoice_number;  // empty in an unbilled export
+  Text meter_category, meter_id, meter_name, meter_region, meter_sub_category, meter_type;
+  Text mpn_id;
   Decimal partner_earned_credit_percentage;  // 0.15 for 15%
-  std::string partner_id, partner_name;
+  Text partner_id, partner_name;
   Decimal pc_to_bc_exchange_rate;
-  std::string pricing_currency;
+  Text pricing_currency;
   Decimal pricing_pre_tax_total;
-  std::string product_id, product_name, publisher_id, publisher_name;
+  Text product_id, product_name, publisher_id, publisher_name;
   Decimal quantity;
-  std::string resource_group, resource_location, resource_uri, service_info1, service_info2;
-  std::string sku_id, sku_name, subscription_description, subscription_id, tags, tier2_mpn_id, unit;
+  Text resource_group, resource_location, resource_uri, service_info1, service_info2;
+  Text sku_id, sku_name, subscription_description, subscription_id, tags, tier2_mpn_id, unit;
   Decimal unit_price;
-  std::string unit_type;
-  std::string usage_date;  // RFC 3339
+  Text unit_type;
+  Text usage_date;  // RFC 3339
 };
+
+using ReconciliationRow = BasicReconciliationRow<std::string>;
+using ReconciliationRowView = BasicReconciliationRow<std::string_view>;
+using UsageRow = BasicUsageRow<std::string>;
+using UsageRowView = BasicUsageRow<std::string_view>;
 
 }  // namespace pcsim::client

@@ -32,6 +32,10 @@ namespace pcsim::client {
 // SimulatedExportWait()); a real integration sleeps (SleepOnTheWallClock()).
 // The client itself never waits on the wall clock for an export.
 using ExportWait = std::function<void(int64_t seconds)>;
+// A visitor of export rows (VisitReconciliationRows, ForEachReconciliationRow):
+// an error it returns stops the reading and is returned.
+using ReconciliationRowVisitor = std::function<Status(const ReconciliationRowView&)>;
+using UsageRowVisitor = std::function<Status(const UsageRowView&)>;
 
 // A wait that sleeps `seconds` on the wall clock, for a real Graph endpoint.
 ExportWait SleepOnTheWallClock();
@@ -122,6 +126,12 @@ class PartnerCenterApi {
   // http_status 502. Never a partial answer.
   virtual StatusOr<std::vector<ReconciliationRow>> ReadReconciliationRows(const ExportManifest& manifest) = 0;
   virtual StatusOr<std::vector<UsageRow>> ReadUsageRows(const ExportManifest& manifest) = 0;
+  // The same rows handed one by one to `visit` as views, one blob in memory
+  // at a time and no text copied: for exports too large to hold as owned
+  // rows. Errors as above, or the visitor's own; the first one stops the
+  // reading (the rows before it have been visited).
+  virtual Status VisitReconciliationRows(const ExportManifest& manifest, const ReconciliationRowVisitor& visit) = 0;
+  virtual Status VisitUsageRows(const ExportManifest& manifest, const UsageRowVisitor& visit) = 0;
   // The whole flow for a billed reconciliation export of one invoice: every
   // row of the invoice. Errors as above (an invoice of a period the export
   // does not serve: code 5000).
@@ -210,6 +220,8 @@ class PartnerCenterClient final : public PartnerCenterApi {
   StatusOr<ExportManifest> GetExportManifest(const std::string& manifest_url) override;
   StatusOr<std::vector<ReconciliationRow>> ReadReconciliationRows(const ExportManifest& manifest) override;
   StatusOr<std::vector<UsageRow>> ReadUsageRows(const ExportManifest& manifest) override;
+  Status VisitReconciliationRows(const ExportManifest& manifest, const ReconciliationRowVisitor& visit) override;
+  Status VisitUsageRows(const ExportManifest& manifest, const UsageRowVisitor& visit) override;
   StatusOr<std::vector<ReconciliationRow>> ExportBilledReconciliation(const std::string& invoice_id,
                                                                      ExportAttributeSet attribute_set,
                                                                      const ExportWait& wait) override;
@@ -263,6 +275,12 @@ InvoiceLineItem InvoiceLineItemFromJson(const nlohmann::json& exact_resource);
 // JSON object or has a money or quantity value that is not exact.
 StatusOr<std::vector<ReconciliationRow>> ReconciliationRowsFromJsonLines(std::string_view text);
 StatusOr<std::vector<UsageRow>> UsageRowsFromJsonLines(std::string_view text);
+// The same rows handed one by one to `visit` as views (valid only during the
+// call), with nothing copied: the way to read a large export. The first
+// error, the reader's or the visitor's, stops the reading and is returned;
+// the rows before it have been visited.
+Status ForEachReconciliationRow(std::string_view text, const ReconciliationRowVisitor& visit);
+Status ForEachUsageRow(std::string_view text, const UsageRowVisitor& visit);
 
 // JSON parsing that keeps every fractional number as its exact decimal text
 // (a string); integers stay integers. nullopt for malformed JSON.

@@ -54,6 +54,9 @@ class MockPartnerCenterClient : public PartnerCenterApi {
   MOCK_METHOD(StatusOr<std::vector<ReconciliationRow>>, ReadReconciliationRows, (const ExportManifest& manifest),
               (override));
   MOCK_METHOD(StatusOr<std::vector<UsageRow>>, ReadUsageRows, (const ExportManifest& manifest), (override));
+  MOCK_METHOD(Status, VisitReconciliationRows,
+              (const ExportManifest& manifest, const ReconciliationRowVisitor& visit), (override));
+  MOCK_METHOD(Status, VisitUsageRows, (const ExportManifest& manifest, const UsageRowVisitor& visit), (override));
   MOCK_METHOD(StatusOr<std::vector<ReconciliationRow>>, ExportBilledReconciliation,
               (const std::string& invoice_id, ExportAttributeSet attribute_set, const ExportWait& wait), (override));
 };
