@@ -102,6 +102,8 @@ class AnsweredBlobs final : public client::Transport {
   const std::map<std::string, std::string>& blobs_;
 };
 
+double Seconds(Clock::time_point from, Clock::time_point to) { return std::chrono::duration<double>(to - from).count(); }
+
 // The server's side split in two, for the profile: rendering the rows of
 // every blob, and compressing them.
 void RenderAndCompress(api::Router& router, const std::string& operation_id, double* render_s, double* gzip_s) {
@@ -113,12 +115,10 @@ void RenderAndCompress(api::Router& router, const std::string& operation_id, dou
     const auto t1 = Clock::now();
     benchmark::DoNotOptimize(api::Gzip(rows));
     const auto t2 = Clock::now();
-    *render_s += std::chrono::duration<double>(t1 - t0).count();
-    *gzip_s += std::chrono::duration<double>(t2 - t1).count();
+    *render_s += Seconds(t0, t1);
+    *gzip_s += Seconds(t1, t2);
   }
 }
-
-double Seconds(Clock::time_point from, Clock::time_point to) { return std::chrono::duration<double>(to - from).count(); }
 
 void BM_GraphExportBilledReconciliation(benchmark::State& state) {
   std::string invoice_id;
