@@ -32,8 +32,6 @@
 namespace pcsim::api {
 namespace {
 
-Json Attributes(std::string_view object_type) { return Json{{"objectType", object_type}}; }
-
 Status BadInput(std::string description) { return Error<Err::InvalidInput>(description); }
 
 std::string PlanPath(const Sandbox& sandbox, const Subscription& plan) {

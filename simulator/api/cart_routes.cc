@@ -44,8 +44,6 @@ namespace {
 
 constexpr int kMaxAdditionalResellers = 5;
 
-Json Attributes(std::string_view object_type) { return Json{{"objectType", object_type}}; }
-
 Response CustomerNotFound(std::string_view id) {
   return ErrorResponse(Error<Err::CustomerNotFound>(std::string(id)));
 }

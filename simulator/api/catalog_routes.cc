@@ -32,8 +32,6 @@ constexpr std::string_view kKnownEmptyViews[] = {
     "SoftwareSUSELinux", "SoftwarePerpetual",    "SoftwareSubscriptions", "SpecializedOffers",
     "MarketplaceSaaS", "AzureAzureReservationsSQL", "AzureAzureReservationsCosmosDb"};
 
-Json Attributes(std::string_view object_type) { return Json{{"objectType", object_type}}; }
-
 uint64_t Fnv1a(std::string_view text) {
   uint64_t h = 0xcbf29ce484222325ULL;
   for (unsigned char c : text) {

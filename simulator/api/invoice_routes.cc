@@ -9,6 +9,10 @@
 //   GET /v1/invoices/{id}/lineitems/{provider}/{type}?size=&offset=   the older path form
 //   GET /v1/invoices/unbilled/lineitems?provider=onetime&invoicelineitemtype=billinglineitems
 //       &currencycode=USD&period=current|previous[&size=]  unbilled lines, seek paging
+//   GET /v1/invoices/summary                               InvoiceSummary: the balance in the currency
+//                                                          of the partner's latest invoice
+//   GET /v1/invoices/summaries                             Collection of InvoiceSummary, one per currency
+//   GET /v1/invoices/{id}/documents/statement              the invoice as a PDF (invoice_pdf.cc)
 //
 // A partner sees only its own invoices (Invoice::partner_tenant_id) and lines
 // (the partner of the line's customer). Another partner's invoice is a 404,
@@ -27,12 +31,14 @@
 #include <algorithm>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "simulator/model/errors.h"
+#include "simulator/api/invoice_pdf.h"
 #include "simulator/api/resources.h"
 #include "simulator/api/router.h"
 #include "simulator/model/seeded_random.h"
@@ -322,10 +328,79 @@ Response ListInvoices(RouteContext& ctx) {
                                                                 std::to_string(*offset), std::move(next)));
 }
 
+// --- the account balance (Get the partner's current account balance, Get invoice summaries) ---
+
+// How Partner Center writes a date that has no value.
+constexpr std::string_view kNoDate = "0001-01-01T00:00:00";
+
+// The balance of a partner's invoices in one currency (`invoices`, in the
+// order they were issued). pcsim records no payments, so every invoice is
+// unpaid and the balance is their total; new-commerce invoices are one-time
+// invoices, so the one detail is "OneTime".
+Json InvoiceSummaryJson(const std::vector<const Invoice*>& invoices, const std::string& currency, bool top) {
+  Decimal balance;
+  for (const Invoice* inv : invoices) balance += inv->total;
+  const std::string first = invoices.empty() ? std::string(kNoDate) : invoices.front()->invoice_date.ToString();
+  const std::string latest = invoices.empty() ? std::string(kNoDate) : invoices.back()->invoice_date.ToString();
+  Json j = ObjectWithCapacity(11);
+  j["balanceAmount"] = Number(balance);
+  j["currencyCode"] = currency;
+  j["currencySymbol"] = InvoiceCurrencySymbol(currency);
+  j["accountingDate"] = latest;
+  j["firstInvoiceCreationDate"] = first;
+  j["lastPaymentDate"] = kNoDate;
+  j["lastPaymentAmount"] = Number(Decimal());
+  j["latestInvoiceDate"] = latest;
+  if (top) {
+    Json details = Json::array();
+    if (!invoices.empty())
+      details.push_back(Json{{"invoiceType", "OneTime"}, {"summary", InvoiceSummaryJson(invoices, currency, false)}});
+    j["details"] = std::move(details);
+    j["links"] = Json{{"self", LinkJson("/invoices/summary")}};
+  }
+  j["attributes"] = Attributes("InvoiceSummary");
+  return j;
+}
+
+// The caller's invoices by currency, each in the order they were issued.
+std::map<std::string, std::vector<const Invoice*>> InvoicesByCurrency(const RouteContext& ctx) {
+  std::map<std::string, std::vector<const Invoice*>> by_currency;
+  for (const Invoice& inv : ctx.sandbox.ledger().invoices())
+    if (inv.partner_tenant_id == ctx.caller.partner_tenant_id) by_currency[inv.currency].push_back(&inv);
+  return by_currency;
+}
+
+// A partner without invoices has a balance of 0, in USD.
+Response GetInvoiceSummary(RouteContext& ctx) {
+  const Invoice* latest = nullptr;
+  for (const Invoice& inv : ctx.sandbox.ledger().invoices())
+    if (inv.partner_tenant_id == ctx.caller.partner_tenant_id) latest = &inv;
+  if (latest == nullptr) return JsonResponse(200, InvoiceSummaryJson({}, "USD", true));
+  return JsonResponse(200, InvoiceSummaryJson(InvoicesByCurrency(ctx)[latest->currency], latest->currency, true));
+}
+
+Response ListInvoiceSummaries(RouteContext& ctx) {
+  Json items = Json::array();
+  for (const auto& [currency, invoices] : InvoicesByCurrency(ctx)) items.push_back(InvoiceSummaryJson(invoices, currency, true));
+  return JsonResponse(200, CollectionJson(std::move(items), "/invoices/summaries"));
+}
+
 Response GetInvoice(RouteContext& ctx) {
   const Invoice* inv = VisibleInvoice(ctx, ctx.params[0]);
   if (inv == nullptr) return InvoiceNotFound(ctx.params[0]);
   return JsonResponse(200, InvoiceJson(ctx.sandbox, *inv, true));
+}
+
+// Get invoice statement: the PDF, as an attachment named as Partner Center
+// names it.
+Response GetInvoiceStatement(RouteContext& ctx) {
+  const Invoice* inv = VisibleInvoice(ctx, ctx.params[0]);
+  if (inv == nullptr) return InvoiceNotFound(ctx.params[0]);
+  Response r;
+  r.content_type = "application/pdf";
+  r.body = InvoiceStatementPdf(ctx.sandbox, *inv);
+  r.SetHeader("Content-Disposition", "attachment; filename=Invoice_" + inv->id + ".pdf");
+  return r;
 }
 
 Response GetInvoiceLineItems(RouteContext& ctx) {
@@ -388,7 +463,11 @@ void RegisterInvoiceRoutes(RouteTable& table) {
   // Before /v1/invoices/{}/lineitems, which would otherwise take "unbilled" for an invoice id.
   table.Add("GET", "/v1/invoices/unbilled/lineitems", GetUnbilledLineItems);
   table.Add("GET", "/v1/invoices", ListInvoices);
+  // Before /v1/invoices/{}: "summary" is not an invoice id.
+  table.Add("GET", "/v1/invoices/summary", GetInvoiceSummary);
+  table.Add("GET", "/v1/invoices/summaries", ListInvoiceSummaries);
   table.Add("GET", "/v1/invoices/{}", GetInvoice);
+  table.Add("GET", "/v1/invoices/{}/documents/statement", GetInvoiceStatement);
   table.Add("GET", "/v1/invoices/{}/lineitems", GetInvoiceLineItems);
   table.Add("GET", "/v1/invoices/{}/lineitems/{}/{}", GetInvoiceLineItemsByPath);
 }

@@ -5,9 +5,14 @@
 #include "simulator/api/router.h"
 
 namespace pcsim::api {
-namespace {
 
 Json Attributes(std::string_view object_type) { return Json{{"objectType", object_type}}; }
+
+std::string InvoiceCurrencySymbol(const std::string& currency) {
+  return currency == "USD" ? "$" : currency == "EUR" ? "€" : currency == "GBP" ? "£" : currency;
+}
+
+namespace {
 
 Json ProductLinks(const Offer& offer, const std::string& country) {
   const std::string& p = offer.product->id;
@@ -363,7 +368,7 @@ Json InvoiceJson(const Sandbox& sandbox, const Invoice& inv, bool with_pdf_link)
   j["totalCharges"] = Number(inv.total);
   j["paidAmount"] = Number(Decimal());
   j["currencyCode"] = inv.currency;
-  j["currencySymbol"] = inv.currency == "USD" ? "$" : inv.currency == "EUR" ? "€" : inv.currency == "GBP" ? "£" : inv.currency;
+  j["currencySymbol"] = InvoiceCurrencySymbol(inv.currency);
   if (with_pdf_link) j["pdfDownloadLink"] = "/invoices/" + inv.id + "/documents/statement";
   j["taxReceipts"] = Json::array();
   Json detail;
@@ -386,6 +391,7 @@ Json InvoiceJson(const Sandbox& sandbox, const Invoice& inv, bool with_pdf_link)
   j["invoiceDetails"] = std::move(details);
   j["documentType"] = "invoice";
   j["invoiceType"] = "OneTime";
+  j["status"] = "active";  // "Invoice resources": "active", "void"; pcsim never voids an invoice
   j["links"] = Json{{"self", LinkJson("/invoices/" + inv.id)}};
   j["attributes"] = Attributes("Invoice");
   return j;

@@ -7,6 +7,11 @@
 
 namespace pcsim::api {
 
+// {"objectType": object_type}: a resource's "attributes".
+Json Attributes(std::string_view object_type);
+// The currencySymbol of an invoice and its summaries ("$", "€", "£", else the code).
+std::string InvoiceCurrencySymbol(const std::string& currency);
+
 Json AddressJson(const Address& a);
 Json CustomerJson(const Sandbox& sandbox, const Customer& c);
 // The short form customer lists use.

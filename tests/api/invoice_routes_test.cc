@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "simulator/api/invoice_pdf.h"
 #include "tests/api/api_fixture.h"
 
 namespace pcsim::api::testing {
@@ -272,6 +273,7 @@ TEST_F(InvoiceRoutesTest, DocExampleInvoiceGetById) {
   ExpectShape(doc, ours, "", {});
   EXPECT_EQ(ours["id"], usd->id);
   EXPECT_EQ(ours["pdfDownloadLink"], "/invoices/" + usd->id + "/documents/statement");
+  EXPECT_EQ(ours["status"], "active");
   EXPECT_EQ(ours["currencyCode"], "USD");
   EXPECT_EQ(ours["currencySymbol"], "$");
   EXPECT_EQ(ours["billingPeriodStartDate"], "2026-01-01T00:00:00Z");
@@ -642,6 +644,133 @@ TEST_F(InvoiceRoutesTest, InvoiceListIsIndexPaged) {
   EXPECT_NE(second["items"][0]["id"], first["items"][0]["id"]);
   EXPECT_TRUE(Get("/v1/invoices?offset=5")["items"].empty());
   EXPECT_EQ(Get("/v1/invoices")["items"].size(), 2u);  // default size 200
+}
+
+TEST_F(InvoiceRoutesTest, DocExampleAccountBalanceIsTheLatestInvoicesCurrency) {
+  // No invoice yet: a zero balance, the documented empty dates, no details.
+  json none = Get("/v1/invoices/summary");
+  EXPECT_EQ(none["balanceAmount"], 0);
+  EXPECT_EQ(none["latestInvoiceDate"], "0001-01-01T00:00:00");
+  EXPECT_TRUE(none["details"].empty());
+  TwoInvoices();
+  DirectBuy(us_, kE3, 2, Term::P1M, Billing::Monthly);
+  AdvanceTo("2026-03-06T12:00:00Z");  // a second USD invoice, the latest one
+  json example = DocExample("invoices-summary");
+  json doc = DocResponseBody(example);
+  ASSERT_TRUE(doc.is_object());
+  Response r = Call("GET", example["path_only"].get<std::string>(), "", DocHeaders(example));
+  ASSERT_EQ(r.status, 200) << r.body;
+  json ours = json::parse(r.body);
+  ExpectShape(doc, ours, "", {});
+  Decimal usd;
+  std::vector<const Invoice*> usd_invoices;
+  for (const Invoice* inv : InvoicesOf(std::string(kDefaultPartnerTenantId)))
+    if (inv->currency == "USD") {
+      usd += inv->total;
+      usd_invoices.push_back(inv);
+    }
+  ASSERT_EQ(usd_invoices.size(), 2u);
+  EXPECT_EQ(ours["currencyCode"], "USD");
+  EXPECT_EQ(ours["currencySymbol"], "$");
+  EXPECT_EQ(*Decimal::Parse(ours["balanceAmount"].dump()), usd) << "no payments are simulated: every invoice is unpaid";
+  EXPECT_EQ(ours["firstInvoiceCreationDate"], usd_invoices[0]->invoice_date.ToString());
+  EXPECT_EQ(ours["latestInvoiceDate"], usd_invoices[1]->invoice_date.ToString());
+  EXPECT_EQ(ours["lastPaymentDate"], "0001-01-01T00:00:00");
+  ASSERT_EQ(ours["details"].size(), 1u);
+  EXPECT_EQ(ours["details"][0]["invoiceType"], "OneTime");
+  EXPECT_EQ(ours["details"][0]["summary"]["balanceAmount"], ours["balanceAmount"]);
+  EXPECT_EQ(ours["links"]["self"]["uri"], "/invoices/summary");
+  EXPECT_EQ(ours["attributes"]["objectType"], "InvoiceSummary");
+  // Another partner has no invoices: its own zero balance.
+  EXPECT_EQ(Get("/v1/invoices/summary", 200, AsPartner("other-partner"))["balanceAmount"], 0);
+}
+
+TEST_F(InvoiceRoutesTest, DocExampleInvoiceSummariesOnePerCurrency) {
+  TwoInvoices();
+  json example = DocExample("invoices-summaries");
+  json doc = DocResponseBody(example);
+  ASSERT_TRUE(doc.is_object());
+  Response r = Call("GET", example["path_only"].get<std::string>(), "", DocHeaders(example));
+  ASSERT_EQ(r.status, 200) << r.body;
+  json ours = json::parse(r.body);
+  ExpectShape(doc, ours, "", {});
+  EXPECT_EQ(ours["totalCount"], 2);
+  ASSERT_EQ(ours["items"].size(), 2u);
+  EXPECT_EQ(ours["items"][0]["currencyCode"], "EUR");
+  EXPECT_EQ(ours["items"][0]["currencySymbol"], "€");
+  EXPECT_EQ(ours["items"][1]["currencyCode"], "USD");
+  for (const json& item : ours["items"]) {
+    const Invoice* inv = InvoiceIn(item["currencyCode"].get<std::string>());
+    ASSERT_NE(inv, nullptr);
+    EXPECT_EQ(*Decimal::Parse(item["balanceAmount"].dump()), inv->total);
+  }
+  EXPECT_EQ(ours["links"]["self"]["uri"], "/invoices/summaries");
+  EXPECT_EQ(Get("/v1/invoices/summaries", 200, AsPartner("other-partner"))["totalCount"], 0);
+}
+
+// A PDF string of the statement's text: WinAnsi, with '(', ')' and '\\'
+// escaped as the content stream writes them.
+std::string PdfText(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '(' || c == ')' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  return "(" + out + ") Tj";
+}
+
+TEST_F(InvoiceRoutesTest, StatementIsAPdfOfTheInvoicesChargesAndTotal) {
+  TwoInvoices();
+  const Invoice* usd = InvoiceIn("USD");
+  ASSERT_NE(usd, nullptr);
+  // The link the invoice gives is the route that answers.
+  const std::string link = Get("/v1/invoices/" + usd->id)["pdfDownloadLink"].get<std::string>();
+  Response r = Call("GET", "/v1" + link);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.content_type, "application/pdf");
+  EXPECT_EQ(r.Header("Content-Disposition").value_or(""), "attachment; filename=Invoice_" + usd->id + ".pdf");
+  ASSERT_GT(r.body.size(), 500u);
+  EXPECT_EQ(r.body.substr(0, 5), "%PDF-");
+  EXPECT_NE(r.body.rfind("%%EOF"), std::string::npos);
+  const std::string& pdf = r.body;
+  EXPECT_NE(pdf.find(PdfText("Invoice " + usd->id)), std::string::npos);
+  EXPECT_NE(pdf.find(PdfText("Billing period: 2026-01-01 to 2026-01-31")), std::string::npos);
+  EXPECT_NE(pdf.find(PdfText("Currency: USD")), std::string::npos);
+  // Every line of the invoice is in one row (SKU, charge type), summed exactly.
+  std::map<std::pair<std::string, std::string>, Decimal> sums;
+  for (uint32_t i : usd->lines) {
+    const ChargeLine& line = sb().ledger().line(i);
+    sums[{sb().catalog().OfferAt(line.offer)->sku->title, std::string(ToString(line.charge_type))}] += line.total;
+  }
+  ASSERT_FALSE(sums.empty());
+  for (const auto& [key, amount] : sums) {
+    EXPECT_NE(pdf.find(PdfText(key.first)), std::string::npos) << key.first;
+    EXPECT_NE(pdf.find(PdfText(amount.WithScale(2).ToString())), std::string::npos) << key.first;
+  }
+  EXPECT_NE(pdf.find(PdfText(usd->total.WithScale(2).ToString() + " USD")), std::string::npos);
+  EXPECT_NE(pdf.find(PdfText("Page 1 of 1")), std::string::npos);
+  // The same invoice, the same bytes; another partner's or an unknown one: 404.
+  EXPECT_EQ(Call("GET", "/v1" + link).body, pdf);
+  EXPECT_EQ(Call("GET", "/v1" + link, "", AsPartner("other-partner")).status, 404);
+  EXPECT_EQ(Call("GET", "/v1/invoices/G999999999/documents/statement").status, 404);
+}
+
+TEST_F(InvoiceRoutesTest, StatementRunsOverPagesWithEveryRowOnce) {
+  TwoInvoices();
+  const Invoice* usd = InvoiceIn("USD");
+  ASSERT_NE(usd, nullptr);
+  ASSERT_EQ(usd->lines.size(), 3u);  // three SKUs: three rows
+  const std::string pdf = InvoiceStatementPdf(sb(), *usd, 1);
+  for (int page = 1; page <= 3; ++page)
+    EXPECT_NE(pdf.find(PdfText("Page " + std::to_string(page) + " of 3")), std::string::npos) << page;
+  EXPECT_EQ(pdf.find(PdfText("Page 4 of 3")), std::string::npos);
+  for (uint32_t i : usd->lines) {
+    const std::string title = PdfText(sb().catalog().OfferAt(sb().ledger().line(i).offer)->sku->title);
+    const size_t at = pdf.find(title);
+    EXPECT_NE(at, std::string::npos) << title;
+    EXPECT_EQ(pdf.find(title, at + 1), std::string::npos) << title << " is on one page only";
+  }
+  EXPECT_EQ(InvoiceStatementPdf(sb(), *usd, 1), pdf);
 }
 
 TEST_F(InvoiceRoutesTest, UnknownInvoiceIs404WithAnErrorBody) {
