@@ -1,49 +1,20 @@
-// Who calls a /v1 route: the bearer token of the request, issued by
-// POST /_sim/token, or in lenient auth any token, a JWT's claims read without
-// checking its signature (docs/api.md, "Tenancy and auth").
+// Who calls a route: the bearer token of the request, issued by
+// POST /_sim/token or by the token endpoint (token_routes.cc), or in lenient
+// auth any token, a JWT's claims read without checking its signature
+// (docs/auth.md).
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "simulator/api/jwt.h"
 #include "simulator/api/router.h"
 #include "simulator/model/errors.h"
 
 namespace pcsim::api {
 namespace {
 
-std::optional<std::string> Base64UrlDecode(std::string_view in) {
-  std::string out;
-  int bits = 0;
-  uint32_t buffer = 0;
-  for (char c : in) {
-    int v;
-    if (c >= 'A' && c <= 'Z') v = c - 'A';
-    else if (c >= 'a' && c <= 'z') v = c - 'a' + 26;
-    else if (c >= '0' && c <= '9') v = c - '0' + 52;
-    else if (c == '-' || c == '+') v = 62;
-    else if (c == '_' || c == '/') v = 63;
-    else if (c == '=') break;
-    else return std::nullopt;
-    buffer = (buffer << 6) | static_cast<uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<char>((buffer >> bits) & 0xFF));
-    }
-  }
-  return out;
-}
-
-// Reads the claims of a JWT without checking its signature (lenient auth).
-std::optional<Caller> CallerFromJwt(std::string_view token) {
-  size_t a = token.find('.');
-  if (a == std::string_view::npos) return std::nullopt;
-  size_t b = token.find('.', a + 1);
-  if (b == std::string_view::npos) return std::nullopt;
-  auto payload = Base64UrlDecode(token.substr(a + 1, b - a - 1));
-  if (!payload) return std::nullopt;
-  nlohmann::json claims = nlohmann::json::parse(*payload, nullptr, false);
-  if (claims.is_discarded() || !claims.is_object()) return std::nullopt;
+// The caller a JWT's claims name.
+Caller CallerFromClaims(const Json& claims) {
   Caller caller;
   // Tenant ids are GUIDs: "ABC..." and "abc..." are one partner.
   if (auto tid = claims.find("tid"); tid != claims.end() && tid->is_string())
@@ -60,6 +31,17 @@ std::optional<Caller> CallerFromJwt(std::string_view token) {
   return caller;
 }
 
+// The audience a route expects: Microsoft Graph's for the billing exports,
+// the pricing API's (or Partner Center's) for the price sheet, Partner
+// Center's for everything else.
+bool AudienceFits(std::string_view path, std::string_view aud) {
+  if (IsGraphPath(path)) return aud == kGraphAudience;
+  const std::vector<std::string> segments = SplitPath(path);
+  if (segments.size() >= 2 && segments[0] == "v1.0" && EqualsIgnoreCase(segments[1], "sales"))
+    return aud == kPricingAudience || aud == kPartnerCenterAudience;
+  return aud == kPartnerCenterAudience;
+}
+
 }  // namespace
 
 std::string Router::IssueToken(const Caller& caller, Instant expires) {
@@ -67,6 +49,8 @@ std::string Router::IssueToken(const Caller& caller, Instant expires) {
   tokens_[token] = IssuedToken{caller, expires};
   return token;
 }
+
+uint64_t Router::TokenSigningKey() const { return sandbox_->seed() ^ 0x9E3779B97F4A7C15ULL; }
 
 StatusOr<Caller> Router::Authenticate(const Request& request) {
   auto header = request.Header("Authorization");
@@ -81,9 +65,19 @@ StatusOr<Caller> Router::Authenticate(const Request& request) {
     if (sandbox_->Now() >= it->second.expires) return Error<Err::TokenExpired>();
     return it->second.caller;
   }
+  // A token of the token endpoint: its expiry on the simulated clock and its
+  // audience are checked in either mode.
+  if (auto claims = VerifiedJwtClaims(TokenSigningKey(), token)) {
+    const Json& exp = (*claims)["exp"];
+    if (!exp.is_number_integer() || sandbox_->Now().micros() / 1'000'000 >= exp.get<int64_t>())
+      return Error<Err::TokenExpired>();
+    const std::string aud = claims->value("aud", "");
+    if (!AudienceFits(request.path, aud)) return Error<Err::TokenAudienceInvalid>(aud);
+    return CallerFromClaims(*claims);
+  }
   if (options_.auth == AuthMode::Strict)
     return Error<Err::TokenUnknown>();
-  if (auto caller = CallerFromJwt(token)) return *caller;
+  if (auto claims = UnverifiedJwtClaims(token)) return CallerFromClaims(*claims);
   return Caller{};
 }
 

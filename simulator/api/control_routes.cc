@@ -282,12 +282,16 @@ Response Token(RouteContext& ctx) {
   }
   Instant expires = ctx.sandbox.Now() + Duration::Seconds(lifetime_seconds);
   std::string token = ctx.router.IssueToken(caller, expires);
-  return JsonResponse(200, Json{{"token", token},
-                                {"token_type", "Bearer"},
-                                {"partner", caller.partner_tenant_id},
-                                {"app-only", caller.app_only},
-                                {"mfa", caller.mfa},
-                                {"expiresAt", expires.ToString()}});
+  Json answer{{"token", token},
+              {"token_type", "Bearer"},
+              {"partner", caller.partner_tenant_id},
+              {"app-only", caller.app_only},
+              {"mfa", caller.mfa},
+              {"expiresAt", expires.ToString()}};
+  // An App+User caller also gets a refresh token for the token endpoint
+  // (grant_type=refresh_token), the start of the flow an SDK runs.
+  if (!caller.app_only) answer["refresh_token"] = IssueRefreshToken(ctx, caller, "");
+  return JsonResponse(200, answer);
 }
 
 // A qualification approved at once (the vetting of POST

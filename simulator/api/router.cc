@@ -111,6 +111,7 @@ Router::Router(RouterOptions options) : options_(std::move(options)), faults_(op
   RegisterAzureRoutes(routes_);
   RegisterGraphRoutes(routes_);
   RegisterPriceSheetRoutes(routes_);
+  RegisterTokenRoutes(routes_);
 }
 
 void Router::Reset(SandboxOptions options) {
@@ -407,12 +408,14 @@ Response Router::Dispatch(const Request& request, const CommandRecord* replay, O
   }
   RouteTable::Match match = routes_.Find(request.method, segments);
   if (match.handler == nullptr) {
+    if (match.path_known && IsTokenPath(request.path))
+      return AadErrorResponse(*sandbox_, request, Error<Err::AadEndpointMethod>(request.method));
     if (match.path_known)
       return ErrorResponse(Error<Err::MethodNotAllowedOn>(request.method, request.path));
     return ErrorResponse(Error<Err::NoRoute>(request.method, request.path));
   }
   outcome->kind = match.kind;
-  auto identified = IdentifyCaller(request, control || IsBlobPath(request.path), replay);
+  auto identified = IdentifyCaller(request, control || IsBlobPath(request.path) || IsTokenPath(request.path), replay);
   if (!identified.ok()) return ErrorResponse(identified.status());
   const Caller& caller = *identified;
   if (!control) outcome->caller = caller;

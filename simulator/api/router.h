@@ -168,6 +168,10 @@ class Router {
   const Customer* VisibleCustomer(const RouteContext& ctx, std::string_view id) const;
   // Issues a token for /_sim/token.
   std::string IssueToken(const Caller& caller, Instant expires);
+  // The key that signs the JWTs of the token endpoint, from the sandbox's
+  // seed: a restart from a state dir checks the same tokens, and a reset
+  // does not revoke them (as resetting an account revokes no token).
+  uint64_t TokenSigningKey() const;
   std::map<std::string, Cart>& carts() { return carts_; }
   // The Graph billing exports (graph_routes.cc).
   BillingExports& exports() { return exports_; }
@@ -287,5 +291,20 @@ bool IsBlobPath(std::string_view path);
 // The price sheet of the pricing host, GET /v1.0/sales/pricesheets(...)/$value
 // (pricesheet_routes.cc).
 void RegisterPriceSheetRoutes(RouteTable& table);
+
+// The identity platform's token endpoint (token_routes.cc; docs/auth.md).
+// The audiences of the APIs pcsim serves: the `aud` of its tokens.
+inline constexpr std::string_view kPartnerCenterAudience = "https://api.partnercenter.microsoft.com";
+inline constexpr std::string_view kGraphAudience = "https://graph.microsoft.com";
+inline constexpr std::string_view kPricingAudience = "https://api.partner.microsoft.com";
+void RegisterTokenRoutes(RouteTable& table);
+// /{tenant}/oauth2/token or /{tenant}/oauth2/v2.0/token: no bearer token.
+bool IsTokenPath(std::string_view path);
+// The identity platform's error body {error, error_description, error_codes,
+// timestamp, trace_id, correlation_id, error_uri}; the code is the AADSTS number.
+Response AadErrorResponse(const Sandbox& sandbox, const Request& request, const Status& status);
+// A refresh token for an App+User caller, bound to `client_id` unless it is
+// empty (POST /_sim/token hands one out with each App+User token).
+std::string IssueRefreshToken(const RouteContext& ctx, const Caller& caller, const std::string& client_id);
 
 }  // namespace pcsim::api
