@@ -157,12 +157,9 @@ StatusOr<HttpResponse> PartnerCenterClient::GraphCall(const std::string& method,
   request.method = method;
   request.target = target;
   request.body = body;
-  const std::string& token = options_.graph_access_token.empty() ? options_.access_token : options_.graph_access_token;
-  request.headers = {{"Authorization", "Bearer " + token},
-                     {"Accept", "application/json"},
-                     {"client-request-id", NextRequestId()}};
+  request.headers = {{"Accept", "application/json"}, {"client-request-id", NextRequestId()}};
   if (!body.empty()) request.headers.emplace_back("Content-Type", "application/json");
-  return SendWithRetries(request);
+  return SendAuthorized(std::move(request), kGraphResource);
 }
 
 StatusOr<std::string> PartnerCenterClient::StartBillingExport(const BillingExportRequest& request) {

@@ -79,8 +79,7 @@ StatusOr<HttpResponse> PartnerCenterClient::Call(const std::string& method, cons
   request.method = method;
   request.target = target;
   request.body = body;
-  request.headers = {{"Authorization", "Bearer " + options_.access_token},
-                     {"Accept", "application/json"},
+  request.headers = {{"Accept", "application/json"},
                      {"MS-RequestId", NextRequestId()},
                      {"MS-CorrelationId", options_.correlation_id},
                      {"X-Locale", options_.locale},
@@ -89,7 +88,67 @@ StatusOr<HttpResponse> PartnerCenterClient::Call(const std::string& method, cons
   if (!options_.control_token.empty() && target.rfind("/_sim/", 0) == 0)
     request.headers.emplace_back("X-Pcsim-Control-Token", options_.control_token);
   for (auto& h : extra_headers) request.headers.push_back(std::move(h));
-  return SendWithRetries(request);
+  if (target.rfind("/_sim/", 0) == 0) return SendWithRetries(request);  // the control plane takes no bearer token
+  return SendAuthorized(std::move(request), kPartnerCenterResource);
+}
+
+StatusOr<HttpResponse> PartnerCenterClient::SendAuthorized(HttpRequest request, const std::string& resource) {
+  if (!options_.app_credentials) {
+    const std::string& token = resource == kGraphResource && !options_.graph_access_token.empty()
+                                   ? options_.graph_access_token
+                                   : options_.access_token;
+    request.headers.emplace_back("Authorization", "Bearer " + token);
+    return SendWithRetries(request);
+  }
+  const size_t at = request.headers.size();
+  for (int attempt = 0;; ++attempt) {
+    auto it = tokens_.find(resource);
+    if (it == tokens_.end() || attempt > 0) {
+      auto token = RequestToken(resource);
+      if (!token.ok()) return token.status();
+      it = tokens_.insert_or_assign(resource, *token).first;
+    }
+    request.headers.resize(at);
+    request.headers.emplace_back("Authorization", "Bearer " + it->second);
+    auto response = SendWithRetries(request);
+    // A 401 with a token kept from before: it may have expired; one more try.
+    if (response.ok() || response.status().http_status() != 401 || attempt > 0) return response;
+  }
+}
+
+StatusOr<std::string> PartnerCenterClient::RequestToken(const std::string& resource) {
+  AppCredentials& app = *options_.app_credentials;
+  std::string authority = app.authority;
+  while (!authority.empty() && authority.back() == '/') authority.pop_back();
+  HttpRequest request;
+  request.method = "POST";
+  request.target = authority + "/" + api::PercentEncode(app.tenant_id) + "/oauth2/token";
+  request.body = "client_id=" + api::PercentEncode(app.client_id) + "&client_secret=" +
+                 api::PercentEncode(app.client_secret) + "&resource=" + api::PercentEncode(resource) +
+                 (app.refresh_token.empty() ? "&grant_type=client_credentials"
+                                            : "&grant_type=refresh_token&refresh_token=" + api::PercentEncode(app.refresh_token));
+  request.headers = {{"Content-Type", "application/x-www-form-urlencoded"}, {"Accept", "application/json"},
+                     {"client-request-id", NextRequestId()}};
+  ++requests_sent_;
+  auto response = transport_->Send(request);
+  if (!response.ok()) return response.status();
+  auto body = json::parse(response->body, nullptr, false);
+  if (response->status != 200) {
+    // The identity platform's error: its first code and the description's first line.
+    std::string description = body.is_object() ? body.value("error_description", "") : "";
+    description = description.substr(0, description.find('\r'));
+    int code = 0;
+    if (body.is_object() && body.contains("error_codes") && body["error_codes"].is_array() &&
+        !body["error_codes"].empty() && body["error_codes"][0].is_number_integer())
+      code = body["error_codes"][0].get<int>();
+    return Status(response->status, code,
+                  "the token endpoint refused: " + (description.empty() ? response->body : description));
+  }
+  if (!body.is_object() || !body.contains("access_token") || !body["access_token"].is_string())
+    return Status(502, 0, "the token endpoint answered without an access_token");
+  if (!app.refresh_token.empty() && body.contains("refresh_token") && body["refresh_token"].is_string())
+    app.refresh_token = body["refresh_token"].get<std::string>();
+  return body["access_token"].get<std::string>();
 }
 
 StatusOr<HttpResponse> PartnerCenterClient::SendWithRetries(const HttpRequest& request) {

@@ -15,7 +15,9 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -156,8 +158,34 @@ struct RetryPolicy {
   int max_polls = 10;
 };
 
+// The resources (token audiences) of the APIs the client calls.
+inline constexpr char kPartnerCenterResource[] = "https://api.partnercenter.microsoft.com";
+inline constexpr char kGraphResource[] = "https://graph.microsoft.com";
+
+// Authentication through the identity platform's token endpoint
+// (docs/auth.md): the client asks {authority}/{tenant_id}/oauth2/token for a
+// token of each API it calls (Partner Center's, Microsoft Graph's), keeps it,
+// and asks again when an answer is 401 (then sends the request once more). It
+// never compares a token's expiry with a clock of its own, so it works against
+// pcsim's simulated clock as against the real service.
+struct AppCredentials {
+  // "https://login.microsoftonline.com", a pcsim server's base URL, or empty:
+  // the client's own transport (pcsim serves the token endpoint on its port).
+  std::string authority;
+  std::string tenant_id;  // the partner's tenant id
+  std::string client_id;
+  std::string client_secret;
+  // Empty: app-only tokens (client credentials). Set: App+User tokens of the
+  // Secure Application Model (grant_type=refresh_token); each answer's new
+  // refresh token replaces it.
+  std::string refresh_token;
+};
+
 struct ClientOptions {
   std::string access_token = "pcsim";  // sent as "Authorization: Bearer TOKEN"
+  // Tokens from the token endpoint instead of access_token and
+  // graph_access_token.
+  std::optional<AppCredentials> app_credentials;
   // pcsim's control token (pcsim serve --control-token), sent as
   // "X-Pcsim-Control-Token: TOKEN" on /_sim/ calls only; empty: not sent.
   std::string control_token;
@@ -246,6 +274,12 @@ class PartnerCenterClient final : public PartnerCenterApi {
   // Sends `request` as it is, within the retry policy; a non-2xx answer is
   // its error Status.
   StatusOr<HttpResponse> SendWithRetries(const HttpRequest& request);
+  // The same with "Authorization: Bearer" the token of `resource`: the
+  // options' token, or with app_credentials one from the token endpoint,
+  // asked again (and the request sent once more) after a 401.
+  StatusOr<HttpResponse> SendAuthorized(HttpRequest request, const std::string& resource);
+  // A token of `resource` from the token endpoint (app_credentials).
+  StatusOr<std::string> RequestToken(const std::string& resource);
   // A Graph request to `target` as given (a path, or a URL: a Location, a
   // navigation link), with the Graph token and a client-request-id.
   StatusOr<HttpResponse> GraphCall(const std::string& method, const std::string& target, const std::string& body = "");
@@ -258,6 +292,7 @@ class PartnerCenterClient final : public PartnerCenterApi {
   std::shared_ptr<Transport> transport_;
   ClientOptions options_;
   uint64_t requests_sent_ = 0;
+  std::map<std::string, std::string> tokens_;  // resource -> the token the endpoint gave
 };
 
 // Partner Center's error body ({code, description}, or the throttling shape
