@@ -115,6 +115,12 @@ void Check(const Router& router, const Request& request, const Response& respons
     if (!body.is_object() || !body.contains("error") || !body["error"].is_object() ||
         !body["error"].contains("code") || !body["error"].contains("message"))
       pcsim::fuzz::Fail("error body without Graph's fields for " + what, response.body);
+  } else if (response.status >= 400 && pcsim::api::IsTokenPath(request.path) && body.is_object() &&
+             body.contains("error")) {
+    // The token endpoint answers with the identity platform's error body.
+    if (!body["error"].is_string() || !body.contains("error_description") || !body.contains("error_codes") ||
+        !body["error_codes"].is_array() || body["error_codes"].empty())
+      pcsim::fuzz::Fail("error body without the identity platform's fields for " + what, response.body);
   } else if (response.status >= 400) {
     if (!body.is_object() || !body.contains("code") || !body.contains("description") || !body.contains("data") ||
         !body.contains("source"))
