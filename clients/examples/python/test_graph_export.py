@@ -6,8 +6,6 @@ The server runs with graphExport.rowsPerBlob=2 and graphExport.sasHours=1, so
 that a small book has several blobs and a token expires within the test.
 """
 import os
-import re
-import subprocess
 import sys
 import unittest
 import urllib.error
@@ -16,6 +14,7 @@ import urllib.request
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import graph_export  # noqa: E402
 import renewal_guard as rg  # noqa: E402
+from pcsim_server import Server  # noqa: E402
 
 E3, BASIC, E1 = "CFQ7TTC0LFLZ:0001", "CFQ7TTC0LH18:0001", "CFQ7TTC0LF8Q:0001"
 
@@ -23,22 +22,14 @@ E3, BASIC, E1 = "CFQ7TTC0LFLZ:0001", "CFQ7TTC0LH18:0001", "CFQ7TTC0LF8Q:0001"
 class GraphExportTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        binary = os.environ.get("PCSIM_BINARY", "pcsim")
-        cls.proc = subprocess.Popen([binary, "serve", "--port", "0",
-                                     "--policy-override", "graphExport.rowsPerBlob=2",
-                                     "--policy-override", "graphExport.sasHours=1"],
-                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        match = re.search(r"listening on (http://\S+)", cls.proc.stdout.readline())
-        if not match:
-            cls.proc.kill()
-            raise RuntimeError("pcsim serve did not start")
-        cls.base_url = match.group(1)
+        cls.server = Server("--policy-override", "graphExport.rowsPerBlob=2",
+                            "--policy-override", "graphExport.sasHours=1")
+        cls.base_url = cls.server.base_url
         cls.api = rg.PartnerCenter(cls.base_url, token="python-graph-test")
 
     @classmethod
     def tearDownClass(cls):
-        cls.proc.terminate()
-        cls.proc.wait(timeout=10)
+        cls.server.stop()
 
     def setUp(self):
         self.waits = []

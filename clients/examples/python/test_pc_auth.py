@@ -4,8 +4,6 @@ credentials, an expired token renewed, another audience refused, and the
 endpoint's errors."""
 import json
 import os
-import re
-import subprocess
 import sys
 import unittest
 import urllib.request
@@ -13,6 +11,7 @@ import urllib.request
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pc_auth  # noqa: E402
 import renewal_guard as rg  # noqa: E402
+from pcsim_server import Server  # noqa: E402
 
 TENANT = "0e195b37-4574-4539-bc42-0e539b9684c0"
 CLIENT = "625bc9f6-3bf6-4b6d-94ba-e97cf07a22de"
@@ -22,20 +21,12 @@ CONTROL = "python-auth-control-token"
 class PcAuthTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        binary = os.environ.get("PCSIM_BINARY", "pcsim")
-        cls.proc = subprocess.Popen([binary, "serve", "--port", "0", "--auth", "strict",
-                                     "--control-token", CONTROL],
-                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        match = re.search(r"listening on (http://\S+)", cls.proc.stdout.readline())
-        if not match:
-            cls.proc.kill()
-            raise RuntimeError("pcsim serve did not start")
-        cls.base_url = match.group(1)
+        cls.server = Server("--auth", "strict", "--control-token", CONTROL)
+        cls.base_url = cls.server.base_url
 
     @classmethod
     def tearDownClass(cls):
-        cls.proc.terminate()
-        cls.proc.wait(timeout=10)
+        cls.server.stop()
 
     def control(self, path, body):
         req = urllib.request.Request(self.base_url + path, data=json.dumps(body).encode(), method="POST",

@@ -12,39 +12,21 @@ pcsim command.
 import datetime
 import decimal
 import os
-import re
-import subprocess
 import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import graph_export  # noqa: E402
 import renewal_guard as rg  # noqa: E402
+from pcsim_server import Server  # noqa: E402
 
 START = "2025-04-01T08:00:00Z"
-
-
-class Server:
-    def __init__(self):
-        binary = os.environ.get("PCSIM_BINARY", "pcsim")
-        self.proc = subprocess.Popen([binary, "serve", "--port", "0", "--start", START],
-                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        line = self.proc.stdout.readline()
-        match = re.search(r"listening on (http://\S+)", line)
-        if not match:
-            self.proc.kill()
-            raise RuntimeError("pcsim serve did not start: " + line)
-        self.base_url = match.group(1)
-
-    def stop(self):
-        self.proc.terminate()
-        self.proc.wait(timeout=10)
 
 
 class BookTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.server = Server()
+        cls.server = Server("--start", START)
         cls.api = rg.PartnerCenter(cls.server.base_url, token="python-guard-test")
 
     @classmethod
