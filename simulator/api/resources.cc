@@ -124,6 +124,9 @@ Json CustomerListItemJson(const Customer& c) {
   profile["tenantId"] = c.id;
   profile["domain"] = c.domain;
   profile["companyName"] = c.company_name;
+  // As "Get customers of an indirect reseller" shows list items: the
+  // profile's own link too.
+  profile["links"] = Json{{"self", LinkJson("/customers/" + c.id + "/profiles/company")}};
   profile["attributes"] = Attributes("CustomerCompanyProfile");
   j["companyProfile"] = std::move(profile);
   j["relationshipToPartner"] = "reseller";

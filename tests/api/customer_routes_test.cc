@@ -48,6 +48,10 @@ TEST_F(CustomerRoutesTest, GetAndListCustomersAsDocumented) {
   ExpectDocumentedShape(DocResponseBody(DocExample("customers-list")), list, {"links.next"});
   EXPECT_EQ(list["totalCount"], 1);
   EXPECT_EQ(list["attributes"]["objectType"], "Collection");
+  // List items link themselves and their company profile, as the items of
+  // "Get customers of an indirect reseller" do.
+  EXPECT_EQ(list["items"][0]["links"]["self"]["uri"], "/customers/" + id);
+  EXPECT_EQ(list["items"][0]["companyProfile"]["links"]["self"]["uri"], "/customers/" + id + "/profiles/company");
 }
 
 TEST_F(CustomerRoutesTest, ListPagesWithAContinuationToken) {
