@@ -14,7 +14,7 @@ import urllib.request
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import graph_export  # noqa: E402
 import renewal_guard as rg  # noqa: E402
-from pcsim_server import Server  # noqa: E402
+from pcsim_server import Server, new_customer  # noqa: E402
 
 E3, BASIC, E1 = "CFQ7TTC0LFLZ:0001", "CFQ7TTC0LH18:0001", "CFQ7TTC0LF8Q:0001"
 
@@ -45,17 +45,7 @@ class GraphExportTest(unittest.TestCase):
         ((product:sku, seats, term, billing)); the clock moved to `invoiced_on`.
         The id of the partner's first invoice."""
         self.api.request("POST", "/_sim/reset", {"start": start})
-        customer = self.api.request("POST", "/v1/customers", {
-            "CompanyProfile": {"Domain": "graph.onmicrosoft.com"},
-            "BillingProfile": {"Culture": "en-US", "Email": "admin@graph.example", "Language": "en",
-                               "CompanyName": "Graph Export Test",
-                               "DefaultAddress": {"FirstName": "Ada", "LastName": "Lovelace",
-                                                  "AddressLine1": "1 Main Street", "City": "Redmond",
-                                                  "State": "WA", "PostalCode": "98052", "Country": "US"}}})["id"]
-        self.api.request("POST", f"/v1/customers/{customer}/agreements", {
-            "primaryContact": {"firstName": "Ada", "lastName": "Lovelace", "email": "ada@graph.example"},
-            "templateId": "117a77b0-9360-443b-8795-c6dedc750cf9",
-            "dateAgreed": self.api.request("GET", "/_sim/clock")["now"], "type": "MicrosoftCustomerAgreement"})
+        customer = new_customer(self.api.request, "graph", self.api.request("GET", "/_sim/clock")["now"])
         for product_sku, seats, term, billing in purchases:
             product, sku = product_sku.split(":")
             item = self.api.request("GET", f"/v1/products/{product}/skus/{sku}/availabilities?country=US")["items"][0]

@@ -11,7 +11,7 @@ import urllib.request
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pc_auth  # noqa: E402
 import renewal_guard as rg  # noqa: E402
-from pcsim_server import Server  # noqa: E402
+from pcsim_server import Server, new_customer  # noqa: E402
 
 TENANT = "0e195b37-4574-4539-bc42-0e539b9684c0"
 CLIENT = "625bc9f6-3bf6-4b6d-94ba-e97cf07a22de"
@@ -42,17 +42,7 @@ class PcAuthTest(unittest.TestCase):
         self.assertEqual(answer["resource"], pc_auth.PARTNER_CENTER)
         self.assertIn("refresh_token", answer)
         api = rg.PartnerCenter(self.base_url, token=answer["access_token"])
-        customer = api.request("POST", "/v1/customers", {
-            "companyProfile": {"domain": "pyauth.onmicrosoft.com"},
-            "billingProfile": {"culture": "en-US", "email": "admin@pyauth.example", "language": "en",
-                               "companyName": "Python Auth Test",
-                               "defaultAddress": {"firstName": "Ada", "lastName": "Lovelace",
-                                                  "addressLine1": "1 Main Street", "city": "Redmond",
-                                                  "state": "WA", "postalCode": "98052", "country": "US"}}})["id"]
-        api.request("POST", f"/v1/customers/{customer}/agreements", {
-            "primaryContact": {"firstName": "Ada", "lastName": "Lovelace", "email": "ada@pyauth.example"},
-            "templateId": "117a77b0-9360-443b-8795-c6dedc750cf9", "dateAgreed": "2026-01-15T09:00:00Z",
-            "type": "MicrosoftCustomerAgreement"})
+        customer = new_customer(api.request, "pyauth", "2026-01-15T09:00:00Z")
         cart = api.request("POST", f"/v1/customers/{customer}/carts", {"lineItems": [
             {"id": 0, "catalogItemId": "CFQ7TTC0LFLZ:0001:CFQ7TTC0K5F7", "quantity": 5,
              "termDuration": "P1Y", "billingCycle": "monthly"}]})

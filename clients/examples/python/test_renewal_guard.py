@@ -18,7 +18,7 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import graph_export  # noqa: E402
 import renewal_guard as rg  # noqa: E402
-from pcsim_server import Server  # noqa: E402
+from pcsim_server import Server, new_customer  # noqa: E402
 
 START = "2025-04-01T08:00:00Z"
 
@@ -53,18 +53,7 @@ class BookTest(unittest.TestCase):
         self.control("POST", "/_sim/clock/advance", {"by": f"PT{seconds}S"})
 
     def new_customer(self, n):
-        customer = self.control("POST", "/v1/customers", {
-            "CompanyProfile": {"Domain": f"guard{n}.onmicrosoft.com"},
-            "BillingProfile": {"Culture": "en-US", "Email": f"admin@guard{n}.example", "Language": "en",
-                               "CompanyName": f"Guard {n}",
-                               "DefaultAddress": {"FirstName": "Ada", "LastName": "Lovelace",
-                                                  "AddressLine1": "1 Main Street", "City": "Redmond", "State": "WA",
-                                                  "PostalCode": "98052", "Country": "US"}}})
-        self.control("POST", f"/v1/customers/{customer['id']}/agreements", {
-            "primaryContact": {"firstName": "Ada", "lastName": "Lovelace", "email": "ada@guard.example"},
-            "templateId": "117a77b0-9360-443b-8795-c6dedc750cf9",
-            "dateAgreed": self.control("GET", "/_sim/clock")["now"], "type": "MicrosoftCustomerAgreement"})
-        return customer["id"]
+        return new_customer(self.control, f"guard{n}", self.control("GET", "/_sim/clock")["now"])
 
     def buy(self, customer, product_sku, seats, term, billing):
         product, sku = product_sku.split(":")
