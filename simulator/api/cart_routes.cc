@@ -463,6 +463,103 @@ Response Checkout(RouteContext& ctx) {
 
 // --- orders ------------------------------------------------------------------------------------------
 
+// Whether `id` is a legacy offer id: a GUID, where new-commerce items are
+// productId:skuId:availabilityId.
+bool IsLegacyOfferId(std::string_view id) {
+  if (id.size() != 36) return false;
+  for (size_t i = 0; i < id.size(); ++i) {
+    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash ? id[i] != '-' : !std::isxdigit(static_cast<unsigned char>(id[i]))) return false;
+  }
+  return true;
+}
+
+// An order line of Create an order ({lineItemNumber, offerId, quantity,
+// termDuration, friendlyName, customTermEndDate, partnerIdOnRecord,
+// additionalPartnerIdsOnRecord, provisioningContext, promotionId,
+// attestationAccepted}) read as the cart line it is the same as; the order's
+// billingCycle applies to every line.
+StatusOr<CartLine> ReadOrderLine(const nlohmann::json& item, size_t index, const std::string& billing_cycle) {
+  const std::string where = "lineItems[" + std::to_string(index) + "]";
+  if (!item.is_object()) return Error<Err::InvalidInput>(where + " must be an object.");
+  nlohmann::json cart_line = nlohmann::json::object();
+  nlohmann::json participants = nlohmann::json::array();
+  for (auto it = item.begin(); it != item.end(); ++it) {
+    const std::string key = ToLower(it.key());
+    if (key == "lineitemnumber") cart_line["id"] = *it;
+    else if (key == "offerid") cart_line["catalogItemId"] = *it;
+    else if (key == "partneridonrecord" && it->is_string() && !it->get_ref<const std::string&>().empty())
+      participants.push_back({{"key", "transaction_reseller"}, {"value", *it}});
+    else if (key == "additionalpartneridsonrecord") {
+      if (!it->is_array()) return Error<Err::InvalidInput>(where + ".additionalPartnerIdsOnRecord must be an array.");
+      for (const auto& id : *it) participants.push_back({{"key", "additional_transaction_reseller"}, {"value", id}});
+    } else if (key == "quantity" || key == "termduration" || key == "friendlyname" || key == "customtermenddate" ||
+               key == "provisioningcontext" || key == "promotionid" || key == "attestationaccepted") {
+      cart_line[it.key()] = *it;
+    }
+  }
+  if (!participants.empty()) cart_line["participants"] = std::move(participants);
+  if (!billing_cycle.empty()) cart_line["billingCycle"] = billing_cycle;
+  CartLine line;
+  PCSIM_RETURN_IF_ERROR(ReadLine(cart_line, index, &line));
+  return line;
+}
+
+// POST /v1/customers/{id}/orders (Create an order for a customer): the lines
+// of one order bought at once, without a cart, through the same purchase as
+// a checkout (Sandbox::PlaceOrder: all lines or none). A line without
+// termDuration takes the item's only term for the billing cycle. A legacy
+// offer id is 403 2091: pcsim sells new-commerce items only.
+Response CreateOrder(RouteContext& ctx) {
+  const Customer* customer = ctx.router.VisibleCustomer(ctx, ctx.params[0]);
+  if (customer == nullptr) return CustomerNotFound(ctx.params[0]);
+  auto body = ParseBody(ctx.request.body);
+  if (!body.ok()) return ErrorResponse(body.status());
+  auto billing_text = StringField(*body, "billingCycle");
+  if (!billing_text.ok()) return ErrorResponse(billing_text.status());
+  std::string billing = "monthly";  // Create an order: monthly unless the order names another cycle
+  if (billing_text->has_value()) {
+    auto normalized = NormalizeBilling(**billing_text);
+    if (!normalized.ok()) return ErrorResponse(normalized.status());
+    if (*normalized != "unknown") billing = *normalized;
+  }
+  if (auto attestation = BoolField(*body, "partnerOnRecordAttestationAccepted"); !attestation.ok())
+    return ErrorResponse(attestation.status());
+  const nlohmann::json* items = Field(*body, "lineItems");
+  if (items == nullptr || !items->is_array() || items->empty())
+    return ErrorResponse(Error<Err::InvalidInput>("lineItems must be a non-empty array of order line items."));
+  std::vector<PurchaseRequest> requests;
+  std::set<int> numbers;
+  for (size_t i = 0; i < items->size(); ++i) {
+    auto line = ReadOrderLine((*items)[i], i, billing);
+    if (!line.ok()) return ErrorResponse(line.status());
+    if (!numbers.insert(line->id).second)
+      return ErrorResponse(Error<Err::InvalidInput>("lineItemNumber " + std::to_string(line->id) + " is used twice."));
+    if (IsLegacyOfferId(line->catalog_item_id))
+      return ErrorResponse(Error<Err::OfferNoLongerAvailable>(line->catalog_item_id));
+    auto offer = ctx.sandbox.OfferIn(line->catalog_item_id, customer->country());
+    if (!offer.ok()) return ErrorResponse(offer.status());
+    if (line->term_duration.empty() && !(*offer)->sku->IsUsageBased()) {
+      std::vector<Term> terms;
+      if (auto b = ParseBilling(line->billing_cycle))
+        for (Term t : {Term::P1M, Term::P1Y, Term::P3Y})
+          if (ctx.sandbox.catalog().PriceAt(**offer, t, *b, ctx.sandbox.Today())) terms.push_back(t);
+      if (terms.empty()) return ErrorResponse(Error<Err::CartBillingNotAvailable>(line->billing_cycle, line->catalog_item_id));
+      if (terms.size() > 1)
+        return ErrorResponse(Error<Err::InvalidInput>("lineItems[" + std::to_string(i) + "].termDuration is required: " +
+                                                      line->catalog_item_id + " has more than one term."));
+      line->term_duration = std::string(ToString(terms.front()));
+    }
+    if ((*offer)->sku->IsUsageBased()) line->billing_cycle.clear();
+    auto request = PurchaseOf(ctx.sandbox, *customer, *line);
+    if (!request.ok()) return ErrorResponse(request.status());
+    requests.push_back(std::move(*request));
+  }
+  auto order = ctx.sandbox.PlaceOrder(requests);
+  if (!order.ok()) return ErrorResponse(order.status());
+  return JsonResponse(201, OrderJson(ctx.sandbox, **order));
+}
+
 StatusOr<const Order*> FindCustomerOrder(const Sandbox& sandbox, const Customer& customer, const std::string& id) {
   const Order* o = sandbox.FindOrder(id);
   if (o == nullptr) o = sandbox.FindOrder(ToLower(id));
@@ -518,6 +615,24 @@ Response ProvisioningStatus(RouteContext& ctx) {
                                                                 "/provisioningstatus"));
 }
 
+// GET .../orders/{id}/lineitems/{n}/activationlinks (Get activation link by
+// order line item): the links a line needs to activate its subscription.
+// Only third-party (marketplace) software is activated through a link; the
+// Microsoft licence items pcsim sells need none, so the list is empty.
+Response ActivationLinks(RouteContext& ctx) {
+  const Customer* customer = ctx.router.VisibleCustomer(ctx, ctx.params[0]);
+  if (customer == nullptr) return CustomerNotFound(ctx.params[0]);
+  auto order = FindCustomerOrder(ctx.sandbox, *customer, ctx.params[1]);
+  if (!order.ok()) return ErrorResponse(order.status());
+  const std::string& number = ctx.params[2];
+  auto line = std::find_if((*order)->lines.begin(), (*order)->lines.end(),
+                           [&](const OrderLine& l) { return std::to_string(l.line_number) == number; });
+  if (line == (*order)->lines.end())
+    return ErrorResponse(Error<Err::InvalidInput>("order " + (*order)->id + " has no line item " + number + "."));
+  return JsonResponse(200, CollectionJson(Json::array(), "/customers/" + customer->id + "/orders/" + (*order)->id +
+                                                             "/lineitems/" + number + "/activationlinks"));
+}
+
 Response PatchOrder(RouteContext& ctx) {
   const Customer* customer = ctx.router.VisibleCustomer(ctx, ctx.params[0]);
   if (customer == nullptr) return CustomerNotFound(ctx.params[0]);
@@ -540,9 +655,11 @@ void RegisterCartRoutes(RouteTable& table) {
   table.Add("PUT", "/v1/customers/{}/carts/{}", UpdateCart);
   table.Add("POST", "/v1/customers/{}/carts/{}/checkout", Checkout);
   table.Add("GET", "/v1/customers/{}/orders", ListOrders);
+  table.Add("POST", "/v1/customers/{}/orders", CreateOrder);
   table.Add("GET", "/v1/customers/{}/orders/{}", GetOrder);
   table.Add("PATCH", "/v1/customers/{}/orders/{}", PatchOrder);
   table.Add("GET", "/v1/customers/{}/orders/{}/provisioningstatus", ProvisioningStatus);
+  table.Add("GET", "/v1/customers/{}/orders/{}/lineitems/{}/activationlinks", ActivationLinks);
 }
 
 }  // namespace pcsim::api

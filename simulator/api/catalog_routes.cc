@@ -181,6 +181,7 @@ Json SkuJson(const Sandbox& sandbox, const Product& p, const Sku& s, const std::
   j["productId"] = p.id;
   j["title"] = s.title;
   j["description"] = s.description;
+  j["termsOfUseUri"] = s.terms_of_use_uri.empty() ? Json(nullptr) : Json(s.terms_of_use_uri);
   j["minimumQuantity"] = s.minimum_quantity;
   j["maximumQuantity"] = s.maximum_quantity;
   j["isTrial"] = s.is_trial;
@@ -201,11 +202,18 @@ Json SkuJson(const Sandbox& sandbox, const Product& p, const Sku& s, const std::
   dyn["isSoftwareAssuranceApplicable"] = false;
   dyn["upgradeTargetOffers"] = s.upgrade_targets;
   if (!s.trial_converts_to.empty()) dyn["trialConversionTarget"] = s.trial_converts_to;
+  dyn["billingType"] = s.billing_type;
+  // The instructions for converting the SKU (Product resources documents only
+  // a list): a trial's paid target, as GET .../conversions offers it.
+  Json conversions = Json::array();
+  if (!s.trial_converts_to.empty())
+    conversions.push_back(Json{{"targetProductSku", s.trial_converts_to}, {"conversionType", "trialToPaid"}});
+  dyn["conversionInstructions"] = std::move(conversions);
   if (s.max_subscriptions_per_customer) dyn["maxSubscriptionsPerCustomer"] = *s.max_subscriptions_per_customer;
   if (!s.seat_cap_group.empty())
     if (auto cap = sandbox.catalog().SeatCap(s.seat_cap_group)) dyn["seatCapGroupLimit"] = *cap;
   dyn["isEstEligible"] = s.est_eligible && !s.is_trial;
-  dyn["provisioningId"] = GuidFromNumber(0x70637369, Fnv1a(p.id + ":" + s.id));
+  dyn["provisioningId"] = SkuProvisioningId(p, s);
   dyn["internal"] = false;
   j["dynamicAttributes"] = std::move(dyn);
   Json links;
@@ -424,7 +432,29 @@ Response GetPromotion(RouteContext& ctx) {
   return ErrorResponse(Error<Err::PromotionNotFound>(ctx.params[0], scope->first, ctx.sandbox.Today().ToString()));
 }
 
+// The legacy offers API (Get a list of offers for a market; the offers of a
+// customer in the REST reference). Legacy license-based offers are no longer
+// sold and pcsim's catalog holds new-commerce items only, so the lists are
+// empty collections (the country is still checked) and an offer by id is
+// Partner Center's 400 2100, which names the products and SKUs APIs.
+Response ListLegacyOffers(RouteContext& ctx, bool customer_scoped) {
+  auto scope = ScopeOf(ctx, customer_scoped);
+  if (!scope.ok()) return ErrorResponse(scope.status());
+  std::string self = customer_scoped ? "/customers/" + ctx.params[0] + "/offers" : "/offers?country=" + scope->country;
+  return JsonResponse(200, CollectionJson(Json::array(), self));
+}
+
+Response GetLegacyOffer(RouteContext& ctx, bool customer_scoped) {
+  auto scope = ScopeOf(ctx, customer_scoped);
+  if (!scope.ok()) return ErrorResponse(scope.status());
+  return ErrorResponse(Error<Err::OffersApiItem>(ctx.params[scope->first_param]));
+}
+
 }  // namespace
+
+std::string SkuProvisioningId(const Product& product, const Sku& sku) {
+  return GuidFromNumber(0x70637369, Fnv1a(product.id + ":" + sku.id));
+}
 
 void RegisterCatalogRoutes(RouteTable& table) {
   using H = Response (*)(RouteContext&, bool);
@@ -435,6 +465,8 @@ void RegisterCatalogRoutes(RouteTable& table) {
       {"/products/{}/skus/{}", &GetSku},
       {"/products/{}/skus/{}/availabilities", &ListAvailabilities},
       {"/products/{}/skus/{}/availabilities/{}", &GetAvailability},
+      {"/offers", &ListLegacyOffers},
+      {"/offers/{}", &GetLegacyOffer},
   };
   for (const auto& [path, handler] : routes) {
     H h = handler;

@@ -22,6 +22,11 @@ Json EventJson(const Sandbox& sandbox, const JournalEntry& e) {
     case JournalKind::QualificationAdded:
       j["customerId"] = sandbox.CustomerAt(e.subject).id;
       break;
+    case JournalKind::UserCreated:
+    case JournalKind::UserDeleted:
+      j["customerId"] = sandbox.CustomerAt(e.subject).id;
+      j["userId"] = sandbox.CustomerAt(e.subject).users[e.detail].id;
+      break;
     case JournalKind::OrderCreated:
     case JournalKind::OrderCompleted: {
       const Order& o = sandbox.OrderAt(e.subject);
@@ -199,6 +204,8 @@ const std::string& PartnerOfEvent(const Sandbox& sandbox, const JournalEntry& e)
     case JournalKind::CustomerCreated:
     case JournalKind::AgreementAttested:
     case JournalKind::QualificationAdded:
+    case JournalKind::UserCreated:
+    case JournalKind::UserDeleted:
       return sandbox.CustomerAt(e.subject).partner_tenant_id;
     case JournalKind::OrderCreated:
     case JournalKind::OrderCompleted:

@@ -3,6 +3,7 @@
 // (Create a customer, Get a customer by ID, Validate an address, Confirm customer
 // acceptance of the Microsoft Customer Agreement using Partner Center APIs).
 #include <algorithm>
+#include <cctype>
 
 #include "simulator/model/errors.h"
 #include "simulator/api/resources.h"
@@ -402,6 +403,27 @@ Response ListQualifications(RouteContext& ctx) {
   return JsonResponse(200, std::move(items));
 }
 
+// GET /v1/customers/{id}/qualification, the synchronous API Partner Center
+// retired in February 2021 (API change log, December 2020) for the
+// qualifications route: still answered, in its old form, a bare JSON string
+// ("education"): the customer's first approved qualification in snake case,
+// or "none".
+Response LegacyQualification(RouteContext& ctx) {
+  const Customer* c = ctx.router.VisibleCustomer(ctx, ctx.params[0]);
+  if (c == nullptr) return CustomerNotFound(ctx.params[0]);
+  std::string value = "none";
+  for (const auto& q : c->qualifications) {
+    if (q.status != QualificationStatus::Approved) continue;
+    value.clear();
+    for (char ch : q.name) {
+      if (std::isupper(static_cast<unsigned char>(ch)) && !value.empty()) value.push_back('_');
+      value.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(ch))));
+    }
+    break;
+  }
+  return JsonResponse(200, Json(value));
+}
+
 Response RelationshipRequest(RouteContext& ctx) {
   std::string url = "https://admin.microsoft.com/Adminportal/Home?invType=ResellerRelationship&partnerId=" +
                     ctx.caller.partner_tenant_id + "&msppId=0&DAP=false#/BillingAccounts/partner-invitation";
@@ -426,6 +448,7 @@ void RegisterCustomerRoutes(RouteTable& table) {
   table.Add("GET", "/v1/customers/{}/agreements", ListAgreements);
   table.Add("POST", "/v1/customers/{}/qualifications", CreateQualification);
   table.Add("GET", "/v1/customers/{}/qualifications", ListQualifications);
+  table.Add("GET", "/v1/customers/{}/qualification", LegacyQualification);
 }
 
 }  // namespace pcsim::api

@@ -96,7 +96,8 @@ StatusOr<int64_t> OffsetParam(const Request& request) {
 enum class LineItemType { Billing, Usage };
 
 // provider and invoicelineitemtype, case-insensitive. Only the OneTime
-// (modern, new commerce) provider exists in the simulator.
+// (modern, new commerce) provider has lines in the simulator; an invoice's
+// legacy providers are answered by InvoiceLineItems.
 StatusOr<LineItemType> ParseLineItemKind(const std::optional<std::string>& provider,
                                          const std::optional<std::string>& type) {
   if (!provider || provider->empty())
@@ -270,6 +271,17 @@ Response InvoiceLineItems(const RouteContext& ctx, const std::string& invoice_id
                           const std::optional<std::string>& provider, const std::optional<std::string>& type) {
   const Invoice* inv = VisibleInvoice(ctx, invoice_id);
   if (inv == nullptr) return InvoiceNotFound(invoice_id);
+  // The legacy providers (Get invoice line items: "azure" and "office" for
+  // MS-AZR-0145P subscriptions and legacy Office offers) hold the lines of
+  // legacy purchases; pcsim's are all new commerce (provider onetime), so
+  // their pages are empty.
+  if (provider && (EqualsIgnoreCase(*provider, "office") || EqualsIgnoreCase(*provider, "azure"))) {
+    auto legacy = ParseLineItemKind(std::string("onetime"), type);
+    if (!legacy.ok()) return ErrorResponse(legacy.status());
+    return JsonResponse(200, CollectionJson(Json::array(), "/invoices/" + inv->id + "/lineitems?provider=" +
+                                                               ToLower(*provider) + "&invoicelineitemtype=" +
+                                                               std::string(WireType(*legacy))));
+  }
   auto kind = ParseLineItemKind(provider, type);
   if (!kind.ok()) return ErrorResponse(kind.status());
   if (Status s = CheckV1Serves(ctx.sandbox, inv->period_start, ExportPath(*kind, true)); !s.ok())

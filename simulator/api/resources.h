@@ -37,6 +37,12 @@ Json AzurePlanJson(const Sandbox& sandbox, const Subscription& plan);
 Json AzureEntitlementJson(const Sandbox& sandbox, const AzureEntitlement& e);
 Json UsageLineJson(const Sandbox& sandbox, const UsageLine& line);
 
+// The GUID Partner Center identifies a SKU by outside the catalog: the SKU's
+// provisioningId (dynamicAttributes), a subscription's provisioning status
+// skuId and a subscribed SKU's productSku.id. Derived from the catalog ids,
+// so stable across runs.
+std::string SkuProvisioningId(const Product& product, const Sku& sku);
+
 // The catalog's wire names.
 std::string_view WireBillingCycle(Billing b);  // "monthly", "annual", "triennial", "none"
 std::string_view BillingFrequencyText(Billing b);  // "Monthly", "Annual", "Triennial"

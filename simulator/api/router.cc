@@ -102,6 +102,7 @@ Router::Router(RouterOptions options) : options_(std::move(options)), faults_(op
   sandbox_ = std::make_unique<Sandbox>(options_.sandbox);
   faults_.SetRateLimit(options_.rate_limit);
   RegisterCustomerRoutes(routes_);
+  RegisterCustomerUserRoutes(routes_);
   RegisterCatalogRoutes(routes_);
   RegisterCartRoutes(routes_);
   RegisterSubscriptionRoutes(routes_);

@@ -268,6 +268,8 @@ Json CollectionJson(Json items, const std::string& self_uri, std::optional<Json>
 
 // The route groups, one file each.
 void RegisterCustomerRoutes(RouteTable& table);
+// Customer users and subscribed SKUs (customer_user_routes.cc).
+void RegisterCustomerUserRoutes(RouteTable& table);
 void RegisterCatalogRoutes(RouteTable& table);
 void RegisterCartRoutes(RouteTable& table);
 void RegisterSubscriptionRoutes(RouteTable& table);

@@ -4,6 +4,7 @@
 // (Get a subscription by ID, Update a subscription by ID, Transition a new
 // commerce subscription).
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "simulator/model/errors.h"
@@ -436,6 +437,94 @@ Response CustomTermEndDates(RouteContext& ctx) {
   return JsonResponse(200, CollectionJson(std::move(items), "/customers/" + c->id + "/subscriptions/customTermEndDates?term_duration=" + *term_text));
 }
 
+// GET .../subscriptions/{id}/provisioningstatus (Get subscription
+// provisioning status): "pending" while the order that bought it is, else
+// "success"; the seats and the end of the current term.
+Response ProvisioningStatus(RouteContext& ctx) {
+  Response error;
+  const Subscription* s = FindSubscription(ctx, &error);
+  if (s == nullptr) return error;
+  const bool pending = s->order != kNoIndex && ctx.sandbox.OrderAt(s->order).status == OrderStatus::Pending;
+  Json j;
+  j["skuId"] = SkuProvisioningId(*s->offer->product, *s->offer->sku);
+  j["status"] = pending ? "pending" : "success";
+  j["quantity"] = s->quantity;
+  if (!Sandbox::IsAzurePlan(*s)) j["endDate"] = DateTimeOf(s->term_end);
+  j["attributes"] = Attributes("SubscriptionProvisioningStatus");
+  return JsonResponse(200, j);
+}
+
+// GET and POST .../subscriptions/{id}/upgrades: the upgrades API of legacy
+// license-based subscriptions ("Upgrade resources" excludes new commerce).
+// Every subscription pcsim sells is new commerce, so both answer 400 800042
+// and name the routes to use instead.
+Response LegacyUpgrades(RouteContext& ctx) {
+  Response error;
+  const Subscription* s = FindSubscription(ctx, &error);
+  if (s == nullptr) return error;
+  return ErrorResponse(Error<Err::NotSupported>(
+      "subscription " + s->id + " is a new-commerce subscription: the upgrades API serves legacy license-based "
+      "subscriptions only; use GET .../transitionEligibilities and POST .../transitions."));
+}
+
+// GET .../subscriptions/{id}/addons (Get a list of add-ons for a
+// subscription): the customer's add-on subscriptions that depend on this
+// one, that is whose SKU lists this subscription's SKU as a prerequisite (new
+// commerce ties an add-on to a prerequisite SKU, not to a parent
+// subscription), in order of creation.
+Response ListAddOns(RouteContext& ctx) {
+  Response error;
+  const Subscription* s = FindSubscription(ctx, &error);
+  if (s == nullptr) return error;
+  const Customer& c = ctx.sandbox.CustomerAt(s->customer);
+  const std::string parent_sku = s->offer->ProductSkuId();
+  Json items = Json::array();
+  for (uint32_t i : ctx.sandbox.SubscriptionsOf(c)) {
+    const Subscription& add_on = ctx.sandbox.SubscriptionAt(i);
+    const auto& prerequisites = add_on.offer->sku->prerequisite_skus;
+    if (add_on.offer->sku->is_add_on &&
+        std::find(prerequisites.begin(), prerequisites.end(), parent_sku) != prerequisites.end())
+      items.push_back(SubscriptionJson(ctx.sandbox, add_on));
+  }
+  return JsonResponse(200, CollectionJson(std::move(items), "/customers/" + c.id + "/subscriptions/" + s->id + "/addons"));
+}
+
+// GET .../subscriptions/{id}/usagesummary (Get a customer's subscription
+// usage summary), for an Azure plan: the current calendar month so far, the
+// usage visible now (after the data lag) totalled as its invoice will bill it
+// (per Azure subscription and meter, rounded down once), in the plan's
+// currency. A license-based subscription has no usage: 400 800042.
+Response UsageSummary(RouteContext& ctx) {
+  Response error;
+  const Subscription* s = FindSubscription(ctx, &error);
+  if (s == nullptr) return error;
+  if (!Sandbox::IsAzurePlan(*s))
+    return ErrorResponse(Error<Err::NotSupported>("subscription " + s->id +
+                                                  " is license-based: usage summaries are for Azure plans."));
+  const Date month = ctx.sandbox.Today().FirstOfMonth();
+  UsageLineFilter filter;
+  filter.period = month;
+  std::map<std::pair<uint32_t, uint32_t>, UsageTotal> totals;
+  for (const UsageLine& line : ctx.sandbox.UsageLines(filter))
+    if (line.plan == s) totals[{line.key->entitlement, line.key->meter}].Add(line.record->quantity, line.amounts.effective_unit_price);
+  Decimal total;
+  for (const auto& [where, sum] : totals) total += sum.RoundedDown();
+  const Customer& c = ctx.sandbox.CustomerAt(s->customer);
+  const std::string& currency = s->offer->market->currency;
+  Json j;
+  j["resourceId"] = s->id;
+  j["resourceName"] = s->offer->sku->title;
+  j["billingStartDate"] = DateTimeOf(month);
+  j["billingEndDate"] = DateTimeOf(month.AddMonthsClamped(1));
+  j["totalCost"] = Number(total);
+  j["currencyCode"] = currency;
+  if (currency == "USD") j["usdTotalCost"] = Number(total);
+  j["lastModifiedDate"] = ctx.sandbox.Now().ToStringWith7Fraction();
+  j["links"] = Json{{"self", LinkJson("/customers/" + c.id + "/subscriptions/" + s->id + "/usagesummary")}};
+  j["attributes"] = Attributes("SubscriptionUsageSummary");
+  return JsonResponse(200, j);
+}
+
 }  // namespace
 
 void RegisterSubscriptionRoutes(RouteTable& table) {
@@ -447,6 +536,11 @@ void RegisterSubscriptionRoutes(RouteTable& table) {
   table.Add("POST", "/v1/customers/{}/subscriptions/{}/transitions", PostTransition);
   table.Add("GET", "/v1/customers/{}/subscriptions/{}/conversions", ListConversions);
   table.Add("POST", "/v1/customers/{}/subscriptions/{}/conversions", PostConversion);
+  table.Add("GET", "/v1/customers/{}/subscriptions/{}/provisioningstatus", ProvisioningStatus);
+  table.Add("GET", "/v1/customers/{}/subscriptions/{}/upgrades", LegacyUpgrades);
+  table.Add("POST", "/v1/customers/{}/subscriptions/{}/upgrades", LegacyUpgrades, RouteKind::Read);
+  table.Add("GET", "/v1/customers/{}/subscriptions/{}/addons", ListAddOns);
+  table.Add("GET", "/v1/customers/{}/subscriptions/{}/usagesummary", UsageSummary);
 }
 
 }  // namespace pcsim::api

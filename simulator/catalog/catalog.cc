@@ -123,6 +123,10 @@ Sku ReadSku(const nlohmann::json& j, const std::string& path) {
   s.prerequisite_skus = r.OptionalStringList("prerequisiteSkus");
   s.upgrade_targets = r.OptionalStringList("upgradeTargets");
   s.trial_converts_to = r.OptionalString("trialConvertsTo").value_or("");
+  s.terms_of_use_uri = r.OptionalString("termsOfUseUri").value_or("");
+  if (!s.terms_of_use_uri.empty() && s.terms_of_use_uri.rfind("https://", 0) != 0 &&
+      s.terms_of_use_uri.rfind("http://", 0) != 0)
+    r.Fail("termsOfUseUri", "is not an http(s) URL");
   s.billing_type = r.OptionalString("billingType").value_or("license");
   if (s.billing_type != "license" && s.billing_type != "usage")
     r.Fail("billingType", "unknown billing type \"" + s.billing_type + "\" (license or usage)");

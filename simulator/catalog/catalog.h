@@ -87,6 +87,7 @@ struct Sku {
   std::vector<std::string> prerequisite_skus;  // "productId:skuId"
   std::vector<std::string> upgrade_targets;    // "productId:skuId"
   std::string trial_converts_to;               // "productId:skuId"
+  std::string terms_of_use_uri;                // the SKU's termsOfUseUri; empty: none (null)
   // "license" (seats at a price per billing period) or "usage" (an Azure
   // plan: no term, rated per meter from the market's rate card).
   std::string billing_type = "license";

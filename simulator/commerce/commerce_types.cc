@@ -153,6 +153,8 @@ std::string_view ToString(JournalKind k) {
     case JournalKind::ExtendedServiceTermStarted: return "extendedServiceTermStarted";
     case JournalKind::Charged: return "charged";
     case JournalKind::InvoiceClosed: return "invoiceClosed";
+    case JournalKind::UserCreated: return "userCreated";
+    case JournalKind::UserDeleted: return "userDeleted";
   }
   return "unknown";
 }

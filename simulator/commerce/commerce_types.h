@@ -43,6 +43,18 @@ struct AgreementRecord {
   std::string user_id;
 };
 
+// A user account of a customer's tenant (User resources: CustomerUser). A
+// deleted user stays, inactive, with the instant of its deletion.
+struct CustomerUser {
+  std::string id;
+  std::string user_principal_name;
+  std::string first_name, last_name, display_name;
+  std::string usage_location;  // two-letter country code
+  std::string immutable_id;
+  Instant created;
+  std::optional<Instant> deleted;  // softDeletionTime
+};
+
 struct Customer {
   uint32_t index = 0;
   std::string id;  // customer tenant id
@@ -59,6 +71,7 @@ struct Customer {
   std::string associated_reseller;  // indirect reseller id, if any
   std::vector<AgreementRecord> agreements;
   std::vector<Qualification> qualifications;
+  std::vector<CustomerUser> users;  // in order of creation
   Instant created;
   uint64_t billing_profile_version = 1;
   bool deleted = false;
@@ -282,6 +295,8 @@ enum class JournalKind : uint8_t {
   ExtendedServiceTermStarted,
   Charged,
   InvoiceClosed,
+  UserCreated,  // subject: the customer; detail: the user's index in Customer::users
+  UserDeleted,
 };
 std::string_view ToString(JournalKind k);  // "purchased", "charged", ...
 

@@ -3,6 +3,7 @@
 // (Create a customer, Delete a customer, Confirm customer acceptance of the
 // Microsoft Customer Agreement).
 #include <algorithm>
+#include <cctype>
 #include <string>
 
 #include "simulator/commerce/sandbox.h"
@@ -117,6 +118,59 @@ Status Sandbox::UpdateBillingProfile(std::string_view customer_id, const Custome
   c->address = address;
   ++c->billing_profile_version;
   return OkStatus();
+}
+
+}  // namespace pcsim
+
+namespace pcsim {
+namespace {
+
+// User principal names and ids compare without case, as the directory does.
+std::string Lowered(std::string_view text) {
+  std::string out(text);
+  for (char& ch : out) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return out;
+}
+
+}  // namespace
+
+StatusOr<const CustomerUser*> Sandbox::CreateUser(std::string_view customer_id, CustomerUser user) {
+  Customer* c = MutableCustomer(customer_id);
+  if (c == nullptr) return Error<Err::CustomerNotFound>(std::string(customer_id));
+  const std::string& upn = user.user_principal_name;
+  const size_t at = upn.find('@');
+  if (at == 0 || at == std::string::npos || Lowered(std::string_view(upn).substr(at + 1)) != Lowered(c->domain))
+    return Error<Err::InvalidInput>("userPrincipalName must be NAME@" + c->domain + " (the customer's domain).");
+  for (char ch : std::string_view(upn).substr(0, at))
+    if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '.' || ch == '-' || ch == '_' || ch == '\''))
+      return Error<Err::InvalidInput>("userPrincipalName's name may hold letters, digits and . - _ ' only.");
+  if (user.display_name.empty()) return Error<Err::InvalidInput>("displayName is required.");
+  for (char& ch : user.usage_location) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  if (user.usage_location.size() != 2 || !std::isalpha(static_cast<unsigned char>(user.usage_location[0])) ||
+      !std::isalpha(static_cast<unsigned char>(user.usage_location[1])))
+    return Error<Err::InvalidInput>("usageLocation must be a two-letter country code.");
+  for (const CustomerUser& u : c->users)
+    if (!u.deleted && Lowered(u.user_principal_name) == Lowered(upn))
+      return Error<Err::InvalidInput>("userPrincipalName " + upn + " is taken by another user of the customer.");
+  user.id = random_.Guid();
+  user.created = Now();
+  user.deleted.reset();
+  c->users.push_back(std::move(user));
+  Journal(JournalKind::UserCreated, c->index, static_cast<uint32_t>(c->users.size() - 1));
+  return &c->users.back();
+}
+
+Status Sandbox::DeleteUser(std::string_view customer_id, std::string_view user_id) {
+  Customer* c = MutableCustomer(customer_id);
+  if (c == nullptr) return Error<Err::CustomerNotFound>(std::string(customer_id));
+  for (size_t i = 0; i < c->users.size(); ++i) {
+    CustomerUser& u = c->users[i];
+    if (u.deleted || Lowered(u.id) != Lowered(user_id)) continue;
+    u.deleted = Now();
+    Journal(JournalKind::UserDeleted, c->index, static_cast<uint32_t>(i));
+    return OkStatus();
+  }
+  return Error<Err::UserNotFound>(std::string(user_id));
 }
 
 }  // namespace pcsim

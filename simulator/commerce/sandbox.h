@@ -234,6 +234,15 @@ class Sandbox {
   // Replaces the billing profile's contact, company name and default address
   // (validated per country rules).
   Status UpdateBillingProfile(std::string_view customer_id, const CustomerSpec& profile);
+  // Adds a user account to the customer's tenant (Create user accounts for a
+  // customer). `user.id` and the instants are set here. 400 800002 when the
+  // user principal name is not NAME@ the customer's domain, is taken by an
+  // active user, or a required field (displayName, usageLocation: a
+  // two-letter country code) is missing; 404 1000 unknown customer.
+  StatusOr<const CustomerUser*> CreateUser(std::string_view customer_id, CustomerUser user);
+  // Deletes a user: it becomes inactive with softDeletionTime now (Delete a
+  // user account for a customer). 404 60002 unknown or already deleted user.
+  Status DeleteUser(std::string_view customer_id, std::string_view user_id);
 
   // --- purchases -------------------------------------------------------------
   // Checks one order line without changing anything.

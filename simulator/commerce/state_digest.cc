@@ -34,6 +34,15 @@ void AddCustomer(StateHasher& h, const Customer& c) {
     h.Add(q.status);
     h.Add(q.created);
   }
+  h.Count(c.users.size());
+  for (const CustomerUser& u : c.users) {
+    for (const std::string* s : {&u.id, &u.user_principal_name, &u.first_name, &u.last_name, &u.display_name,
+                                 &u.usage_location, &u.immutable_id})
+      h.Add(*s);
+    h.Add(u.created);
+    h.Add(u.deleted.has_value());
+    if (u.deleted) h.Add(*u.deleted);
+  }
   h.Add(c.created);
   h.Add(c.billing_profile_version);
   h.Add(c.deleted);

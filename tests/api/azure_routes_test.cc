@@ -299,5 +299,35 @@ TEST_F(AzureRoutesTest, SandboxEnvironmentLimitsAzureSubscriptionsPerPlan) {
   EXPECT_EQ(CallJson("POST", "/_sim/azure-subscriptions", {{"plan", plan}}, 400)["code"], 800018);
 }
 
+TEST_F(AzureRoutesTest, UsageSummaryTotalsTheMonthAsItsInvoiceWillBill) {
+  SetUpPlan();
+  Role(azure, "Owner");
+  Advance("2026-03-01T00:00:00Z");
+  Usage({{"entitlement", azure}, {"meterId", kCompute}, {"quantity", "24"}});
+  Advance("2026-03-02T12:00:00Z");
+  Role(azure, "none");  // March 2 loses the credit
+  Usage({{"entitlement", azure}, {"meterId", kCompute}, {"quantity", "24"}, {"date", "2026-03-02"}});
+  Advance("2026-03-03T00:00:00Z");
+  json example = DocExample("subscription-usage-summary-azure-plan");
+  json summary = CallJson("GET", PlanPath() + "/usagesummary");
+  ExpectDocumentedShape(DocResponseBody(example), summary);
+  EXPECT_EQ(summary["resourceId"], plan);
+  EXPECT_EQ(summary["resourceName"], "Azure plan");
+  EXPECT_EQ(summary["billingStartDate"], "2026-03-01T00:00:00Z");
+  EXPECT_EQ(summary["billingEndDate"], "2026-04-01T00:00:00Z");
+  EXPECT_EQ(summary["currencyCode"], "USD");
+  // One total per Azure subscription and meter, rounded down once:
+  // 24 x 0.0816 + 24 x 0.096 = 1.9584 + 2.304 = 4.2624 -> 4.26 (the two daily
+  // lines rounded one by one would make 1.95 + 2.30 = 4.25).
+  Response raw = Call("GET", PlanPath() + "/usagesummary");
+  EXPECT_NE(raw.body.find("\"totalCost\":4.26,"), std::string::npos) << raw.body;
+  EXPECT_NE(raw.body.find("\"usdTotalCost\":4.26,"), std::string::npos) << raw.body;
+  EXPECT_EQ(summary["links"]["self"]["uri"], "/customers/" + customer + "/subscriptions/" + plan + "/usagesummary");
+  EXPECT_EQ(summary["attributes"]["objectType"], "SubscriptionUsageSummary");
+  // A new month starts from nothing.
+  Advance("2026-04-01T00:00:00Z");
+  EXPECT_EQ(CallJson("GET", PlanPath() + "/usagesummary")["totalCost"], 0);
+}
+
 }  // namespace
 }  // namespace pcsim::api::testing

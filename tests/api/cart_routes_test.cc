@@ -667,5 +667,95 @@ TEST_F(OrderRoutesTest, OrderLinePricingCarriesProratedPrice) {
   ExpectDocumentedShape(doc["lineItems"][0]["pricing"], result["orders"][0]["lineItems"][0]["pricing"]);
 }
 
+// --- orders without a cart -------------------------------------------------------------------------
+
+TEST_F(OrderRoutesTest, CreateOrderWithoutACartAsDocumented) {
+  auto example = DocExample("order-create");
+  nlohmann::json request = DocRequestBody(example);
+  ASSERT_TRUE(request.is_object());
+  // The documented PascalCase keys, with an item of the simulated catalog and
+  // a term (Microsoft 365 E3 is sold for P1M and P1Y billed monthly).
+  request["lineItems"][0]["offerId"] = kE3;
+  request["lineItems"][0]["termDuration"] = "P1Y";
+  request["lineItems"][0]["friendlyName"] = "Head office";
+  const std::string reseller = request["lineItems"][0]["PartnerIdOnRecord"];
+  auto order = CallJson("POST", "/v1/customers/" + customer + "/orders", request, 201);
+  ExpectDocumentedShape(DocResponseBody(example), order,
+                        {"lineItems[0].subscriptionId", "lineItems[0].additionalPartnerIdsOnRecord",
+                         "lineItems[0].links.product", "lineItems[0].links.availability"});
+  EXPECT_EQ(order["status"], "pending");
+  EXPECT_EQ(order["billingCycle"], "monthly");
+  ASSERT_EQ(order["lineItems"].size(), 1u);
+  const auto& line = order["lineItems"][0];
+  EXPECT_EQ(line["offerId"], kE3);
+  EXPECT_EQ(line["termDuration"], "P1Y");
+  EXPECT_EQ(line["quantity"], 1);
+  EXPECT_EQ(line["friendlyName"], "Head office");
+  EXPECT_EQ(line["partnerIdOnRecord"], reseller);
+  // The same purchase as a checkout: one subscription and its first charge.
+  ASSERT_EQ(router->sandbox().subscriptions().size(), 1u);
+  const Subscription& sub = *router->sandbox().subscriptions()[0];
+  EXPECT_EQ(sub.reseller_id, reseller);
+  EXPECT_EQ(sub.term, Term::P1Y);
+  EXPECT_EQ(sub.billing, Billing::Monthly);
+  EXPECT_EQ(router->sandbox().ledger().lines().size(), 1u);
+  Advance("PT5M");
+  auto completed = CallJson("GET", "/v1/customers/" + customer + "/orders/" + order["id"].get<std::string>());
+  EXPECT_EQ(completed["status"], "completed");
+  EXPECT_EQ(completed["lineItems"][0]["subscriptionId"], sub.id);
+}
+
+TEST_F(OrderRoutesTest, CreateOrderTakesTheOnlyTermOfTheBillingCycle) {
+  // Microsoft 365 E5 Security billed monthly is sold for P1Y only.
+  nlohmann::json line = {{"lineItemNumber", 0}, {"offerId", "CFQ7TTC0MQ5X:0001:CFQ7TTC0K7Q2"}, {"quantity", 4}};
+  auto order = CallJson("POST", "/v1/customers/" + customer + "/orders", {{"lineItems", {line}}}, 201);
+  EXPECT_EQ(order["lineItems"][0]["termDuration"], "P1Y");
+  EXPECT_EQ(order["billingCycle"], "monthly");
+  // Microsoft 365 E3 billed monthly is sold for P1M and P1Y: the term must be named.
+  line["offerId"] = kE3;
+  auto error = CallJson("POST", "/v1/customers/" + customer + "/orders", {{"lineItems", {line}}}, 400);
+  ExpectErrorBody(error, 800002);
+  EXPECT_NE(error["description"].get<std::string>().find("termDuration"), std::string::npos);
+  // A trial is never billed annually.
+  line["offerId"] = "CFQ7TTC0LGZT:0002:CFQ7TTC0K6WC";
+  ExpectErrorBody(CallJson("POST", "/v1/customers/" + customer + "/orders", {{"lineItems", {line}}, {"billingCycle", "annual"}},
+                           400),
+                  800121);
+}
+
+TEST_F(OrderRoutesTest, CreateOrderRefusesAllLinesOrNone) {
+  const std::string path = "/v1/customers/" + customer + "/orders";
+  const uint64_t before = router->StateDigest();
+  nlohmann::json good = {{"lineItemNumber", 0}, {"offerId", kE3}, {"quantity", 2}, {"termDuration", "P1M"}};
+  nlohmann::json bad = {{"lineItemNumber", 1}, {"offerId", kE3}, {"quantity", 0}, {"termDuration", "P1M"}};
+  ExpectErrorBody(CallJson("POST", path, {{"lineItems", {good, bad}}}, 400), 800002);
+  // A legacy offer id: legacy offers are no longer sold.
+  nlohmann::json legacy = {{"lineItemNumber", 1}, {"offerId", "84A03D81-6B37-4D66-8D4A-FAEA24541538"}, {"quantity", 1}};
+  ExpectErrorBody(CallJson("POST", path, {{"lineItems", {good, legacy}}}, 403), 2091);
+  nlohmann::json unknown = {{"lineItemNumber", 1}, {"offerId", "NOPE:0001:NOPE"}, {"quantity", 1}, {"termDuration", "P1M"}};
+  ExpectErrorBody(CallJson("POST", path, {{"lineItems", {good, unknown}}}, 404), 400019);
+  nlohmann::json twice = good;
+  ExpectErrorBody(CallJson("POST", path, {{"lineItems", {good, twice}}}, 400), 800002);
+  ExpectErrorBody(CallJson("POST", path, {{"lineItems", nlohmann::json::array()}}, 400), 800002);
+  ExpectErrorBody(CallJson("POST", path, {{"lineItems", {good}}, {"billingCycle", "weekly"}}, 400), 900126);
+  Response not_object = Call("POST", path, "[1]");
+  EXPECT_EQ(not_object.status, 400);
+  EXPECT_EQ(router->StateDigest(), before);
+}
+
+TEST_F(OrderRoutesTest, ActivationLinksOfALicenseLineAreEmpty) {
+  nlohmann::json line = {{"lineItemNumber", 0}, {"offerId", kE3}, {"quantity", 2}, {"termDuration", "P1M"}};
+  auto order = CallJson("POST", "/v1/customers/" + customer + "/orders", {{"lineItems", {line}}}, 201);
+  const std::string base = "/v1/customers/" + customer + "/orders/" + order["id"].get<std::string>() + "/lineitems/";
+  auto links = CallJson("GET", base + "0/activationlinks");
+  ExpectDocumentedShape(DocResponseBody(DocExample("order-line-item-activation-links")), links);
+  EXPECT_EQ(links["totalCount"], 0);
+  EXPECT_EQ(links["links"]["self"]["uri"],
+            "/customers/" + customer + "/orders/" + order["id"].get<std::string>() + "/lineitems/0/activationlinks");
+  ExpectErrorBody(CallJson("GET", base + "1/activationlinks", nullptr, 400), 800002);
+  ExpectErrorBody(CallJson("GET", "/v1/customers/" + customer + "/orders/nope/lineitems/0/activationlinks", nullptr, 404),
+                  20000);
+}
+
 }  // namespace
 }  // namespace pcsim::api::testing

@@ -98,6 +98,10 @@ TEST_F(CatalogRoutesTest, SkuAsDocumented) {
   EXPECT_EQ(dyn["prerequisiteSkus"], nlohmann::json::array());
   EXPECT_EQ(dyn["upgradeTargetOffers"], (nlohmann::json{"CFQ7TTC0LDPB:0001", "CFQ7TTC0LCHC:0002"}));
   EXPECT_EQ(doc["dynamicAttributes"]["upgradeTargetOffers"][0], dyn["upgradeTargetOffers"][0]);
+  EXPECT_EQ(dyn["billingType"], "license");
+  EXPECT_EQ(dyn["conversionInstructions"], nlohmann::json::array());
+  EXPECT_TRUE(ours.contains("termsOfUseUri") && ours["termsOfUseUri"].is_null())
+      << "the default catalog names no terms of use";
   EXPECT_EQ(ours["attributes"]["objectType"], "Sku");
 
   // Collections of SKUs and availabilities.
@@ -262,6 +266,29 @@ TEST_F(CatalogRoutesTest, ListsThePromotionsActiveToday) {
   Advance("2026-07-01T00:00:00Z");  // the promotion ended on 2026-06-30
   EXPECT_EQ(CallJson("GET", "/v1/productpromotions?country=US")["totalCount"], 0);
   ExpectError("/v1/productpromotions/39NFJQT1Q5KW:0001:39NFJQT1Q5KN?country=US", 404, 1000);
+}
+
+TEST_F(CatalogRoutesTest, TrialSkuNamesItsConversionAndAzurePlanItsBillingType) {
+  auto trial = CallJson("GET", "/v1/products/CFQ7TTC0LGZT/skus/0002?country=US");
+  EXPECT_EQ(trial["dynamicAttributes"]["conversionInstructions"],
+            (nlohmann::json::array({{{"targetProductSku", "CFQ7TTC0LGZT:0001"}, {"conversionType", "trialToPaid"}}})));
+  auto plan = CallJson("GET", "/v1/products/DZH318Z0BPS6/skus/0001?country=US");
+  EXPECT_EQ(plan["dynamicAttributes"]["billingType"], "usage");
+}
+
+TEST_F(CatalogRoutesTest, LegacyOffersApiHasNoOffersAndNamesTheProductsApi) {
+  auto offers = CallJson("GET", "/v1/offers?country=US");
+  EXPECT_EQ(offers["totalCount"], 0);
+  EXPECT_EQ(offers["links"]["self"]["uri"], "/offers?country=US");
+  EXPECT_EQ(offers["attributes"]["objectType"], "Collection");
+  ExpectError("/v1/offers", 400, 800002);  // the country is required
+  ExpectError("/v1/offers/CFQ7TTC0LH18:0001:CFQ7TTC0K971?country=US", 400, 2100);
+  ExpectError("/v1/offers/84A03D81-6B37-4D66-8D4A-FAEA24541538?country=US", 400, 2100);
+  std::string customer = CreateCustomer();
+  auto customer_offers = CallJson("GET", "/v1/customers/" + customer + "/offers");
+  EXPECT_EQ(customer_offers["totalCount"], 0);
+  EXPECT_EQ(customer_offers["links"]["self"]["uri"], "/customers/" + customer + "/offers");
+  ExpectError("/v1/customers/00000000-0000-0000-0000-000000000000/offers", 404, 1000);
 }
 
 }  // namespace

@@ -218,8 +218,28 @@ TEST_F(CustomerRoutesTest, UnknownRoutesAndMethodsAre4xx) {
   auto r = Call("GET", "/v1/nothing/here");
   EXPECT_EQ(r.status, 404);
   EXPECT_EQ(nlohmann::json::parse(r.body)["source"], "PartnerFD");
-  EXPECT_EQ(Call("DELETE", "/v1/agreements").status, 405);
+  Response not_allowed = Call("DELETE", "/v1/agreements");
+  EXPECT_EQ(not_allowed.status, 405);
+  // Partner Center's error body, with a Partner Center code (800042 "Not
+  // supported"), never the HTTP status as a code.
+  nlohmann::json error = nlohmann::json::parse(not_allowed.body);
+  EXPECT_EQ(error["code"], 800042);
+  EXPECT_EQ(error["source"], "PartnerFD");
+  EXPECT_TRUE(error["data"].is_array());
+  EXPECT_NE(error["description"].get<std::string>().find("DELETE"), std::string::npos);
   EXPECT_EQ(Call("GET", "/v1/customers/does-not-exist").status, 404);
+}
+
+TEST_F(CustomerRoutesTest, RetiredSynchronousQualificationAnswersItsOldForm) {
+  std::string id = CreateCustomer();
+  Response none = Call("GET", "/v1/customers/" + id + "/qualification");
+  ASSERT_EQ(none.status, 200) << none.body;
+  EXPECT_EQ(none.body, "\"none\"");
+  CallJson("POST", "/v1/customers/" + id + "/qualifications", {{"qualification", "StateOwnedEntity"}}, 201);
+  EXPECT_EQ(Call("GET", "/v1/customers/" + id + "/qualification").body, "\"none\"") << "in review";
+  Advance("PT2H");
+  EXPECT_EQ(Call("GET", "/v1/customers/" + id + "/qualification").body, "\"state_owned_entity\"");
+  EXPECT_EQ(Call("GET", "/v1/customers/00000000-0000-0000-0000-000000000000/qualification").status, 404);
 }
 
 TEST_F(CustomerRoutesTest, RequestAndCorrelationIdsAreEchoedAndPostsReplay) {

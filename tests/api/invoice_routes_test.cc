@@ -599,11 +599,10 @@ TEST_F(InvoiceRoutesTest, ParametersAreValidatedAndCaseInsensitive) {
     EXPECT_EQ(status(lines + "?" + kOneTimeBilling + "&" + bad), 400) << bad;
   EXPECT_EQ(status(lines + "?invoicelineitemtype=billinglineitems"), 400);
   EXPECT_EQ(status(lines + "?provider=onetime"), 400);
-  EXPECT_EQ(status(lines + "?provider=office&invoicelineitemtype=billinglineitems"), 400);
-  EXPECT_EQ(status(lines + "?provider=azure&invoicelineitemtype=billinglineitems"), 400);
+  EXPECT_EQ(status(lines + "?provider=marketplace&invoicelineitemtype=billinglineitems"), 400);
   EXPECT_EQ(status(lines + "?provider=onetime&invoicelineitemtype=somethingelse"), 400);
   EXPECT_EQ(status(lines + "?" + kOneTimeBilling + "&currencycode=US%20D"), 400);
-  EXPECT_EQ(status("/v1/invoices/" + usd->id + "/lineitems/Office/BillingLineItems"), 400);
+  EXPECT_EQ(status("/v1/invoices/" + usd->id + "/lineitems/Marketplace/BillingLineItems"), 400);
   EXPECT_EQ(status("/v1/invoices/" + usd->id + "/lineitems/OneTime/BillingLineItems?offset=-1"), 400);
 
   const std::string unbilled = std::string("/v1/invoices/unbilled/lineitems?") + kOneTimeBilling;
@@ -619,7 +618,7 @@ TEST_F(InvoiceRoutesTest, ParametersAreValidatedAndCaseInsensitive) {
   for (std::string bad : {"size=0", "size=-3", "size=x", "offset=-1", "offset=y"})
     EXPECT_EQ(status("/v1/invoices?" + bad), 400) << bad;
 
-  Response error = Call("GET", lines + "?provider=office&invoicelineitemtype=billinglineitems");
+  Response error = Call("GET", lines + "?provider=marketplace&invoicelineitemtype=billinglineitems");
   json body = json::parse(error.body);
   EXPECT_EQ(body["code"], 800002);
   EXPECT_EQ(body["source"], "PartnerFD");
@@ -822,6 +821,24 @@ TEST_F(InvoiceRoutesTest, AnotherPartnerSeesNoneOfOurInvoicesOrLines) {
   EXPECT_EQ(Call("GET", "/v1/invoices/" + their_id).status, 404);  // and we do not see theirs
   json ours = Get("/v1/invoices");  // a named value: the loop must not outlive a temporary
   for (const json& inv : ours["items"]) EXPECT_NE(inv["id"], their_id);
+}
+
+TEST_F(InvoiceRoutesTest, LegacyProvidersOfAnInvoiceAreEmpty) {
+  TwoInvoices();
+  const std::string id = InvoicesOf(std::string(kDefaultPartnerTenantId))[0]->id;
+  json office = CallJson("GET", "/v1/invoices/" + id + "/lineitems?provider=office&invoicelineitemtype=billinglineitems&size=2&offset=0");
+  EXPECT_EQ(office["totalCount"], 0);
+  EXPECT_EQ(office["links"]["self"]["uri"], "/invoices/" + id + "/lineitems?provider=office&invoicelineitemtype=billinglineitems");
+  json azure = CallJson("GET", "/v1/invoices/" + id + "/lineitems/Azure/UsageLineItems");
+  EXPECT_EQ(azure["totalCount"], 0);
+  EXPECT_EQ(CallJson("GET", "/v1/invoices/" + id + "/lineitems?provider=office&invoicelineitemtype=nope", nullptr, 400)["code"],
+            800002);
+  EXPECT_EQ(CallJson("GET", "/v1/invoices/" + id + "/lineitems?provider=marketplace&invoicelineitemtype=billinglineitems",
+                     nullptr, 400)["code"],
+            800002);
+  EXPECT_EQ(CallJson("GET", "/v1/invoices/G000000000/lineitems?provider=office&invoicelineitemtype=billinglineitems",
+                     nullptr, 404)["code"],
+            1000);
 }
 
 }  // namespace

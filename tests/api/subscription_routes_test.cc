@@ -5,12 +5,15 @@
 // subscriptions-transition-post. Not covered: subscriptions-suspend-legacy and
 // subscriptions-list-software-triennial (legacy and software offers are not in
 // the simulated catalog; their keys are a subset of the NCE resource's).
+#include <fstream>
 #include <map>
 
 #include "tests/api/api_fixture.h"
 
 namespace pcsim::api::testing {
 namespace {
+
+using json = nlohmann::json;
 
 constexpr const char* kBusinessBasic = "CFQ7TTC0LH18:0001:CFQ7TTC0K971";
 constexpr const char* kE3 = "CFQ7TTC0LFLZ:0001:CFQ7TTC0K5F7";
@@ -269,6 +272,78 @@ TEST_F(SubscriptionRoutesTest, TrialConversion) {
   auto sub = CallJson("GET", Path(id));
   EXPECT_EQ(sub["isTrial"], false);
   EXPECT_EQ(sub["offerId"], "CFQ7TTC0LGZT:0001:CFQ7TTC0K6WB");
+}
+
+TEST_F(SubscriptionRoutesTest, ProvisioningStatusIsPendingUntilTheOrderCompletes) {
+  json line = {{"id", 0}, {"catalogItemId", kE3}, {"quantity", 5}, {"termDuration", "P1Y"}, {"billingCycle", "monthly"}};
+  auto cart = CallJson("POST", "/v1/customers/" + customer + "/carts", {{"lineItems", json::array({line})}}, 201);
+  CallJson("POST", "/v1/customers/" + customer + "/carts/" + cart.value("id", "") + "/checkout", nullptr, 201);
+  // The subscription exists at once; its order completes after the provisioning delay.
+  std::string id = router->sandbox().subscriptions().back()->id;
+  auto pending = CallJson("GET", Path(id) + "/provisioningstatus");
+  EXPECT_EQ(pending["status"], "pending");
+  Advance("PT5M");
+  auto status = CallJson("GET", Path(id) + "/provisioningstatus");
+  ExpectDocumentedShape(DocResponseBody(DocExample("subscription-provisioning-status")), status);
+  EXPECT_EQ(status["status"], "success");
+  EXPECT_EQ(status["quantity"], 5);
+  EXPECT_EQ(status["endDate"], "2027-01-14T00:00:00Z");
+  EXPECT_EQ(status["attributes"]["objectType"], "SubscriptionProvisioningStatus");
+  // The SKU's GUID is the one its catalog entry shows as provisioningId.
+  auto sku = CallJson("GET", "/v1/products/CFQ7TTC0LFLZ/skus/0001?country=US");
+  EXPECT_EQ(status["skuId"], sku["dynamicAttributes"]["provisioningId"]);
+  EXPECT_EQ(CallJson("GET", Path("00000000-0000-0000-0000-000000000000") + "/provisioningstatus", nullptr, 404)["code"],
+            20003);
+}
+
+TEST_F(SubscriptionRoutesTest, LegacyUpgradesApiNamesTheTransitionsRoutes) {
+  std::string id = Buy(customer, kBusinessBasic, 3, "P1Y", "monthly");
+  const uint64_t before = router->StateDigest();
+  for (const char* method : {"GET", "POST"}) {
+    auto error = CallJson(method, Path(id) + "/upgrades", method == std::string("POST") ? json::object() : json(nullptr), 400);
+    EXPECT_EQ(error["code"], 800042);
+    EXPECT_NE(error["description"].get<std::string>().find("transitionEligibilities"), std::string::npos);
+  }
+  EXPECT_EQ(router->StateDigest(), before);
+}
+
+TEST_F(SubscriptionRoutesTest, UsageSummaryOfALicenseSubscriptionIsNotSupported) {
+  std::string id = Buy(customer, kBusinessBasic, 3, "P1Y", "monthly");
+  EXPECT_EQ(CallJson("GET", Path(id) + "/usagesummary", nullptr, 400)["code"], 800042);
+}
+
+// A catalog in which Microsoft 365 E5 Security is an add-on of Microsoft 365 E3.
+std::shared_ptr<const Catalog> CatalogWithAnAddOn() {
+  std::ifstream in(std::string(PCSIM_SOURCE_DIR) + "/fixtures/catalog/default.json");
+  json catalog = json::parse(in);
+  for (auto& product : catalog["products"])
+    if (product["id"] == "CFQ7TTC0MQ5X") {
+      product["skus"][0]["isAddOn"] = true;
+      product["skus"][0]["prerequisiteSkus"] = json::array({"CFQ7TTC0LFLZ:0001"});
+    }
+  auto built = Catalog::FromJson(catalog.dump(), "add-on-catalog.json");
+  EXPECT_TRUE(built.ok()) << built.status().ToString();
+  return built.ok() ? *built : nullptr;
+}
+
+TEST_F(SubscriptionRoutesTest, AddOnsAreTheSubscriptionsWhoseSkuNeedsThisOne) {
+  RouterOptions options;
+  options.sandbox.start = *Instant::Parse("2026-01-15T09:00:00Z");
+  options.sandbox.catalog = CatalogWithAnAddOn();
+  router = std::make_unique<Router>(options);
+  customer = CreateCustomer();
+  std::string e3 = Buy(customer, kE3, 10, "P1Y", "monthly");
+  std::string basic = Buy(customer, kBusinessBasic, 2, "P1Y", "monthly");
+  EXPECT_EQ(CallJson("GET", Path(e3) + "/addons")["totalCount"], 0);
+  std::string security = Buy(customer, "CFQ7TTC0MQ5X:0001:CFQ7TTC0K7Q2", 10, "P1Y", "monthly");
+  ASSERT_FALSE(security.empty());
+  auto add_ons = CallJson("GET", Path(e3) + "/addons");
+  ASSERT_EQ(add_ons["totalCount"], 1);
+  EXPECT_EQ(add_ons["items"][0]["id"], security);
+  EXPECT_EQ(add_ons["items"][0]["attributes"]["objectType"], "Subscription");
+  EXPECT_EQ(add_ons["links"]["self"]["uri"], "/customers/" + customer + "/subscriptions/" + e3 + "/addons");
+  EXPECT_EQ(CallJson("GET", Path(basic) + "/addons")["totalCount"], 0);
+  EXPECT_EQ(CallJson("GET", Path(security) + "/addons")["totalCount"], 0);
 }
 
 }  // namespace
