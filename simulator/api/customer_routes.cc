@@ -69,13 +69,14 @@ Response CreateCustomer(RouteContext& ctx) {
     return ErrorResponse(Error<Err::InvalidInput>("companyProfile.domain must be a domain name such as contoso.onmicrosoft.com."));
   if (!spec.email.empty() && spec.email.find('@') == std::string::npos)
     return ErrorResponse(Error<Err::InvalidInput>("billingProfile.email is not an email address."));
+  auto gdap = BoolField(*body, "enableGDAPByDefault");
+  if (!gdap.ok()) return ErrorResponse(gdap.status());
   auto created = ctx.sandbox.CreateCustomer(spec);
   if (!created.ok()) return ErrorResponse(created.status());
+  // relationshipToPartner is "reseller" from creation on, as a get answers
+  // (CustomerJson); the create page's example shows "none".
   Json j = CustomerJson(ctx.sandbox, **created);
-  bool gdap = false;
-  if (auto g = BoolField(*body, "enableGDAPByDefault"); g.ok() && g->has_value()) gdap = **g;
-  j["enableGDAPByDefault"] = gdap;
-  j["relationshipToPartner"] = "none";
+  j["enableGDAPByDefault"] = gdap->value_or(false);
   j["userCredentials"] = Json{{"userName", "admin"}, {"password", ctx.sandbox.random().Hex(16)}};
   return JsonResponse(201, j);
 }

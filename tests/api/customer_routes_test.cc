@@ -33,6 +33,18 @@ TEST_F(CustomerRoutesTest, CreateCustomerAsDocumented) {
   EXPECT_EQ(created["billingProfile"]["attributes"]["objectType"], "CustomerBillingProfile");
   EXPECT_EQ(created["userCredentials"]["userName"], "admin");
   EXPECT_EQ(created["id"], created["companyProfile"]["tenantId"]);
+  EXPECT_EQ(created["enableGDAPByDefault"], false);
+  // The same relationship on create as on get and in the list.
+  EXPECT_EQ(created["relationshipToPartner"], "reseller");
+  const std::string id = created["id"];
+  EXPECT_EQ(CallJson("GET", "/v1/customers/" + id)["relationshipToPartner"], "reseller");
+  EXPECT_EQ(CallJson("GET", "/v1/customers?size=40")["items"][0]["relationshipToPartner"], "reseller");
+  // A wrongly typed field refuses the whole request.
+  const uint64_t before = router->StateDigest();
+  request["companyProfile"]["domain"] = "other.onmicrosoft.com";
+  request["enableGDAPByDefault"] = "yes";
+  EXPECT_EQ(CallJson("POST", "/v1/customers", request, 400)["code"], 800002);
+  EXPECT_EQ(router->StateDigest(), before);
 }
 
 TEST_F(CustomerRoutesTest, GetAndListCustomersAsDocumented) {
