@@ -54,6 +54,14 @@ std::string MediaType(std::string_view content_type) {
   return ToLower(Trim(content_type.substr(0, content_type.find(';'))));
 }
 
+// GET /_sim/webhooks/certificate: the certificate a webhook receiver checks
+// signatures with. It is public (Partner Center's is at a public URL), so a
+// receiver needs no control token to fetch it.
+bool IsWebhookCertificate(const Request& request, const std::vector<std::string>& segments) {
+  return request.method == "GET" && segments.size() == 3 && EqualsIgnoreCase(segments[1], "webhooks") &&
+         EqualsIgnoreCase(segments[2], "certificate");
+}
+
 bool IsScenarioRun(const std::vector<std::string>& segments) {
   return segments.size() == 3 && EqualsIgnoreCase(segments[1], "scenarios") && EqualsIgnoreCase(segments[2], "run");
 }
@@ -147,7 +155,7 @@ Status CheckControlAccess(const Request& request, const std::vector<std::string>
             ".");
     }
   }
-  if (control_token.empty()) return OkStatus();
+  if (control_token.empty() || IsWebhookCertificate(request, segments)) return OkStatus();
   std::optional<std::string> given = request.Header(kControlTokenHeader);
   if (!given) {
     if (auto auth = request.Header("Authorization");

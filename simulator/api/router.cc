@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <set>
 
 #include "simulator/api/control_guard.h"
 #include "simulator/model/state_hasher.h"
@@ -75,6 +76,10 @@ CommandRecord RecordOf(const Request& request, const std::optional<Caller>& call
   c.query = request.query;
   for (const char* name : {"MS-RequestId", "If-Match"})
     if (auto v = request.Header(name)) c.headers.emplace_back(name, *v);
+  // A webhook registration keeps the base URL it was made through (the
+  // Host): a replay must see the same one.
+  if (IsWebhookPath(request.path))
+    if (auto v = request.Header("Host")) c.headers.emplace_back("Host", *v);
   c.body = request.body;
   c.fault = request.fault;
   c.caller = caller;
@@ -113,12 +118,16 @@ Router::Router(RouterOptions options) : options_(std::move(options)), faults_(op
   RegisterGraphRoutes(routes_);
   RegisterPriceSheetRoutes(routes_);
   RegisterTokenRoutes(routes_);
+  RegisterWebhookRoutes(routes_);
 }
 
 void Router::Reset(SandboxOptions options) {
   ++resets_;
   faults_ = FaultInjector(options.seed);
   faults_.SetRateLimit(options_.rate_limit);
+  // The deliveries of the old book are not sent (unless this is a replayed
+  // reset rebuilding the current state: they were already made).
+  if (!rebuilding_) webhook_dispatcher_->Clear();
   ResetLocked(std::move(options));
 }
 
@@ -131,6 +140,9 @@ void Router::ResetLocked(SandboxOptions options) {
   requests_.clear();
   carts_.clear();
   exports_.Clear();
+  webhooks_.Clear();
+  webhook_outbox_.clear();
+  webhook_cursor_ = 0;
 }
 
 const Customer* Router::VisibleCustomer(const RouteContext& ctx, std::string_view id) const {
@@ -186,6 +198,7 @@ uint64_t Router::StateDigestLocked() const {
     }
   }
   exports_.HashInto(h);
+  webhooks_.HashInto(h);
   std::vector<const std::pair<const std::string, IssuedToken>*> tokens;
   for (const auto& entry : tokens_) tokens.push_back(&entry);
   std::sort(tokens.begin(), tokens.end(), [](auto* a, auto* b) { return a->first < b->first; });
@@ -250,6 +263,7 @@ bool Router::Rebuild() {
                "); restart the server.";
   }
   rebuilding_ = false;
+  SkipWebhookEvents();
   faults_ = std::move(faults);
   requests_ = std::move(requests);
   return failure_.empty();
@@ -316,7 +330,13 @@ Response Router::Handle(const Request& incoming) {
             std::move(fault_text));
       }
     }
+    // What the request changed, in the journal's order, to the deliverers.
+    CollectWebhookEvents();
+    webhook_dispatcher_->Enqueue(std::move(webhook_outbox_));
+    webhook_outbox_.clear();
   }
+  // The in-process sink runs outside the lock (it may call Handle itself).
+  webhook_dispatcher_->DeliverToSink();
   // The body is rendered outside the lock: other requests need not wait for it.
   Render(response);
   if (response.status >= 400 && IsGraphPath(incoming.path)) AsGraphError(response);
@@ -347,7 +367,51 @@ Response Router::ReplayLocked(const CommandRecord& command) {
     Remember(std::move(kept));
   }
   if (!rebuilding_) Log(request, response.status, command.caller ? command.caller->partner_tenant_id : "", "");
+  // A recorded command was delivered when it first ran.
+  SkipWebhookEvents();
   return response;
+}
+
+void Router::QueueWebhook(const WebhookRegistration& registration, WebhookEvent event) {
+  WebhookDelivery d;
+  d.partner_tenant_id = std::move(event.partner_tenant_id);
+  d.event_name = event.name;
+  d.url = registration.url;
+  d.body = WebhookBody(event);
+  d.at = event.at;
+  d.correlation_id = std::move(event.correlation_id);
+  d.certificate_url = registration.base_url + "/_sim/webhooks/certificate";
+  d.signature_in_ms_header = registration.signature_to_ms_header;
+  d.seed = sandbox_->seed();
+  webhook_outbox_.push_back(std::move(d));
+}
+
+void Router::CollectWebhookEvents() {
+  const auto& journal = sandbox_->journal();
+  const size_t end = journal.size();
+  if (webhooks_.empty() || webhook_cursor_ >= end) {
+    webhook_cursor_ = end;
+    return;
+  }
+  // One change journaled in several entries (seats and auto-renew in one
+  // PATCH) is one event: the same event, resource and instant are sent once.
+  std::set<std::string> sent;
+  for (size_t i = webhook_cursor_; i < end; ++i) {
+    const JournalEntry& e = journal[i];
+    const WebhookRegistration* r = webhooks_.Find(PartnerOfJournalEntry(*sandbox_, e));
+    if (r == nullptr) continue;
+    for (WebhookEvent& event : WebhookEventsOf(*sandbox_, e, r->base_url)) {
+      if (!r->Wants(event.name)) continue;
+      if (!sent.insert(event.name + "|" + event.resource_uri + "|" + std::to_string(event.at.micros())).second) continue;
+      QueueWebhook(*r, std::move(event));
+    }
+  }
+  webhook_cursor_ = end;
+}
+
+void Router::SkipWebhookEvents() {
+  webhook_outbox_.clear();
+  webhook_cursor_ = sandbox_->journal().size();
 }
 
 namespace {

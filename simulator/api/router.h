@@ -22,6 +22,8 @@
 #include "simulator/api/graph_exports.h"
 #include "simulator/api/http_types.h"
 #include "simulator/api/json_support.h"
+#include "simulator/api/webhook_dispatcher.h"
+#include "simulator/api/webhooks.h"
 #include "simulator/commerce/sandbox.h"
 
 namespace pcsim::api {
@@ -176,7 +178,22 @@ class Router {
   // The Graph billing exports (graph_routes.cc).
   BillingExports& exports() { return exports_; }
   FaultInjector& faults() { return faults_; }
+  // The webhook registrations and validation events (webhook_routes.cc).
+  WebhookRegistry& webhooks() { return webhooks_; }
+  // Queues `event` for delivery to `registration` once the request that made
+  // it is committed (a refused or undone request sends nothing).
+  void QueueWebhook(const WebhookRegistration& registration, WebhookEvent event);
   const std::deque<RequestRecord>& request_journal() const { return requests_; }
+
+  // --- webhooks (docs/webhooks.md) ---------------------------------------------
+  // The deliveries the router makes, in the order of the event journal; the
+  // HTTP layer's sender takes them from here. Thread-safe; no lock needed.
+  WebhookDispatcher& webhook_dispatcher() { return *webhook_dispatcher_; }
+  // Delivers webhooks in process: `sink` gets every delivery (signed, as an
+  // HTTP receiver would), in order, called by Handle after it released the
+  // router's lock, before Handle returns. An empty function removes it; a
+  // sink set takes the deliveries an HTTP sender would otherwise send.
+  void SetWebhookSink(WebhookSink sink) { webhook_dispatcher_->SetSink(std::move(sink)); }
 
   // --- persistence (simulator/persist/) --------------------------------------
   // Every command that changes the state is then committed to `journal`
@@ -227,6 +244,12 @@ class Router {
   std::string PartnerOf(const Request& request);
   // Runs a PATCH accepted earlier (202) at its due instant, from a timer.
   void ApplyDeferred(const Request& request, const Caller& caller);
+  // Turns the event journal's entries since the last call into deliveries
+  // for the partners registered for them (the outbox).
+  void CollectWebhookEvents();
+  // Undoes the webhook side of requests that did not happen (a rebuild, a
+  // replay): nothing is sent for them.
+  void SkipWebhookEvents();
   // Holds the orders a request created pending for `d` (a "pending" fault).
   void HoldOrdersPending(size_t first_order, const CalendarDuration& d);
 
@@ -245,6 +268,10 @@ class Router {
   std::deque<RequestRecord> requests_;
   std::map<std::string, Cart> carts_;
   BillingExports exports_;
+  WebhookRegistry webhooks_;
+  std::unique_ptr<WebhookDispatcher> webhook_dispatcher_ = std::make_unique<WebhookDispatcher>();
+  std::vector<WebhookDelivery> webhook_outbox_;  // the current request's deliveries
+  size_t webhook_cursor_ = 0;  // the sandbox journal's entries already turned into deliveries
   CommandJournal* journal_ = nullptr;
   FaultInjector faults_;
   std::vector<CommandRecord> history_;  // since the last reset
@@ -293,6 +320,12 @@ bool IsBlobPath(std::string_view path);
 // The price sheet of the pricing host, GET /v1.0/sales/pricesheets(...)/$value
 // (pricesheet_routes.cc).
 void RegisterPriceSheetRoutes(RouteTable& table);
+
+// Partner Center webhooks: /webhooks/v1/registration... and /_sim/webhooks/...
+// (webhook_routes.cc).
+void RegisterWebhookRoutes(RouteTable& table);
+// /webhooks/...: Partner Center's webhook API.
+bool IsWebhookPath(std::string_view path);
 
 // The identity platform's token endpoint (token_routes.cc; docs/auth.md).
 // The audiences of the APIs pcsim serves: the `aud` of its tokens.

@@ -320,6 +320,8 @@ Status HttpServer::Start() {
   int port = 0, max_connections = 0;
   if (Status status = impl->Start(&port, &max_connections); !status.ok()) return status;
   impl_ = std::move(impl);
+  webhooks_ = std::make_unique<WebhookSender>(router_.webhook_dispatcher(), options_.webhooks);
+  webhooks_->Start();
   port_ = port;
   max_connections_ = max_connections;
   started_ = true;
@@ -330,6 +332,8 @@ void HttpServer::Stop() {
   std::lock_guard<std::mutex> lock(lifecycle_mutex_);
   if (!started_) return;
   started_ = false;
+  webhooks_->Stop();
+  webhooks_.reset();
   impl_->Stop();
   impl_.reset();
 }

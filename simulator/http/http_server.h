@@ -23,6 +23,8 @@
 //    client pipelined behind the first itself, in order.
 //  - A chunked body is read by httplib in the worker, from the socket, up to
 //    the request's deadline.
+//  - Webhooks: a WebhookSender thread POSTs the router's deliveries to the
+//    registered receivers (webhook_sender.h), never a worker.
 //  - Injected faults: an answer delayed by a `latency` fault is held by the
 //    event thread until its timer fires (a worker never sleeps); `drop`
 //    closes the connection without an answer.
@@ -35,6 +37,7 @@
 #include <string>
 
 #include "simulator/api/router.h"
+#include "simulator/http/webhook_sender.h"
 #include "simulator/model/status.h"
 
 namespace pcsim::http {
@@ -65,6 +68,8 @@ struct HttpServerOptions {
   // yet complete, over all connections); a request that would go beyond
   // gets 503. At least max_header_bytes + max_body_bytes.
   size_t max_pending_request_bytes = 64 << 20;
+  // The webhook sender's timeouts and pauses between attempts (webhook_sender.h).
+  WebhookSenderOptions webhooks;
 };
 
 class HttpServer {
@@ -97,6 +102,7 @@ class HttpServer {
   api::Router& router_;
   HttpServerOptions options_;
   std::unique_ptr<Impl> impl_;
+  std::unique_ptr<WebhookSender> webhooks_;  // while started
   std::mutex lifecycle_mutex_;
   bool started_ = false;
   int port_ = 0;
