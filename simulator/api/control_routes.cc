@@ -197,26 +197,6 @@ Response Reset(RouteContext& ctx) {
                                 {"seed", sandbox.seed()}});
 }
 
-// The partner an event belongs to: the partner of the customer it concerns,
-// or of the invoice it closed.
-const std::string& PartnerOfEvent(const Sandbox& sandbox, const JournalEntry& e) {
-  switch (e.kind) {
-    case JournalKind::CustomerCreated:
-    case JournalKind::AgreementAttested:
-    case JournalKind::QualificationAdded:
-    case JournalKind::UserCreated:
-    case JournalKind::UserDeleted:
-      return sandbox.CustomerAt(e.subject).partner_tenant_id;
-    case JournalKind::OrderCreated:
-    case JournalKind::OrderCompleted:
-      return sandbox.CustomerAt(sandbox.OrderAt(e.subject).customer).partner_tenant_id;
-    case JournalKind::InvoiceClosed:
-      return sandbox.ledger().invoices()[e.subject].partner_tenant_id;
-    default:
-      return sandbox.CustomerAt(sandbox.SubscriptionAt(e.subject).customer).partner_tenant_id;
-  }
-}
-
 // ?partner=TENANT: only that partner's entries (tenant ids compared without
 // case); nullopt without the parameter.
 StatusOr<std::optional<std::string>> PartnerFilter(const Request& request) {
@@ -239,7 +219,7 @@ Response Events(RouteContext& ctx) {
   for (const JournalEntry& e : ctx.sandbox.journal()) {
     if (since && e.at < *since) continue;
     if (kind && !EqualsIgnoreCase(*kind, ToString(e.kind))) continue;
-    if (*partner && !EqualsIgnoreCase(**partner, PartnerOfEvent(ctx.sandbox, e))) continue;
+    if (*partner && !EqualsIgnoreCase(**partner, ctx.sandbox.PartnerOf(e))) continue;
     items.push_back(EventJson(ctx.sandbox, e));
   }
   return JsonResponse(200, Json{{"totalCount", items.size()}, {"items", std::move(items)}});

@@ -398,7 +398,7 @@ void Router::CollectWebhookEvents() {
   std::set<std::string> sent;
   for (size_t i = webhook_cursor_; i < end; ++i) {
     const JournalEntry& e = journal[i];
-    const WebhookRegistration* r = webhooks_.Find(PartnerOfJournalEntry(*sandbox_, e));
+    const WebhookRegistration* r = webhooks_.Find(sandbox_->PartnerOf(e));
     if (r == nullptr) continue;
     for (WebhookEvent& event : WebhookEventsOf(*sandbox_, e, r->base_url)) {
       if (!r->Wants(event.name)) continue;

@@ -204,22 +204,6 @@ std::string WebhookBody(const WebhookEvent& event) {
   return Dump(j);
 }
 
-const std::string& PartnerOfJournalEntry(const Sandbox& sandbox, const JournalEntry& e) {
-  switch (e.kind) {
-    case JournalKind::CustomerCreated:
-    case JournalKind::AgreementAttested:
-    case JournalKind::QualificationAdded:
-      return sandbox.CustomerAt(e.subject).partner_tenant_id;
-    case JournalKind::OrderCreated:
-    case JournalKind::OrderCompleted:
-      return sandbox.CustomerAt(sandbox.OrderAt(e.subject).customer).partner_tenant_id;
-    case JournalKind::InvoiceClosed:
-      return sandbox.ledger().invoices()[e.subject].partner_tenant_id;
-    default:
-      return sandbox.CustomerAt(sandbox.SubscriptionAt(e.subject).customer).partner_tenant_id;
-  }
-}
-
 std::optional<std::string> WebhookAuditUri(const Sandbox&, const JournalEntry&, std::string_view) {
   return std::nullopt;
 }

@@ -119,8 +119,6 @@ std::string WebhookDate(Instant at);
 // event reports. Renewals are subscription-updated: Partner Center documents
 // no subscription-renewed event.
 std::vector<WebhookEvent> WebhookEventsOf(const Sandbox& sandbox, const JournalEntry& e, std::string_view base_url);
-// The partner an entry of the journal belongs to.
-const std::string& PartnerOfJournalEntry(const Sandbox& sandbox, const JournalEntry& e);
 // The AuditUri of the event a journal entry makes: the one place it is
 // decided. Null for now (the activity log is not linked yet).
 std::optional<std::string> WebhookAuditUri(const Sandbox& sandbox, const JournalEntry& e, std::string_view base_url);

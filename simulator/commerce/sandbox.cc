@@ -71,6 +71,30 @@ const std::string& Sandbox::PartnerOf(const ChargeLine& line) const {
   return customers_[line.customer]->partner_tenant_id;
 }
 
+uint32_t Sandbox::CustomerOf(const JournalEntry& e) const {
+  switch (e.kind) {
+    case JournalKind::CustomerCreated:
+    case JournalKind::AgreementAttested:
+    case JournalKind::QualificationAdded:
+    case JournalKind::UserCreated:
+    case JournalKind::UserDeleted:
+      return e.subject;
+    case JournalKind::OrderCreated:
+    case JournalKind::OrderCompleted:
+      return orders_[e.subject]->customer;
+    case JournalKind::InvoiceClosed:
+      return kNoIndex;
+    default:
+      return subscriptions_[e.subject]->customer;
+  }
+}
+
+const std::string& Sandbox::PartnerOf(const JournalEntry& e) const {
+  const uint32_t customer = CustomerOf(e);
+  if (customer == kNoIndex) return ledger_.invoices()[e.subject].partner_tenant_id;
+  return customers_[customer]->partner_tenant_id;
+}
+
 void Sandbox::Journal(JournalKind kind, uint32_t subject, uint32_t detail) {
   if (current_request_ == kNoIndex && !pending_request_id_.empty()) {
     current_request_ = static_cast<uint32_t>(request_ids_.size());

@@ -204,6 +204,11 @@ class Sandbox {
   std::string TermAndBillingCycleText(const ChargeLine& line) const;
   // The partner tenant a line is billed to.
   const std::string& PartnerOf(const ChargeLine& line) const;
+  // The customer a journal entry concerns (its subscription's, order's or
+  // user's customer), or kNoIndex for an invoice; and the partner it belongs
+  // to (the customer's, or the invoice's).
+  uint32_t CustomerOf(const JournalEntry& e) const;
+  const std::string& PartnerOf(const JournalEntry& e) const;
 
   // A digest of all of the sandbox's state: the clock and its pending timers,
   // the random source, customers, orders, subscriptions, charge lines,
