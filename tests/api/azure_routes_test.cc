@@ -33,6 +33,19 @@ class AzureRoutesTest : public ApiTest {
   json Role(const std::string& azure, const std::string& role, int status = 200) {
     return CallJson("POST", "/_sim/azure-roles", {{"entitlement", azure}, {"role", role}, {"via", "GDAP"}}, status);
   }
+  // 24 compute units on March 1 with partner earned credit (the partner is
+  // Owner) and 24 on March 2 without (no role from March 2, 12:00); the clock
+  // then at March 3.
+  void UsageOnTwoDaysTheSecondWithoutCredit() {
+    SetUpPlan();
+    Role(azure, "Owner");
+    Advance("2026-03-01T00:00:00Z");
+    Usage({{"entitlement", azure}, {"meterId", kCompute}, {"quantity", "24"}});
+    Advance("2026-03-02T12:00:00Z");
+    Role(azure, "none");  // March 2 loses the credit
+    Usage({{"entitlement", azure}, {"meterId", kCompute}, {"quantity", "24"}, {"date", "2026-03-02"}});
+    Advance("2026-03-03T00:00:00Z");
+  }
   void SetUpPlan(const std::string& start = "2026-02-28T00:00:00Z") {
     Start(start, Environment::Production, kV1KeepsServing);
     customer = CreateCustomer("US");
@@ -179,14 +192,7 @@ TEST_F(AzureRoutesTest, DocExampleUnbilledUsageLineItemsHaveEveryDocumentedKey) 
 }
 
 TEST_F(AzureRoutesTest, HasPartnerEarnedCreditFiltersBothWays) {
-  SetUpPlan();
-  Role(azure, "Owner");
-  Advance("2026-03-01T00:00:00Z");
-  Usage({{"entitlement", azure}, {"meterId", kCompute}, {"quantity", "24"}});
-  Advance("2026-03-02T12:00:00Z");
-  Role(azure, "none");  // March 2 loses the credit
-  Usage({{"entitlement", azure}, {"meterId", kCompute}, {"quantity", "24"}, {"date", "2026-03-02"}});
-  Advance("2026-03-03T00:00:00Z");
+  UsageOnTwoDaysTheSecondWithoutCredit();
   const std::string base = std::string("/v1/invoices/unbilled/lineitems?") + kUsage + "&currencycode=USD&period=current";
   EXPECT_EQ(CallJson("GET", base)["totalCount"], 2);
   json with = CallJson("GET", base + "&hasPartnerEarnedCredit=true");
@@ -300,14 +306,7 @@ TEST_F(AzureRoutesTest, SandboxEnvironmentLimitsAzureSubscriptionsPerPlan) {
 }
 
 TEST_F(AzureRoutesTest, UsageSummaryTotalsTheMonthAsItsInvoiceWillBill) {
-  SetUpPlan();
-  Role(azure, "Owner");
-  Advance("2026-03-01T00:00:00Z");
-  Usage({{"entitlement", azure}, {"meterId", kCompute}, {"quantity", "24"}});
-  Advance("2026-03-02T12:00:00Z");
-  Role(azure, "none");  // March 2 loses the credit
-  Usage({{"entitlement", azure}, {"meterId", kCompute}, {"quantity", "24"}, {"date", "2026-03-02"}});
-  Advance("2026-03-03T00:00:00Z");
+  UsageOnTwoDaysTheSecondWithoutCredit();
   json example = DocExample("subscription-usage-summary-azure-plan");
   json summary = CallJson("GET", PlanPath() + "/usagesummary");
   ExpectDocumentedShape(DocResponseBody(example), summary);

@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 
+#include "tests/integration/sample_bodies.h"
 #include "simulator/api/compression.h"
 #include "simulator/http/http_server.h"
 
@@ -17,6 +18,8 @@ namespace pcsim::http {
 namespace {
 
 using nlohmann::json;
+using pcsim::testing::SampleAgreementBody;
+using pcsim::testing::SampleCustomerBody;
 
 class LoopbackLifecycleTest : public ::testing::Test {
  protected:
@@ -54,22 +57,10 @@ class LoopbackLifecycleTest : public ::testing::Test {
   void Advance(const json& body) { Send("POST", "/_sim/clock/advance", body); }
 
   std::string CreateAttestedCustomer() {
-    json customer = Send("POST", "/v1/customers",
-                         {{"CompanyProfile", {{"Domain", "fabrikam.onmicrosoft.com"}}},
-                          {"BillingProfile",
-                           {{"Culture", "en-US"}, {"Email", "admin@fabrikam.example"}, {"Language", "en"},
-                            {"CompanyName", "Fabrikam"},
-                            {"DefaultAddress", {{"FirstName", "Ada"}, {"LastName", "Lovelace"},
-                                                {"AddressLine1", "1 Microsoft Way"}, {"City", "Redmond"},
-                                                {"State", "WA"}, {"PostalCode", "98052"}, {"Country", "US"}}}}}},
-                         201);
+    json customer = Send("POST", "/v1/customers", SampleCustomerBody("fabrikam"), 201);
     std::string id = customer["id"];
     Send("POST", "/v1/customers/" + id + "/agreements",
-         {{"primaryContact", {{"firstName", "Ada"}, {"lastName", "Lovelace"}, {"email", "ada@fabrikam.example"}}},
-          {"templateId", "117a77b0-9360-443b-8795-c6dedc750cf9"},
-          {"dateAgreed", Send("GET", "/_sim/clock")["now"]},
-          {"type", "MicrosoftCustomerAgreement"}},
-         201);
+         SampleAgreementBody("fabrikam", Send("GET", "/_sim/clock")["now"]), 201);
     return id;
   }
 

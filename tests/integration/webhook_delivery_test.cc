@@ -20,12 +20,15 @@
 #include <thread>
 #include <vector>
 
+#include "tests/integration/sample_bodies.h"
 #include "simulator/http/http_server.h"
 
 namespace pcsim::http {
 namespace {
 
 using nlohmann::json;
+using pcsim::testing::SampleAgreementBody;
+using pcsim::testing::SampleCustomerBody;
 
 // A webhook receiver on a free loopback port that answers `status` (after
 // `delay_ms`) and keeps what it got.
@@ -161,22 +164,10 @@ class WebhookDeliveryTest : public ::testing::Test {
   }
 
   std::string Customer() {
-    json customer = Send("POST", "/v1/customers",
-                         {{"CompanyProfile", {{"Domain", "contoso-hooks.onmicrosoft.com"}}},
-                          {"BillingProfile",
-                           {{"Culture", "en-US"}, {"Email", "admin@contoso.example"}, {"Language", "en"},
-                            {"CompanyName", "Contoso"},
-                            {"DefaultAddress", {{"FirstName", "Ada"}, {"LastName", "Lovelace"},
-                                                {"AddressLine1", "1 Microsoft Way"}, {"City", "Redmond"},
-                                                {"State", "WA"}, {"PostalCode", "98052"}, {"Country", "US"}}}}}},
-                         201);
+    json customer = Send("POST", "/v1/customers", SampleCustomerBody("contoso-hooks"), 201);
     std::string id = customer["id"];
     Send("POST", "/v1/customers/" + id + "/agreements",
-         {{"primaryContact", {{"firstName", "Ada"}, {"lastName", "Lovelace"}, {"email", "ada@contoso.example"}}},
-          {"templateId", "117a77b0-9360-443b-8795-c6dedc750cf9"},
-          {"dateAgreed", Send("GET", "/_sim/clock")["now"]},
-          {"type", "MicrosoftCustomerAgreement"}},
-         201);
+         SampleAgreementBody("contoso-hooks", Send("GET", "/_sim/clock")["now"]), 201);
     return id;
   }
 
