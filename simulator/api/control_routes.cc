@@ -267,7 +267,10 @@ Response Token(RouteContext& ctx) {
     auto app_only = BoolField(*body, "app-only");
     auto mfa = BoolField(*body, "mfa");
     auto expires = IntField(*body, "expires-in");
-    for (const Status* s : {&partner.status(), &app_only.status(), &mfa.status(), &expires.status()})
+    auto app_id = StringField(*body, "app-id");
+    auto upn = StringField(*body, "upn");
+    for (const Status* s : {&partner.status(), &app_only.status(), &mfa.status(), &expires.status(), &app_id.status(),
+                            &upn.status()})
       if (!s->ok()) return ErrorResponse(*s);
     if (partner->has_value()) {
       if ((*partner)->empty()) return ErrorResponse(Error<Err::ControlInvalidInput>("\"partner\" must not be empty."));
@@ -275,6 +278,11 @@ Response Token(RouteContext& ctx) {
     }
     caller.app_only = app_only->value_or(false);
     caller.mfa = mfa->value_or(true);
+    // Who the activity log names (GET /v1/auditrecords): an app-only token has no user.
+    caller.application_id = app_id->value_or("").substr(0, 256);
+    if (upn->has_value() && caller.app_only)
+      return ErrorResponse(Error<Err::ControlInvalidInput>("\"upn\" names a user: an app-only token has none."));
+    caller.user_principal_name = upn->value_or("").substr(0, 256);
     if (expires->has_value()) {
       if (**expires < 1) return ErrorResponse(Error<Err::ControlInvalidInput>("\"expires-in\" must be a positive number of seconds."));
       lifetime_seconds = **expires;
@@ -288,6 +296,8 @@ Response Token(RouteContext& ctx) {
               {"app-only", caller.app_only},
               {"mfa", caller.mfa},
               {"expiresAt", expires.ToString()}};
+  if (!caller.application_id.empty()) answer["app-id"] = caller.application_id;
+  if (!caller.user_principal_name.empty()) answer["upn"] = caller.user_principal_name;
   // An App+User caller also gets a refresh token for the token endpoint
   // (grant_type=refresh_token), the start of the flow an SDK runs.
   if (!caller.app_only) answer["refresh_token"] = IssueRefreshToken(ctx, caller, "");

@@ -73,7 +73,7 @@ CommandRecord RecordOf(const Request& request, const std::optional<Caller>& call
   c.method = request.method;
   c.path = request.path;
   c.query = request.query;
-  for (const char* name : {"MS-RequestId", "If-Match"})
+  for (const char* name : {"MS-RequestId", "MS-CorrelationId", "If-Match"})
     if (auto v = request.Header(name)) c.headers.emplace_back(name, *v);
   c.body = request.body;
   c.fault = request.fault;
@@ -195,6 +195,8 @@ uint64_t Router::StateDigestLocked() const {
     h.Add(t->second.caller.app_only);
     h.Add(t->second.caller.mfa);
     h.Add(t->second.caller.user_id);
+    h.Add(t->second.caller.application_id);
+    h.Add(t->second.caller.user_principal_name);
     h.Add(t->second.expires);
   }
   h.Count(idempotent_order_.size());
@@ -351,13 +353,16 @@ Response Router::ReplayLocked(const CommandRecord& command) {
 
 namespace {
 
-// Names the partner request being served in the journal entries it causes.
+// Names the partner request being served, and who sent it, in the journal
+// entries it causes (the activity log reads them).
 class RequestAttribution {
  public:
-  RequestAttribution(Sandbox& sandbox, const std::optional<std::string>& request_id) : sandbox_(sandbox) {
-    sandbox_.SetRequestId(request_id.value_or(""));
+  RequestAttribution(Sandbox& sandbox, const Request& request, const Caller& caller) : sandbox_(sandbox) {
+    sandbox_.SetRequest(RequestOrigin{request.Header("MS-RequestId").value_or(""),
+                                      request.Header("MS-CorrelationId").value_or(""), caller.application_id,
+                                      caller.user_principal_name});
   }
-  ~RequestAttribution() { sandbox_.SetRequestId({}); }
+  ~RequestAttribution() { sandbox_.ClearRequest(); }
   RequestAttribution(const RequestAttribution&) = delete;
   RequestAttribution& operator=(const RequestAttribution&) = delete;
 
@@ -375,7 +380,7 @@ void Router::ApplyDeferred(const Request& request, const Caller& caller) {
     response = ErrorResponse(Error<Err::NoRoute>(request.method, request.path));
   } else {
     RouteContext ctx{*this, *sandbox_, request, std::move(match.params), caller};
-    RequestAttribution attribution(*sandbox_, request.Header("MS-RequestId"));
+    RequestAttribution attribution(*sandbox_, request, caller);
     try {
       response = (*match.handler)(ctx);
     } catch (const std::exception& e) {
@@ -441,7 +446,7 @@ Response Router::Dispatch(const Request& request, const CommandRecord* replay, O
     // Only /v1 changes are attributed to a request; a control route may
     // replace the sandbox itself (reset, load), so nothing holds on to it.
     std::optional<RequestAttribution> attribution;
-    if (!control) attribution.emplace(*sandbox_, request.Header("MS-RequestId"));
+    if (!control) attribution.emplace(*sandbox_, request, caller);
     response = (*match.handler)(ctx);
     outcome->rollback = ctx.rollback;
     if (directive && directive->kind == FaultKind::Pending && response.status < 300)
