@@ -37,6 +37,13 @@ Json AzurePlanJson(const Sandbox& sandbox, const Subscription& plan);
 Json AzureEntitlementJson(const Sandbox& sandbox, const AzureEntitlement& e);
 Json UsageLineJson(const Sandbox& sandbox, const UsageLine& line);
 
+// One entry of the event journal as GET /_sim/events lists it: {at, kind,
+// the ids it concerns, what its detail records, requestId?}.
+Json JournalEntryJson(const Sandbox& sandbox, const JournalEntry& e);
+// The partner an entry belongs to: the partner of the customer it concerns,
+// or of the invoice it closed.
+const std::string& PartnerOfJournalEntry(const Sandbox& sandbox, const JournalEntry& e);
+
 // The catalog's wire names.
 std::string_view WireBillingCycle(Billing b);  // "monthly", "annual", "triennial", "none"
 std::string_view BillingFrequencyText(Billing b);  // "Monthly", "Annual", "Triennial"

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <exception>
 
+#include "simulator/api/audit_records.h"
 #include "simulator/api/control_guard.h"
 #include "simulator/model/state_hasher.h"
 
@@ -112,6 +113,7 @@ Router::Router(RouterOptions options) : options_(std::move(options)), faults_(op
   RegisterGraphRoutes(routes_);
   RegisterPriceSheetRoutes(routes_);
   RegisterTokenRoutes(routes_);
+  RegisterAuditRoutes(routes_);
 }
 
 void Router::Reset(SandboxOptions options) {
