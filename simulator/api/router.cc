@@ -102,6 +102,7 @@ void AsGraphError(Response& response) {
 Router::Router(RouterOptions options) : options_(std::move(options)), faults_(options_.sandbox.seed) {
   sandbox_ = std::make_unique<Sandbox>(options_.sandbox);
   faults_.SetRateLimit(options_.rate_limit);
+  faults_.SetDrift(options_.drift);
   RegisterCustomerRoutes(routes_);
   RegisterCatalogRoutes(routes_);
   RegisterCartRoutes(routes_);
@@ -120,6 +121,7 @@ void Router::Reset(SandboxOptions options) {
   ++resets_;
   faults_ = FaultInjector(options.seed);
   faults_.SetRateLimit(options_.rate_limit);
+  faults_.SetDrift(options_.drift);
   ResetLocked(std::move(options));
 }
 
@@ -261,8 +263,10 @@ bool Router::Rebuild() {
 Response Router::Handle(const Request& incoming) {
   Response response;
   std::optional<FaultDecision> fault;
+  DriftOptions drift;
   {
     std::lock_guard<std::mutex> lock(mutex_);
+    drift = faults_.drift();
     if (!failure_.empty()) {
       response = ErrorResponse(Error<Err::ServiceUnavailable>(failure_));
       Log(incoming, response.status, "", "");
@@ -322,6 +326,8 @@ Response Router::Handle(const Request& incoming) {
   }
   // The body is rendered outside the lock: other requests need not wait for it.
   Render(response);
+  // Drift changes the answer, never what was kept of it (state dir, retries).
+  if (drift.enabled && IsApiPath(incoming.path)) ApplyDrift(drift, incoming.method, incoming.path, response);
   if (response.status >= 400 && IsGraphPath(incoming.path)) AsGraphError(response);
   if (fault) {
     response.delay_ms = fault->delay_ms;

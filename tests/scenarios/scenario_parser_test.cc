@@ -86,5 +86,42 @@ TEST(ScenarioParser, AnAzurePlanWithANonzeroPriceIsRefusedAtThePrices) {
             "price-changes");
 }
 
+// A purchase whose expectation names a field drift rewrites (docs/drift.md).
+std::string DriftScenario(const std::string& drift) {
+  return "scenario: drift\n"
+         "start: 2026-01-15\n" +
+         drift +
+         "customers:\n"
+         "  - ref: contoso\n"
+         "steps:\n"
+         "  - purchase: {customer: contoso, item: CFQ7TTC0LFLZ:0001:CFQ7TTC0K5F7, quantity: 3, term: P1Y, billing: "
+         "monthly, ref: sub1}\n"
+         "expect:\n"
+         "  subscriptions:\n"
+         "    sub1: {status: active, quantity: 3, billingType: license}\n";
+}
+
+ScenarioResult RunText(const std::string& text) {
+  ParseOutcome parsed = ParseScenarioText(text, "drift.yaml");
+  if (!std::holds_alternative<Scenario>(parsed)) {
+    ADD_FAILURE() << ErrorOf(parsed).ToString();
+    return {};
+  }
+  return RunScenario(std::get<Scenario>(parsed));
+}
+
+TEST(ScenarioParser, DriftRunsTheStepsAgainstGrownAnswers) {
+  // The runner is a tolerant client: the steps and the untouched fields pass;
+  // only the expectation on a drifted enum field sees the drift.
+  EXPECT_EQ(RunText(DriftScenario("")).outcome, Outcome::Passed);
+  EXPECT_EQ(RunText(DriftScenario("drift: false\n")).outcome, Outcome::Passed);
+  ScenarioResult drifted = RunText(DriftScenario("drift: {seed: 7, unknown-fields: true}\n"));
+  EXPECT_EQ(drifted.outcome, Outcome::Failed) << drifted.message;
+  EXPECT_NE(drifted.message.find("billingType"), std::string::npos) << drifted.message;
+  EXPECT_EQ(RunText(DriftScenario("drift: {new-enum-values: false}\n")).outcome, Outcome::Passed);
+  EXPECT_EQ(ErrorOf(ParseScenarioText(DriftScenario("drift: {colour: red}\n"), "drift.yaml")).where.line, 3);
+  EXPECT_EQ(ErrorOf(ParseScenarioText(DriftScenario("drift: sometimes\n"), "drift.yaml")).where.line, 3);
+}
+
 }  // namespace
 }  // namespace pcsim::replay
