@@ -164,6 +164,37 @@ TEST_F(AuditRecordsTest, ARenewalAfterTheClockAdvancesIsTheSystems) {
   EXPECT_EQ(invoices["items"][0]["id"].get<std::string>().rfind(std::string(kPartner) + "__readyinvoice_", 0), 0u);
 }
 
+TEST_F(AuditRecordsTest, TheTwentyFourHourRuleIsTheSystemsAndTheTurnOffThePartners) {
+  Start("2026-03-01T08:00:00Z");
+  std::string customer = NewCustomer("Relecloud", AsUser());
+  std::string sub = Buy(customer, kE3, 4, "P1Y", "monthly");
+  const std::string path = "/v1/customers/" + customer + "/subscriptions/" + sub;
+  nlohmann::json body = CallJson("GET", path);
+  body["autoRenewEnabled"] = false;
+  CallJson("PATCH", path, body, 200, With(AsUser(), {{"MS-RequestId", "auto-renew-off"}}));
+  Advance("2026-03-03T00:00:00Z");  // the 24-hour rule sets an EST action on the second
+  auto page = Records("?startDate=2026-03-01&filter=" +
+                      PercentEncode(R"({"Field":"ResourceType","Value":"subscription","Operator":"equals"})"));
+  ASSERT_EQ(page["totalCount"], 2) << page.dump(2);
+  const auto& off = page["items"][0];
+  EXPECT_EQ(off["resourceNewValue"], R"({"kind":"autoRenewChanged","subscriptionId":")" + sub +
+                                         R"(","customerId":")" + customer + R"(","autoRenewEnabled":false})");
+  EXPECT_EQ(off["userPrincipalName"], "ops@fabrikam.example");
+  EXPECT_EQ(off["originalCorrelationId"], "auto-renew-off");
+  const auto& rule = page["items"][1];
+  EXPECT_EQ(rule["operationType"], "update_subscription");
+  EXPECT_EQ(rule["operationDate"].get<std::string>().substr(0, 10), "2026-03-02");
+  EXPECT_EQ(rule["userPrincipalName"], nullptr);
+  EXPECT_EQ(rule["originalCorrelationId"], nullptr);
+  EXPECT_EQ(rule["customizedData"],
+            nlohmann::json({{{"key", "Kind"}, {"value", "scheduledActionSet"}},
+                            {{"key", "SubscriptionId"}, {"value", sub}},
+                            {{"key", "CustomerId"}, {"value", customer}},
+                            {{"key", "ActionType"}, {"value", "RenewToExtendedServiceTerm"}},
+                            {{"key", "SetBy"}, {"value", "autoRenewOffRule"}},
+                            {{"key", "InitiatedBy"}, {"value", "system"}}}));
+}
+
 TEST_F(AuditRecordsTest, TheRangeIsNinetyDaysAndWholeDays) {
   NewCustomer("Relecloud", AsUser());
   Advance("2026-04-15T12:00:00Z");  // today: 2026-04-15; 90 days before: 2026-01-15
