@@ -131,19 +131,22 @@ Json NewValue(Kind kind, uint64_t h) {
   return nullptr;
 }
 
-// Enum fields whose value pcsim renders as a constant, by the objectType of
-// the resource holding them, with values Partner Center has not documented:
-// a client that maps an unknown value to "unknown" loses nothing pcsim says.
+// Enum fields whose value pcsim renders as one constant (`from`), by the
+// objectType of the resource holding them, with values Partner Center has not
+// documented: a client that maps an unknown value to "unknown" loses nothing
+// pcsim says. (billingType is not one: "license" and "usage" tell a license
+// subscription from an Azure plan.)
 struct EnumField {
   std::string_view object_type;  // "OrderLineItem": an element of an Order's lineItems
   std::string_view field;
+  std::string_view from;
   std::array<std::string_view, 2> values;
 };
 constexpr std::array<EnumField, 4> kEnumFields = {{
-    {"Subscription", "billingType", {"licenseAndUsage", "prepaidCommitment"}},
-    {"Subscription", "contractType", {"subscriptionWithTerms", "perpetualLicense"}},
-    {"Order", "transactionType", {"AutomatedPurchase", "PartnerMigration"}},
-    {"OrderLineItem", "transactionType", {"Migration", "Conversion"}},
+    {"Subscription", "unitType", "Licenses", {"Seats", "UserLicenses"}},
+    {"Subscription", "contractType", "subscription", {"subscriptionWithTerms", "perpetualLicense"}},
+    {"Order", "transactionType", "UserPurchase", {"AutomatedPurchase", "PartnerMigration"}},
+    {"OrderLineItem", "transactionType", "New", {"Migration", "Conversion"}},
 }};
 
 class Drifter {
@@ -170,7 +173,7 @@ class Drifter {
     if (options_.new_enum_values)
       for (const EnumField& e : kEnumFields)
         if (e.object_type == type)
-          if (auto it = v.find(std::string(e.field)); it != v.end() && it->is_string())
+          if (auto it = v.find(std::string(e.field)); it != v.end() && it->is_string() && *it == e.from)
             *it = std::string(e.values[Hash(h, e.field) % e.values.size()]);
     if (options_.unknown_fields) {
       for (size_t k = 0; k < kNewFields.size(); ++k) {

@@ -13,7 +13,7 @@ namespace {
 constexpr const char* kE3 = "CFQ7TTC0LFLZ:0001:CFQ7TTC0K5F7";
 
 // The enum fields drift may rewrite: (objectType, field).
-const std::set<std::pair<std::string, std::string>> kDriftingEnums = {{"Subscription", "billingType"},
+const std::set<std::pair<std::string, std::string>> kDriftingEnums = {{"Subscription", "unitType"},
                                                                       {"Subscription", "contractType"},
                                                                       {"Order", "transactionType"},
                                                                       {"OrderLineItem", "transactionType"}};
@@ -92,8 +92,8 @@ TEST_F(DriftTest, IsOffByDefault) {
             nlohmann::json({{"enabled", false}, {"seed", 1}, {"unknownFields", true}, {"newEnumValues", true}}));
   const std::string path = Book();
   auto subscription = CallJson("GET", path);
-  EXPECT_EQ(subscription["billingType"], "license");
-  EXPECT_FALSE(subscription.contains("isPreview"));
+  EXPECT_EQ(subscription["contractType"], "subscription");
+  EXPECT_FALSE(subscription.contains("channelType"));
 }
 
 TEST_F(DriftTest, ASubscriptionGrowsByOneFieldPerObjectAndTwoUnseenEnumValues) {
@@ -109,7 +109,8 @@ TEST_F(DriftTest, ASubscriptionGrowsByOneFieldPerObjectAndTwoUnseenEnumValues) {
   // links, refundableQuantity and its one batch, attributes.
   EXPECT_EQ(ExpectGrownFrom(original, drifted, ""), 11);
   // Seed 7, GET of this path: the exact values.
-  EXPECT_EQ(drifted["billingType"], "prepaidCommitment");
+  EXPECT_EQ(drifted["unitType"], "Seats");
+  EXPECT_EQ(drifted["billingType"], "license");  // it tells a license from an Azure plan: never drifted
   EXPECT_EQ(drifted["contractType"], "subscriptionWithTerms");
   EXPECT_EQ(drifted.begin().key(), "id");
   auto last = std::prev(drifted.end());
@@ -173,7 +174,7 @@ TEST_F(DriftTest, ControlRoutesErrorsAndSwitchedOffPartsStayAsTheyAre) {
   // Only unknown fields: the enums keep their documented values.
   SetDrift({{"newEnumValues", false}});
   auto only_fields = CallJson("GET", path);
-  EXPECT_EQ(only_fields["billingType"], "license");
+  EXPECT_EQ(only_fields["unitType"], "Licenses");
   EXPECT_EQ(only_fields["contractType"], "subscription");
   // Only enum values: no field is added.
   SetDrift({{"newEnumValues", true}, {"unknownFields", false}});
@@ -182,8 +183,8 @@ TEST_F(DriftTest, ControlRoutesErrorsAndSwitchedOffPartsStayAsTheyAre) {
   auto plain = nlohmann::ordered_json::parse(Call("GET", path).body);
   auto enums = nlohmann::ordered_json::parse(enums_only);
   EXPECT_EQ(enums.size(), plain.size());
-  EXPECT_NE(enums["billingType"], "license");
-  enums["billingType"] = plain["billingType"];
+  EXPECT_NE(enums["unitType"], "Licenses");
+  enums["unitType"] = plain["unitType"];
   enums["contractType"] = plain["contractType"];
   EXPECT_EQ(enums, plain);
 }

@@ -296,8 +296,8 @@ TEST_F(DriftedClientTest, ReadsTheSameTypedValues) {
   EXPECT_EQ(sub.status, "active");
   EXPECT_EQ(sub.quantity, 10);
   EXPECT_EQ(sub.CommitmentEndDay(), "2027-01-14");
-  // The answer did drift: an unseen billingType, which the typed model does not read.
-  EXPECT_NE(sub.raw.value("billingType", ""), "license") << sub.raw.dump();
+  // The answer did drift: an unseen contractType, which the typed model does not read.
+  EXPECT_NE(sub.raw.value("contractType", ""), "subscription") << sub.raw.dump();
   EXPECT_THAT(client().SetQuantity(customer.id, sub.id, 12), SubscriptionIs("active", 12));
   auto listed = client().ListSubscriptions(customer.id);
   ASSERT_TRUE(listed.ok()) << listed.status().ToString();
