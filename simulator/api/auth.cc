@@ -28,6 +28,13 @@ Caller CallerFromClaims(const Json& claims) {
     for (const auto& m : *amr)
       if (m.is_string() && m == "mfa") caller.mfa = true;
   if (auto oid = claims.find("oid"); oid != claims.end() && oid->is_string()) caller.user_id = *oid;
+  for (const char* claim : {"appid", "azp"})
+    if (auto v = claims.find(claim); caller.application_id.empty() && v != claims.end() && v->is_string())
+      caller.application_id = *v;
+  if (!caller.app_only)
+    for (const char* claim : {"upn", "unique_name", "preferred_username"})
+      if (auto v = claims.find(claim); caller.user_principal_name.empty() && v != claims.end() && v->is_string())
+        caller.user_principal_name = *v;
   return caller;
 }
 

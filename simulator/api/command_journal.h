@@ -17,6 +17,10 @@ struct Caller {
   bool app_only = false;
   bool mfa = true;
   std::string user_id;
+  // For the activity log: the token's application (appid or azp) and user
+  // principal name (upn, unique_name or preferred_username); empty: unknown.
+  std::string application_id;
+  std::string user_principal_name;
 };
 
 // A request that changed the state, as the router keeps it (to rebuild the
@@ -26,7 +30,7 @@ struct CommandRecord {
   std::string method;
   std::string path;
   HeaderList query;
-  HeaderList headers;  // only those a replay needs: MS-RequestId, If-Match
+  HeaderList headers;  // only those a replay needs: MS-RequestId, MS-CorrelationId (the activity log), If-Match
   std::string body;
   std::string fault;   // an injected fault directive ("accepted PT1M")
   std::optional<Caller> caller;  // the authenticated caller of a /v1 request

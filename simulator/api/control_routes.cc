@@ -12,66 +12,6 @@
 namespace pcsim::api {
 namespace {
 
-Json EventJson(const Sandbox& sandbox, const JournalEntry& e) {
-  Json j;
-  j["at"] = e.at.ToString();
-  j["kind"] = ToString(e.kind);
-  switch (e.kind) {
-    case JournalKind::CustomerCreated:
-    case JournalKind::AgreementAttested:
-    case JournalKind::QualificationAdded:
-      j["customerId"] = sandbox.CustomerAt(e.subject).id;
-      break;
-    case JournalKind::UserCreated:
-    case JournalKind::UserDeleted:
-      j["customerId"] = sandbox.CustomerAt(e.subject).id;
-      j["userId"] = sandbox.CustomerAt(e.subject).users[e.detail].id;
-      break;
-    case JournalKind::OrderCreated:
-    case JournalKind::OrderCompleted: {
-      const Order& o = sandbox.OrderAt(e.subject);
-      j["orderId"] = o.id;
-      j["customerId"] = sandbox.CustomerAt(o.customer).id;
-      break;
-    }
-    case JournalKind::InvoiceClosed: {
-      const Invoice& inv = sandbox.ledger().invoices()[e.subject];
-      j["invoiceId"] = inv.id;
-      j["currency"] = inv.currency;
-      j["total"] = Number(inv.total);
-      break;
-    }
-    default: {
-      const Subscription& s = sandbox.SubscriptionAt(e.subject);
-      j["subscriptionId"] = s.id;
-      j["customerId"] = sandbox.CustomerAt(s.customer).id;
-      if (e.kind == JournalKind::Charged) {
-        const ChargeLine& line = sandbox.ledger().line(e.detail);
-        j["chargeType"] = ToString(line.charge_type);
-        j["quantity"] = line.quantity;
-        j["total"] = Number(line.total);
-        j["currency"] = sandbox.catalog().OfferAt(line.offer)->market->currency;
-        j["chargeStartDate"] = line.charge_start.ToString();
-        j["chargeEndDate"] = line.charge_end.ToString();
-      } else if (e.kind == JournalKind::QuantityChanged || e.kind == JournalKind::Purchased ||
-                 e.kind == JournalKind::Renewed) {
-        j["quantity"] = e.detail;
-      } else if (e.kind == JournalKind::AutoRenewChanged) {
-        j["autoRenewEnabled"] = e.detail != 0;
-      } else if (e.kind == JournalKind::Upgraded) {
-        j["targetSubscriptionId"] = sandbox.SubscriptionAt(e.detail).id;
-      } else if (e.kind == JournalKind::ScheduledActionSet) {
-        // Which action (null: removed) and who set it.
-        auto action = ScheduledActionOfDetail(e.detail);
-        j["actionType"] = action ? Json(ToString(*action)) : Json(nullptr);
-        j["setBy"] = ToString(ActionOriginOfDetail(e.detail));
-      }
-    }
-  }
-  if (std::string_view request = sandbox.RequestIdOf(e); !request.empty()) j["requestId"] = request;
-  return j;
-}
-
 Response Clock(RouteContext& ctx) { return JsonResponse(200, Json{{"now", ctx.sandbox.Now().ToString()}}); }
 
 Response Advance(RouteContext& ctx) {
@@ -220,7 +160,7 @@ Response Events(RouteContext& ctx) {
     if (since && e.at < *since) continue;
     if (kind && !EqualsIgnoreCase(*kind, ToString(e.kind))) continue;
     if (*partner && !EqualsIgnoreCase(**partner, ctx.sandbox.PartnerOf(e))) continue;
-    items.push_back(EventJson(ctx.sandbox, e));
+    items.push_back(JournalEntryJson(ctx.sandbox, e));
   }
   return JsonResponse(200, Json{{"totalCount", items.size()}, {"items", std::move(items)}});
 }
@@ -254,7 +194,10 @@ Response Token(RouteContext& ctx) {
     auto app_only = BoolField(*body, "app-only");
     auto mfa = BoolField(*body, "mfa");
     auto expires = IntField(*body, "expires-in");
-    for (const Status* s : {&partner.status(), &app_only.status(), &mfa.status(), &expires.status()})
+    auto app_id = StringField(*body, "app-id");
+    auto upn = StringField(*body, "upn");
+    for (const Status* s : {&partner.status(), &app_only.status(), &mfa.status(), &expires.status(), &app_id.status(),
+                            &upn.status()})
       if (!s->ok()) return ErrorResponse(*s);
     if (partner->has_value()) {
       if ((*partner)->empty()) return ErrorResponse(Error<Err::ControlInvalidInput>("\"partner\" must not be empty."));
@@ -262,6 +205,11 @@ Response Token(RouteContext& ctx) {
     }
     caller.app_only = app_only->value_or(false);
     caller.mfa = mfa->value_or(true);
+    // Who the activity log names (GET /v1/auditrecords): an app-only token has no user.
+    caller.application_id = app_id->value_or("").substr(0, 256);
+    if (upn->has_value() && caller.app_only)
+      return ErrorResponse(Error<Err::ControlInvalidInput>("\"upn\" names a user: an app-only token has none."));
+    caller.user_principal_name = upn->value_or("").substr(0, 256);
     if (expires->has_value()) {
       if (**expires < 1) return ErrorResponse(Error<Err::ControlInvalidInput>("\"expires-in\" must be a positive number of seconds."));
       lifetime_seconds = **expires;
@@ -275,6 +223,8 @@ Response Token(RouteContext& ctx) {
               {"app-only", caller.app_only},
               {"mfa", caller.mfa},
               {"expiresAt", expires.ToString()}};
+  if (!caller.application_id.empty()) answer["app-id"] = caller.application_id;
+  if (!caller.user_principal_name.empty()) answer["upn"] = caller.user_principal_name;
   // An App+User caller also gets a refresh token for the token endpoint
   // (grant_type=refresh_token), the start of the flow an SDK runs.
   if (!caller.app_only) answer["refresh_token"] = IssueRefreshToken(ctx, caller, "");

@@ -1,5 +1,5 @@
 // /_sim/faults (docs/control-api.md): the fault rules and the rate limiter of
-// faults.h, read, added to and cleared.
+// faults.h, read, added to and cleared; /_sim/drift, contract-drift mode (drift.h).
 #include "simulator/model/errors.h"
 #include "simulator/api/router.h"
 
@@ -34,9 +34,21 @@ Response DeleteOne(RouteContext& ctx) {
   return JsonResponse(200, ctx.router.faults().ToJson());
 }
 
+Response GetDrift(RouteContext& ctx) { return JsonResponse(200, DriftJson(ctx.router.faults().drift())); }
+
+Response PostDrift(RouteContext& ctx) {
+  auto body = ParseBody(ctx.request.body);
+  if (!body.ok()) return ErrorResponse(body.status());
+  Status s = ConfigureDrift(*body, ctx.router.faults().mutable_drift());
+  if (!s.ok()) return ErrorResponse(s);
+  return JsonResponse(200, DriftJson(ctx.router.faults().drift()));
+}
+
 }  // namespace
 
 void RegisterFaultRoutes(RouteTable& table) {
+  table.Add("GET", "/_sim/drift", GetDrift);
+  table.Add("POST", "/_sim/drift", PostDrift, RouteKind::Setup);
   table.Add("GET", "/_sim/faults", Get);
   table.Add("POST", "/_sim/faults", Post, RouteKind::Setup);
   table.Add("DELETE", "/_sim/faults", DeleteAll, RouteKind::Setup);

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "simulator/api/drift.h"
 #include "simulator/api/http_types.h"
 #include "simulator/api/json_support.h"
 #include "simulator/clock/time.h"
@@ -81,6 +82,10 @@ class FaultInjector {
   bool Remove(uint64_t rule_id);   // DELETE /_sim/faults/{id}
   void SetRateLimit(RateLimitOptions options) { limit_ = options; windows_.clear(); }
   const RateLimitOptions& rate_limit() const { return limit_; }
+  // Contract-drift mode (drift.h): set-up like the rules, never state.
+  void SetDrift(DriftOptions options) { drift_ = options; }
+  const DriftOptions& drift() const { return drift_; }
+  DriftOptions& mutable_drift() { return drift_; }
   const std::vector<FaultRule>& rules() const { return rules_; }
   uint64_t rate_limited() const { return rate_limited_; }
 
@@ -96,6 +101,7 @@ class FaultInjector {
   RateLimitOptions limit_;
   std::map<std::string, std::deque<Instant>> windows_;  // partner|resource -> admitted instants
   uint64_t rate_limited_ = 0;
+  DriftOptions drift_;
 };
 
 // Partner Center's throttling answer: 429, Retry-After and

@@ -400,4 +400,66 @@ Json InvoiceJson(const Sandbox& sandbox, const Invoice& inv, bool with_pdf_link)
   return j;
 }
 
+// --- the event journal -----------------------------------------------------------
+
+Json JournalEntryJson(const Sandbox& sandbox, const JournalEntry& e) {
+  Json j;
+  j["at"] = e.at.ToString();
+  j["kind"] = ToString(e.kind);
+  switch (e.kind) {
+    case JournalKind::CustomerCreated:
+    case JournalKind::AgreementAttested:
+    case JournalKind::QualificationAdded:
+      j["customerId"] = sandbox.CustomerAt(e.subject).id;
+      break;
+    case JournalKind::UserCreated:
+    case JournalKind::UserDeleted:
+      j["customerId"] = sandbox.CustomerAt(e.subject).id;
+      j["userId"] = sandbox.CustomerAt(e.subject).users[e.detail].id;
+      break;
+    case JournalKind::OrderCreated:
+    case JournalKind::OrderCompleted: {
+      const Order& o = sandbox.OrderAt(e.subject);
+      j["orderId"] = o.id;
+      j["customerId"] = sandbox.CustomerAt(o.customer).id;
+      break;
+    }
+    case JournalKind::InvoiceClosed: {
+      const Invoice& inv = sandbox.ledger().invoices()[e.subject];
+      j["invoiceId"] = inv.id;
+      j["currency"] = inv.currency;
+      j["total"] = Number(inv.total);
+      break;
+    }
+    default: {
+      const Subscription& s = sandbox.SubscriptionAt(e.subject);
+      j["subscriptionId"] = s.id;
+      j["customerId"] = sandbox.CustomerAt(s.customer).id;
+      if (e.kind == JournalKind::Charged) {
+        const ChargeLine& line = sandbox.ledger().line(e.detail);
+        j["chargeType"] = ToString(line.charge_type);
+        j["quantity"] = line.quantity;
+        j["total"] = Number(line.total);
+        j["currency"] = sandbox.catalog().OfferAt(line.offer)->market->currency;
+        j["chargeStartDate"] = line.charge_start.ToString();
+        j["chargeEndDate"] = line.charge_end.ToString();
+      } else if (e.kind == JournalKind::QuantityChanged || e.kind == JournalKind::Purchased ||
+                 e.kind == JournalKind::Renewed) {
+        j["quantity"] = e.detail;
+      } else if (e.kind == JournalKind::AutoRenewChanged) {
+        j["autoRenewEnabled"] = e.detail != 0;
+      } else if (e.kind == JournalKind::Upgraded) {
+        j["targetSubscriptionId"] = sandbox.SubscriptionAt(e.detail).id;
+      } else if (e.kind == JournalKind::ScheduledActionSet) {
+        // Which action (null: removed) and who set it.
+        auto action = ScheduledActionOfDetail(e.detail);
+        j["actionType"] = action ? Json(ToString(*action)) : Json(nullptr);
+        j["setBy"] = ToString(ActionOriginOfDetail(e.detail));
+      }
+    }
+  }
+  if (std::string_view request = sandbox.RequestIdOf(e); !request.empty()) j["requestId"] = request;
+  return j;
+}
+
 }  // namespace pcsim::api

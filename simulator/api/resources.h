@@ -42,6 +42,9 @@ Json UsageLineJson(const Sandbox& sandbox, const UsageLine& line);
 // skuId and a subscribed SKU's productSku.id. Derived from the catalog ids,
 // so stable across runs.
 std::string SkuProvisioningId(const Product& product, const Sku& sku);
+// One entry of the event journal as GET /_sim/events lists it: {at, kind,
+// the ids it concerns, what its detail records, requestId?}.
+Json JournalEntryJson(const Sandbox& sandbox, const JournalEntry& e);
 
 // The catalog's wire names.
 std::string_view WireBillingCycle(Billing b);  // "monthly", "annual", "triennial", "none"

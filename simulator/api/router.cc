@@ -5,6 +5,7 @@
 #include <exception>
 #include <set>
 
+#include "simulator/api/audit_records.h"
 #include "simulator/api/control_guard.h"
 #include "simulator/model/state_hasher.h"
 
@@ -74,7 +75,7 @@ CommandRecord RecordOf(const Request& request, const std::optional<Caller>& call
   c.method = request.method;
   c.path = request.path;
   c.query = request.query;
-  for (const char* name : {"MS-RequestId", "If-Match"})
+  for (const char* name : {"MS-RequestId", "MS-CorrelationId", "If-Match"})
     if (auto v = request.Header(name)) c.headers.emplace_back(name, *v);
   // A webhook registration keeps the base URL it was made through (the
   // Host): a replay must see the same one.
@@ -106,6 +107,7 @@ void AsGraphError(Response& response) {
 Router::Router(RouterOptions options) : options_(std::move(options)), faults_(options_.sandbox.seed) {
   sandbox_ = std::make_unique<Sandbox>(options_.sandbox);
   faults_.SetRateLimit(options_.rate_limit);
+  faults_.SetDrift(options_.drift);
   RegisterCustomerRoutes(routes_);
   RegisterCustomerUserRoutes(routes_);
   RegisterCatalogRoutes(routes_);
@@ -119,6 +121,7 @@ Router::Router(RouterOptions options) : options_(std::move(options)), faults_(op
   RegisterPriceSheetRoutes(routes_);
   RegisterTokenRoutes(routes_);
   RegisterWebhookRoutes(routes_);
+  RegisterAuditRoutes(routes_);
 }
 
 void Router::Reset(SandboxOptions options) {
@@ -128,6 +131,7 @@ void Router::Reset(SandboxOptions options) {
   // The deliveries of the old book are not sent (unless this is a replayed
   // reset rebuilding the current state: they were already made).
   if (!rebuilding_) webhook_dispatcher_->Clear();
+  faults_.SetDrift(options_.drift);
   ResetLocked(std::move(options));
 }
 
@@ -209,6 +213,8 @@ uint64_t Router::StateDigestLocked() const {
     h.Add(t->second.caller.app_only);
     h.Add(t->second.caller.mfa);
     h.Add(t->second.caller.user_id);
+    h.Add(t->second.caller.application_id);
+    h.Add(t->second.caller.user_principal_name);
     h.Add(t->second.expires);
   }
   h.Count(idempotent_order_.size());
@@ -272,8 +278,10 @@ bool Router::Rebuild() {
 Response Router::Handle(const Request& incoming) {
   Response response;
   std::optional<FaultDecision> fault;
+  DriftOptions drift;
   {
     std::lock_guard<std::mutex> lock(mutex_);
+    drift = faults_.drift();
     if (!failure_.empty()) {
       response = ErrorResponse(Error<Err::ServiceUnavailable>(failure_));
       Log(incoming, response.status, "", "");
@@ -339,6 +347,8 @@ Response Router::Handle(const Request& incoming) {
   webhook_dispatcher_->DeliverToSink();
   // The body is rendered outside the lock: other requests need not wait for it.
   Render(response);
+  // Drift changes the answer, never what was kept of it (state dir, retries).
+  if (drift.enabled && IsApiPath(incoming.path)) ApplyDrift(drift, incoming.method, incoming.path, response);
   if (response.status >= 400 && IsGraphPath(incoming.path)) AsGraphError(response);
   if (fault) {
     response.delay_ms = fault->delay_ms;
@@ -400,7 +410,7 @@ void Router::CollectWebhookEvents() {
     const JournalEntry& e = journal[i];
     const WebhookRegistration* r = webhooks_.Find(sandbox_->PartnerOf(e));
     if (r == nullptr) continue;
-    for (WebhookEvent& event : WebhookEventsOf(*sandbox_, e, r->base_url)) {
+    for (WebhookEvent& event : WebhookEventsOf(*sandbox_, i, r->base_url)) {
       if (!r->Wants(event.name)) continue;
       if (!sent.insert(event.name + "|" + event.resource_uri + "|" + std::to_string(event.at.micros())).second) continue;
       QueueWebhook(*r, std::move(event));
@@ -416,13 +426,16 @@ void Router::SkipWebhookEvents() {
 
 namespace {
 
-// Names the partner request being served in the journal entries it causes.
+// Names the partner request being served, and who sent it, in the journal
+// entries it causes (the activity log reads them).
 class RequestAttribution {
  public:
-  RequestAttribution(Sandbox& sandbox, const std::optional<std::string>& request_id) : sandbox_(sandbox) {
-    sandbox_.SetRequestId(request_id.value_or(""));
+  RequestAttribution(Sandbox& sandbox, const Request& request, const Caller& caller) : sandbox_(sandbox) {
+    sandbox_.SetRequest(RequestOrigin{request.Header("MS-RequestId").value_or(""),
+                                      request.Header("MS-CorrelationId").value_or(""), caller.application_id,
+                                      caller.user_principal_name});
   }
-  ~RequestAttribution() { sandbox_.SetRequestId({}); }
+  ~RequestAttribution() { sandbox_.ClearRequest(); }
   RequestAttribution(const RequestAttribution&) = delete;
   RequestAttribution& operator=(const RequestAttribution&) = delete;
 
@@ -440,7 +453,7 @@ void Router::ApplyDeferred(const Request& request, const Caller& caller) {
     response = ErrorResponse(Error<Err::NoRoute>(request.method, request.path));
   } else {
     RouteContext ctx{*this, *sandbox_, request, std::move(match.params), caller};
-    RequestAttribution attribution(*sandbox_, request.Header("MS-RequestId"));
+    RequestAttribution attribution(*sandbox_, request, caller);
     try {
       response = (*match.handler)(ctx);
     } catch (const std::exception& e) {
@@ -506,7 +519,7 @@ Response Router::Dispatch(const Request& request, const CommandRecord* replay, O
     // Only /v1 changes are attributed to a request; a control route may
     // replace the sandbox itself (reset, load), so nothing holds on to it.
     std::optional<RequestAttribution> attribution;
-    if (!control) attribution.emplace(*sandbox_, request.Header("MS-RequestId"));
+    if (!control) attribution.emplace(*sandbox_, request, caller);
     response = (*match.handler)(ctx);
     outcome->rollback = ctx.rollback;
     if (directive && directive->kind == FaultKind::Pending && response.status < 300)

@@ -48,6 +48,8 @@ struct RouterOptions {
   // Partner Center's request limits (pcsim serve --rate-limit); also set by
   // POST /_sim/faults {"rateLimit": ...}.
   RateLimitOptions rate_limit;
+  // Contract-drift mode (pcsim serve --drift); also set by POST /_sim/drift.
+  DriftOptions drift;
   AdvanceLimits advance;
   // The control plane (/_sim/; control_guard.h). When set, every /_sim/
   // request must carry this token (X-Pcsim-Control-Token: TOKEN, or

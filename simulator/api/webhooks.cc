@@ -4,6 +4,7 @@
 #include <cctype>
 #include <charconv>
 
+#include "simulator/api/audit_records.h"
 #include "simulator/api/control_guard.h"
 #include "simulator/model/errors.h"
 #include "simulator/model/seeded_random.h"
@@ -204,13 +205,15 @@ std::string WebhookBody(const WebhookEvent& event) {
   return Dump(j);
 }
 
-std::optional<std::string> WebhookAuditUri(const Sandbox&, const JournalEntry&, std::string_view) {
-  return std::nullopt;
+std::optional<std::string> WebhookAuditUri(const Sandbox& sandbox, size_t journal_index, std::string_view base_url) {
+  std::string id = AuditRecordId(sandbox, journal_index);
+  if (id.empty()) return std::nullopt;
+  return std::string(base_url) + "/v1/auditrecords/" + id;
 }
 
 namespace {
 
-WebhookEvent SubscriptionEvent(const Sandbox& sandbox, const JournalEntry& e, uint32_t index,
+WebhookEvent SubscriptionEvent(const Sandbox& sandbox, size_t journal_index, uint32_t index,
                                std::string_view base_url) {
   const Subscription& s = sandbox.SubscriptionAt(index);
   const Customer& c = sandbox.CustomerAt(s.customer);
@@ -219,14 +222,15 @@ WebhookEvent SubscriptionEvent(const Sandbox& sandbox, const JournalEntry& e, ui
                       std::string(kSubscriptionUpdated),
                       std::string(base_url) + "/webhooks/v1/customers/" + c.id + "/subscriptions/" + s.id,
                       "subscription",
-                      WebhookAuditUri(sandbox, e, base_url),
-                      e.at,
+                      WebhookAuditUri(sandbox, journal_index, base_url),
+                      sandbox.journal()[journal_index].at,
                       ""};
 }
 
 }  // namespace
 
-std::vector<WebhookEvent> WebhookEventsOf(const Sandbox& sandbox, const JournalEntry& e, std::string_view base_url) {
+std::vector<WebhookEvent> WebhookEventsOf(const Sandbox& sandbox, size_t journal_index, std::string_view base_url) {
+  const JournalEntry& e = sandbox.journal()[journal_index];
   switch (e.kind) {
     case JournalKind::QuantityChanged:
     case JournalKind::Cancelled:
@@ -244,19 +248,19 @@ std::vector<WebhookEvent> WebhookEventsOf(const Sandbox& sandbox, const JournalE
     case JournalKind::Disabled:
     case JournalKind::Deleted:
     case JournalKind::ExtendedServiceTermStarted:
-      return {SubscriptionEvent(sandbox, e, e.subject, base_url)};
+      return {SubscriptionEvent(sandbox, journal_index, e.subject, base_url)};
     case JournalKind::Upgraded: {
       // The source changes; so does an existing subscription seats move into.
-      std::vector<WebhookEvent> events{SubscriptionEvent(sandbox, e, e.subject, base_url)};
+      std::vector<WebhookEvent> events{SubscriptionEvent(sandbox, journal_index, e.subject, base_url)};
       if (e.detail != e.subject && sandbox.SubscriptionAt(e.detail).created < e.at)
-        events.push_back(SubscriptionEvent(sandbox, e, e.detail, base_url));
+        events.push_back(SubscriptionEvent(sandbox, journal_index, e.detail, base_url));
       return events;
     }
     case JournalKind::InvoiceClosed: {
       const Invoice& inv = sandbox.ledger().invoices()[e.subject];
       return {WebhookEvent{inv.partner_tenant_id, std::string(kInvoiceReady),
                            std::string(base_url) + "/v1/invoices/" + inv.id, "invoice",
-                           WebhookAuditUri(sandbox, e, base_url), e.at, ""}};
+                           std::nullopt, e.at, ""}};
     }
     default:
       // Customers, orders, purchases and charges: no documented event.

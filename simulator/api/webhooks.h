@@ -118,9 +118,12 @@ std::string WebhookDate(Instant at);
 // caller checks which events it wants); none for kinds that no documented
 // event reports. Renewals are subscription-updated: Partner Center documents
 // no subscription-renewed event.
-std::vector<WebhookEvent> WebhookEventsOf(const Sandbox& sandbox, const JournalEntry& e, std::string_view base_url);
-// The AuditUri of the event a journal entry makes: the one place it is
-// decided. Null for now (the activity log is not linked yet).
-std::optional<std::string> WebhookAuditUri(const Sandbox& sandbox, const JournalEntry& e, std::string_view base_url);
+std::vector<WebhookEvent> WebhookEventsOf(const Sandbox& sandbox, size_t journal_index, std::string_view base_url);
+// The AuditUri of a subscription-updated event: "{base}/v1/auditrecords/{id}"
+// of the activity log's record of journal entry `journal_index` (the form of
+// the subscription-updated example of "Partner Center webhook events"); null
+// when the entry has no record. invoice-ready and test-created carry null, as
+// their examples do.
+std::optional<std::string> WebhookAuditUri(const Sandbox& sandbox, size_t journal_index, std::string_view base_url);
 
 }  // namespace pcsim::api

@@ -306,7 +306,8 @@ std::string_view ToString(JournalKind k);  // "purchased", "charged", ...
 // charge line index for Charged, the new quantity for QuantityChanged, ...).
 // ScheduledActionSet's detail is ScheduledActionDetail: the action type
 // (0 when an action was removed) and who set it.
-// `request` indexes the request ids the sandbox keeps: the partner request
+// `request` indexes the request origins the sandbox keeps (one per partner
+// request that journaled something, not one per entry): the partner request
 // whose handling made the entry, or kNoIndex (the clock, a rule, setup).
 struct JournalEntry {
   Instant at;
@@ -314,6 +315,16 @@ struct JournalEntry {
   uint32_t detail = 0;
   JournalKind kind = JournalKind::Purchased;
   uint32_t request = kNoIndex;
+};
+
+// Who made a partner request, as the activity log names it: its
+// MS-RequestId and MS-CorrelationId, and the caller's application id and user
+// principal name (each empty when unknown). Kept once per request.
+struct RequestOrigin {
+  std::string request_id;
+  std::string correlation_id;
+  std::string application_id;
+  std::string user_principal_name;
 };
 
 uint32_t ScheduledActionDetail(const ScheduledAction* action);

@@ -96,18 +96,28 @@ const std::string& Sandbox::PartnerOf(const JournalEntry& e) const {
 }
 
 void Sandbox::Journal(JournalKind kind, uint32_t subject, uint32_t detail) {
-  if (current_request_ == kNoIndex && !pending_request_id_.empty()) {
-    current_request_ = static_cast<uint32_t>(request_ids_.size());
-    request_ids_.push_back(std::move(pending_request_id_));
-    pending_request_id_.clear();
+  if (current_request_ == kNoIndex && pending_request_) {
+    current_request_ = static_cast<uint32_t>(requests_.size());
+    requests_.push_back(std::move(*pending_request_));
+    pending_request_.reset();
   }
   journal_.push_back(JournalEntry{Now(), subject, detail, kind, current_request_});
 }
 
-void Sandbox::SetRequestId(std::string_view id) {
+void Sandbox::SetRequest(RequestOrigin origin) {
+  // Bounded copies: a client cannot grow the sandbox with long headers.
+  for (std::string* s : {&origin.request_id, &origin.correlation_id, &origin.application_id,
+                         &origin.user_principal_name})
+    if (s->size() > 256) s->resize(256);
   current_request_ = kNoIndex;
-  pending_request_id_.assign(id.substr(0, 256));
+  pending_request_ = std::move(origin);
 }
+
+void Sandbox::ClearRequest() {
+  current_request_ = kNoIndex;
+  pending_request_.reset();
+}
+
 
 void Sandbox::Touch(Subscription& sub) {
   ++sub.version;

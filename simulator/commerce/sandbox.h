@@ -182,11 +182,20 @@ class Sandbox {
   const std::vector<std::unique_ptr<Subscription>>& subscriptions() const { return subscriptions_; }
   const Ledger& ledger() const { return ledger_; }
   const ChunkedVector<JournalEntry>& journal() const { return journal_; }
-  // The partner request being served (its MS-RequestId; empty: none): every
-  // journal entry made meanwhile names it (JournalEntry::request).
-  void SetRequestId(std::string_view id);
+  // The partner request being served: every journal entry made meanwhile
+  // names it (JournalEntry::request), even when it has no MS-RequestId, so
+  // that a partner's change is never taken for the system's. The origin is
+  // kept only once the request journals something.
+  void SetRequest(RequestOrigin origin);
+  // No partner request is being served (the clock, a rule, setup).
+  void ClearRequest();
+  // The request that made `e`, or null when the system did.
+  const RequestOrigin* RequestOf(const JournalEntry& e) const {
+    return e.request < requests_.size() ? &requests_[e.request] : nullptr;
+  }
   std::string_view RequestIdOf(const JournalEntry& e) const {
-    return e.request < request_ids_.size() ? std::string_view(request_ids_[e.request]) : std::string_view();
+    const RequestOrigin* r = RequestOf(e);
+    return r != nullptr ? std::string_view(r->request_id) : std::string_view();
   }
 
   const Customer* FindCustomer(std::string_view id) const;
@@ -530,9 +539,9 @@ class Sandbox {
   std::unordered_map<std::string, uint32_t> live_domains_;
   Ledger ledger_;
   ChunkedVector<JournalEntry> journal_;
-  std::vector<std::string> request_ids_;  // of journal entries, in order
+  std::vector<RequestOrigin> requests_;  // of journal entries, in order
   uint32_t current_request_ = kNoIndex;
-  std::string pending_request_id_;  // kept only once the request journals something
+  std::optional<RequestOrigin> pending_request_;  // kept only once the request journals something
   AzureBook azure_;
 };
 

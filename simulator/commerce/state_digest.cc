@@ -230,8 +230,12 @@ uint64_t Sandbox::Digest() const {
     h.Add(e.subject);
     h.Add(e.detail);
     h.Add(e.kind);
-    h.Add(RequestIdOf(e));
+    h.Add(e.request);
   }
+  h.Count(requests_.size());
+  for (const RequestOrigin& r : requests_)
+    for (const std::string* f : {&r.request_id, &r.correlation_id, &r.application_id, &r.user_principal_name})
+      h.Add(*f);
   AddAzure(h, azure_);
   return h.value();
 }

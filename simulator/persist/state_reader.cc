@@ -87,7 +87,7 @@ bool ReadCommand(std::string_view fields, StateRecord* r) {
   uint8_t has_caller = 0, resets = 0;
   uint32_t status = 0;
   if (!in.Str(&c.method) || !in.Str(&c.path) || !in.Pairs(&c.query) || !in.Pairs(&c.headers) || !in.Str(&c.body) ||
-      !in.Str(&c.fault) || !in.U8(&has_caller) || has_caller > 1)
+      !in.Str(&c.fault) || !in.U8(&has_caller) || has_caller > 2)
     return false;
   if (has_caller) {
     api::Caller caller;
@@ -95,6 +95,7 @@ bool ReadCommand(std::string_view fields, StateRecord* r) {
     if (!in.Str(&caller.partner_tenant_id) || !in.U8(&app_only) || !in.U8(&mfa) || !in.Str(&caller.user_id) ||
         app_only > 1 || mfa > 1)
       return false;
+    if (has_caller == 2 && (!in.Str(&caller.application_id) || !in.Str(&caller.user_principal_name))) return false;
     caller.app_only = app_only != 0;
     caller.mfa = mfa != 0;
     c.caller = std::move(caller);

@@ -88,12 +88,19 @@ std::string CommandFields(const api::CommandRecord& c, int status, uint64_t body
   PutPairs(f, c.headers);
   PutStr(f, c.body);
   PutStr(f, c.fault);
-  PutU8(f, c.caller.has_value());
+  // 0: no caller; 1: a caller without application or user principal name
+  // (the form before the activity log); 2: a caller with both.
+  const bool named = c.caller && (!c.caller->application_id.empty() || !c.caller->user_principal_name.empty());
+  PutU8(f, !c.caller ? 0 : named ? 2 : 1);
   if (c.caller) {
     PutStr(f, c.caller->partner_tenant_id);
     PutU8(f, c.caller->app_only);
     PutU8(f, c.caller->mfa);
     PutStr(f, c.caller->user_id);
+    if (named) {
+      PutStr(f, c.caller->application_id);
+      PutStr(f, c.caller->user_principal_name);
+    }
   }
   PutU8(f, c.resets);
   PutU32(f, static_cast<uint32_t>(status));

@@ -71,6 +71,7 @@ std::unique_ptr<api::Router> BuildSandbox(const Scenario& s, const RunOptions& o
   options.sandbox.environment = *ParseEnvironment(s.environment);
   options.sandbox.seed = s.seed;
   options.advance = o.advance_limits;
+  if (s.drift) options.drift = api::DriftOptions{true, s.drift->seed, s.drift->unknown_fields, s.drift->new_enum_values};
   if (!s.catalog.empty()) options.sandbox.catalog = BuildCatalog(s);
   return std::make_unique<api::Router>(options);
 }

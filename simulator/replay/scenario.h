@@ -299,6 +299,13 @@ struct Expectations {
   std::vector<ReconRowsExpectation> recon_rows;  // in file order
 };
 
+// The scenario's `drift` key: contract-drift mode for its run (docs/drift.md).
+struct DriftSpec {
+  uint64_t seed = 1;
+  bool unknown_fields = true;
+  bool new_enum_values = true;
+};
+
 struct Scenario {
   std::string file;
   std::string title;
@@ -314,6 +321,7 @@ struct Scenario {
   std::vector<SourceLocation> policy_override_lines;
   std::string environment = "production";
   uint64_t seed = 1;
+  std::optional<DriftSpec> drift;  // none: answers as Partner Center documents them
   std::vector<CatalogItemSpec> catalog;
   std::vector<CustomerSpecYaml> customers;
   std::vector<Step> steps;

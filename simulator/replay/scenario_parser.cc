@@ -151,7 +151,7 @@ CustomerSpecYaml ReadCustomer(const Reader& r, const YAML::Node& n) {
 Scenario Read(const Reader& r, const YAML::Node& root) {
   auto m = r.Map(root, "the scenario",
                  {"scenario", "description", "tags", "start", "policy", "policy-overrides", "environment", "seed",
-                  "catalog", "customers", "steps", "expect"});
+                  "drift", "catalog", "customers", "steps", "expect"});
   Scenario s;
   s.file = r.file();
   s.title = r.Text(r.Require(m, root, "scenario", "the scenario"), "scenario");
@@ -185,6 +185,20 @@ Scenario Read(const Reader& r, const YAML::Node& root) {
       r.Fail(m["environment"], "environment must be production or sandbox");
   }
   if (m.count("seed")) s.seed = static_cast<uint64_t>(r.IntOf(m["seed"], "seed", 0, INT64_MAX));
+  if (m.count("drift")) {
+    // `drift: true`, or a map of the settings (each optional).
+    const YAML::Node& node = m["drift"];
+    if (node.IsMap()) {
+      auto d = r.Map(node, "drift", {"seed", "unknown-fields", "new-enum-values"});
+      DriftSpec spec;
+      if (d.count("seed")) spec.seed = static_cast<uint64_t>(r.IntOf(d["seed"], "drift seed", 0, INT64_MAX));
+      if (d.count("unknown-fields")) spec.unknown_fields = r.BoolOf(d["unknown-fields"], "drift unknown-fields");
+      if (d.count("new-enum-values")) spec.new_enum_values = r.BoolOf(d["new-enum-values"], "drift new-enum-values");
+      s.drift = spec;
+    } else if (r.BoolOf(node, "drift (true, false or a map of seed, unknown-fields, new-enum-values)")) {
+      s.drift = DriftSpec{};
+    }
+  }
   Refs refs;
   if (m.count("catalog")) {
     if (!m["catalog"].IsSequence()) r.Fail(m["catalog"], "catalog must be a list of items");

@@ -61,9 +61,29 @@ class WebhookRoutesTest : public ApiTest {
     EXPECT_EQ(router->StateDigest(), before) << body;
   }
 
-  std::vector<std::string> Bodies() const {
+  // The bodies received, each AuditUri checked (it names a record of the
+  // activity log, of the event's subscription, at the event's instant) and
+  // written as "{audit}".
+  std::vector<std::string> Bodies() {
     std::vector<std::string> out;
-    for (const Received& r : received) out.push_back(r.body);
+    for (const Received& r : received) out.push_back(WithCheckedAuditUri(r.body));
+    return out;
+  }
+  std::string WithCheckedAuditUri(const std::string& body) {
+    json event = json::parse(body);
+    if (event["AuditUri"].is_null()) return body;
+    const std::string uri = event["AuditUri"];
+    const std::string prefix = "https://api.partnercenter.microsoft.com/v1/auditrecords/";
+    EXPECT_EQ(uri.rfind(prefix, 0), 0u) << uri;
+    json record = CallJson("GET", uri.substr(prefix.size() - std::string("/v1/auditrecords/").size()));
+    EXPECT_EQ(record["resourceType"], "subscription") << record.dump();
+    EXPECT_NE(event["ResourceUri"].get<std::string>().find("/customers/" + record.value("customerId", "?") + "/"),
+              std::string::npos)
+        << record.dump();
+    EXPECT_EQ(Instant::Parse(record.value("operationDate", "")), Instant::Parse(event.value("ResourceChangeUtcDate", "")))
+        << record.dump();
+    std::string out = body;
+    out.replace(out.find(uri), uri.size(), "{audit}");
     return out;
   }
 
@@ -326,8 +346,8 @@ TEST_F(WebhookRoutesTest, AYearOfChangesIsDeliveredInOrderOfItsInstants) {
   ASSERT_EQ(received.size(), 1u);
   const std::string sub_uri =
       "https://api.partnercenter.microsoft.com/webhooks/v1/customers/" + customer + "/subscriptions/" + sub;
-  EXPECT_EQ(received[0].body, R"({"EventName":"subscription-updated","ResourceUri":")" + sub_uri +
-                                  R"(","ResourceName":"subscription","AuditUri":null,"ResourceChangeUtcDate":"2026-01-15T09:05:00.0000000+00:00"})");
+  EXPECT_EQ(WithCheckedAuditUri(received[0].body), R"({"EventName":"subscription-updated","ResourceUri":")" + sub_uri +
+                                  R"(","ResourceName":"subscription","AuditUri":"{audit}","ResourceChangeUtcDate":"2026-01-15T09:05:00.0000000+00:00"})");
   received.clear();
   Advance("P1Y");
   // What the journal says happened, mapped as docs/webhooks.md says.
@@ -342,7 +362,7 @@ TEST_F(WebhookRoutesTest, AYearOfChangesIsDeliveredInOrderOfItsInstants) {
              e.value("invoiceId", "") + R"(","ResourceName":"invoice","AuditUri":null,"ResourceChangeUtcDate":")";
     } else if (kind == "renewed" || kind == "scheduledActionSet" || kind == "extendedServiceTermStarted") {
       body = R"({"EventName":"subscription-updated","ResourceUri":")" + sub_uri +
-             R"(","ResourceName":"subscription","AuditUri":null,"ResourceChangeUtcDate":")";
+             R"(","ResourceName":"subscription","AuditUri":"{audit}","ResourceChangeUtcDate":")";
     } else {
       EXPECT_TRUE(kind == "charged") << kind;
       continue;

@@ -277,5 +277,33 @@ TEST(UrlEncode, EscapesEverythingButUnreserved) {
   EXPECT_EQ(UrlEncode("a b/c?d=e&f~g.h_i-j"), "a%20b%2Fc%3Fd%3De%26f~g.h_i-j");
 }
 
+// The typed client is a tolerant client: against contract drift
+// (docs/drift.md) it reads the same typed values.
+class DriftedClientTest : public SandboxTest {
+ protected:
+  api::RouterOptions Options() const override {
+    api::RouterOptions options = StartingAt("2026-01-15T09:00:00Z");
+    options.drift.enabled = true;
+    options.drift.seed = 5;
+    return options;
+  }
+};
+
+TEST_F(DriftedClientTest, ReadsTheSameTypedValues) {
+  auto customer = NewCustomer();
+  auto sub = BuyAnnualMonthly(customer.id, "CFQ7TTC0LFLZ:0001", 10);
+  EXPECT_EQ(sub.offer_id, "CFQ7TTC0LFLZ:0001:CFQ7TTC0K5F7");
+  EXPECT_EQ(sub.status, "active");
+  EXPECT_EQ(sub.quantity, 10);
+  EXPECT_EQ(sub.CommitmentEndDay(), "2027-01-14");
+  // The answer did drift: an unseen contractType, which the typed model does not read.
+  EXPECT_NE(sub.raw.value("contractType", ""), "subscription") << sub.raw.dump();
+  EXPECT_THAT(client().SetQuantity(customer.id, sub.id, 12), SubscriptionIs("active", 12));
+  auto listed = client().ListSubscriptions(customer.id);
+  ASSERT_TRUE(listed.ok()) << listed.status().ToString();
+  ASSERT_THAT(*listed, SizeIs(1));
+  EXPECT_EQ((*listed)[0].id, sub.id);
+}
+
 }  // namespace
 }  // namespace pcsim::client

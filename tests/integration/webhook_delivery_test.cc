@@ -207,9 +207,15 @@ TEST_F(WebhookDeliveryTest, AYearOfEventsArrivesInOrderSignedAndVerifiable) {
   std::vector<Receiver::Got> got = receiver.WaitFor(n);
   ASSERT_EQ(got.size(), n);
   const std::string base = "http://127.0.0.1:" + std::to_string(server_->port());
+  // The AuditUri names the seat change's record in the activity log.
+  const std::string audit_uri = json::parse(got[0].body).value("AuditUri", "");
+  ASSERT_EQ(audit_uri.rfind(base + "/v1/auditrecords/", 0), 0u) << got[0].body;
+  json record = Send("GET", audit_uri.substr(base.size()));
+  EXPECT_EQ(record["operationType"], "update_subscription");
+  EXPECT_EQ(record["customerId"], customer);
   EXPECT_EQ(got[0].body, R"({"EventName":"subscription-updated","ResourceUri":")" + base + "/webhooks/v1/customers/" +
-                             customer + "/subscriptions/" + sub +
-                             R"(","ResourceName":"subscription","AuditUri":null,"ResourceChangeUtcDate":"2026-01-15T09:02:00.0000000+00:00"})");
+                             customer + "/subscriptions/" + sub + R"(","ResourceName":"subscription","AuditUri":")" +
+                             audit_uri + R"(","ResourceChangeUtcDate":"2026-01-15T09:02:00.0000000+00:00"})");
   std::string previous_date;
   int invoices = 0;
   std::string der;

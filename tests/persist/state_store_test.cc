@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "simulator/api/json_support.h"
+
 namespace pcsim::persist {
 namespace {
 
@@ -228,6 +230,40 @@ TEST_F(StateStoreTest, CleanRestartRestoresTheWholeState) {
   json sub = CallJson("GET", "/v1/customers/" + customer_ + "/subscriptions/" + subscription_);
   EXPECT_EQ(sub["quantity"], 14);
   EXPECT_TRUE(warnings_.empty());
+}
+
+TEST_F(StateStoreTest, TheActivityLogKeepsItsCallerAndCorrelationIdAcrossARestart) {
+  Open(Options());
+  // A token naming its application and user (lenient auth reads the claims),
+  // and a write with both ids: what GET /v1/auditrecords shows of it.
+  const std::string claims =
+      R"({"tid":"4f6c1a8e-2b7d-4e0f-9a3c-5d8e7f1b2c40","appid":"app-1","upn":"ops@contoso.example","scp":"x","amr":["mfa"]})";
+  std::string jwt = api::Base64(R"({"alg":"none"})", true) + "." + api::Base64(claims, true) + ".signature";
+  api::Response created = router_->Handle(api::MakeRequest(
+      "POST", "/v1/customers",
+      json{{"companyProfile", {{"domain", "fabrikam.onmicrosoft.com"}}},
+           {"billingProfile",
+            {{"email", "a@fabrikam.example"},
+             {"culture", "en-US"},
+             {"language", "en"},
+             {"companyName", "Fabrikam"},
+             {"defaultAddress",
+              {{"firstName", "A"}, {"lastName", "B"}, {"addressLine1", "1 Microsoft Way"}, {"city", "Redmond"},
+               {"state", "WA"}, {"postalCode", "98052"}, {"country", "US"}}}}}}
+          .dump(),
+      {{"Authorization", "Bearer " + jwt}, {"MS-RequestId", "req-9"}, {"MS-CorrelationId", "corr-9"}}));
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string before = Call("GET", "/v1/auditrecords").body;
+  json record = json::parse(before)["items"][0];
+  EXPECT_EQ(record["applicationId"], "app-1");
+  EXPECT_EQ(record["userPrincipalName"], "ops@contoso.example");
+  EXPECT_EQ(record["originalCorrelationId"], "corr-9");
+  store_.reset();  // a crash: the journal only
+  Open(Options());
+  EXPECT_EQ(Call("GET", "/v1/auditrecords").body, before);
+  ASSERT_TRUE(store_->Close().ok());
+  Open(Options());  // from the snapshot
+  EXPECT_EQ(Call("GET", "/v1/auditrecords").body, before);
 }
 
 TEST_F(StateStoreTest, CrashWithoutCloseKeepsEveryAcknowledgedRequest) {

@@ -2,6 +2,7 @@
 // that can't be read, a command-line option) is named without ":0".
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <string>
 #include <variant>
 
@@ -84,6 +85,60 @@ TEST(ScenarioParser, AnAzurePlanWithANonzeroPriceIsRefusedAtThePrices) {
   EXPECT_EQ(ErrorOf(ParseScenarioText(changes, "azure.yaml")).ToString(),
             "azure.yaml:9: catalog item DZH318Z0BPS6:0001:DZH318Z0JJ6R has meters (an Azure plan's rate card) and "
             "price-changes");
+}
+
+// A purchase whose expectation names a field drift rewrites (docs/drift.md).
+std::string DriftScenario(const std::string& drift) {
+  return "scenario: drift\n"
+         "start: 2026-01-15\n" +
+         drift +
+         "customers:\n"
+         "  - ref: contoso\n"
+         "steps:\n"
+         "  - purchase: {customer: contoso, item: CFQ7TTC0LFLZ:0001:CFQ7TTC0K5F7, quantity: 3, term: P1Y, billing: "
+         "monthly, ref: sub1}\n"
+         "expect:\n"
+         "  subscriptions:\n"
+         "    sub1: {status: active, quantity: 3, contractType: subscription}\n";
+}
+
+ScenarioResult RunText(const std::string& text) {
+  ParseOutcome parsed = ParseScenarioText(text, "drift.yaml");
+  if (!std::holds_alternative<Scenario>(parsed)) {
+    ADD_FAILURE() << ErrorOf(parsed).ToString();
+    return {};
+  }
+  return RunScenario(std::get<Scenario>(parsed));
+}
+
+TEST(ScenarioParser, DriftRunsTheStepsAgainstGrownAnswers) {
+  // The runner is a tolerant client: the steps and the untouched fields pass;
+  // only the expectation on a drifted enum field sees the drift.
+  EXPECT_EQ(RunText(DriftScenario("")).outcome, Outcome::Passed);
+  EXPECT_EQ(RunText(DriftScenario("drift: false\n")).outcome, Outcome::Passed);
+  ScenarioResult drifted = RunText(DriftScenario("drift: {seed: 7, unknown-fields: true}\n"));
+  EXPECT_EQ(drifted.outcome, Outcome::Failed) << drifted.message;
+  EXPECT_NE(drifted.message.find("contractType"), std::string::npos) << drifted.message;
+  EXPECT_EQ(RunText(DriftScenario("drift: {new-enum-values: false}\n")).outcome, Outcome::Passed);
+  EXPECT_EQ(ErrorOf(ParseScenarioText(DriftScenario("drift: {colour: red}\n"), "drift.yaml")).where.line, 3);
+  EXPECT_EQ(ErrorOf(ParseScenarioText(DriftScenario("drift: sometimes\n"), "drift.yaml")).where.line, 3);
+}
+
+TEST(ScenarioParser, TheWholeLibraryPassesUnderDrift) {
+  // Every scenario of scenarios/ with drift on: the runner reads grown answers
+  // as a tolerant client does (no library expectation names a drifted field).
+  int ran = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(std::string(PCSIM_SOURCE_DIR) + "/scenarios")) {
+    if (!entry.is_regular_file() || entry.path().extension() != ".yaml") continue;
+    ParseOutcome parsed = ParseScenarioFile(entry.path().string());
+    ASSERT_TRUE(std::holds_alternative<Scenario>(parsed)) << ErrorOf(parsed).ToString();
+    Scenario scenario = std::get<Scenario>(parsed);
+    scenario.drift = DriftSpec{11, true, true};
+    ScenarioResult result = RunScenario(scenario);
+    EXPECT_EQ(result.outcome, Outcome::Passed) << entry.path() << ": " << result.message;
+    ++ran;
+  }
+  EXPECT_GT(ran, 100);
 }
 
 }  // namespace

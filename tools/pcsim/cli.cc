@@ -256,6 +256,22 @@ void AddServeLimits(CLI::App* serve, ServeFlags* f) {
             });
 }
 
+// Contract-drift mode (docs/drift.md): answers grow as Partner Center's do.
+void AddServeDrift(CLI::App* serve, ServeFlags* f) {
+  serve->add_flag_callback(
+      "--drift", [f] { f->router.drift.enabled = true; },
+      "contract-drift mode: every /v1 answer gains unknown fields and unseen\n"
+      "enum values (docs/drift.md); POST /_sim/drift changes it at run time");
+  AddOption(serve, "--drift-seed", "N", "the seed of the drift (default 1; implies --drift)",
+            [f](const std::string& v) {
+              auto seed = ParseNumber<uint64_t>(v, 0, std::numeric_limits<uint64_t>::max());
+              if (!seed) return "--drift-seed expects a non-negative integer, got " + Quoted(v);
+              f->router.drift.enabled = true;
+              f->router.drift.seed = *seed;
+              return std::string();
+            });
+}
+
 // Who may use the control API (/_sim/).
 void AddServeControl(CLI::App* serve, ServeFlags* f) {
   AddOption(serve, "--control-token", "TOKEN|generate",
@@ -304,6 +320,7 @@ void AddServe(CLI::App* app, ServeFlags* f) {
   AddServeState(serve, f);
   AddServeAuth(serve, f);
   AddServeLimits(serve, f);
+  AddServeDrift(serve, f);
   AddServeControl(serve, f);
 }
 
