@@ -131,6 +131,17 @@ TEST_F(TenancyTest, AnotherPartnerNeitherSeesNorChangesAnything) {
       {"GET", "/v1/invoices/" + invoice, ""},
       {"GET", "/v1/invoices/" + invoice + "/lineitems?provider=onetime&invoicelineitemtype=billinglineitems", ""},
       {"GET", "/v1/invoices/" + invoice + "/lineitems/onetime/billinglineitems", ""},
+      {"GET", "/v1/invoices/" + invoice + "/lineitems?provider=office&invoicelineitemtype=billinglineitems", ""},
+      {"GET", "/v1/invoices/" + invoice + "/documents/statement", ""},
+      {"GET", c + "/subscriptions/" + subscription + "/provisioningstatus", ""},
+      {"GET", c + "/subscriptions/" + subscription + "/addons", ""},
+      {"GET", c + "/subscriptions/" + subscription + "/usagesummary", ""},
+      {"GET", c + "/subscriptions/" + subscription + "/upgrades", ""},
+      {"GET", c + "/orders/" + order + "/lineitems/0/activationlinks", ""},
+      {"GET", c + "/users", ""},
+      {"GET", c + "/subscribedskus", ""},
+      {"GET", c + "/offers", ""},
+      {"GET", c + "/qualification", ""},
   };
   const std::vector<Attempt> writes = {
       {"PATCH", c, R"({"relationshipToPartner": "none"})"},
@@ -150,6 +161,11 @@ TEST_F(TenancyTest, AnotherPartnerNeitherSeesNorChangesAnything) {
       {"PATCH", c + "/subscriptions/" + subscription, R"({"status": "suspended"})"},
       {"POST", c + "/subscriptions/" + subscription + "/transitions", R"({"toCatalogItemId": "x", "quantity": 1})"},
       {"POST", c + "/subscriptions/" + subscription + "/conversions", R"({"offerId": "x"})"},
+      {"POST", c + "/orders", std::string(R"({"lineItems": [{"lineItemNumber": 0, "offerId": ")") + kE3 +
+                                  R"(", "quantity": 1, "termDuration": "P1M"}]})"},
+      {"POST", c + "/users", R"({"userPrincipalName": "a@b.example", "displayName": "A", "usageLocation": "US",
+         "passwordProfile": {"password": "abCD123*"}})"},
+      {"DELETE", c + "/users/00000000-0000-0000-0000-000000000000", ""},
   };
   for (const auto* list : {&reads, &writes}) {
     for (const Attempt& a : *list) {
