@@ -117,7 +117,7 @@ TEST_F(DriftTest, ASubscriptionGrowsByOneFieldPerObjectAndTwoUnseenEnumValues) {
   EXPECT_EQ(last.key(), "channelType");
   EXPECT_EQ(*last, "automatic");
   EXPECT_EQ(drifted["productType"]["channelType"], "standard");
-  EXPECT_EQ(drifted["refundOptions"][0]["tags"], nlohmann::json::array({"review"}));
+  EXPECT_EQ(drifted["refundOptions"][0]["tags"], nlohmann::ordered_json::array({"review"}));
   EXPECT_EQ(drifted["attributes"]["displayOrder"], 840);
   // links grows a relation whose value is a link under the resource's own.
   EXPECT_EQ(drifted["links"]["documentation"],
