@@ -135,6 +135,7 @@ const std::vector<Command>& Commands() {
       {{"serve"},
        {"--host", "--port", "--start", "--policy", "--policy-override", "--catalog", "--environment", "--seed",
         "--state-dir", "--snapshot-every", "--auth", "--threads", "--max-connections", "--max-body-bytes",
+        "--webhook-timeout", "--webhook-max-pause",
         "--max-advance-events", "--max-advance-years", "--rate-limit", "--control-token", "--allow-host",
         "pcsim listening on"}},
       {{"replay"}, {"PATH", "--junit", "--report", "--tag", "--jobs", "--policy-override"}},

@@ -265,6 +265,9 @@ TEST(ServeCliTest, UnknownOptionIsAUsageError) { ExpectUsageError({"serve", "--c
 TEST(ServeCliTest, HostileFlagValuesAreUsageErrors) {
   ExpectUsageError({"serve", "--threads", "0"}, "--threads");
   ExpectUsageError({"serve", "--threads", "99999999999999999999"}, "--threads");
+  ExpectUsageError({"serve", "--webhook-timeout", "0"}, "--webhook-timeout");
+  ExpectUsageError({"serve", "--webhook-timeout", "5s"}, "--webhook-timeout");
+  ExpectUsageError({"serve", "--webhook-max-pause", "-1"}, "--webhook-max-pause");
   ExpectUsageError({"serve", "--max-connections", "0"}, "--max-connections");
   ExpectUsageError({"serve", "--max-connections", "many"}, "--max-connections");
   ExpectUsageError({"serve", "--max-body-bytes", "0"}, "--max-body-bytes");

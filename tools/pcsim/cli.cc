@@ -223,6 +223,25 @@ void AddServeLimits(CLI::App* serve, ServeFlags* f) {
               f->router.max_body_bytes = *bytes;
               return std::string();
             });
+  AddOption(serve, "--webhook-timeout", "MS",
+            "a webhook delivery attempt waits at most MS milliseconds to connect\n"
+            "and as long for the answer (default 5000; 1 to 600000)",
+            [f](const std::string& v) {
+              auto ms = ParseNumber<int>(v, 1, 600'000);
+              if (!ms) return "--webhook-timeout expects milliseconds from 1 to 600000, got " + Quoted(v);
+              f->http.webhooks.connect_timeout_ms = f->http.webhooks.read_timeout_ms = *ms;
+              return std::string();
+            });
+  AddOption(serve, "--webhook-max-pause", "MS",
+            "the pause between webhook delivery attempts doubles from 100 ms up\n"
+            "to MS milliseconds (default 2000; 1 to 3600000)",
+            [f](const std::string& v) {
+              auto ms = ParseNumber<int>(v, 1, 3'600'000);
+              if (!ms) return "--webhook-max-pause expects milliseconds from 1 to 3600000, got " + Quoted(v);
+              f->http.webhooks.max_retry_ms = *ms;
+              f->http.webhooks.first_retry_ms = std::min(f->http.webhooks.first_retry_ms, *ms);
+              return std::string();
+            });
   AddOption(serve, "--max-advance-events", "N",
             "one clock advance may fire at most N events (charge cycles, term\n"
             "ends, ...); more is refused with 400 and changes nothing\n"
