@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
+#include "simulator/api/continuation_token.h"
 #include "simulator/api/resources.h"
 #include "simulator/api/router.h"
 #include "simulator/model/errors.h"
-#include "simulator/model/seeded_random.h"
 
 namespace pcsim::api {
 namespace {
@@ -20,8 +20,7 @@ namespace {
 constexpr int kAvailableDays = 90;
 constexpr int kDefaultDays = 30;
 constexpr int64_t kMaxPageSize = 500;
-constexpr std::string_view kTokenHeader = "MS-ContinuationToken";
-constexpr std::string_view kTokenVersion = "a1";
+constexpr ContinuationTokenKind kAuditTokens{"a1", "pcsim-auditrecords", 0x50435341756469ULL};  // "PCSAudi"
 // .NET ticks (100 ns) from 0001-01-01 to 1970-01-01.
 constexpr int64_t kUnixEpochTicks = 621'355'968'000'000'000;
 
@@ -103,28 +102,14 @@ std::optional<AuditOperation> AuditOperationOf(JournalKind kind) {
     case JournalKind::Upgraded: return AuditOperation{"subscription", "upgrade_subscription"};
     case JournalKind::TrialConverted: return AuditOperation{"subscription", "convert_trial_subscription"};
     case JournalKind::InvoiceClosed: return AuditOperation{"invoice", "ready_invoice"};
-    case JournalKind::QuantityChanged:
-    case JournalKind::Cancelled:
-    case JournalKind::Suspended:
-    case JournalKind::Reactivated:
-    case JournalKind::AutoRenewChanged:
-    case JournalKind::NextTermScheduled:
-    case JournalKind::ScheduledActionSet:
-    case JournalKind::BillingPlanChangeScheduled:
-    case JournalKind::BillingPlanChanged:
-    case JournalKind::TermChanged:
-    case JournalKind::Renewed:
-    case JournalKind::Expired:
-    case JournalKind::Disabled:
-    case JournalKind::Deleted:
-    case JournalKind::ExtendedServiceTermStarted:
-      return AuditOperation{"subscription", "update_subscription"};
     case JournalKind::Purchased:
     case JournalKind::CycleStarted:
     case JournalKind::Charged:
       return std::nullopt;
+    default:
+      if (UpdatesSubscription(kind)) return AuditOperation{"subscription", "update_subscription"};
+      return std::nullopt;
   }
-  return std::nullopt;
 }
 
 std::string AuditRecordId(const Sandbox& sandbox, size_t journal_index) {
@@ -295,36 +280,12 @@ bool Passes(const Sandbox& sandbox, const JournalEntry& e, const AuditOperation&
   return Matches(f, f.field == AuditFilter::FieldName::CompanyName ? c.company_name : c.id);
 }
 
-std::string TokenCheck(const Sandbox& sandbox, std::string_view partner, std::string_view scope, size_t index) {
-  std::string message = "pcsim-auditrecords";
-  for (std::string_view part : {partner, scope}) {
-    message.push_back('\x1f');
-    message.append(part);
-  }
-  message.push_back('\x1f');
-  message += std::to_string(index);
-  const uint64_t key = MixBits((sandbox.seed() ^ 0x50435341756469ULL) + 0x9E3779B97F4A7C15ULL);  // "PCSAudi"
-  return KeyedDigestHex(key, message);
-}
-
 StatusOr<std::optional<size_t>> ReadToken(const RouteContext& ctx, std::string_view scope) {
-  auto header = ctx.request.Header(kTokenHeader);
+  auto header = ctx.request.Header(kContinuationTokenHeader);
   if (!header || header->empty()) return std::optional<size_t>();
-  const Status invalid = BadParameter("the MS-ContinuationToken is not valid for this query.");
-  std::string_view token = *header;
-  size_t a = token.find(':');
-  if (a == std::string_view::npos || token.substr(0, a) != kTokenVersion) return invalid;
-  size_t b = token.find(':', a + 1);
-  if (b == std::string_view::npos) return invalid;
-  std::string_view digits = token.substr(a + 1, b - a - 1);
-  if (digits.empty() || digits.size() > 12) return invalid;
-  size_t index = 0;
-  for (char c : digits) {
-    if (c < '0' || c > '9') return invalid;
-    index = index * 10 + static_cast<size_t>(c - '0');
-  }
-  if (token.substr(b + 1) != TokenCheck(ctx.sandbox, ctx.caller.partner_tenant_id, scope, index)) return invalid;
-  return std::optional<size_t>(index);
+  auto index = ReadContinuationToken(ctx.sandbox, kAuditTokens, ctx.caller.partner_tenant_id, scope, *header);
+  if (!index) return BadParameter("the MS-ContinuationToken is not valid for this query.");
+  return std::optional<size_t>(static_cast<size_t>(*index));
 }
 
 StatusOr<int64_t> PageSize(const Request& request) {
@@ -398,9 +359,8 @@ Response List(RouteContext& ctx) {
   }
   std::optional<Json> next_link;
   if (next) {
-    const std::string t = std::string(kTokenVersion) + ":" + std::to_string(*next) + ":" +
-                          TokenCheck(sandbox, partner, query, *next);
-    next_link = LinkJson("/auditrecords?" + query, "GET", Json::array({Json{{"key", std::string(kTokenHeader)}, {"value", t}}}));
+    const std::string t = MakeContinuationToken(sandbox, kAuditTokens, partner, query, *next);
+    next_link = LinkJson("/auditrecords?" + query, "GET", Json::array({Json{{"key", std::string(kContinuationTokenHeader)}, {"value", t}}}));
   }
   return JsonResponse(200, CollectionJson(std::move(items), "/auditrecords?" + query, std::move(next_link)));
 }

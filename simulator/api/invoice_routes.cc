@@ -39,17 +39,17 @@
 
 #include "simulator/model/errors.h"
 #include "simulator/api/invoice_pdf.h"
+#include "simulator/api/continuation_token.h"
 #include "simulator/api/resources.h"
 #include "simulator/api/router.h"
-#include "simulator/model/seeded_random.h"
 
 namespace pcsim::api {
 namespace {
 
 constexpr int64_t kDefaultInvoicePageSize = 200;
 constexpr int64_t kMaxLineItemPageSize = 2000;
-constexpr std::string_view kTokenVersion = "v1";
-constexpr std::string_view kTokenHeader = "MS-ContinuationToken";
+// Line-item pages' continuation tokens.
+constexpr ContinuationTokenKind kLineItemTokens{"v1", "pcsim-continuation", 0x5043534D436F6E74ULL};  // "PCSMCont"
 
 Status BadParameter(std::string description) { return Error<Err::InvalidInput>(description); }
 
@@ -123,43 +123,19 @@ bool IsCurrencyCode(std::string_view s) {
 
 // --- continuation tokens -----------------------------------------------------------
 
-std::string TokenCheck(const Sandbox& sandbox, std::string_view partner, std::string_view scope, int64_t offset) {
-  std::string message = "pcsim-continuation";
-  for (std::string_view part : {partner, scope}) {
-    message.push_back('\x1f');
-    message.append(part);
-  }
-  message.push_back('\x1f');
-  message += std::to_string(offset);
-  const uint64_t key = MixBits((sandbox.seed() ^ 0x5043534D436F6E74ULL) + 0x9E3779B97F4A7C15ULL);  // "PCSMCont"
-  return KeyedDigestHex(key, message);
-}
-
 std::string MakeToken(const RouteContext& ctx, std::string_view scope, int64_t offset) {
-  return std::string(kTokenVersion) + ":" + std::to_string(offset) + ":" +
-         TokenCheck(ctx.sandbox, ctx.caller.partner_tenant_id, scope, offset);
+  return MakeContinuationToken(ctx.sandbox, kLineItemTokens, ctx.caller.partner_tenant_id, scope,
+                               static_cast<uint64_t>(offset));
 }
 
 StatusOr<int64_t> ReadToken(const RouteContext& ctx, std::string_view scope) {
-  auto header = ctx.request.Header(kTokenHeader);
+  auto header = ctx.request.Header(kContinuationTokenHeader);
   if (!header || header->empty())
     return BadParameter("seekOperation=Next requires the MS-ContinuationToken header from links.next of the "
                         "previous page.");
-  const Status invalid = BadParameter("the MS-ContinuationToken is not valid for this collection.");
-  std::string_view token = *header;
-  size_t a = token.find(':');
-  if (a == std::string_view::npos || token.substr(0, a) != kTokenVersion) return invalid;
-  size_t b = token.find(':', a + 1);
-  if (b == std::string_view::npos) return invalid;
-  std::string_view digits = token.substr(a + 1, b - a - 1);
-  if (digits.empty() || digits.size() > 12) return invalid;
-  int64_t offset = 0;
-  for (char c : digits) {
-    if (c < '0' || c > '9') return invalid;
-    offset = offset * 10 + (c - '0');
-  }
-  if (token.substr(b + 1) != TokenCheck(ctx.sandbox, ctx.caller.partner_tenant_id, scope, offset)) return invalid;
-  return offset;
+  auto offset = ReadContinuationToken(ctx.sandbox, kLineItemTokens, ctx.caller.partner_tenant_id, scope, *header);
+  if (!offset) return BadParameter("the MS-ContinuationToken is not valid for this collection.");
+  return static_cast<int64_t>(*offset);
 }
 
 // The offset a page starts at: from the token when seekOperation=Next, else
@@ -190,7 +166,7 @@ Response LineItemPage(const RouteContext& ctx, size_t count, const std::function
   const std::string self = base_uri + "&size=" + std::to_string(*size);
   if (end >= total) return JsonResponse(200, CollectionJson(std::move(items), self));
   std::string token = MakeToken(ctx, scope, end);
-  Json headers = Json::array({Json{{"key", std::string(kTokenHeader)}, {"value", token}}});
+  Json headers = Json::array({Json{{"key", std::string(kContinuationTokenHeader)}, {"value", token}}});
   Json collection = CollectionJson(std::move(items), self, LinkJson(self + "&seekOperation=Next", "GET", std::move(headers)));
   Json out;
   out["continuationToken"] = std::move(token);

@@ -231,24 +231,9 @@ WebhookEvent SubscriptionEvent(const Sandbox& sandbox, size_t journal_index, uin
 
 std::vector<WebhookEvent> WebhookEventsOf(const Sandbox& sandbox, size_t journal_index, std::string_view base_url) {
   const JournalEntry& e = sandbox.journal()[journal_index];
+  if (UpdatesSubscription(e.kind) || e.kind == JournalKind::TrialConverted)
+    return {SubscriptionEvent(sandbox, journal_index, e.subject, base_url)};
   switch (e.kind) {
-    case JournalKind::QuantityChanged:
-    case JournalKind::Cancelled:
-    case JournalKind::Suspended:
-    case JournalKind::Reactivated:
-    case JournalKind::AutoRenewChanged:
-    case JournalKind::NextTermScheduled:
-    case JournalKind::ScheduledActionSet:
-    case JournalKind::BillingPlanChangeScheduled:
-    case JournalKind::BillingPlanChanged:
-    case JournalKind::TermChanged:
-    case JournalKind::TrialConverted:
-    case JournalKind::Renewed:
-    case JournalKind::Expired:
-    case JournalKind::Disabled:
-    case JournalKind::Deleted:
-    case JournalKind::ExtendedServiceTermStarted:
-      return {SubscriptionEvent(sandbox, journal_index, e.subject, base_url)};
     case JournalKind::Upgraded: {
       // The source changes; so does an existing subscription seats move into.
       std::vector<WebhookEvent> events{SubscriptionEvent(sandbox, journal_index, e.subject, base_url)};

@@ -125,6 +125,29 @@ std::optional<ChargeType> ParseChargeType(std::string_view text) {
   return std::nullopt;
 }
 
+bool UpdatesSubscription(JournalKind k) {
+  switch (k) {
+    case JournalKind::QuantityChanged:
+    case JournalKind::Cancelled:
+    case JournalKind::Suspended:
+    case JournalKind::Reactivated:
+    case JournalKind::AutoRenewChanged:
+    case JournalKind::NextTermScheduled:
+    case JournalKind::ScheduledActionSet:
+    case JournalKind::BillingPlanChangeScheduled:
+    case JournalKind::BillingPlanChanged:
+    case JournalKind::TermChanged:
+    case JournalKind::Renewed:
+    case JournalKind::Expired:
+    case JournalKind::Disabled:
+    case JournalKind::Deleted:
+    case JournalKind::ExtendedServiceTermStarted:
+      return true;
+    default:
+      return false;
+  }
+}
+
 std::string_view ToString(JournalKind k) {
   switch (k) {
     case JournalKind::CustomerCreated: return "customerCreated";

@@ -299,6 +299,11 @@ enum class JournalKind : uint8_t {
   UserDeleted,
 };
 std::string_view ToString(JournalKind k);  // "purchased", "charged", ...
+// Whether an entry of kind `k` changes a subscription's own fields (seats,
+// status, auto-renew, term-end action, next-term instructions, billing plan,
+// term, a renewal or a lifecycle step): the activity log's
+// update_subscription and a webhook's subscription-updated.
+bool UpdatesSubscription(JournalKind k);
 
 // One entry of the event journal. `subject` is a subscription index, a
 // customer index (customer and agreement kinds), an order index (order kinds)
