@@ -12,10 +12,11 @@
 namespace pcsim::api::testing {
 
 void ApiTest::Start(std::string_view start, Environment environment,
-                    std::vector<std::pair<std::string, std::string>> policy_overrides) {
+                    std::vector<std::pair<std::string, std::string>> policy_overrides, AuthMode auth) {
   RouterOptions options;
   options.sandbox.start = *Instant::Parse(start);
   options.sandbox.environment = environment;
+  options.auth = auth;
   if (!policy_overrides.empty()) {
     Policy policy = Policy::Microsoft();
     for (const auto& [key, value] : policy_overrides) {

@@ -24,9 +24,10 @@ inline const std::vector<std::pair<std::string, std::string>> kV1KeepsServing = 
 class ApiTest : public ::testing::Test {
  protected:
   // A fresh router whose clock starts at `start`, with the embedded policy
-  // and `policy_overrides` (key, value) applied.
+  // and `policy_overrides` (key, value) applied, in `auth` mode.
   void Start(std::string_view start = "2026-01-15T09:00:00Z", Environment environment = Environment::Production,
-             std::vector<std::pair<std::string, std::string>> policy_overrides = {});
+             std::vector<std::pair<std::string, std::string>> policy_overrides = {},
+             AuthMode auth = AuthMode::Lenient);
 
   // Sends a request as the default partner (a bearer token that is not a JWT).
   Response Call(const std::string& method, const std::string& target, const std::string& body = "",

@@ -97,10 +97,7 @@ TEST_F(ControlRoutesTest, RequestJournalRecordsCalls) {
 }
 
 TEST_F(ControlRoutesTest, StrictAuthAcceptsOnlyIssuedTokensUntilTheyExpire) {
-  RouterOptions options;
-  options.sandbox.start = *Instant::Parse("2026-01-15T09:00:00Z");
-  options.auth = AuthMode::Strict;
-  router = std::make_unique<Router>(options);
+  Start("2026-01-15T09:00:00Z", Environment::Production, {}, AuthMode::Strict);
   EXPECT_EQ(Call("GET", "/v1/customers").status, 401);
   auto token = CallJson("POST", "/_sim/token", nlohmann::json{{"partner", "partner-a"}, {"expires-in", 3600}});
   HeaderList auth = {{"Authorization", "Bearer " + token["token"].get<std::string>()}};

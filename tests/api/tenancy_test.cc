@@ -269,10 +269,7 @@ TEST_F(TenancyTest, IndirectResellersOnOneCustomerAsDocumented) {
 class StrictAuthTest : public ApiTest {
  protected:
   void SetUp() override {
-    RouterOptions options;
-    options.sandbox.start = *Instant::Parse("2026-01-15T09:00:00Z");
-    options.auth = AuthMode::Strict;
-    router = std::make_unique<Router>(options);
+    Start("2026-01-15T09:00:00Z", Environment::Production, {}, AuthMode::Strict);
   }
   HeaderList Token(const nlohmann::json& body) {
     auto t = CallJson("POST", "/_sim/token", body);

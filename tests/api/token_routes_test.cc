@@ -19,10 +19,7 @@ constexpr char kPartnerCenterForm[] = "resource=https%3A%2F%2Fapi.partnercenter.
 class TokenRoutesTest : public ApiTest {
  protected:
   void SetUp() override {
-    RouterOptions options;
-    options.sandbox.start = *Instant::Parse("2026-01-15T09:00:00Z");
-    options.auth = AuthMode::Strict;
-    router = std::make_unique<Router>(options);
+    Start("2026-01-15T09:00:00Z", Environment::Production, {}, AuthMode::Strict);
   }
 
   Response PostForm(const std::string& path, const std::string& form, HeaderList headers = {}) {
