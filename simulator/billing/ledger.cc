@@ -14,6 +14,11 @@ uint32_t Ledger::Add(const ChargeLine& line) {
   return static_cast<uint32_t>(lines_.size() - 1);
 }
 
+void Ledger::ReleaseBilled() {
+  lines_.ReleaseBefore(first_unbilled_);
+  for (Invoice& inv : invoices_) std::vector<uint32_t>().swap(inv.lines);
+}
+
 std::vector<uint32_t> Ledger::LinesOfPeriod(Date month_start) const {
   Date next = month_start.AddMonthsClamped(1);
   std::vector<uint32_t> out;

@@ -51,6 +51,11 @@ class Ledger {
   // Adds an amount billed outside the charge lines (Azure usage) to an invoice.
   void AddToInvoice(uint32_t invoice, Decimal amount) { invoices_[invoice].total += amount; }
 
+  // Frees what billed lines hold (the lines, and the invoices' lists of
+  // them; invoice totals stay). Only for a caller that will not read them
+  // again (SandboxOptions::keep_history).
+  void ReleaseBilled();
+
   // Lines with orderDate in the month starting `month_start`, billed or not.
   std::vector<uint32_t> LinesOfPeriod(Date month_start) const;
 

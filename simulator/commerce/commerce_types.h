@@ -140,6 +140,25 @@ struct ScheduledAction {
   ActionOrigin origin = ActionOrigin::Partner;
 };
 
+// Next-term instructions as a request names them (scheduledNextTermInstructions):
+// catalog ids, and what it leaves to the subscription (term, billing, seats).
+struct NextTermRequest {
+  std::string product_id, sku_id, availability_id;
+  std::optional<Term> term;
+  std::optional<Billing> billing;
+  std::optional<int64_t> quantity;
+  std::string promotion_id;
+  std::optional<Date> custom_term_end;
+};
+
+// One entry of scheduledActions as a request names it.
+struct ScheduledActionRequest {
+  ScheduleType schedule = ScheduleType::TermEnd;
+  ScheduledActionType action = ScheduledActionType::Cancel;
+  std::optional<Date> effective_date;
+  std::optional<NextTermRequest> instructions;
+};
+
 // Seats that may still be removed for a refund until `refundable_until`.
 struct SeatBatch {
   int quantity = 0;

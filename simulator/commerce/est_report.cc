@@ -42,9 +42,7 @@ std::vector<std::string> AuditRow(const Sandbox& sandbox, const Subscription& s,
   if (compare_to_renewal) {
     const Term term = s.in_est ? s.pre_est_term : s.term;
     const Billing billing = s.in_est ? s.pre_est_billing : s.billing;
-    auto price = sandbox.catalog().PriceAt(*s.offer, term, billing, renewal_day);
-    std::optional<Decimal> per_month, total, extra;
-    if (price) per_month = ExactAmount(*price).Times(Fraction{1, BillingMonths(billing)}).RoundHalfUp(2);
+    std::optional<Decimal> per_month = RenewalPricePerSeatPerMonth(sandbox, s), total, extra;
     if (per_month) total = *per_month * s.quantity;
     if (per_month && est) extra = (*est - *per_month) * s.quantity;
     row.insert(row.end(), {std::string(ToString(term)), std::string(ToString(billing)), Amount(per_month),
@@ -55,6 +53,14 @@ std::vector<std::string> AuditRow(const Sandbox& sandbox, const Subscription& s,
 }
 
 }  // namespace
+
+std::optional<Decimal> RenewalPricePerSeatPerMonth(const Sandbox& sandbox, const Subscription& s) {
+  const Term term = s.in_est ? s.pre_est_term : s.term;
+  const Billing billing = s.in_est ? s.pre_est_billing : s.billing;
+  auto price = sandbox.catalog().PriceAt(*s.offer, term, billing, s.term_end.AddDays(1));
+  if (!price) return std::nullopt;
+  return ExactAmount(*price).Times(Fraction{1, BillingMonths(billing)}).RoundHalfUp(2);
+}
 
 StatusOr<std::string> EstAuditCsv(const Sandbox& sandbox, bool compare_to_renewal) {
   const Date from = sandbox.policy().DateOf(PolicyKey::kEstAuditDownloadFrom);

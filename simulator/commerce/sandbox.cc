@@ -12,7 +12,9 @@ Sandbox::Sandbox(SandboxOptions options)
       country_rules_(CountryRules::Default()),
       environment_(options.environment),
       seed_(options.seed),
-      random_(options.seed) {
+      random_(options.seed),
+      on_charge_(std::move(options.on_charge)),
+      keep_history_(options.keep_history) {
   ScheduleInvoiceClose(Today().FirstOfMonth());
   ScheduleBackfill();
 }
@@ -96,6 +98,7 @@ const std::string& Sandbox::PartnerOf(const JournalEntry& e) const {
 }
 
 void Sandbox::Journal(JournalKind kind, uint32_t subject, uint32_t detail) {
+  if (!keep_history_) return;
   if (current_request_ == kNoIndex && pending_request_) {
     current_request_ = static_cast<uint32_t>(requests_.size());
     requests_.push_back(std::move(*pending_request_));
@@ -297,6 +300,7 @@ uint32_t Sandbox::Charge(const Subscription& sub, const Offer& offer, ChargeType
   line.flags = static_cast<uint8_t>((sub.is_trial ? kLineTrial : 0) | (offer.sku->is_add_on ? kLineAddOn : 0) |
                                     (refund ? kLineRefund : 0) | extra_flags);
   uint32_t index = ledger_.Add(line);
+  if (on_charge_) on_charge_(ledger_.line(index));
   Journal(JournalKind::Charged, sub.index, index);
   return index;
 }
@@ -534,6 +538,7 @@ void Sandbox::CloseInvoices(Date month_start) {
       UsageBillingGroups(month_start));
   BillUsage(month_start, created);
   for (uint32_t i : created) Journal(JournalKind::InvoiceClosed, i);
+  if (!keep_history_) ledger_.ReleaseBilled();
 }
 
 }  // namespace pcsim

@@ -6,6 +6,7 @@
 // The sections cited below are those of docs/decisions.md.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -16,6 +17,7 @@
 #include "simulator/catalog/catalog.h"
 #include "simulator/catalog/country_rules.h"
 #include "simulator/commerce/azure.h"
+#include "simulator/commerce/book.h"
 #include "simulator/clock/simulated_clock.h"
 #include "simulator/commerce/commerce_types.h"
 #include "simulator/model/seeded_random.h"
@@ -33,6 +35,14 @@ struct SandboxOptions {
   std::optional<Policy> policy;            // empty: the embedded "microsoft" policy
   Environment environment = Environment::Production;
   uint64_t seed = 1;
+  // Each charge line as it is made (an audit totals them as they come).
+  std::function<void(const ChargeLine&)> on_charge;
+  // false: the event journal keeps no entries, and the lines of a closed
+  // billing period are released once invoiced (their invoice totals stay).
+  // For a caller that reads only on_charge and the invoices: a book's
+  // years of lines then need no memory. Line items, the activity log,
+  // webhooks and the digest then see only what is kept.
+  bool keep_history = true;
 };
 
 struct CustomerSpec {
@@ -74,25 +84,6 @@ struct ConvertTrialRequest {
   std::optional<int> quantity;
   std::optional<Term> term;
   std::optional<Billing> billing;
-};
-
-// Next-term instructions as a request names them (scheduledNextTermInstructions):
-// catalog ids, and what it leaves to the subscription (term, billing, seats).
-struct NextTermRequest {
-  std::string product_id, sku_id, availability_id;
-  std::optional<Term> term;
-  std::optional<Billing> billing;
-  std::optional<int64_t> quantity;
-  std::string promotion_id;
-  std::optional<Date> custom_term_end;
-};
-
-// One entry of scheduledActions as a request names it.
-struct ScheduledActionRequest {
-  ScheduleType schedule = ScheduleType::TermEnd;
-  ScheduledActionType action = ScheduledActionType::Cancel;
-  std::optional<Date> effective_date;
-  std::optional<NextTermRequest> instructions;
 };
 
 // One PATCH of a subscription, decoded. Partner Center's update takes the
@@ -224,6 +215,17 @@ class Sandbox {
   // invoices, the event journal and the Azure book. Equal digests, equal
   // state; a request that is refused leaves it unchanged.
   uint64_t Digest() const;
+
+  // --- books (book_load.cc) ------------------------------------------------------
+  // A new sandbox whose clock starts at the book's asOf, holding the book's
+  // customers and subscriptions as they are then: each subscription in the
+  // cycle that contains asOf (already paid: no line is charged for it), its
+  // next boundary, term end and the 2026 rules scheduled, its scheduled
+  // action and next-term instructions checked as a PATCH checks them. All or
+  // nothing: 400 800002 naming the record's file:line and the reason for an
+  // unknown offer, seats out of range, dates out of order or not around asOf,
+  // a duplicate id, or a price the price list cannot supply.
+  static StatusOr<std::unique_ptr<Sandbox>> FromBook(const Book& book, SandboxOptions options);
 
   // --- time ----------------------------------------------------------------
   // Runs every event due up to `target`; returns how many fired.
@@ -514,6 +516,9 @@ class Sandbox {
   Status ValidatePurchaseAgainst(const PurchaseRequest& request, const std::vector<PurchaseRequest>& earlier) const;
   Status CheckCustomTermEnd(const Customer& customer, const PurchaseRequest& request) const;
   Subscription& AddSubscription(std::unique_ptr<Subscription> sub);
+  // FromBook's steps: one customer, one subscription of it.
+  Status LoadBookCustomer(const Book& book, const BookCustomer& record);
+  Status LoadBookSubscription(const Customer& customer, const BookSubscription& record);
   // The Azure plan parts of a purchase and of the period close (azure.cc).
   Status ValidateAzurePlanPurchase(const Customer& customer, const Offer& offer, int quantity,
                                    const std::vector<PurchaseRequest>& earlier) const;
@@ -542,6 +547,8 @@ class Sandbox {
   std::vector<RequestOrigin> requests_;  // of journal entries, in order
   uint32_t current_request_ = kNoIndex;
   std::optional<RequestOrigin> pending_request_;  // kept only once the request journals something
+  std::function<void(const ChargeLine&)> on_charge_;
+  bool keep_history_ = true;
   AzureBook azure_;
 };
 

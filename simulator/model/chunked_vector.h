@@ -71,6 +71,11 @@ class ChunkedVector {
   const T& operator[](size_t i) const { return chunks_[i / kChunk][i % kChunk]; }
   const T& front() const { return (*this)[0]; }
   const T& back() const { return (*this)[size_ - 1]; }
+  // Frees the chunks that hold only elements before `n`. The size and the
+  // indexes of later elements stay; reading a released element is undefined.
+  void ReleaseBefore(size_t n) {
+    for (size_t k = 0; k < chunks_.size() && (k + 1) * kChunk <= n; ++k) std::vector<T>().swap(chunks_[k]);
+  }
   const_iterator begin() const { return const_iterator(this, 0); }
   const_iterator end() const { return const_iterator(this, size_); }
 

@@ -1,0 +1,301 @@
+// Running a book forward (audit.h).
+#include "simulator/audit/audit.h"
+
+#include <algorithm>
+#include <charconv>
+#include <unordered_map>
+
+#include "simulator/commerce/est_report.h"
+#include "simulator/model/errors.h"
+
+namespace pcsim::audit {
+namespace {
+
+uint64_t Fnv1a(std::string_view text) {
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : text) h = (h ^ c) * 1099511628211ull;
+  return h;
+}
+
+std::string MonthOf(Date d) { return d.ToString().substr(0, 7); }
+
+// Who decided a term end, from the decision and the action that carried it.
+std::string DecidedBy(const Subscription& s, const TermEndDecision& d) {
+  if (s.scheduled_action) return std::string(ToString(s.scheduled_action->origin));
+  switch (d.outcome) {
+    case TermEndOutcome::kRenew: return "autoRenew";
+    case TermEndOutcome::kDisableSuspended: return "suspension";
+    case TermEndOutcome::kExtendedServiceTerm: return s.in_est ? "inEst" : "autoRenewOff";
+    case TermEndOutcome::kGrace: return "autoRenewOff";
+    case TermEndOutcome::kCancel: return "partner";
+  }
+  return "";
+}
+
+// The PATCH that renews at term end instead of going into EST
+// (Update a subscription by ID: the full resource, with these fields).
+std::string AvoidCall(const Subscription& s, const Customer& c) {
+  return "PATCH /v1/customers/" + c.id + "/subscriptions/" + s.id +
+         " {\"autoRenewEnabled\":true,\"scheduledActions\":[{\"scheduleType\":\"TermEnd\",\"actionType\":"
+         "\"RenewToNewTerm\"}]}";
+}
+
+Status PriceChange(CatalogData& data, const std::string& key, const std::string& value) {
+  // price:ITEM[/TERM/BILLING]@DAY
+  std::string spec = key.substr(6);
+  size_t at = spec.rfind('@');
+  if (at == std::string::npos) return Error<Err::InvalidInput>("a price change is price:ITEM[/TERM/BILLING]@DAY, got " + key);
+  auto day = Date::Parse(spec.substr(at + 1));
+  if (!day) return Error<Err::InvalidInput>("not a date in " + key);
+  spec.resize(at);
+  std::optional<Term> term;
+  std::optional<Billing> billing;
+  if (size_t slash = spec.find('/'); slash != std::string::npos) {
+    std::string rest = spec.substr(slash + 1);
+    spec.resize(slash);
+    size_t slash2 = rest.find('/');
+    if (slash2 == std::string::npos) return Error<Err::InvalidInput>("expected ITEM/TERM/BILLING in " + key);
+    term = ParseTerm(rest.substr(0, slash2));
+    billing = ParseBilling(rest.substr(slash2 + 1));
+    if (!term || !billing) return Error<Err::InvalidInput>("unknown term or billing in " + key);
+  }
+  bool percent = !value.empty() && value.back() == '%';
+  auto amount = Decimal::Parse(percent ? value.substr(0, value.size() - 1) : value);
+  if (!amount) return Error<Err::InvalidInput>("a price change is an amount or a percentage (+5%), got " + value);
+  if (!percent && !term) return Error<Err::InvalidInput>("an amount needs ITEM/TERM/BILLING: " + key);
+  int changed = 0;
+  for (Product& p : data.products)
+    for (Sku& sku : p.skus)
+      for (Availability& a : sku.availabilities) {
+        std::string item = p.id + ":" + sku.id + ":" + a.id;
+        if (spec != "*" && spec != item && spec != p.id + ":" + sku.id) continue;
+        for (Market& m : a.markets) {
+          std::vector<PriceEntry> added;
+          for (const PriceEntry& e : m.prices) {
+            if ((term && e.term != *term) || (billing && e.billing != *billing)) continue;
+            // The entry in force on the day for this pair.
+            const PriceEntry* current = nullptr;
+            for (const PriceEntry& f : m.prices)
+              if (f.term == e.term && f.billing == e.billing && f.from <= *day && (!current || f.from > current->from))
+                current = &f;
+            if (current != &e) continue;
+            PriceEntry n = e;
+            n.from = *day;
+            // A percentage moves the price in force, rounded half up to the cent.
+            n.price = percent ? ExactAmount(e.price).Times(Decimal::FromInt(100) + *amount).Times(Fraction{1, 100}).RoundHalfUp(2)
+                              : *amount;
+            added.push_back(n);
+          }
+          // Same-day entries are replaced.
+          for (const PriceEntry& n : added) {
+            std::erase_if(m.prices, [&](const PriceEntry& e) {
+              return e.from == n.from && e.term == n.term && e.billing == n.billing;
+            });
+            m.prices.push_back(n);
+            ++changed;
+          }
+        }
+      }
+  if (changed == 0) return Error<Err::InvalidInput>("the price change " + key + " matches no price in the catalog");
+  return OkStatus();
+}
+
+}  // namespace
+
+bool Shard::Holds(std::string_view customer_id) const {
+  return count <= 1 || Fnv1a(customer_id) % static_cast<uint64_t>(count) == static_cast<uint64_t>(index);
+}
+
+std::optional<Shard> Shard::Parse(std::string_view text) {
+  size_t slash = text.find('/');
+  if (slash == std::string_view::npos) return std::nullopt;
+  Shard s;
+  auto a = std::from_chars(text.data(), text.data() + slash, s.index);
+  auto b = std::from_chars(text.data() + slash + 1, text.data() + text.size(), s.count);
+  if (a.ec != std::errc() || a.ptr != text.data() + slash || b.ec != std::errc() || b.ptr != text.data() + text.size())
+    return std::nullopt;
+  if (s.count < 1 || s.count > 4096 || s.index < 0 || s.index >= s.count) return std::nullopt;
+  return s;
+}
+
+StatusOr<WhatIf> WhatIf::Parse(std::string_view text) {
+  size_t colon = text.find(':');
+  WhatIf w;
+  if (colon == std::string_view::npos || colon == 0)
+    return Error<Err::InvalidInput>("--what-if expects NAME:KEY=VALUE,..., got \"" + std::string(text) + "\"");
+  w.name = std::string(text.substr(0, colon));
+  for (char c : w.name)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_')
+      return Error<Err::InvalidInput>("a what-if name is letters, digits, - and _: \"" + w.name + "\"");
+  std::string_view rest = text.substr(colon + 1);
+  while (!rest.empty()) {
+    size_t comma = rest.find(',');
+    std::string_view item = rest.substr(0, comma);
+    // A price key holds colons and no comma; its value follows the last '='.
+    size_t eq = item.rfind('=');
+    if (eq == std::string_view::npos || eq == 0)
+      return Error<Err::InvalidInput>("--what-if " + w.name + ": expected KEY=VALUE, got \"" + std::string(item) + "\"");
+    w.changes.emplace_back(std::string(item.substr(0, eq)), std::string(item.substr(eq + 1)));
+    if (comma == std::string_view::npos) break;
+    rest.remove_prefix(comma + 1);
+  }
+  if (w.changes.empty()) return Error<Err::InvalidInput>("--what-if " + w.name + " changes nothing");
+  return w;
+}
+
+StatusOr<AuditOptions> ApplyWhatIf(const AuditOptions& base, const WhatIf& what_if) {
+  AuditOptions out = base;
+  Policy policy = base.policy ? *base.policy : Policy::Microsoft();
+  std::optional<CatalogData> data;
+  for (const auto& [key, value] : what_if.changes) {
+    if (key.rfind("price:", 0) == 0) {
+      if (!data) data = (base.catalog ? base.catalog : Catalog::Default())->data();
+      PCSIM_RETURN_IF_ERROR(PriceChange(*data, key, value));
+      continue;
+    }
+    Status s = policy.Override(key, value);
+    if (!s.ok()) return Error<Err::InvalidInput>("--what-if " + what_if.name + ": " + s.description());
+  }
+  out.policy = std::move(policy);
+  if (data) {
+    auto catalog = Catalog::Build(std::move(*data));
+    if (!catalog.ok()) return Error<Err::InvalidInput>("--what-if " + what_if.name + ": " + catalog.status().description());
+    out.catalog = *catalog;
+  }
+  return out;
+}
+
+StatusOr<AuditData> RunAudit(const Book& full_book, const AuditOptions& options) {
+  if (options.to <= full_book.as_of)
+    return Error<Err::InvalidInput>("--to " + options.to.ToString() + " is not after the book's asOf " +
+                                    full_book.as_of.ToString());
+  // The shard's customers only (a book is whole customers: nothing of one
+  // customer depends on another's subscriptions).
+  const Book* book = &full_book;
+  Book shard_book;
+  if (options.shard.count > 1) {
+    shard_book.version = full_book.version;
+    shard_book.as_of = full_book.as_of;
+    shard_book.partner_tenant_id = full_book.partner_tenant_id;
+    shard_book.resellers = full_book.resellers;
+    for (const BookCustomer& c : full_book.customers)
+      if (options.shard.Holds(c.id)) shard_book.customers.push_back(c);
+    book = &shard_book;
+  }
+
+  // Charges accumulate per subscription and per customer-month as they are
+  // made; the lines themselves are not kept.
+  struct Totals {
+    Decimal charges, est_cost;
+    int est_months = 0;
+    std::map<std::string, Decimal> months;
+  };
+  std::vector<Totals> totals;
+  std::map<std::tuple<uint32_t, std::string, uint32_t>, std::pair<Decimal, Decimal>> customer_months;
+  const Sandbox* view = nullptr;
+  SandboxOptions sandbox_options;
+  sandbox_options.policy = options.policy;
+  sandbox_options.catalog = options.catalog;
+  sandbox_options.seed = options.seed;
+  sandbox_options.keep_history = false;
+  const bool per_month = options.subscription_months;
+  sandbox_options.on_charge = [&](const ChargeLine& l) {
+    if (l.subscription >= totals.size()) totals.resize(view->subscriptions().size());
+    Totals& t = totals[l.subscription];
+    Decimal total = l.total;
+    t.charges += total;
+    const bool est = (l.flags & kLineExtendedServiceTerm) != 0;
+    if (est) {
+      t.est_cost += total;
+      if (!(l.flags & kLineRefund)) ++t.est_months;
+    }
+    std::string month = MonthOf(l.order_date.date());
+    if (per_month) t.months[month] += total;
+    auto& cm = customer_months[{l.customer, month, l.offer}];
+    cm.first += total;
+    if (est) cm.second += total;
+  };
+  auto loaded = Sandbox::FromBook(*book, std::move(sandbox_options));
+  if (!loaded.ok()) return loaded.status();
+  Sandbox& sandbox = **loaded;
+  view = &sandbox;
+  totals.resize(sandbox.subscriptions().size());
+
+  // Each live subscription's first term end in the run: decided just before
+  // it is carried out, by the function that carries it out.
+  struct Decision {
+    Date term_end;
+    std::string outcome, decided_by, cause;
+    std::optional<Decimal> renewal_month;  // the renewal's price per month for all seats
+  };
+  std::vector<std::optional<Decision>> decisions(sandbox.subscriptions().size());
+  std::vector<Date> term_ends(sandbox.subscriptions().size());  // as loaded
+  for (const auto& sub : sandbox.subscriptions()) {
+    term_ends[sub->index] = sub->term_end;
+    if (Sandbox::IsAzurePlan(*sub)) continue;
+    Instant fires = Instant::StartOf(sub->term_end.AddDays(1));
+    if (fires > options.to) continue;
+    uint32_t index = sub->index;
+    sandbox.clock().Schedule(fires - Duration::Seconds(1), [&sandbox, &decisions, index] {
+      const Subscription& s = sandbox.SubscriptionAt(index);
+      if (s.status != SubscriptionStatus::Active && s.status != SubscriptionStatus::Suspended) return;
+      TermEndDecision d = sandbox.DecideTermEnd(s);
+      Decision out{s.term_end, std::string(ToString(d.outcome)), DecidedBy(s, d), d.cause, std::nullopt};
+      if (auto price = RenewalPricePerSeatPerMonth(sandbox, s)) out.renewal_month = *price * s.quantity;
+      decisions[index] = std::move(out);
+    });
+  }
+  sandbox.AdvanceTo(options.to);
+
+  AuditData data;
+  data.as_of = book->as_of;
+  data.to = options.to;
+  for (const auto& sub : sandbox.subscriptions()) {
+    const Customer& c = sandbox.CustomerAt(sub->customer);
+    SubscriptionAudit a;
+    a.customer_id = c.id;
+    a.customer_name = c.company_name;
+    a.subscription_id = sub->id;
+    a.offer_id = sub->offer->catalog_item_id;
+    a.product_name = sub->offer->product->title;
+    a.currency = sub->offer->market->currency;
+    const Totals& t = totals[sub->index];
+    a.charges = t.charges;
+    a.est_months = t.est_months;
+    a.est_cost = t.est_cost;
+    a.months = t.months;
+    a.term_end = term_ends[sub->index];
+    if (const auto& d = decisions[sub->index]) {
+      a.term_end = d->term_end;
+      a.outcome = d->outcome;
+      a.decided_by = d->decided_by;
+      a.cause = d->cause;
+      if (d->outcome == "EST") {
+        if (d->renewal_month) a.renewal_cost = *d->renewal_month * t.est_months;
+        a.avoid_call = AvoidCall(*sub, c);
+      }
+    }
+    a.quantity = sub->quantity;
+    data.subscriptions.push_back(std::move(a));
+  }
+  std::stable_sort(data.subscriptions.begin(), data.subscriptions.end(), [](const auto& x, const auto& y) {
+    return std::tie(x.customer_id, x.subscription_id) < std::tie(y.customer_id, y.subscription_id);
+  });
+  std::map<std::tuple<std::string, std::string, std::string>, CustomerMonth> months;
+  for (const auto& [key, amounts] : customer_months) {
+    const auto& [customer, month, offer] = key;
+    const Customer& c = sandbox.CustomerAt(customer);
+    const std::string& currency = sandbox.catalog().OfferAt(offer)->market->currency;
+    CustomerMonth& m = months[{c.id, month, currency}];
+    m.customer_id = c.id;
+    m.customer_name = c.company_name;
+    m.month = month;
+    m.currency = currency;
+    m.charges += amounts.first;
+    m.est_charges += amounts.second;
+  }
+  for (auto& [key, m] : months) data.months.push_back(std::move(m));
+  return data;
+}
+
+}  // namespace pcsim::audit
