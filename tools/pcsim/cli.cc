@@ -21,6 +21,7 @@
 #include "simulator/api/router.h"
 #include "simulator/clock/time.h"
 #include "simulator/replay/replay_command.h"
+#include "tools/pcsim/audit_command.h"
 #include "tools/pcsim/commands.h"
 #include "tools/pcsim/errors_command.h"
 
@@ -92,6 +93,10 @@ scenario carries any of the --tag values, a path does not exist, or a report can
 constexpr const char* kEstReportFooter = R"(The scenario's steps run (your book); its expectations are skipped. Exit 0: the CSV is printed;
 1: a step failed; 2: the scenario is not valid, or --at is before the end of its steps or before
 the audit download is available.)";
+
+constexpr const char* kAuditFooter = R"(Writes DIR/subscriptions.csv, customer-months.csv, summary.json and report.html (and
+what-if/NAME/ for each --what-if), through a temporary folder: nothing is left on failure.
+Exit 0: written; 2: bad input (the book's file:line and reason, an option). docs/audit.md.)";
 
 constexpr const char* kServeFooter = R"(Requests over the transport's limits get Partner Center's error body and a closed connection:
 a head over 64 KiB or with over 100 headers (431), a target over 8 KiB (414), control
@@ -389,6 +394,50 @@ void AddEstReport(CLI::App* app, EstReportFlags* f) {
   AddPolicyOverride(est, &f->overrides);
 }
 
+void AddAudit(CLI::App* app, AuditFlags* f, MergeFlags* m) {
+  CLI::App* audit = app->add_subcommand("audit", "run a book forward to a date: costs, term ends, EST (CSV, JSON, HTML)");
+  audit->footer(kAuditFooter);
+  AddArgument(audit, "BOOK", &f->book, "the book file (.json, .jsonl, .jsonl.gz)")->required();
+  AddOption(audit, "--to", "DATE", "run the book to this instant or date (exclusive)", [f](const std::string& v) {
+    f->to = Instant::Parse(v);
+    if (!f->to) return "--to " + Quoted(v) + " is not an RFC 3339 instant or a date";
+    return std::string();
+  })->required();
+  AddOption(audit, "--out", "DIR", "the output folder (must not exist)", [f](const std::string& v) {
+    f->out = v;
+    return std::string();
+  })->required();
+  AddOption(audit, "--what-if", "NAME:KEY=VALUE,...", "also run the book with these policy keys or prices (repeatable)",
+            [f](const std::string& v) {
+              f->what_ifs.push_back(v);
+              return std::string();
+            });
+  AddOption(audit, "--shard", "I/N", "audit only the customers of shard I of N (pcsim merge joins them)",
+            [f](const std::string& v) {
+              f->shard = v;
+              return std::string();
+            });
+  AddOption(audit, "--policy", "NAME|FILE", "the policy (default microsoft)", [f](const std::string& v) {
+    f->policy = v;
+    return std::string();
+  });
+  AddOption(audit, "--seed", "N", "the sandbox seed (default 1)", [f](const std::string& v) {
+    auto seed = ParseNumber<uint64_t>(v, 0, UINT64_MAX);
+    if (!seed) return "--seed must be a number, got " + Quoted(v);
+    f->seed = *seed;
+    return std::string();
+  });
+  audit->add_flag("--subscription-months", f->subscription_months,
+                  "also write each subscription's charges per month (subscription-months.csv)");
+  AddPolicyOverride(audit, &f->overrides);
+  CLI::App* merge = app->add_subcommand("merge", "merge the folders of pcsim audit --shard 0/N .. N-1/N into one");
+  merge->add_option("DIRS", m->dirs, "the shards' folders")->required()->type_name("");
+  AddOption(merge, "--out", "DIR", "the merged folder (must not exist)", [m](const std::string& v) {
+    m->out = v;
+    return std::string();
+  })->required();
+}
+
 void AddState(CLI::App* app, StateFlags* f) {
   CLI::App* state = app->add_subcommand("state", "read a --state-dir without a server: check DIR, repair DIR --to NEWDIR");
   state->footer(kStateFooter);
@@ -452,6 +501,8 @@ struct CommandLine {
   ServeFlags serve_flags;
   replay::ReplayRequest replay_request;
   EstReportFlags est_flags;
+  AuditFlags audit_flags;
+  MergeFlags merge_flags;
   StateFlags state_flags;
   std::string policy_name = "microsoft";
   std::string catalog_file, policy_file;
@@ -473,6 +524,7 @@ void AddCommands(CLI::App& app, CommandLine* c) {
   AddServe(&app, &c->serve_flags);
   AddReplay(&app, &c->replay_request);
   AddEstReport(&app, &c->est_flags);
+  AddAudit(&app, &c->audit_flags, &c->merge_flags);
   CLI::App* policy = app.add_subcommand("policy", "print every policy parameter, its values and source");
   AddArgument(policy, "POLICY", &c->policy_name, "a built-in policy name or a policy file (default microsoft)");
   CLI::App* check_catalog =
@@ -545,6 +597,8 @@ int RunCommand(const CLI::App& app, const std::string& name, CommandLine& c) {
   if (name == "serve") return Serve(std::move(c.serve_flags));
   if (name == "replay") return replay::Replay(c.replay_request, std::cout, std::cerr);
   if (name == "est-report") return EstReport(c.est_flags);
+  if (name == "audit") return Audit(c.audit_flags);
+  if (name == "merge") return Merge(c.merge_flags);
   if (name == "policy") return PrintPolicy(c.policy_name);
   if (name == "check-catalog") return CheckDataFile(DataFileKind::kCatalog, c.catalog_file);
   if (name == "check-policy") return CheckDataFile(DataFileKind::kPolicy, c.policy_file);
