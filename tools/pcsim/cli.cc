@@ -24,6 +24,7 @@
 #include "tools/pcsim/audit_command.h"
 #include "tools/pcsim/commands.h"
 #include "tools/pcsim/errors_command.h"
+#include "tools/pcsim/recon_command.h"
 
 namespace pcsim::tools {
 namespace {
@@ -507,6 +508,7 @@ struct CommandLine {
   std::string policy_name = "microsoft";
   std::string catalog_file, policy_file;
   bool errors_markdown = false;
+  ReconFlags recon_flags;
 };
 
 // The root command, its options and every command, filling in `c`.
@@ -537,6 +539,7 @@ void AddCommands(CLI::App& app, CommandLine* c) {
       "errors", "print every error pcsim answers with: HTTP status, code, name, description, source page, when");
   errors->add_flag("--markdown", c->errors_markdown, "print the catalogue as Markdown (docs/errors.md)");
   AddState(&app, &c->state_flags);
+  AddReconCommands(app, &c->recon_flags);
   app.footer(kRootFooter);  // after the subcommands, which would inherit it
 }
 
@@ -603,6 +606,7 @@ int RunCommand(const CLI::App& app, const std::string& name, CommandLine& c) {
   if (name == "check-catalog") return CheckDataFile(DataFileKind::kCatalog, c.catalog_file);
   if (name == "check-policy") return CheckDataFile(DataFileKind::kPolicy, c.policy_file);
   if (name == "state") return StateCommand(c.state_flags, kVersion);
+  if (name == "book" || name == "reconcile") return RunReconCommand(*app.get_subcommands().front(), c.recon_flags);
   if (name == "errors") {
     std::cout << (c.errors_markdown ? ErrorCatalogueMarkdown() : ErrorCatalogueText());
     return 0;
