@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdio>
 #include <unordered_map>
 
 #include "simulator/commerce/est_report.h"
@@ -17,7 +18,13 @@ uint64_t Fnv1a(std::string_view text) {
   return h;
 }
 
-std::string MonthOf(Date d) { return d.ToString().substr(0, 7); }
+// "YYYY-MM" of the month `offset` months after `first`'s.
+std::string MonthText(Date::YearMonthDay first, int offset) {
+  int months = first.year * 12 + first.month - 1 + offset;
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02d", months / 12, months % 12 + 1);
+  return buf;
+}
 
 // Who decided a term end, from the decision and the action that carried it.
 std::string DecidedBy(const Subscription& s, const TermEndDecision& d) {
@@ -184,14 +191,23 @@ StatusOr<AuditData> RunAudit(const Book& full_book, const AuditOptions& options)
   }
 
   // Charges accumulate per subscription and per customer-month as they are
-  // made; the lines themselves are not kept.
+  // made; the lines themselves are not kept. Months are counted from asOf's
+  // month; a customer's cells are in one flat table (its lines share the
+  // currency of its market, so a second currency is rare and kept aside).
   struct Totals {
     Decimal charges, est_cost;
     int est_months = 0;
-    std::map<std::string, Decimal> months;
+    std::map<int, Decimal> months;
   };
+  struct Cell {
+    Decimal charges, est;
+    uint32_t offer = kNoIndex;  // the first line's offer: its currency
+  };
+  const Date::YearMonthDay first = book->as_of.date().ymd();
+  const int month_count = (options.to.date().year() - first.year) * 12 + options.to.date().month() - first.month + 1;
   std::vector<Totals> totals;
-  std::map<std::tuple<uint32_t, std::string, uint32_t>, std::pair<Decimal, Decimal>> customer_months;
+  std::vector<Cell> cells;
+  std::map<std::tuple<uint32_t, int, std::string>, std::pair<Decimal, Decimal>> other_currencies;
   const Sandbox* view = nullptr;
   SandboxOptions sandbox_options;
   sandbox_options.policy = options.policy;
@@ -202,24 +218,35 @@ StatusOr<AuditData> RunAudit(const Book& full_book, const AuditOptions& options)
   sandbox_options.on_charge = [&](const ChargeLine& l) {
     if (l.subscription >= totals.size()) totals.resize(view->subscriptions().size());
     Totals& t = totals[l.subscription];
-    Decimal total = l.total;
+    const Decimal total = l.total;
     t.charges += total;
     const bool est = (l.flags & kLineExtendedServiceTerm) != 0;
     if (est) {
       t.est_cost += total;
       if (!(l.flags & kLineRefund)) ++t.est_months;
     }
-    std::string month = MonthOf(l.order_date.date());
+    const Date::YearMonthDay ymd = l.order_date.date().ymd();
+    const int month = (ymd.year - first.year) * 12 + ymd.month - first.month;
     if (per_month) t.months[month] += total;
-    auto& cm = customer_months[{l.customer, month, l.offer}];
-    cm.first += total;
-    if (est) cm.second += total;
+    Cell& cell = cells[static_cast<size_t>(l.customer) * static_cast<size_t>(month_count) + static_cast<size_t>(month)];
+    const Catalog& catalog = view->catalog();
+    if (cell.offer == kNoIndex) cell.offer = l.offer;
+    if (cell.offer == l.offer ||
+        catalog.OfferAt(cell.offer)->market->currency == catalog.OfferAt(l.offer)->market->currency) {
+      cell.charges += total;
+      if (est) cell.est += total;
+    } else {
+      auto& other = other_currencies[{l.customer, month, catalog.OfferAt(l.offer)->market->currency}];
+      other.first += total;
+      if (est) other.second += total;
+    }
   };
   auto loaded = Sandbox::FromBook(*book, std::move(sandbox_options));
   if (!loaded.ok()) return loaded.status();
   Sandbox& sandbox = **loaded;
   view = &sandbox;
   totals.resize(sandbox.subscriptions().size());
+  cells.resize(sandbox.customers().size() * static_cast<size_t>(month_count));
 
   // Each live subscription's first term end in the run: decided just before
   // it is carried out, by the function that carries it out.
@@ -263,7 +290,7 @@ StatusOr<AuditData> RunAudit(const Book& full_book, const AuditOptions& options)
     a.charges = t.charges;
     a.est_months = t.est_months;
     a.est_cost = t.est_cost;
-    a.months = t.months;
+    for (const auto& [month, amount] : t.months) a.months[MonthText(first, month)] = amount;
     a.term_end = term_ends[sub->index];
     if (const auto& d = decisions[sub->index]) {
       a.term_end = d->term_end;
@@ -282,18 +309,26 @@ StatusOr<AuditData> RunAudit(const Book& full_book, const AuditOptions& options)
     return std::tie(x.customer_id, x.subscription_id) < std::tie(y.customer_id, y.subscription_id);
   });
   std::map<std::tuple<std::string, std::string, std::string>, CustomerMonth> months;
-  for (const auto& [key, amounts] : customer_months) {
-    const auto& [customer, month, offer] = key;
+  auto add = [&](uint32_t customer, int month, const std::string& currency, const Decimal& charges, const Decimal& est) {
     const Customer& c = sandbox.CustomerAt(customer);
-    const std::string& currency = sandbox.catalog().OfferAt(offer)->market->currency;
-    CustomerMonth& m = months[{c.id, month, currency}];
+    std::string text = MonthText(first, month);
+    CustomerMonth& m = months[{c.id, text, currency}];
     m.customer_id = c.id;
     m.customer_name = c.company_name;
-    m.month = month;
+    m.month = std::move(text);
     m.currency = currency;
-    m.charges += amounts.first;
-    m.est_charges += amounts.second;
-  }
+    m.charges += charges;
+    m.est_charges += est;
+  };
+  for (uint32_t customer = 0; customer < sandbox.customers().size(); ++customer)
+    for (int month = 0; month < month_count; ++month) {
+      const Cell& cell = cells[static_cast<size_t>(customer) * static_cast<size_t>(month_count) + static_cast<size_t>(month)];
+      if (cell.offer != kNoIndex)
+        add(customer, month, sandbox.catalog().OfferAt(cell.offer)->market->currency, cell.charges, cell.est);
+    }
+  for (const auto& [key, amounts] : other_currencies)
+    add(std::get<0>(key), std::get<1>(key), std::get<2>(key), amounts.first, amounts.second);
+  data.months.reserve(months.size());
   for (auto& [key, m] : months) data.months.push_back(std::move(m));
   return data;
 }

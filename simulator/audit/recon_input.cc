@@ -4,6 +4,8 @@
 // million of them must read in seconds, so no JSON document is built).
 #include "simulator/audit/recon_input.h"
 
+#include <simdjson.h>
+
 #include <algorithm>
 #include <array>
 #include <charconv>
@@ -61,8 +63,11 @@ uint8_t FieldOf(std::string_view name) {
 }
 
 std::vector<Field> Required(ReconNeeds needs) {
-  std::vector<Field> out(std::begin(kReconcileFields), std::end(kReconcileFields));
-  if (needs == ReconNeeds::kImport) out.insert(out.end(), std::begin(kImportFields), std::end(kImportFields));
+  std::vector<Field> out;
+  out.reserve(std::size(kReconcileFields) + std::size(kImportFields));
+  for (Field f : kReconcileFields) out.push_back(f);
+  if (needs == ReconNeeds::kImport)
+    for (Field f : kImportFields) out.push_back(f);
   return out;
 }
 
@@ -240,151 +245,61 @@ Status ReadCsvRows(std::string_view text, const std::string& name, ReconNeeds ne
 
 // --- JSON lines ------------------------------------------------------------------------
 
-// A flat JSON object's members, one line at a time.
-class FlatJson {
+// Reads one row, a flat JSON object, with simdjson and calls
+// member(key, value, is_string) for each member: strings unescaped, numbers
+// as their text (money stays exact), arrays and objects as their JSON text,
+// null as an empty view. Views are valid until the next row. Returns "" or
+// why the row is not a complete JSON object.
+class JsonRowScanner {
  public:
-  // Calls member(key, value, is_string) for each member of the object in
-  // `line`; a string value is unescaped (into scratch when it has escapes).
-  // Returns "" or why the line is not a flat JSON object.
   template <typename Member>
-  std::string Scan(std::string_view line, Member&& member) {
-    p_ = line.data();
-    end_ = p_ + line.size();
-    scratch_.clear();
-    scratch_.reserve(line.size());
-    Space();
-    if (!Eat('{')) return "not a JSON object";
-    Space();
-    if (Eat('}')) return Rest();
-    for (;;) {
-      Space();
-      std::string_view key;
-      if (!String(key)) return "a member name is not a complete string";
-      Space();
-      if (!Eat(':')) return "a ':' is missing after \"" + std::string(key) + "\"";
-      Space();
-      std::string_view value;
+  std::string Scan(std::string_view row, Member&& member) {
+    padded_.assign(row);
+    padded_.append(simdjson::SIMDJSON_PADDING, '\0');
+    simdjson::ondemand::document doc;
+    if (auto e = parser_.iterate(padded_.data(), row.size(), padded_.size()).get(doc)) return simdjson::error_message(e);
+    simdjson::ondemand::object object;
+    if (doc.get_object().get(object)) return "not a JSON object";
+    for (auto field : object) {
+      std::string_view key, value;
+      if (auto e = field.unescaped_key().get(key)) return simdjson::error_message(e);
+      simdjson::ondemand::value v;
+      simdjson::ondemand::json_type type;
+      if (auto e = field.value().get(v)) return simdjson::error_message(e);
+      if (auto e = v.type().get(type)) return simdjson::error_message(e);
       bool is_string = false;
-      if (p_ < end_ && *p_ == '"') {
-        if (!String(value)) return "the value of \"" + std::string(key) + "\" is not a complete string";
-        is_string = true;
-      } else if (!Other(value)) {
-        return "the value of \"" + std::string(key) + "\" is not complete";
+      switch (type) {
+        case simdjson::ondemand::json_type::string:
+          if (auto e = v.get_string().get(value)) return simdjson::error_message(e);
+          is_string = true;
+          break;
+        case simdjson::ondemand::json_type::array:
+        case simdjson::ondemand::json_type::object:
+          if (auto e = simdjson::to_json_string(v).get(value)) return simdjson::error_message(e);
+          break;
+        case simdjson::ondemand::json_type::null:
+          if (auto e = v.is_null().error()) return simdjson::error_message(e);
+          break;
+        default:
+          value = v.raw_json_token();
+          while (!value.empty() && (value.back() == ' ' || value.back() == '\t' || value.back() == '\r'))
+            value.remove_suffix(1);
+          if (value.empty()) return "a value is missing";
       }
       member(key, value, is_string);
-      Space();
-      if (Eat(',')) continue;
-      if (Eat('}')) return Rest();
-      return "the object is not complete (a truncated line?)";
     }
+    // Past the object there is nothing left to read: a location is an error.
+    if (const char* rest = nullptr; !doc.current_location().get(rest)) return "text after the object";
+    return std::string();
   }
 
  private:
-  void Space() {
-    while (p_ < end_ && (*p_ == ' ' || *p_ == '\t' || *p_ == '\r')) ++p_;
-  }
-  bool Eat(char c) {
-    if (p_ < end_ && *p_ == c) {
-      ++p_;
-      return true;
-    }
-    return false;
-  }
-  std::string Rest() {
-    Space();
-    return p_ == end_ ? std::string() : std::string("text after the object");
-  }
-  static int Hex(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  }
-  bool String(std::string_view& out) {
-    if (!Eat('"')) return false;
-    const char* start = p_;
-    const char* q = static_cast<const char*>(std::memchr(p_, '"', static_cast<size_t>(end_ - p_)));
-    if (q == nullptr) return false;
-    if (std::memchr(start, '\\', static_cast<size_t>(q - start)) == nullptr) {
-      out = std::string_view(start, static_cast<size_t>(q - start));
-      p_ = q + 1;
-      return true;
-    }
-    size_t at = scratch_.size();
-    while (p_ < end_ && *p_ != '"') {
-      if (*p_ != '\\') {
-        scratch_.push_back(*p_++);
-        continue;
-      }
-      if (++p_ >= end_) return false;
-      char e = *p_++;
-      switch (e) {
-        case 'n': scratch_.push_back('\n'); break;
-        case 't': scratch_.push_back('\t'); break;
-        case 'r': scratch_.push_back('\r'); break;
-        case 'b': scratch_.push_back('\b'); break;
-        case 'f': scratch_.push_back('\f'); break;
-        case 'u': {
-          if (end_ - p_ < 4) return false;
-          int cp = 0;
-          for (int i = 0; i < 4; ++i) {
-            int h = Hex(p_[i]);
-            if (h < 0) return false;
-            cp = cp * 16 + h;
-          }
-          p_ += 4;
-          if (cp < 0x80) {
-            scratch_.push_back(static_cast<char>(cp));
-          } else if (cp < 0x800) {
-            scratch_.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-            scratch_.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-          } else {
-            scratch_.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-            scratch_.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-            scratch_.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-          }
-          break;
-        }
-        default: scratch_.push_back(e);
-      }
-    }
-    if (!Eat('"')) return false;
-    out = std::string_view(scratch_.data() + at, scratch_.size() - at);
-    return true;
-  }
-  // A number, true/false/null, or an array or object kept as its text.
-  bool Other(std::string_view& out) {
-    const char* start = p_;
-    if (p_ < end_ && (*p_ == '[' || *p_ == '{')) {
-      int depth = 0;
-      while (p_ < end_) {
-        char c = *p_;
-        if (c == '"') {
-          std::string_view ignored;
-          if (!String(ignored)) return false;
-          continue;
-        }
-        ++p_;
-        if (c == '[' || c == '{') ++depth;
-        if ((c == ']' || c == '}') && --depth == 0) {
-          out = std::string_view(start, static_cast<size_t>(p_ - start));
-          return true;
-        }
-      }
-      return false;
-    }
-    while (p_ < end_ && *p_ != ',' && *p_ != '}' && *p_ != ' ') ++p_;
-    out = std::string_view(start, static_cast<size_t>(p_ - start));
-    return !out.empty();
-  }
-
-  const char* p_ = nullptr;
-  const char* end_ = nullptr;
-  std::string scratch_;
+  simdjson::ondemand::parser parser_;
+  std::string padded_;  // the row, with the padding simdjson reads past its end
 };
 
 Status ReadJsonRows(std::string_view text, ReconNeeds needs, RowBuilder& builder) {
-  FlatJson json;
+  JsonRowScanner json;
   std::array<std::string_view, kFieldCount> values{};
   std::array<bool, kFieldCount> seen{};
   const std::vector<Field> required = Required(needs);
@@ -399,13 +314,13 @@ Status ReadJsonRows(std::string_view text, ReconNeeds needs, RowBuilder& builder
     if (row.find_first_not_of(" \t\r") == std::string_view::npos) continue;
     values.fill(std::string_view());
     seen.fill(false);
-    std::string why = json.Scan(row, [&](std::string_view key, std::string_view value, bool is_string) {
+    std::string why = json.Scan(row, [&](std::string_view key, std::string_view value, bool) {
       uint8_t f = FieldOf(key);
       if (f == kNotKept) return;
       seen[f] = true;
-      values[f] = (!is_string && value == "null") ? std::string_view() : value;
+      values[f] = value;
     });
-    if (!why.empty()) return Bad(builder.Where(line), why);
+    if (!why.empty()) return Bad(builder.Where(line), "not a complete JSON object (" + why + ")");
     for (Field f : required)
       if (!seen[f]) return Bad(builder.Where(line), "the row has no " + std::string(kFieldNames[f]));
     PCSIM_RETURN_IF_ERROR(builder.Add(line, values));
@@ -624,7 +539,7 @@ Status AppendReconCsvHeader(std::string& out) {
 Status AppendReconCsvRows(std::string_view json_lines, std::string& out) {
   const auto& columns = ReconCsvColumns();
   std::vector<std::string> values(columns.size());
-  FlatJson json;
+  JsonRowScanner json;
   size_t at = 0, line = 0;
   while (at < json_lines.size()) {
     size_t nl = json_lines.find('\n', at);
