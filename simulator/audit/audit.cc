@@ -172,23 +172,15 @@ StatusOr<AuditOptions> ApplyWhatIf(const AuditOptions& base, const WhatIf& what_
   return out;
 }
 
-StatusOr<AuditData> RunAudit(const Book& full_book, const AuditOptions& options) {
-  if (options.to <= full_book.as_of)
+StatusOr<AuditData> RunAudit(Book book, const AuditOptions& options) {
+  if (options.to <= book.as_of)
     return Error<Err::InvalidInput>("--to " + options.to.ToString() + " is not after the book's asOf " +
-                                    full_book.as_of.ToString());
+                                    book.as_of.ToString());
   // The shard's customers only (a book is whole customers: nothing of one
   // customer depends on another's subscriptions).
-  const Book* book = &full_book;
-  Book shard_book;
-  if (options.shard.count > 1) {
-    shard_book.version = full_book.version;
-    shard_book.as_of = full_book.as_of;
-    shard_book.partner_tenant_id = full_book.partner_tenant_id;
-    shard_book.resellers = full_book.resellers;
-    for (const BookCustomer& c : full_book.customers)
-      if (options.shard.Holds(c.id)) shard_book.customers.push_back(c);
-    book = &shard_book;
-  }
+  if (options.shard.count > 1)
+    std::erase_if(book.customers, [&](const BookCustomer& c) { return !options.shard.Holds(c.id); });
+  const Instant as_of = book.as_of;
 
   // Charges accumulate per subscription and per customer-month as they are
   // made; the lines themselves are not kept. Months are counted from asOf's
@@ -203,7 +195,7 @@ StatusOr<AuditData> RunAudit(const Book& full_book, const AuditOptions& options)
     Decimal charges, est;
     uint32_t offer = kNoIndex;  // the first line's offer: its currency
   };
-  const Date::YearMonthDay first = book->as_of.date().ymd();
+  const Date::YearMonthDay first = as_of.date().ymd();
   const int month_count = (options.to.date().year() - first.year) * 12 + options.to.date().month() - first.month + 1;
   std::vector<Totals> totals;
   std::vector<Cell> cells;
@@ -241,8 +233,9 @@ StatusOr<AuditData> RunAudit(const Book& full_book, const AuditOptions& options)
       if (est) other.second += total;
     }
   };
-  auto loaded = Sandbox::FromBook(*book, std::move(sandbox_options));
+  auto loaded = Sandbox::FromBook(book, std::move(sandbox_options));
   if (!loaded.ok()) return loaded.status();
+  book = Book();  // the sandbox holds what the run needs
   Sandbox& sandbox = **loaded;
   view = &sandbox;
   totals.resize(sandbox.subscriptions().size());
@@ -275,7 +268,7 @@ StatusOr<AuditData> RunAudit(const Book& full_book, const AuditOptions& options)
   sandbox.AdvanceTo(options.to);
 
   AuditData data;
-  data.as_of = book->as_of;
+  data.as_of = as_of;
   data.to = options.to;
   for (const auto& sub : sandbox.subscriptions()) {
     const Customer& c = sandbox.CustomerAt(sub->customer);
@@ -308,28 +301,26 @@ StatusOr<AuditData> RunAudit(const Book& full_book, const AuditOptions& options)
   std::stable_sort(data.subscriptions.begin(), data.subscriptions.end(), [](const auto& x, const auto& y) {
     return std::tie(x.customer_id, x.subscription_id) < std::tie(y.customer_id, y.subscription_id);
   });
-  std::map<std::tuple<std::string, std::string, std::string>, CustomerMonth> months;
-  auto add = [&](uint32_t customer, int month, const std::string& currency, const Decimal& charges, const Decimal& est) {
+  // Customer-months in the files' order: customer id, month, currency.
+  std::vector<uint32_t> by_id(sandbox.customers().size());
+  for (uint32_t i = 0; i < by_id.size(); ++i) by_id[i] = i;
+  std::sort(by_id.begin(), by_id.end(),
+            [&](uint32_t x, uint32_t y) { return sandbox.CustomerAt(x).id < sandbox.CustomerAt(y).id; });
+  for (uint32_t customer : by_id) {
     const Customer& c = sandbox.CustomerAt(customer);
-    std::string text = MonthText(first, month);
-    CustomerMonth& m = months[{c.id, text, currency}];
-    m.customer_id = c.id;
-    m.customer_name = c.company_name;
-    m.month = std::move(text);
-    m.currency = currency;
-    m.charges += charges;
-    m.est_charges += est;
-  };
-  for (uint32_t customer = 0; customer < sandbox.customers().size(); ++customer)
     for (int month = 0; month < month_count; ++month) {
+      // The cell's currency and any other, in currency order.
+      std::map<std::string, std::pair<Decimal, Decimal>> amounts;
       const Cell& cell = cells[static_cast<size_t>(customer) * static_cast<size_t>(month_count) + static_cast<size_t>(month)];
       if (cell.offer != kNoIndex)
-        add(customer, month, sandbox.catalog().OfferAt(cell.offer)->market->currency, cell.charges, cell.est);
+        amounts[sandbox.catalog().OfferAt(cell.offer)->market->currency] = {cell.charges, cell.est};
+      for (auto it = other_currencies.lower_bound({customer, month, std::string()});
+           it != other_currencies.end() && std::get<0>(it->first) == customer && std::get<1>(it->first) == month; ++it)
+        amounts[std::get<2>(it->first)] = it->second;
+      for (const auto& [currency, sums] : amounts)
+        data.months.push_back(CustomerMonth{c.id, c.company_name, MonthText(first, month), currency, sums.first, sums.second});
     }
-  for (const auto& [key, amounts] : other_currencies)
-    add(std::get<0>(key), std::get<1>(key), std::get<2>(key), amounts.first, amounts.second);
-  data.months.reserve(months.size());
-  for (auto& [key, m] : months) data.months.push_back(std::move(m));
+  }
   return data;
 }
 

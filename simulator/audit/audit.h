@@ -76,9 +76,10 @@ struct AuditData {
 };
 
 // Loads the book (Sandbox::FromBook, with the options' policy and catalog)
-// and runs it to `options.to`. Errors: the book's (file:line), or --to not
-// after asOf.
-StatusOr<AuditData> RunAudit(const Book& book, const AuditOptions& options);
+// and runs it to `options.to`. The book is taken by value and freed once
+// loaded (move it in when it is not needed again). Errors: the book's
+// (file:line), or --to not after asOf.
+StatusOr<AuditData> RunAudit(Book book, const AuditOptions& options);
 
 // The policy and catalog of a what-if: `base` with its changes applied.
 StatusOr<AuditOptions> ApplyWhatIf(const AuditOptions& base, const WhatIf& what_if);

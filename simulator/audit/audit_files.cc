@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <ostream>
 #include <map>
 #include <set>
 
@@ -30,31 +32,53 @@ const std::vector<std::string> kSubscriptionMonthColumns = {"CustomerId", "Subsc
 
 std::string Money(const Decimal& d) { return d.WithScale(2).ToString(); }
 
-std::string SubscriptionsCsv(const AuditData& data) {
-  std::string out;
-  AppendCsvRow(out, kSubscriptionColumns);
+// Appends records to a buffer that goes to `out` a megabyte at a time: a
+// million rows never sit in memory as one string.
+class CsvWriter {
+ public:
+  explicit CsvWriter(std::ostream& out) : out_(out) {}
+  ~CsvWriter() { Flush(); }
+  template <typename Fields>
+  void Row(const Fields& fields) {
+    AppendCsvRow(buffer_, fields);
+    if (buffer_.size() > (size_t{1} << 20)) Flush();
+  }
+  void Row(std::initializer_list<std::string_view> fields) {
+    AppendCsvRow(buffer_, fields);
+    if (buffer_.size() > (size_t{1} << 20)) Flush();
+  }
+  void Flush() {
+    out_.write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+    buffer_.clear();
+  }
+
+ private:
+  std::ostream& out_;
+  std::string buffer_;
+};
+
+void SubscriptionsCsv(const AuditData& data, std::ostream& out) {
+  CsvWriter csv(out);
+  csv.Row(kSubscriptionColumns);
   for (const SubscriptionAudit& s : data.subscriptions)
-    AppendCsvRow(out, {s.customer_id, s.customer_name, s.subscription_id, s.offer_id, s.product_name,
-                       std::to_string(s.quantity), s.currency, s.term_end.ToString(), s.outcome, s.decided_by,
-                       Money(s.charges), std::to_string(s.est_months), Money(s.est_cost),
-                       s.renewal_cost ? Money(*s.renewal_cost) : std::string(), s.avoid_call, s.cause});
-  return out;
+    csv.Row({s.customer_id, s.customer_name, s.subscription_id, s.offer_id, s.product_name,
+             std::to_string(s.quantity), s.currency, s.term_end.ToString(), s.outcome, s.decided_by,
+             Money(s.charges), std::to_string(s.est_months), Money(s.est_cost),
+             s.renewal_cost ? Money(*s.renewal_cost) : std::string(), s.avoid_call, s.cause});
 }
 
-std::string MonthsCsv(const AuditData& data) {
-  std::string out;
-  AppendCsvRow(out, kMonthColumns);
+void MonthsCsv(const AuditData& data, std::ostream& out) {
+  CsvWriter csv(out);
+  csv.Row(kMonthColumns);
   for (const CustomerMonth& m : data.months)
-    AppendCsvRow(out, {m.customer_id, m.customer_name, m.month, m.currency, Money(m.charges), Money(m.est_charges)});
-  return out;
+    csv.Row({m.customer_id, m.customer_name, m.month, m.currency, Money(m.charges), Money(m.est_charges)});
 }
 
-std::string SubscriptionMonthsCsv(const AuditData& data) {
-  std::string out;
-  AppendCsvRow(out, kSubscriptionMonthColumns);
+void SubscriptionMonthsCsv(const AuditData& data, std::ostream& out) {
+  CsvWriter csv(out);
+  csv.Row(kSubscriptionMonthColumns);
   for (const SubscriptionAudit& s : data.subscriptions)
-    for (const auto& [month, amount] : s.months) AppendCsvRow(out, {s.customer_id, s.subscription_id, month, Money(amount)});
-  return out;
+    for (const auto& [month, amount] : s.months) csv.Row({s.customer_id, s.subscription_id, month, Money(amount)});
 }
 
 // --- what the report shows ---------------------------------------------------------
@@ -358,12 +382,16 @@ Status ReadRun(const fs::path& dir, bool subscription_months, AuditData& data) {
   return OkStatus();
 }
 
-Status WriteFile(const fs::path& path, const std::string& text) {
+Status WriteFile(const fs::path& path, const std::function<void(std::ostream&)>& write) {
   std::ofstream out(path, std::ios::binary);
-  out << text;
+  write(out);
   out.close();
   if (!out) return Error<Err::InvalidInput>("cannot write " + path.string());
   return OkStatus();
+}
+
+Status WriteFile(const fs::path& path, const std::string& text) {
+  return WriteFile(path, [&](std::ostream& out) { out << text; });
 }
 
 nlohmann::ordered_json MetaJson(const std::vector<AuditRun>& runs, bool subscription_months) {
@@ -398,10 +426,12 @@ Status WriteAuditFolder(const std::vector<AuditRun>& runs, const std::string& ou
     for (const AuditRun& run : runs) {
       fs::path dir = run.name.empty() ? temp : temp / "what-if" / run.name;
       fs::create_directories(dir, ec);
-      PCSIM_RETURN_IF_ERROR(WriteFile(dir / "subscriptions.csv", SubscriptionsCsv(run.data)));
-      PCSIM_RETURN_IF_ERROR(WriteFile(dir / "customer-months.csv", MonthsCsv(run.data)));
+      const AuditData& data = run.data;
+      PCSIM_RETURN_IF_ERROR(WriteFile(dir / "subscriptions.csv", [&](std::ostream& o) { SubscriptionsCsv(data, o); }));
+      PCSIM_RETURN_IF_ERROR(WriteFile(dir / "customer-months.csv", [&](std::ostream& o) { MonthsCsv(data, o); }));
       if (subscription_months)
-        PCSIM_RETURN_IF_ERROR(WriteFile(dir / "subscription-months.csv", SubscriptionMonthsCsv(run.data)));
+        PCSIM_RETURN_IF_ERROR(
+            WriteFile(dir / "subscription-months.csv", [&](std::ostream& o) { SubscriptionMonthsCsv(data, o); }));
     }
     // A shard's summary and report are those of its part; merge renders the whole.
     PCSIM_RETURN_IF_ERROR(WriteFile(temp / "summary.json", SummaryJson(runs).dump(2) + "\n"));

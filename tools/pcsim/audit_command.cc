@@ -36,13 +36,16 @@ int Audit(const AuditFlags& flags) {
   options.shard = *shard;
   options.subscription_months = flags.subscription_months;
   std::vector<audit::AuditRun> runs;
-  auto base = audit::RunAudit(*book, options);
+  // Each run reads the book again rather than keep it beside the sandbox.
+  auto base = audit::RunAudit(*std::move(book), options);
   if (!base.ok()) return fail(base.status().description());
   runs.push_back({"", *std::move(base)});
   for (const audit::WhatIf& w : what_ifs) {
     auto variant = audit::ApplyWhatIf(options, w);
     if (!variant.ok()) return fail(variant.status().description());
-    auto run = audit::RunAudit(*book, *variant);
+    auto again = api::ReadBookFile(flags.book);
+    if (!again.ok()) return fail(again.status().description());
+    auto run = audit::RunAudit(*std::move(again), *variant);
     if (!run.ok()) return fail("--what-if " + w.name + ": " + run.status().description());
     runs.push_back({w.name, *std::move(run)});
   }
