@@ -1,6 +1,9 @@
 // Reading and writing the book file (book_codec.h).
 #include "simulator/api/book_codec.h"
 
+#include <simdjson.h>
+
+#include <functional>
 #include <set>
 #include <sstream>
 
@@ -18,225 +21,353 @@ namespace {
 
 // --- reading -------------------------------------------------------------------
 
+// Records are read with simdjson: a book of a million subscriptions is
+// hundreds of megabytes. An error is a DataFileError with the JSON path of
+// the offending value; the caller adds the file and line.
+[[noreturn]] void Fail(const std::string& path, const std::string& reason) {
+  DataFileError e;
+  e.path = path;
+  e.reason = reason;
+  throw e;
+}
+
+std::string Child(const std::string& path, std::string_view key) {
+  return path.empty() ? std::string(key) : path + "." + std::string(key);
+}
+
 // A date written YYYY-MM-DD or as an RFC 3339 instant (its day).
-std::optional<Date> DayOf(const std::string& text) {
+std::optional<Date> DayOf(std::string_view text) {
   if (auto d = Date::Parse(text)) return d;
   if (auto t = Instant::Parse(text)) return t->date();
   return std::nullopt;
 }
 
-Date DateAt(JsonObjectReader& r, std::string_view key) {
-  std::string text = r.String(key);
-  auto d = DayOf(text);
-  if (!d) r.Fail(key, "not a date (YYYY-MM-DD or an RFC 3339 instant): \"" + Excerpt(text) + "\"");
-  return *d;
-}
+// The members of one object, each read by the caller's switch on its key,
+// with the object's path for messages; a key given twice is an error.
+class Members {
+ public:
+  Members(simdjson::ondemand::value value, std::string path, const char* what) : path_(std::move(path)) {
+    if (value.get_object().get(object_)) Fail(path_, std::string(what) + " must be an object");
+  }
 
-std::optional<Date> OptionalDateAt(JsonObjectReader& r, std::string_view key) {
-  if (!r.Has(key)) return std::nullopt;
-  return DateAt(r, key);
-}
+  template <typename OnMember>
+  void Each(OnMember&& on) {
+    for (auto field : object_) {
+      std::string_view key;
+      if (field.unescaped_key().get(key)) Fail(path_, "a key is not a complete string");
+      if (!seen_.insert(std::string(key)).second) Fail(Child(path_, key), "the key is given twice");
+      if (field.value().get(value_)) Fail(Child(path_, key), "the value is not complete");
+      key_ = key;
+      on(key);
+    }
+  }
+  bool Has(std::string_view key) const { return seen_.count(std::string(key)) != 0; }
+  void Require(std::initializer_list<const char*> keys) const {
+    for (const char* k : keys)
+      if (!Has(k)) Fail(Child(path_, k), "missing required key");
+  }
+  [[noreturn]] void Unknown() const { Fail(Child(path_, key_), "unknown key"); }
+  std::string Here() const { return Child(path_, key_); }
+
+  std::string String() {
+    std::string_view out;
+    if (value_.get_string().get(out)) Fail(Here(), "expected a string");
+    return std::string(out);
+  }
+  bool Bool() {
+    bool out = false;
+    if (value_.get_bool().get(out)) Fail(Here(), "expected true or false");
+    return out;
+  }
+  int64_t Int(int64_t min, int64_t max) {
+    int64_t out = 0;
+    if (value_.get_int64().get(out)) Fail(Here(), "expected a whole number");
+    if (out < min || out > max) Fail(Here(), "out of range");
+    return out;
+  }
+  Date Day() {
+    std::string text = String();
+    auto d = DayOf(text);
+    if (!d) Fail(Here(), "not a date (YYYY-MM-DD or an RFC 3339 instant): \"" + Excerpt(text) + "\"");
+    return *d;
+  }
+  Decimal Money() {
+    std::string_view text;
+    if (value_.get_string().get(text)) Fail(Here(), "expected an exact decimal written as a string (e.g. \"12.50\")");
+    auto d = Decimal::Parse(text);
+    if (!d) Fail(Here(), "not an exact decimal: \"" + Excerpt(text) + "\"");
+    return *d;
+  }
+  // A rare nested value as exact JSON, for the readers shared with PATCH.
+  nlohmann::json Json() {
+    std::string_view raw;
+    if (simdjson::to_json_string(value_).get(raw)) Fail(Here(), "the value is not complete");
+    auto j = ParseExactJson(raw);
+    if (!j) Fail(Here(), "the value is not valid JSON");
+    return *j;
+  }
+  simdjson::ondemand::value& value() { return value_; }
+
+ private:
+  simdjson::ondemand::object object_;
+  simdjson::ondemand::value value_;
+  std::string path_;
+  std::string_view key_;
+  std::set<std::string> seen_;
+};
 
 template <typename T>
-T Checked(JsonObjectReader& r, std::string_view key, StatusOr<T> value) {
-  if (!value.ok()) r.Fail(key, value.status().description());
+T Checked(const Members& m, StatusOr<T> value) {
+  if (!value.ok()) Fail(m.Here(), value.status().description());
   return *std::move(value);
 }
 
-ActionOrigin OriginAt(JsonObjectReader& r, std::string_view key) {
-  std::string text = r.String(key);
-  for (auto o : {ActionOrigin::Partner, ActionOrigin::Backfill, ActionOrigin::AutoRenewOffRule})
-    if (text == ToString(o)) return o;
-  r.Fail(key, "expected partner, backfill or autoRenewOffRule");
+template <typename E>
+E EnumOf(Members& m, std::initializer_list<E> values, const char* expected) {
+  std::string text = m.String();
+  for (E v : values)
+    if (EqualsIgnoreCase(text, ToString(v))) return v;
+  Fail(m.Here(), std::string("expected ") + expected + ", got \"" + Excerpt(text) + "\"");
 }
 
-SubscriptionStatus StatusAt(JsonObjectReader& r, std::string_view key) {
-  std::string text = r.String(key);
-  for (auto s : {SubscriptionStatus::Active, SubscriptionStatus::Suspended, SubscriptionStatus::Expired,
-                 SubscriptionStatus::Disabled, SubscriptionStatus::Deleted})
-    if (EqualsIgnoreCase(text, ToString(s))) return s;
-  r.Fail(key, "not a subscription status: \"" + Excerpt(text) + "\"");
-}
+// `line_of`: the line a value starts on (a document); null for JSON Lines.
+using LineOf = std::function<size_t(simdjson::ondemand::value&)>;
 
-BookSubscription ReadSubscription(const nlohmann::json& j, const std::string& path, const BookSource& source) {
-  if (!j.is_object()) {
-    DataFileError e;
-    e.path = path;
-    e.reason = "a subscription must be an object";
-    throw e;
-  }
-  JsonObjectReader r(j, path);
+BookSubscription ReadSubscription(simdjson::ondemand::value value, const std::string& path, BookSource source) {
+  Members m(value, path, "a subscription");
   BookSubscription s;
-  s.source = source;
-  s.id = r.String("id");
-  s.offer_id = r.String("offerId");
-  s.friendly_name = r.OptionalString("friendlyName").value_or("");
-  s.order_id = r.OptionalString("orderId").value_or("");
-  s.quantity = r.Int("quantity", INT32_MIN, INT32_MAX);
-  if (r.Has("status")) s.status = StatusAt(r, "status");
-  std::string term = r.String("termDuration");
-  auto t = ParseTerm(term);
-  if (!t) r.Fail("termDuration", "expected P1M, P1Y or P3Y");
-  s.term = *t;
-  std::string billing = r.String("billingCycle");
-  auto b = ParseBilling(billing);
-  if (!b) r.Fail("billingCycle", "expected monthly, annual or triennial");
-  s.billing = *b;
-  s.term_start = DateAt(r, "effectiveStartDate");
-  s.term_end = DateAt(r, "commitmentEndDate");
-  if (s.term_end < s.term_start) r.Fail("commitmentEndDate", "is before effectiveStartDate");
-  s.custom_term_end = OptionalDateAt(r, "customTermEndDate");
-  s.auto_renew = r.Bool("autoRenewEnabled");
-  if (r.Has("unitPrice")) s.unit_price = r.DecimalString("unitPrice");
-  s.promotion_id = r.OptionalString("promotionId").value_or("");
-  s.reseller_id = r.OptionalString("partnerId").value_or("");
-  if (auto created = r.OptionalString("creationDate")) {
-    auto at = Instant::Parse(*created);
-    if (!at) r.Fail("creationDate", "not an RFC 3339 instant");
-    s.created = *at;
-  }
-  s.in_est = r.OptionalBool("isInExtendedServiceTerm").value_or(false);
-  s.est_start = OptionalDateAt(r, "extendedServiceTermStartDate");
+  s.source = std::move(source);
+  m.Each([&](std::string_view key) {
+    if (key == "id") s.id = m.String();
+    else if (key == "offerId") s.offer_id = m.String();
+    else if (key == "friendlyName") s.friendly_name = m.String();
+    else if (key == "orderId") s.order_id = m.String();
+    else if (key == "quantity") s.quantity = m.Int(INT32_MIN, INT32_MAX);
+    else if (key == "status")
+      s.status = EnumOf(m, {SubscriptionStatus::Active, SubscriptionStatus::Suspended, SubscriptionStatus::Expired,
+                            SubscriptionStatus::Disabled, SubscriptionStatus::Deleted}, "a subscription status");
+    else if (key == "termDuration") s.term = EnumOf(m, {Term::P1M, Term::P1Y, Term::P3Y}, "P1M, P1Y or P3Y");
+    else if (key == "billingCycle")
+      s.billing = EnumOf(m, {Billing::Monthly, Billing::Annual, Billing::Triennial}, "monthly, annual or triennial");
+    else if (key == "effectiveStartDate") s.term_start = m.Day();
+    else if (key == "commitmentEndDate") s.term_end = m.Day();
+    else if (key == "customTermEndDate") s.custom_term_end = m.Day();
+    else if (key == "autoRenewEnabled") s.auto_renew = m.Bool();
+    else if (key == "unitPrice") s.unit_price = m.Money();
+    else if (key == "promotionId") s.promotion_id = m.String();
+    else if (key == "partnerId") s.reseller_id = m.String();
+    else if (key == "creationDate") {
+      std::string text = m.String();
+      auto at = Instant::Parse(text);
+      if (!at) Fail(m.Here(), "not an RFC 3339 instant");
+      s.created = *at;
+    } else if (key == "isInExtendedServiceTerm") s.in_est = m.Bool();
+    else if (key == "extendedServiceTermStartDate") s.est_start = m.Day();
+    else if (key == "scheduledNextTermInstructions") s.next_term = Checked(m, ReadNextTerm(m.Json()));
+    else if (key == "scheduledActions") {
+      nlohmann::json actions = m.Json();
+      if (!actions.is_array()) Fail(m.Here(), "expected an array");
+      if (actions.size() > 1) Fail(m.Here(), "a subscription holds at most one scheduled action");
+      if (actions.size() == 1) {
+        BookScheduledAction action;
+        nlohmann::json request = actions[0];
+        if (request.is_object() && request.contains("setBy")) {
+          const nlohmann::json& by = request["setBy"];
+          bool known = false;
+          for (auto o : {ActionOrigin::Partner, ActionOrigin::Backfill, ActionOrigin::AutoRenewOffRule})
+            if (by.is_string() && by.get<std::string>() == ToString(o)) {
+              action.origin = o;
+              known = true;
+            }
+          if (!known) Fail(m.Here() + "[0].setBy", "expected partner, backfill or autoRenewOffRule");
+          request.erase("setBy");
+        }
+        action.request = Checked(m, ReadScheduledAction(request));
+        s.scheduled_action = std::move(action);
+      }
+    } else m.Unknown();
+  });
+  m.Require({"id", "offerId", "quantity", "termDuration", "billingCycle", "effectiveStartDate", "commitmentEndDate",
+             "autoRenewEnabled"});
+  if (s.term_end < s.term_start) Fail(Child(path, "commitmentEndDate"), "is before effectiveStartDate");
   if (s.in_est && !s.est_start)
-    r.Fail("extendedServiceTermStartDate", "is required when isInExtendedServiceTerm is true");
-  if (r.Has("scheduledNextTermInstructions"))
-    s.next_term = Checked(r, "scheduledNextTermInstructions", ReadNextTerm(r.Object("scheduledNextTermInstructions")));
-  const nlohmann::json& actions = r.Array("scheduledActions", false);
-  if (actions.size() > 1) r.Fail("scheduledActions", "a subscription holds at most one scheduled action");
-  if (actions.size() == 1) {
-    JsonObjectReader a(actions[0], IndexPath(r.ChildPath("scheduledActions"), 0));
-    BookScheduledAction action;
-    // The action's own keys are Partner Center's; setBy is the book's.
-    nlohmann::json request = actions[0];
-    if (request.is_object()) request.erase("setBy");
-    action.request = Checked(r, "scheduledActions", ReadScheduledAction(request));
-    if (a.Has("setBy")) action.origin = OriginAt(a, "setBy");
-    s.scheduled_action = std::move(action);
-  }
-  r.RejectUnknownKeys();
+    Fail(Child(path, "extendedServiceTermStartDate"), "is required when isInExtendedServiceTerm is true");
   return s;
 }
 
-BookCustomer ReadCustomer(const nlohmann::json& j, const std::string& path, const BookSource& source) {
-  if (!j.is_object()) {
-    DataFileError e;
-    e.path = path;
-    e.reason = "a customer must be an object";
-    throw e;
-  }
-  JsonObjectReader r(j, path);
+BookCustomer ReadCustomer(simdjson::ondemand::value value, const std::string& path, BookSource source,
+                          const LineOf& line_of) {
+  Members m(value, path, "a customer");
   BookCustomer c;
   c.source = source;
-  c.id = r.String("id");
-  c.company_name = r.String("companyName");
-  c.domain = r.String("domain");
-  c.country = r.String("country");
-  c.reseller_id = r.OptionalString("resellerId").value_or("");
-  const nlohmann::json& subs = r.Array("subscriptions", false);
-  c.subscriptions.reserve(subs.size());
-  for (size_t i = 0; i < subs.size(); ++i)
-    c.subscriptions.push_back(ReadSubscription(subs[i], IndexPath(r.ChildPath("subscriptions"), i), source));
-  r.RejectUnknownKeys();
+  m.Each([&](std::string_view key) {
+    if (key == "id") c.id = m.String();
+    else if (key == "companyName") c.company_name = m.String();
+    else if (key == "domain") c.domain = m.String();
+    else if (key == "country") c.country = m.String();
+    else if (key == "resellerId") c.reseller_id = m.String();
+    else if (key == "subscriptions") {
+      simdjson::ondemand::array subs;
+      if (m.value().get_array().get(subs)) Fail(m.Here(), "expected an array");
+      size_t i = 0;
+      for (auto element : subs) {
+        simdjson::ondemand::value v;
+        if (element.get(v)) Fail(IndexPath(m.Here(), i), "the value is not complete");
+        BookSource where = source;
+        if (line_of) where.line = line_of(v);
+        c.subscriptions.push_back(ReadSubscription(v, IndexPath(m.Here(), i), std::move(where)));
+        ++i;
+      }
+    } else m.Unknown();
+  });
+  m.Require({"id", "companyName", "domain", "country"});
   return c;
 }
 
-// The header's keys; `customers` is read by the caller (document layout).
-void ReadHeader(const nlohmann::json& j, Book& book, bool document) {
-  JsonObjectReader r(j, "");
-  book.version = r.Int("pcsimBook", 0, 1 << 20);
-  if (book.version != kBookFormatVersion)
-    r.Fail("pcsimBook", "this pcsim reads book format " + std::to_string(kBookFormatVersion));
-  std::string as_of = r.String("asOf");
-  auto t = Instant::Parse(as_of);
-  if (!t) r.Fail("asOf", "not an RFC 3339 instant");
-  book.as_of = *t;
-  if (r.Has("partner")) {
-    JsonObjectReader p(r.Object("partner"), "partner");
-    book.partner_tenant_id = p.OptionalString("tenantId").value_or("");
-    book.partner_mpn_id = p.OptionalString("mpnId").value_or("");
-    book.partner_name = p.OptionalString("name").value_or("");
-    p.RejectUnknownKeys();
-  }
-  const nlohmann::json& resellers = r.Array("resellers", false);
-  for (size_t i = 0; i < resellers.size(); ++i) {
-    JsonObjectReader x(resellers[i], IndexPath("resellers", i));
-    BookReseller reseller;
-    reseller.id = x.String("id");
-    reseller.mpn_id = x.OptionalString("mpnId").value_or("");
-    reseller.name = x.OptionalString("name").value_or("");
-    x.RejectUnknownKeys();
-    book.resellers.push_back(std::move(reseller));
-  }
-  book.assumptions = r.OptionalStringList("assumptions");
-  if (document) (void)r.Array("customers", false);
-  r.RejectUnknownKeys();
+// The header's keys; with `customers` (a document), each customer is read
+// with `on_customers`.
+void ReadHeader(simdjson::ondemand::value value, Book& book,
+                const std::function<void(simdjson::ondemand::value&)>& on_customers) {
+  Members m(value, "", "the header");
+  m.Each([&](std::string_view key) {
+    if (key == "pcsimBook") {
+      book.version = static_cast<int>(m.Int(0, 1 << 20));
+      if (book.version != kBookFormatVersion)
+        Fail(m.Here(), "this pcsim reads book format " + std::to_string(kBookFormatVersion));
+    } else if (key == "asOf") {
+      std::string text = m.String();
+      auto t = Instant::Parse(text);
+      if (!t) Fail(m.Here(), "not an RFC 3339 instant");
+      book.as_of = *t;
+    } else if (key == "partner") {
+      Members p(m.value(), "partner", "partner");
+      p.Each([&](std::string_view k) {
+        if (k == "tenantId") book.partner_tenant_id = p.String();
+        else if (k == "mpnId") book.partner_mpn_id = p.String();
+        else if (k == "name") book.partner_name = p.String();
+        else p.Unknown();
+      });
+    } else if (key == "resellers") {
+      simdjson::ondemand::array list;
+      if (m.value().get_array().get(list)) Fail(m.Here(), "expected an array");
+      size_t i = 0;
+      for (auto element : list) {
+        simdjson::ondemand::value v;
+        if (element.get(v)) Fail(IndexPath("resellers", i), "the value is not complete");
+        Members x(v, IndexPath("resellers", i), "a reseller");
+        BookReseller r;
+        x.Each([&](std::string_view k) {
+          if (k == "id") r.id = x.String();
+          else if (k == "mpnId") r.mpn_id = x.String();
+          else if (k == "name") r.name = x.String();
+          else x.Unknown();
+        });
+        x.Require({"id"});
+        book.resellers.push_back(std::move(r));
+        ++i;
+      }
+    } else if (key == "assumptions") {
+      simdjson::ondemand::array list;
+      if (m.value().get_array().get(list)) Fail(m.Here(), "expected an array of strings");
+      for (auto element : list) {
+        std::string_view text;
+        if (element.get_string().get(text)) Fail(m.Here(), "expected an array of strings");
+        book.assumptions.emplace_back(text);
+      }
+    } else if (key == "customers" && on_customers) {
+      on_customers(m.value());
+    } else m.Unknown();
+  });
+  m.Require({"pcsimBook", "asOf"});
 }
 
-Status LineError(const std::string& file, size_t line, const DataFileError& e) {
-  return Error<Err::InvalidInput>(file + ":" + std::to_string(line) + ": " + e.Message());
-}
+std::string SimdjsonError(simdjson::error_code e) { return simdjson::error_message(e); }
 
-StatusOr<Book> ParseJsonLines(std::string_view text, const std::string& file) {
+StatusOr<Book> ParseJsonLines(const simdjson::padded_string& text, const std::string& file) {
+  simdjson::ondemand::parser parser;
   Book book;
+  std::string_view all(text.data(), text.size());
   size_t line_no = 0, pos = 0;
   bool header = true;
-  while (pos < text.size()) {
-    size_t end = text.find('\n', pos);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view line = text.substr(pos, end - pos);
+  while (pos < all.size()) {
+    size_t end = all.find('\n', pos);
+    if (end == std::string_view::npos) end = all.size();
+    std::string_view line = all.substr(pos, end - pos);
+    const size_t capacity = text.size() + simdjson::SIMDJSON_PADDING - pos;
     pos = end + 1;
     ++line_no;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
-    auto j = ParseExactJson(line);
-    if (!j) return Error<Err::InvalidInput>(file + ":" + std::to_string(line_no) + ": not a complete JSON object (a "
-                                            "truncated or malformed line)");
+    if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+    auto where = [&] { return file + ":" + std::to_string(line_no); };
     try {
+      simdjson::ondemand::document doc;
+      if (auto e = parser.iterate(line.data(), line.size(), capacity).get(doc))
+        return Error<Err::InvalidInput>(where() + ": not a complete JSON object (" + SimdjsonError(e) + ")");
+      simdjson::ondemand::value root;
+      if (auto e = doc.get_value().get(root))
+        return Error<Err::InvalidInput>(where() + ": not a complete JSON object (" + SimdjsonError(e) + ")");
       if (header) {
-        ReadHeader(*j, book, false);
+        ReadHeader(root, book, nullptr);
         header = false;
       } else {
-        book.customers.push_back(ReadCustomer(*j, "", BookSource{file, line_no}));
+        book.customers.push_back(ReadCustomer(root, "", BookSource{file, line_no}, nullptr));
       }
+      if (const char* rest = nullptr; !doc.current_location().get(rest))
+        return Error<Err::InvalidInput>(where() + ": text after the object");
     } catch (const DataFileError& e) {
-      return LineError(file, line_no, e);
+      return Error<Err::InvalidInput>(where() + ": " + e.Message());
+    } catch (const simdjson::simdjson_error& e) {
+      return Error<Err::InvalidInput>(where() + ": not a complete JSON object (" + e.what() + ")");
     }
   }
   if (header) return Error<Err::InvalidInput>(file + ": the book is empty (no header line)");
   return book;
 }
 
-StatusOr<Book> ParseDocument(std::string_view text, const std::string& file) {
-  std::optional<JsonDocument> doc;
-  try {
-    doc.emplace(text);
-  } catch (const DataFileError& e) {
-    return Error<Err::InvalidInput>(LocatedMessage(file, text, nullptr, e));
-  }
+StatusOr<Book> ParseDocument(const simdjson::padded_string& text, const std::string& file) {
+  simdjson::ondemand::parser parser;
+  std::string_view all(text.data(), text.size());
+  // The line a value starts on, from its place in the text.
+  size_t counted_to = 0, counted_line = 1;
+  LineOf line_of = [&](simdjson::ondemand::value& v) -> size_t {
+    const char* at = nullptr;
+    if (v.current_location().get(at)) return 0;
+    size_t offset = static_cast<size_t>(at - all.data());
+    if (offset < counted_to) {
+      counted_to = 0;
+      counted_line = 1;
+    }
+    for (; counted_to < offset && counted_to < all.size(); ++counted_to)
+      if (all[counted_to] == '\n') ++counted_line;
+    return counted_line;
+  };
   Book book;
+  size_t line = 1;
   try {
-    ReadHeader(doc->root(), book, true);
-    static const nlohmann::json kNone = nlohmann::json::array();
-    const nlohmann::json& customers = doc->root().contains("customers") ? doc->root().at("customers") : kNone;
-    if (!customers.is_array()) {
-      DataFileError e;
-      e.path = "customers";
-      e.reason = "expected an array";
-      e.node = &customers;
-      throw e;
-    }
-    for (size_t i = 0; i < customers.size(); ++i) {
-      auto offset = doc->ValueOffset(&customers[i]);
-      size_t line = offset ? PositionOfOffset(text, *offset).line : 0;
-      // Each subscription names its own line.
-      BookCustomer c = ReadCustomer(customers[i], IndexPath("customers", i), BookSource{file, line});
-      if (const auto* subs = customers[i].contains("subscriptions") ? &customers[i].at("subscriptions") : nullptr)
-        for (size_t k = 0; k < c.subscriptions.size(); ++k)
-          if (auto o = doc->ValueOffset(&(*subs)[k])) c.subscriptions[k].source.line = PositionOfOffset(text, *o).line;
-      book.customers.push_back(std::move(c));
-    }
+    simdjson::ondemand::document doc;
+    if (auto e = parser.iterate(text).get(doc))
+      return Error<Err::InvalidInput>(file + ":1: not a JSON document (" + SimdjsonError(e) + ")");
+    simdjson::ondemand::value root;
+    if (auto e = doc.get_value().get(root))
+      return Error<Err::InvalidInput>(file + ":1: not a JSON document (" + SimdjsonError(e) + ")");
+    ReadHeader(root, book, [&](simdjson::ondemand::value& customers) {
+      simdjson::ondemand::array list;
+      if (customers.get_array().get(list)) Fail("customers", "expected an array");
+      size_t i = 0;
+      for (auto element : list) {
+        simdjson::ondemand::value v;
+        if (element.get(v)) Fail(IndexPath("customers", i), "the value is not complete");
+        line = line_of(v);
+        book.customers.push_back(ReadCustomer(v, IndexPath("customers", i), BookSource{file, line}, line_of));
+        ++i;
+      }
+    });
+    if (const char* rest = nullptr; !doc.current_location().get(rest))
+      return Error<Err::InvalidInput>(file + ": text after the document");
   } catch (const DataFileError& e) {
-    return Error<Err::InvalidInput>(LocatedMessage(file, text, &*doc, e));
+    return Error<Err::InvalidInput>(file + ":" + std::to_string(line) + ": " + e.Message());
+  } catch (const simdjson::simdjson_error& e) {
+    return Error<Err::InvalidInput>(file + ":" + std::to_string(line) + ": not a complete JSON document (" + e.what() +
+                                    ")");
   }
   return book;
 }
@@ -348,14 +479,15 @@ NextTermRequest RequestOf(const NextTermInstructions& n) {
 
 StatusOr<Book> ParseBook(std::string_view text, const std::string& file) {
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
-  // JSON Lines: the first line is a whole object, and more lines follow.
+  const simdjson::padded_string padded(text);
+  // JSON Lines: the first line is a whole object without "customers", and
+  // more lines follow.
   size_t first_end = text.find('\n');
   if (first_end != std::string_view::npos && text.find_first_not_of(" \t\r\n", first_end) != std::string_view::npos) {
-    std::string_view first = text.substr(0, first_end);
-    if (auto j = ParseExactJson(first); j && j->is_object() && !j->contains("customers"))
-      return ParseJsonLines(text, file);
+    if (auto j = ParseExactJson(text.substr(0, first_end)); j && j->is_object() && !j->contains("customers"))
+      return ParseJsonLines(padded, file);
   }
-  return ParseDocument(text, file);
+  return ParseDocument(padded, file);
 }
 
 StatusOr<Book> ReadBookFile(const std::string& path) {
@@ -448,10 +580,15 @@ StatusOr<BookSubscription> BookSubscriptionOfResource(const nlohmann::json& subs
     if (const nlohmann::json* v = Field(subscription, key); v != nullptr && !v->is_null()) record[key] = *v;
   if (record.contains("partnerId") && record["partnerId"] == "") record.erase("partnerId");
   if (record.contains("promotionId") && record["promotionId"] == "") record.erase("promotionId");
+  const simdjson::padded_string text(record.dump());
+  simdjson::ondemand::parser parser;
   try {
-    return ReadSubscription(record, "subscription", BookSource{"", 0});
+    simdjson::ondemand::document doc = parser.iterate(text);
+    return ReadSubscription(doc.get_value(), "subscription", BookSource{"", 0});
   } catch (const DataFileError& e) {
     return Error<Err::InvalidInput>(e.Message());
+  } catch (const simdjson::simdjson_error& e) {
+    return Error<Err::InvalidInput>(std::string("subscription: ") + e.what());
   }
 }
 

@@ -121,7 +121,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadBook{"MissingColumn", "\"termDuration\":\"P3Y\",", "", "termDuration"},
         BadBook{"DatesOutOfOrder", "\"effectiveStartDate\":\"2025-09-20\"", "\"effectiveStartDate\":\"2029-09-20\"",
                 "is before effectiveStartDate"},
-        BadBook{"TruncatedLine", "\"subscriptions\":[", "\"subscriptions\":[{\"id\":", "not a complete JSON object"},
+        BadBook{"TruncatedLine", "\"subscriptions\":[", "\"subscriptions\":[{\"id\":\"cut here\n", "not a complete JSON object"},
         BadBook{"DuplicateCustomer", "\"domain\":\"customer2.onmicrosoft.com\"", "\"domain\":\"customer1.onmicrosoft.com\"",
                 "appears twice"},
         BadBook{"UnknownKey", "\"autoRenewEnabled\":", "\"autoRenew\":true,\"autoRenewEnabled\":", "autoRenew"},
