@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <initializer_list>
 #include <map>
 #include <set>
 #include <thread>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "simulator/api/book_codec.h"
+#include "simulator/api/http_types.h"
 #include "simulator/api/json_support.h"
 #include "simulator/api/jwt.h"
 #include "simulator/money/decimal.h"
@@ -183,7 +185,7 @@ class Puller {
     std::vector<std::string> ids;
     if (!CustomerIds(ids)) return false;
     for (const std::string& id : ids)
-      if (!Customer(id)) return false;
+      if (!ReadCustomer(id)) return false;
     for (const std::string& r : resellers_) book.resellers.push_back(BookReseller{r, "", ""});
     return true;
   }
@@ -215,7 +217,8 @@ class Puller {
                     "--control-token, or --as-of INSTANT");
       return Fail(PullFailure::kBadInput,
                   "the server does not tell its clock (GET /_sim/clock: it is not pcsim), so the book's instant is "
-                  "unknown: give --as-of INSTANT (" + answer.error + ")");
+                  "unknown: give --as-of INSTANT (" +
+                      (answer.error.empty() ? std::string("no \"now\" in its answer") : answer.error) + ")");
     }
     result_.book.as_of = *now;
     return true;
@@ -259,7 +262,7 @@ class Puller {
     }
   }
 
-  bool Customer(const std::string& id) {
+  bool ReadCustomer(const std::string& id) {
     const std::string base = "/v1/customers/" + UrlEncode(id);
     auto [answer, customer] = fetch_.GetJson(base);
     if (answer.failure != PullFailure::kNone) return Fail(answer);
@@ -377,8 +380,8 @@ class Puller {
 std::string TenantOfToken(const std::string& token) {
   auto claims = api::UnverifiedJwtClaims(token);
   if (!claims) return "";
-  const json* tid = api::Field(*claims, "tid");
-  return tid != nullptr && tid->is_string() ? tid->get<std::string>() : std::string();
+  auto tid = claims->find("tid");
+  return tid != claims->end() && tid->is_string() ? tid->get<std::string>() : std::string();
 }
 
 BookPullResult PullBook(Transport& transport, const BookPullOptions& options) {
