@@ -66,6 +66,10 @@ bool IsScenarioRun(const std::vector<std::string>& segments) {
   return segments.size() == 3 && EqualsIgnoreCase(segments[1], "scenarios") && EqualsIgnoreCase(segments[2], "run");
 }
 
+bool IsBook(const std::vector<std::string>& segments) {
+  return segments.size() == 2 && EqualsIgnoreCase(segments[1], "book");
+}
+
 Status CrossSite(std::string description) { return Error<Err::ControlForbidden>(std::move(description)); }
 
 }  // namespace
@@ -146,10 +150,13 @@ Status CheckControlAccess(const Request& request, const std::vector<std::string>
       const std::string type = MediaType(request.Header("Content-Type").value_or(""));
       const bool yaml = IsScenarioRun(segments) &&
                         (type == "application/yaml" || type == "application/x-yaml" || type == "text/yaml");
-      if (type != "application/json" && !yaml)
+      // A book (POST /_sim/book) may be sent as JSON Lines.
+      const bool json_lines = IsBook(segments) && (type == "application/x-ndjson" || type == "application/jsonl");
+      if (type != "application/json" && !yaml && !json_lines)
         return CrossSite(
             std::string("The control API (/_sim/) takes a request body only as application/json") +
             (IsScenarioRun(segments) ? " or YAML (application/yaml, application/x-yaml, text/yaml)" : "") +
+            (IsBook(segments) ? " or JSON Lines (application/x-ndjson, application/jsonl)" : "") +
             " (any web page can make a browser send other types); Content-Type was " +
             (request.Header("Content-Type") ? Quoted(*request.Header("Content-Type")) : std::string("missing")) +
             ".");

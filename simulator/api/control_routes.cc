@@ -4,6 +4,7 @@
 #include <climits>
 
 #include "simulator/model/errors.h"
+#include "simulator/api/book_codec.h"
 #include "simulator/api/resources.h"
 #include "simulator/commerce/est_report.h"
 #include "simulator/api/router.h"
@@ -277,6 +278,43 @@ Response EstReport(RouteContext& ctx) {
   return r;
 }
 
+// GET /_sim/book: the sandbox's active and suspended subscriptions, with
+// their customers, as a book at the simulated now (JSON Lines).
+Response GetBook(RouteContext& ctx) {
+  Response r;
+  r.body = BookJsonLines(BookOf(ctx.sandbox));
+  r.content_type = "application/x-ndjson; charset=utf-8";
+  return r;
+}
+
+// POST /_sim/book: a book (a JSON document or JSON Lines) replaces the whole
+// state, the clock at its asOf; all or nothing. A book that does not read or
+// does not load is 400 800002 naming its line and the reason, the state as
+// it was (the new sandbox is built before the old one goes).
+Response LoadBook(RouteContext& ctx) {
+  if (ctx.request.body.empty())
+    return ErrorResponse(Error<Err::ControlInvalidInput>("The body must be a book (a JSON document or JSON Lines)."));
+  auto book = ParseBook(ctx.request.body, "book");
+  if (!book.ok()) return ErrorResponse(book.status());
+  if (book->as_of.date().year() < 1970 || book->as_of.date().year() > 9000)
+    return ErrorResponse(Error<Err::ControlInvalidInput>("book:1: asOf must be between the years 1970 and 9000."));
+  SandboxOptions options;
+  options.catalog = ctx.router.options().sandbox.catalog;
+  options.policy = ctx.router.options().sandbox.policy;
+  options.environment = ctx.router.options().sandbox.environment;
+  options.seed = ctx.router.options().sandbox.seed;
+  auto sandbox = Sandbox::FromBook(*book, std::move(options));
+  if (!sandbox.ok()) return ErrorResponse(sandbox.status());
+  size_t subscriptions = 0;
+  for (const BookCustomer& c : book->customers) subscriptions += c.subscriptions.size();
+  ctx.router.Load(std::move(*sandbox));
+  const Sandbox& loaded = ctx.router.sandbox();
+  return JsonResponse(200, Json{{"now", loaded.Now().ToString()},
+                                {"customers", book->customers.size()},
+                                {"subscriptions", subscriptions},
+                                {"assumptions", book->assumptions.size()}});
+}
+
 }  // namespace
 
 void RegisterControlRoutes(RouteTable& table) {
@@ -289,6 +327,8 @@ void RegisterControlRoutes(RouteTable& table) {
   table.Add("GET", "/_sim/reports/est", EstReport);
   table.Add("GET", "/_sim/digest", Digest);
   table.Add("POST", "/_sim/qualifications", ApproveQualification);
+  table.Add("GET", "/_sim/book", GetBook);
+  table.Add("POST", "/_sim/book", LoadBook);
 }
 
 }  // namespace pcsim::api

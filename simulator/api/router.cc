@@ -124,20 +124,33 @@ Router::Router(RouterOptions options) : options_(std::move(options)), faults_(op
   RegisterAuditRoutes(routes_);
 }
 
-void Router::Reset(SandboxOptions options) {
+void Router::BeginReset(uint64_t seed) {
   ++resets_;
-  faults_ = FaultInjector(options.seed);
+  faults_ = FaultInjector(seed);
   faults_.SetRateLimit(options_.rate_limit);
   // The deliveries of the old book are not sent (unless this is a replayed
   // reset rebuilding the current state: they were already made).
   if (!rebuilding_) webhook_dispatcher_->Clear();
   faults_.SetDrift(options_.drift);
+}
+
+void Router::Reset(SandboxOptions options) {
+  BeginReset(options.seed);
   ResetLocked(std::move(options));
+}
+
+void Router::Load(std::unique_ptr<Sandbox> sandbox) {
+  BeginReset(sandbox->seed());
+  ReplaceLocked(std::move(sandbox));
 }
 
 void Router::ResetLocked(SandboxOptions options) {
   sandbox_.reset();  // the old book's memory first
-  sandbox_ = std::make_unique<Sandbox>(std::move(options));
+  ReplaceLocked(std::make_unique<Sandbox>(std::move(options)));
+}
+
+void Router::ReplaceLocked(std::unique_ptr<Sandbox> sandbox) {
+  sandbox_ = std::move(sandbox);
   tokens_.clear();
   idempotent_.clear();
   idempotent_order_.clear();

@@ -168,6 +168,10 @@ class Router {
   // --- used by the route files, under the lock -----------------------------
   // A fresh sandbox (POST /_sim/reset).
   void Reset(SandboxOptions options);
+  // Replaces the whole state with `sandbox` (POST /_sim/book: a sandbox
+  // loaded from a book), as a reset would: carts, tokens, retries, fault
+  // rules and the history go; the command that did it starts a new history.
+  void Load(std::unique_ptr<Sandbox> sandbox);
   // The customer `id` if the caller's partner may see it, else nullptr.
   const Customer* VisibleCustomer(const RouteContext& ctx, std::string_view id) const;
   // Issues a token for /_sim/token.
@@ -234,6 +238,10 @@ class Router {
   // Replay() under the lock.
   Response ReplayLocked(const CommandRecord& command);
   void ResetLocked(SandboxOptions options);
+  // Reset's and Load's common part: `sandbox` becomes the state.
+  void ReplaceLocked(std::unique_ptr<Sandbox> sandbox);
+  // What a reset or a load does besides the sandbox (fault rules, deliveries).
+  void BeginReset(uint64_t seed);
   // Keeps a command that changed the state; a reset starts the history anew.
   void Remember(CommandRecord command);
   // Rebuilds the state from the history (after a request failed part-way).

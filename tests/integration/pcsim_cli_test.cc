@@ -147,6 +147,10 @@ const std::vector<Command>& Commands() {
       {{"state"}, {"check", "repair"}},
       {{"state", "check"}, {"DIR", "--policy", "--catalog"}},
       {{"state", "repair"}, {"DIR", "--to", "--policy", "--catalog"}},
+      {{"book"}, {"pull"}},
+      {{"book", "pull"},
+       {"--base-url", "--token", "--authority", "--client-id", "--client-secret", "--tenant", "--out", "--as-of",
+        "--control-token", "--max-attempts", "Retry-After"}},
   };
   return commands;
 }

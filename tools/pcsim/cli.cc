@@ -22,6 +22,7 @@
 #include "simulator/clock/time.h"
 #include "simulator/replay/replay_command.h"
 #include "tools/pcsim/audit_command.h"
+#include "tools/pcsim/book_command.h"
 #include "tools/pcsim/commands.h"
 #include "tools/pcsim/errors_command.h"
 #include "tools/pcsim/recon_command.h"
@@ -505,6 +506,7 @@ struct CommandLine {
   AuditFlags audit_flags;
   MergeFlags merge_flags;
   StateFlags state_flags;
+  BookPullFlags book_pull;
   std::string policy_name = "microsoft";
   std::string catalog_file, policy_file;
   bool errors_markdown = false;
@@ -539,7 +541,7 @@ void AddCommands(CLI::App& app, CommandLine* c) {
       "errors", "print every error pcsim answers with: HTTP status, code, name, description, source page, when");
   errors->add_flag("--markdown", c->errors_markdown, "print the catalogue as Markdown (docs/errors.md)");
   AddState(&app, &c->state_flags);
-  AddReconCommands(app, &c->recon_flags);
+  AddBookPull(AddReconCommands(app, &c->recon_flags), &c->book_pull);
   app.footer(kRootFooter);  // after the subcommands, which would inherit it
 }
 
@@ -606,6 +608,7 @@ int RunCommand(const CLI::App& app, const std::string& name, CommandLine& c) {
   if (name == "check-catalog") return CheckDataFile(DataFileKind::kCatalog, c.catalog_file);
   if (name == "check-policy") return CheckDataFile(DataFileKind::kPolicy, c.policy_file);
   if (name == "state") return StateCommand(c.state_flags, kVersion);
+  if (name == "book" && c.book_pull.selected) return BookPull(c.book_pull);
   if (name == "book" || name == "reconcile") return RunReconCommand(*app.get_subcommands().front(), c.recon_flags);
   if (name == "errors") {
     std::cout << (c.errors_markdown ? ErrorCatalogueMarkdown() : ErrorCatalogueText());

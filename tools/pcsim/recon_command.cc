@@ -105,7 +105,7 @@ int Reconcile(const ReconFlags& f) {
 }  // namespace
 
 CLI::App* AddReconCommands(CLI::App& app, ReconFlags* f) {
-  CLI::App* book = app.add_subcommand("book", "books of subscriptions: import FILE... --as-of INSTANT");
+  CLI::App* book = app.add_subcommand("book", "books of subscriptions: import them from reconciliation files, or pull them from an API");
   CLI::App* import = book->add_subcommand(
       "import", "rebuild a book at --as-of from reconciliation rows (Graph v2 JSON lines, gzip or not, or the CSV)");
   import->add_option("FILE", f->import_files, "reconciliation files")->required()->type_name("");
@@ -131,7 +131,7 @@ CLI::App* AddReconCommands(CLI::App& app, ReconFlags* f) {
 
 int RunReconCommand(const CLI::App& command, const ReconFlags& flags) {
   if (command.get_name() == "reconcile") return Reconcile(flags);
-  if (command.get_subcommands().empty()) return Fail("book", "expected a verb: import");
+  if (command.get_subcommands().empty()) return Fail("book", "expected a verb: import or pull");
   return BookImport(flags);
 }
 
