@@ -11,8 +11,15 @@
 
 namespace pcsim::api::testing {
 
+namespace {
+// CreateCustomer's numbering (customerN.onmicrosoft.com), from 1 in each new
+// router: a test's domains do not depend on the tests that ran before it.
+int customers_created = 0;
+}  // namespace
+
 void ApiTest::Start(std::string_view start, Environment environment,
                     std::vector<std::pair<std::string, std::string>> policy_overrides, AuthMode auth) {
+  customers_created = 0;
   RouterOptions options;
   options.sandbox.start = *Instant::Parse(start);
   options.sandbox.environment = environment;
@@ -49,9 +56,8 @@ nlohmann::json ApiTest::CallJson(const std::string& method, const std::string& t
 }
 
 std::string ApiTest::CreateCustomer(const std::string& country) {
-  static int counter = 0;
   client::PartnerCenterClient partner(std::make_shared<client::InProcessTransport>(*router));
-  client::NewCustomer spec = gtest::SampleCustomer(++counter, country);
+  client::NewCustomer spec = gtest::SampleCustomer(++customers_created, country);
   auto customer = partner.CreateCustomer(spec);
   EXPECT_TRUE(customer.ok()) << customer.status().ToString();
   if (!customer.ok()) return "";
