@@ -896,8 +896,9 @@ TEST(JUnitXmlTest, IsWellFormedAndEscapesEverything) {
   EXPECT_EQ(JUnitXml(results), xml);  // deterministic
 }
 
-// Every testcase and the testsuite carry time="0.000": a replay never reads
-// the wall clock, so two replays give the same bytes (docs/scenario-format.md).
+// Without times (pcsim replay --junit-time zero) the testsuites, the
+// testsuite and every testcase carry time="0.000", so that two replays give
+// the same bytes (docs/scenario-format.md).
 TEST(JUnitXmlTest, EveryTestcaseHasATime) {
   std::vector<ScenarioResult> results;
   results.push_back(RunText(kMinimal, "scenarios/minimal.yaml"));
@@ -909,15 +910,38 @@ TEST(JUnitXmlTest, EveryTestcaseHasATime) {
   ASSERT_EQ(CheckXml(xml, &elements), "") << xml;
   size_t cases = 0, suites = 0;
   for (const Element& e : elements) {
-    if (e.name != "testcase" && e.name != "testsuite") continue;
+    if (e.name != "testcase" && e.name != "testsuite" && e.name != "testsuites") continue;
     (e.name == "testcase" ? cases : suites) += 1;
     ASSERT_TRUE(e.attributes.count("time")) << e.name << " " << e.attributes.at("name");
     EXPECT_EQ(e.attributes.at("time"), "0.000") << e.name;
   }
   EXPECT_EQ(cases, 3u);
-  EXPECT_EQ(suites, 1u);
-  EXPECT_EQ(Count(xml, "<testcase "), Count(xml, " time=\"0.000\"") - 1);
+  EXPECT_EQ(suites, 2u);
+  EXPECT_EQ(Count(xml, "<testcase "), Count(xml, " time=\"0.000\"") - 2);
   EXPECT_EQ(JUnitXml(results), xml);
+}
+
+// With times (pcsim replay measures them on the wall clock, in the command)
+// each testcase has its scenario's and the suites the whole run's, in
+// seconds with three decimals.
+TEST(JUnitXmlTest, MeasuredTimesAreSecondsWithThreeDecimals) {
+  std::vector<ScenarioResult> results;
+  results.push_back(RunText(kMinimal, "scenarios/minimal.yaml"));
+  results.push_back(RunText(kFailing, "scenarios/failing.yaml"));
+  results.push_back(InvalidResult("scenarios/broken.yaml", "scenarios/broken.yaml:1: bad"));
+  JUnitTimes times;
+  times.scenario_micros = {1'234'567, 499, 12'000'500};
+  times.total_micros = 13'250'000;
+  const std::string xml = JUnitXml(results, &times);
+  std::vector<Element> elements;
+  ASSERT_EQ(CheckXml(xml, &elements), "") << xml;
+  std::vector<std::string> case_times, suite_times;
+  for (const Element& e : elements) {
+    if (e.name == "testcase") case_times.push_back(e.attributes.at("time"));
+    if (e.name == "testsuite" || e.name == "testsuites") suite_times.push_back(e.attributes.at("time"));
+  }
+  EXPECT_THAT(case_times, ::testing::ElementsAre("1.235", "0.000", "12.001"));
+  EXPECT_THAT(suite_times, ::testing::ElementsAre("13.250", "13.250"));
 }
 
 TEST(JUnitXmlTest, EmptyRunIsAnEmptySuite) {
