@@ -308,14 +308,14 @@ void Sandbox::ChargeEstMonth(Subscription& sub) {
   auto price = EstPrice(*sub.offer, Today());
   sub.unit_price = price.value_or(sub.unit_price);
   Charge(sub, *sub.offer, ChargeType::Renew, ledger_.NewReference(), sub.cycle, sub.unit_price, Fraction::Whole(),
-         sub.quantity, PolicyKey::kRoundingShortenedCycle, false, kLineExtendedServiceTerm);
+         sub.quantity, false, kLineExtendedServiceTerm);
 }
 
-void Sandbox::RefundRestOfEstMonth(Subscription& sub, ChargeType type, uint32_t reference, PolicyKey rounding) {
+void Sandbox::RefundRestOfEstMonth(Subscription& sub, ChargeType type, uint32_t reference) {
   const Date today = Today();
   Period month = sub.Calendar().Nominal(sub.cycle_index);
   Charge(sub, *sub.offer, type, reference, Period{today, sub.cycle.end}, sub.unit_price,
-         RemainingShare(month, Billing::Monthly, today), sub.quantity, rounding, true, kLineExtendedServiceTerm);
+         Share(month, Billing::Monthly, today), sub.quantity, true, kLineExtendedServiceTerm);
 }
 
 }  // namespace pcsim

@@ -255,16 +255,34 @@ StatusOr<const Offer*> Sandbox::OfferIn(std::string_view item, std::string_view 
   return Error<Err::AvailabilityNotFound>(std::string(item));
 }
 
-Fraction Sandbox::Share(const Period& nominal, Billing billing, Date from) const {
+CycleShare Sandbox::ShareOf(const Period& nominal, Billing billing, Date from) const {
   if (BillingMonths(billing) > 1 && policy_.Str(PolicyKey::kLongCycleProration, from) == "days")
-    return {nominal.end - from + 1, nominal.Days()};
-  return RemainingShare(nominal, billing, from);
+    return DaysShareOf(nominal, from);
+  return RemainingShareOf(nominal, billing, from, nominal.end);
+}
+
+LineAmount Sandbox::AmountOf(Decimal unit_price, Fraction share, int quantity, ChargeType type, bool refund,
+                             Date today) const {
+  LineAmount out;
+  if (share.IsWhole()) {
+    // A whole cycle is charged at the unit price whatever the rounding mode
+    // (Prorate's first case, without building the exact amount).
+    out.effective_unit_price = refund ? -unit_price : unit_price;
+    out.total = refund ? -(unit_price * quantity) : unit_price * quantity;
+    return out;
+  }
+  const Rounding rounding = policy_.RoundingOf(RoundingKeyOf(type), today);
+  ProratedAmount amount = Prorate(unit_price, share, quantity, rounding, refund);
+  int decimals = static_cast<int>(policy_.Int(PolicyKey::kEffectiveUnitPriceDecimals, today));
+  out.effective_unit_price = amount.effective_unit_price.RoundHalfUp(decimals).Normalized();
+  out.total = amount.total;
+  if (rounding == Rounding::TruncateUnitPrice) out.truncated_unit_price = amount.effective_unit_price.Exactly();
+  return out;
 }
 
 uint32_t Sandbox::Charge(const Subscription& sub, const Offer& offer, ChargeType type, uint32_t reference,
-                         Period period, Decimal unit_price, Fraction share, int quantity, PolicyKey rounding,
-                         bool refund, uint8_t extra_flags) {
-  const Date today = Today();
+                         Period period, Decimal unit_price, Fraction share, int quantity, bool refund,
+                         uint8_t extra_flags) {
   ChargeLine line;
   line.subscription = sub.index;
   line.customer = sub.customer;
@@ -282,17 +300,9 @@ uint32_t Sandbox::Charge(const Subscription& sub, const Offer& offer, ChargeType
   line.subscription_start = sub.term_start;
   line.subscription_end = sub.term_end;
   line.unit_price = unit_price;
-  if (share.IsWhole()) {
-    // A whole cycle is charged at the unit price whatever the rounding mode
-    // (Prorate's first case, without building the exact amount).
-    line.effective_unit_price = refund ? -unit_price : unit_price;
-    line.total = refund ? -(unit_price * quantity) : unit_price * quantity;
-  } else {
-    ProratedAmount amount = Prorate(unit_price, share, quantity, policy_.RoundingOf(rounding, today), refund);
-    int decimals = static_cast<int>(policy_.Int(PolicyKey::kEffectiveUnitPriceDecimals, today));
-    line.effective_unit_price = amount.effective_unit_price.RoundHalfUp(decimals).Normalized();
-    line.total = amount.total;
-  }
+  const LineAmount amount = AmountOf(unit_price, share, quantity, type, refund, Today());
+  line.effective_unit_price = amount.effective_unit_price;
+  line.total = amount.total;
   line.quantity = quantity;
   line.charge_type = type;
   line.term = sub.term;
@@ -405,7 +415,7 @@ void Sandbox::AddPurchase(Order& o, const Customer& customer, const PurchaseRequ
   CycleCalendar calendar = s.Calendar();
   Period nominal = calendar.Nominal(calendar.FirstIndex());
   Charge(s, *offer, ChargeType::New, ledger_.NewReference(), s.cycle, s.unit_price,
-         Share(nominal, s.billing, s.cycle.start), s.quantity, PolicyKey::kRoundingShortenedCycle, false);
+         Share(nominal, s.billing, s.cycle.start), s.quantity, false);
   ScheduleNextBoundary(s);
 }
 
@@ -465,12 +475,12 @@ void Sandbox::OnBoundary(Subscription& sub) {
     Touch(sub);
     Journal(JournalKind::BillingPlanChanged, sub.index);
     Charge(sub, *sub.offer, ChargeType::ChangeBillingPlan, ledger_.NewReference(), sub.cycle, sub.unit_price,
-           Share(nominal, sub.billing, today), sub.quantity, PolicyKey::kRoundingChangeBillingPlan, false);
+           Share(nominal, sub.billing, today), sub.quantity, false);
   } else {
     // The boundary is the day after the current cycle: the next cycle starts.
     sub.cycle = sub.Calendar().Clipped(++sub.cycle_index);
     Charge(sub, *sub.offer, ChargeType::CycleCharge, ledger_.NewReference(), sub.cycle, sub.unit_price,
-           Fraction::Whole(), sub.quantity, PolicyKey::kRoundingShortenedCycle, false);
+           Fraction::Whole(), sub.quantity, false);
   }
   ScheduleNextBoundary(sub);
 }

@@ -18,6 +18,7 @@
 #include "simulator/catalog/country_rules.h"
 #include "simulator/commerce/azure.h"
 #include "simulator/commerce/book.h"
+#include "simulator/commerce/charge_derivation.h"
 #include "simulator/clock/simulated_clock.h"
 #include "simulator/commerce/commerce_types.h"
 #include "simulator/model/seeded_random.h"
@@ -202,6 +203,13 @@ class Sandbox {
 
   // The termAndBillingCycle text of a line (policy wording).
   std::string TermAndBillingCycleText(const ChargeLine& line) const;
+  // How a line's amount was computed: the part of its cycle found from its
+  // dates, term and billing, and the amount computed again from it with the
+  // policy in force on its order date, as Charge computed it
+  // (charge_derivation.h; charge_derivation.cc).
+  ChargeDerivation DeriveCharge(const ChargeLine& line) const;
+  // DeriveCharge as text: "37.80 / 31 x 29 = 35.3612… -> 35.36; 35.36 x 10 = 353.60 (...)".
+  std::string ExplainCharge(const ChargeLine& line) const { return ExplainDerivation(DeriveCharge(line)); }
   // The partner tenant a line is billed to.
   const std::string& PartnerOf(const ChargeLine& line) const;
   // The customer a journal entry concerns (its subscription's, order's or
@@ -478,10 +486,18 @@ class Sandbox {
   void Touch(Subscription& sub);
 
   // Appends one charge line for `sub` at Now().
+  // The rounding rule is the type's (RoundingKeyOf).
   uint32_t Charge(const Subscription& sub, const Offer& offer, ChargeType type, uint32_t reference, Period period,
-                  Decimal unit_price, Fraction share, int quantity, PolicyKey rounding, bool refund,
-                  uint8_t extra_flags = 0);
-  Fraction Share(const Period& nominal, Billing billing, Date from) const;
+                  Decimal unit_price, Fraction share, int quantity, bool refund, uint8_t extra_flags = 0);
+  // The part of the cycle `nominal` from `from` to its end, by the policy's
+  // proration (billing.longCycleProration for annual and triennial cycles).
+  Fraction Share(const Period& nominal, Billing billing, Date from) const {
+    return ShareOf(nominal, billing, from).value;
+  }
+  CycleShare ShareOf(const Period& nominal, Billing billing, Date from) const;
+  // A line's amount for `quantity` seats over `share` of a cycle, with the
+  // policy of `today` (the line's order date).
+  LineAmount AmountOf(Decimal unit_price, Fraction share, int quantity, ChargeType type, bool refund, Date today) const;
 
   // Starts a term on `start` (purchase, renewal, conversion): sets the dates
   // and the first cycle, but charges nothing.
@@ -503,7 +519,7 @@ class Sandbox {
   void ContinueEst(Subscription& sub);
   void ChargeEstMonth(Subscription& sub);
   // Refunds the rest of the current EST month (leaving EST) with `type`.
-  void RefundRestOfEstMonth(Subscription& sub, ChargeType type, uint32_t reference, PolicyKey rounding);
+  void RefundRestOfEstMonth(Subscription& sub, ChargeType type, uint32_t reference);
   void ScheduleBackfill();
   void ScheduleBackfillOf(Subscription& sub);
   void OnBackfill(uint32_t index);

@@ -74,10 +74,9 @@ void Sandbox::ApplyQuantity(Subscription& sub, int quantity) {
   Period period{today, sub.cycle.end};
   Fraction share = Share(nominal, sub.billing, today);
   ChargeType type = delta > 0 ? ChargeType::AddQuantity : ChargeType::RemoveQuantity;
-  PolicyKey rounding = delta > 0 ? PolicyKey::kRoundingAddQuantity : PolicyKey::kRoundingRemoveQuantity;
   uint32_t ref = ledger_.NewReference();
-  Charge(sub, *sub.offer, type, ref, period, sub.unit_price, share, sub.quantity, rounding, true);
-  Charge(sub, *sub.offer, type, ref, period, sub.unit_price, share, quantity, rounding, false);
+  Charge(sub, *sub.offer, type, ref, period, sub.unit_price, share, sub.quantity, true);
+  Charge(sub, *sub.offer, type, ref, period, sub.unit_price, share, quantity, false);
   if (delta > 0) {
     sub.refundable.push_back({delta, Now() + Duration::Hours(policy_.Int(PolicyKey::kSeatReductionWindowHours, today))});
   } else {
@@ -112,7 +111,7 @@ void Sandbox::ApplyCancel(Subscription& sub) {
   const Date today = Today();
   if (sub.in_est) {
     // Refunded by days (section 8).
-    RefundRestOfEstMonth(sub, ChargeType::CancelImmediate, ledger_.NewReference(), PolicyKey::kRoundingCancelImmediate);
+    RefundRestOfEstMonth(sub, ChargeType::CancelImmediate, ledger_.NewReference());
     clock_.Cancel(sub.next_timer);
     sub.status = SubscriptionStatus::Deleted;
     sub.status_changed_at = Now();
@@ -128,7 +127,7 @@ void Sandbox::ApplyCancel(Subscription& sub) {
   Period period = full ? sub.cycle : Period{today, sub.cycle.end};
   Fraction share = Share(nominal, sub.billing, period.start);
   Charge(sub, *sub.offer, ChargeType::CancelImmediate, ledger_.NewReference(), period, sub.unit_price, share,
-         sub.quantity, PolicyKey::kRoundingCancelImmediate, true);
+         sub.quantity, true);
   clock_.Cancel(sub.next_timer);
   sub.status = SubscriptionStatus::Deleted;
   sub.status_changed_at = Now();
@@ -425,17 +424,16 @@ void Sandbox::ApplyTermChange(Subscription& sub, const TermChange& change) {
   const Date today = Today();
   uint32_t ref = ledger_.NewReference();
   if (change.from_est) {
-    RefundRestOfEstMonth(sub, ChargeType::Convert, ref, PolicyKey::kRoundingConvert);
+    RefundRestOfEstMonth(sub, ChargeType::Convert, ref);
   } else {
     Charge(sub, *sub.offer, ChargeType::Convert, ref, Period{today, sub.cycle.end}, sub.unit_price,
-           Share(NominalCycle(sub), sub.billing, today), sub.quantity, PolicyKey::kRoundingConvert, true);
+           Share(NominalCycle(sub), sub.billing, today), sub.quantity, true);
   }
   clock_.Cancel(sub.next_timer);
   TermChangeEffects(sub, change);
   Touch(sub);
   Journal(JournalKind::TermChanged, sub.index);
-  Charge(sub, *sub.offer, ChargeType::Convert, ref, sub.cycle, sub.unit_price, Fraction::Whole(), sub.quantity,
-         PolicyKey::kRoundingConvert, false);
+  Charge(sub, *sub.offer, ChargeType::Convert, ref, sub.cycle, sub.unit_price, Fraction::Whole(), sub.quantity, false);
   ScheduleNextBoundary(sub);
 }
 
@@ -473,7 +471,7 @@ StatusOr<const Subscription*> Sandbox::ConvertTrial(const ConvertTrialRequest& r
     return Error<Err::QuantityNotAllowed>(std::to_string(quantity));
   uint32_t ref = ledger_.NewReference();
   Charge(*sub, *sub->offer, ChargeType::Convert, ref, Period{today, sub->cycle.end}, sub->unit_price,
-         Share(NominalCycle(*sub), sub->billing, today), sub->quantity, PolicyKey::kRoundingConvert, true);
+         Share(NominalCycle(*sub), sub->billing, today), sub->quantity, true);
   clock_.Cancel(sub->next_timer);
   sub->offer = target;
   sub->is_trial = false;
@@ -490,8 +488,7 @@ StatusOr<const Subscription*> Sandbox::ConvertTrial(const ConvertTrialRequest& r
   sub->scheduled_action.reset();
   Touch(*sub);
   Journal(JournalKind::TrialConverted, sub->index);
-  Charge(*sub, *target, ChargeType::Convert, ref, sub->cycle, sub->unit_price, Fraction::Whole(), quantity,
-         PolicyKey::kRoundingConvert, false);
+  Charge(*sub, *target, ChargeType::Convert, ref, sub->cycle, sub->unit_price, Fraction::Whole(), quantity, false);
   ScheduleNextBoundary(*sub);
   return sub;
 }

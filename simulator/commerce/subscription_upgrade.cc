@@ -89,8 +89,7 @@ Subscription& Sandbox::ApplyUpgrade(Subscription& source, const UpgradeStep& ste
   // The seats leave the source from today to the end of its cycle.
   const Period left{Today(), source.cycle.end};
   const Fraction share = Share(NominalCycle(source), source.billing, Today());
-  Charge(source, *source.offer, ChargeType::Convert, ref, left, source.unit_price, share, step.quantity,
-         PolicyKey::kRoundingConvert, true);
+  Charge(source, *source.offer, ChargeType::Convert, ref, left, source.unit_price, share, step.quantity, true);
   if (step.quantity == source.quantity) return ApplyUpgradeInPlace(source, step, ref, left, share);
   return ApplyUpgradeToNew(source, step, ref, left, share);
 }
@@ -99,13 +98,13 @@ Subscription& Sandbox::ApplyUpgrade(Subscription& source, const UpgradeStep& ste
 // the subscription continues on the target at the price of its new term.
 Subscription& Sandbox::ApplyUpgradeFromEst(Subscription& source, const UpgradeStep& step) {
   uint32_t ref = ledger_.NewReference();
-  RefundRestOfEstMonth(source, ChargeType::Convert, ref, PolicyKey::kRoundingConvert);
+  RefundRestOfEstMonth(source, ChargeType::Convert, ref);
   clock_.Cancel(source.next_timer);
   UpgradeFromEstEffects(source, step);
   Touch(source);
   Journal(JournalKind::Upgraded, source.index, source.index);
   Charge(source, *step.target, ChargeType::Convert, ref, source.cycle, source.unit_price, Fraction::Whole(),
-         source.quantity, PolicyKey::kRoundingConvert, false);
+         source.quantity, false);
   ScheduleNextBoundary(source);
   return source;
 }
@@ -117,9 +116,9 @@ Subscription& Sandbox::ApplyUpgradeInto(Subscription& source, Subscription& into
   const Date today = Today();
   const int quantity = step.quantity;
   Charge(source, *source.offer, ChargeType::MoveQuantity, ref, Period{today, source.cycle.end}, source.unit_price,
-         Share(NominalCycle(source), source.billing, today), quantity, PolicyKey::kRoundingMoveQuantity, true);
+         Share(NominalCycle(source), source.billing, today), quantity, true);
   Charge(into, *into.offer, ChargeType::MoveQuantity, ref, Period{today, into.cycle.end}, into.unit_price,
-         Share(NominalCycle(into), into.billing, today), quantity, PolicyKey::kRoundingMoveQuantity, false);
+         Share(NominalCycle(into), into.billing, today), quantity, false);
   into.quantity += quantity;
   source.quantity -= quantity;
   ConsumeBatches(source, quantity);
@@ -145,8 +144,7 @@ Subscription& Sandbox::ApplyUpgradeInPlace(Subscription& source, const UpgradeSt
   source.next_term.reset();
   source.scheduled_action.reset();
   Touch(source);
-  Charge(source, *step.target, ChargeType::Convert, ref, left, source.unit_price, share, step.quantity,
-         PolicyKey::kRoundingConvert, false);
+  Charge(source, *step.target, ChargeType::Convert, ref, left, source.unit_price, share, step.quantity, false);
   Journal(JournalKind::Upgraded, source.index, source.index);
   return source;
 }
@@ -185,8 +183,7 @@ Subscription& Sandbox::ApplyUpgradeToNew(Subscription& source, const UpgradeStep
   ConsumeBatches(source, quantity);
   source.next_term.reset();
   Touch(source);
-  Charge(s, *step.target, ChargeType::Convert, ref, left, s.unit_price, share, quantity,
-         PolicyKey::kRoundingConvert, false);
+  Charge(s, *step.target, ChargeType::Convert, ref, left, s.unit_price, share, quantity, false);
   ScheduleNextBoundary(s);
   Journal(JournalKind::Upgraded, source.index, s.index);
   return s;

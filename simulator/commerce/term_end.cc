@@ -161,7 +161,7 @@ void Sandbox::Renew(Subscription& sub, const Renewal& r) {
   Journal(JournalKind::Renewed, sub.index, static_cast<uint32_t>(r.quantity));
   Period nominal = sub.Calendar().Nominal(sub.cycle_index);  // StartTerm set the first cycle's index
   Charge(sub, *r.offer, ChargeType::Renew, ledger_.NewReference(), sub.cycle, sub.unit_price,
-         Share(nominal, sub.billing, sub.cycle.start), sub.quantity, PolicyKey::kRoundingShortenedCycle, false);
+         Share(nominal, sub.billing, sub.cycle.start), sub.quantity, false);
   ScheduleNextBoundary(sub);
 }
 

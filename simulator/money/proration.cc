@@ -4,10 +4,16 @@
 
 namespace pcsim {
 
-Fraction RemainingShare(const Period& nominal, Billing billing, Date from, Date to) {
+CycleShare RemainingShareOf(const Period& nominal, Billing billing, Date from, Date to) {
   assert(from >= nominal.start && from <= nominal.end);
+  CycleShare share;
   int months = BillingMonths(billing);
-  if (months == 1) return {to - from + 1, nominal.Days()};
+  if (months == 1) {
+    share.days = to - from + 1;
+    share.cycle_days = nominal.Days();
+    share.value = {share.days, share.cycle_days};
+    return share;
+  }
   // Find the monthly step [step_start, next_start) that contains `from`.
   int j = 0;
   Date step_start = nominal.start;
@@ -17,10 +23,25 @@ Fraction RemainingShare(const Period& nominal, Billing billing, Date from, Date 
     step_start = next_start;
     next_start = AnchoredMonthStart(nominal.start, j + 1);
   }
-  int64_t step_days = next_start - step_start;
-  int64_t days_left = next_start - from;
-  int64_t whole_months_left = months - j - 1;
-  return {whole_months_left * step_days + days_left, step_days * months};
+  share.basis = CycleShare::Basis::Months;
+  share.month_days = next_start - step_start;
+  share.days = next_start - from;
+  share.whole_months = months - j - 1;
+  share.cycle_months = months;
+  share.value = {share.whole_months * share.month_days + share.days, share.month_days * months};
+  return share;
+}
+
+Fraction RemainingShare(const Period& nominal, Billing billing, Date from, Date to) {
+  return RemainingShareOf(nominal, billing, from, to).value;
+}
+
+CycleShare DaysShareOf(const Period& nominal, Date from) {
+  CycleShare share;
+  share.days = nominal.end - from + 1;
+  share.cycle_days = nominal.Days();
+  share.value = {share.days, share.cycle_days};
+  return share;
 }
 
 ProratedAmount Prorate(Decimal unit_price, Fraction share, int64_t quantity, Rounding rounding, bool refund) {

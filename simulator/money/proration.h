@@ -2,6 +2,8 @@
 // modes Microsoft's worked examples use (docs/decisions.md, section 3).
 #pragma once
 
+#include <cstdint>
+
 #include "simulator/clock/term_dates.h"
 #include "simulator/money/decimal.h"
 
@@ -16,6 +18,26 @@ Fraction RemainingShare(const Period& nominal, Billing billing, Date from, Date 
 inline Fraction RemainingShare(const Period& nominal, Billing billing, Date from) {
   return RemainingShare(nominal, billing, from, nominal.end);
 }
+
+// A share of a cycle with what it was counted from, for an explanation of a
+// charge (Sandbox::ExplainCharge): `value` is the fraction the charge used.
+struct CycleShare {
+  enum class Basis : uint8_t {
+    Days,    // `days` of the cycle's `cycle_days`
+    Months,  // `whole_months` whole months and `days` of a `month_days`-day month, of `cycle_months`
+  };
+  Basis basis = Basis::Days;
+  int64_t days = 0;
+  int64_t cycle_days = 0;
+  int64_t whole_months = 0;
+  int64_t month_days = 0;
+  int64_t cycle_months = 0;
+  Fraction value;
+};
+// RemainingShare with its parts: RemainingShare(...) == RemainingShareOf(...).value.
+CycleShare RemainingShareOf(const Period& nominal, Billing billing, Date from, Date to);
+// By days over a whole cycle of any length (billing.longCycleProration "days").
+CycleShare DaysShareOf(const Period& nominal, Date from);
 
 enum class Rounding : uint8_t {
   // effectiveUnitPrice = unitPrice x share (exact); total = ROUNDDOWN(eup x quantity, 2).

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -55,17 +57,34 @@ std::optional<int> ParseScenarios(const std::vector<std::string>& files, const s
   return std::nullopt;
 }
 
-// Runs the scenarios, `jobs` at a time; the results are in file order.
-std::vector<ScenarioResult> RunScenarios(const std::vector<Scenario>& scenarios, const RunOptions& options, int jobs) {
+using WallClock = std::chrono::steady_clock;
+
+int64_t MicrosSince(WallClock::time_point start) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(WallClock::now() - start).count();
+}
+
+// Runs the scenarios, `jobs` at a time; the results are in file order. The
+// wall time of each run and of the whole go to `times` (JUnit's time): the
+// only use of the wall clock in a replay, here in the command, outside the
+// runner and the simulated clock.
+std::vector<ScenarioResult> RunScenarios(const std::vector<Scenario>& scenarios, const RunOptions& options, int jobs,
+                                         JUnitTimes* times) {
+  const WallClock::time_point started = WallClock::now();
   std::vector<ScenarioResult> results(scenarios.size());
+  times->scenario_micros.assign(scenarios.size(), 0);
   std::atomic<size_t> next{0};
   auto worker = [&] {
-    for (size_t i; (i = next.fetch_add(1)) < scenarios.size();) results[i] = RunScenario(scenarios[i], options);
+    for (size_t i; (i = next.fetch_add(1)) < scenarios.size();) {
+      const WallClock::time_point start = WallClock::now();
+      results[i] = RunScenario(scenarios[i], options);
+      times->scenario_micros[i] = MicrosSince(start);
+    }
   };
   std::vector<std::thread> threads;
   for (int t = 1; t < std::min<int>(jobs, static_cast<int>(scenarios.size())); ++t) threads.emplace_back(worker);
   worker();
   for (auto& t : threads) t.join();
+  times->total_micros = MicrosSince(started);
   return results;
 }
 
@@ -106,14 +125,14 @@ Tally PrintResults(const std::vector<ScenarioResult>& results, std::ostream& out
 
 // --junit and --report: the exit code when one cannot be written, else nullopt.
 std::optional<int> WriteReportFiles(const ReplayRequest& request, const std::vector<ScenarioResult>& results,
-                                    std::ostream& err) {
+                                    const JUnitTimes& times, std::ostream& err) {
   if (!request.junit.empty()) {
     std::ofstream f(request.junit, std::ios::binary);
     if (!f) {
       err << "pcsim replay: cannot write " << request.junit << "\n";
       return 2;
     }
-    f << JUnitXml(results);
+    f << JUnitXml(results, request.junit_wall_time ? &times : nullptr);
   }
   if (!request.report_dir.empty()) {
     Status s = WriteReports(results, request.report_dir);
@@ -159,9 +178,10 @@ int Replay(const ReplayRequest& request, std::ostream& out, std::ostream& err) {
   }
   std::vector<Scenario> scenarios;
   if (std::optional<int> exit = ParseScenarios(files, request.tags, err, &scenarios)) return *exit;
-  std::vector<ScenarioResult> results = RunScenarios(scenarios, options, request.jobs);
+  JUnitTimes times;
+  std::vector<ScenarioResult> results = RunScenarios(scenarios, options, request.jobs, &times);
   const Tally tally = PrintResults(results, out, err);
-  if (std::optional<int> exit = WriteReportFiles(request, results, err)) return *exit;
+  if (std::optional<int> exit = WriteReportFiles(request, results, times, err)) return *exit;
   out << tally.passed << " passed, " << tally.failed << " failed\n";
   if (tally.any_invalid) return 2;
   return tally.failed == 0 ? 0 : 1;

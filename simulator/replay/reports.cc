@@ -110,17 +110,109 @@ std::vector<Lane> LanesOf(const ScenarioResult& r, const Sandbox& sandbox) {
   return lanes;
 }
 
-// The lanes, each ledger line's wire form, and the totals by lane and by currency.
+// Who made a journal entry: the partner (with the caller's user or
+// application when the request named one), or pcsim itself (the clock, a rule).
+std::string ByWhom(const Sandbox& sandbox, const JournalEntry& e) {
+  const RequestOrigin* request = sandbox.RequestOf(e);
+  if (request == nullptr) return "pcsim";
+  const std::string& who =
+      !request->user_principal_name.empty() ? request->user_principal_name : request->application_id;
+  return who.empty() ? "partner" : "partner (" + who + ")";
+}
+
+// The seats before a seat change: the quantity of the refund line its event
+// wrote just before it in the journal.
+std::optional<int> SeatsBefore(const Sandbox& sandbox, size_t change) {
+  const auto& journal = sandbox.journal();
+  for (size_t k = change; k-- > 0 && journal[k].kind == JournalKind::Charged;) {
+    const ChargeLine& line = sandbox.ledger().line(journal[k].detail);
+    if (line.subscription == journal[change].subject && (line.flags & kLineRefund)) return line.quantity;
+  }
+  return std::nullopt;
+}
+
+// The mark of a journal entry on its subscription's lane, if it has one.
+std::optional<EventMark> MarkOf(const Sandbox& sandbox, size_t index) {
+  const JournalEntry& e = sandbox.journal()[index];
+  EventMark m;
+  m.t = Seconds(e.at);
+  m.by = ByWhom(sandbox, e);
+  const std::string arrow = "\xE2\x86\x92";
+  switch (e.kind) {
+    case JournalKind::QuantityChanged: {
+      const std::optional<int> before = SeatsBefore(sandbox, index);
+      m.mark = Mark::Seats;
+      m.label = "seats " + (before ? std::to_string(*before) : std::string()) + arrow + std::to_string(e.detail);
+      m.text = "seats changed " + (before ? "from " + std::to_string(*before) + " " : std::string()) + "to " +
+               std::to_string(e.detail);
+      return m;
+    }
+    case JournalKind::AutoRenewChanged:
+      m.mark = Mark::AutoRenew;
+      m.label = e.detail != 0 ? "auto-renew on" : "auto-renew off";
+      m.text = "auto-renew turned " + std::string(e.detail != 0 ? "on" : "off");
+      return m;
+    case JournalKind::ScheduledActionSet: {
+      const std::optional<ScheduledActionType> action = ScheduledActionOfDetail(e.detail);
+      const ActionOrigin origin = ActionOriginOfDetail(e.detail);
+      if (!action) {
+        m.mark = Mark::Action;
+        m.label = "action removed";
+        m.text = "scheduled action removed";
+        return m;
+      }
+      const std::string name(ToString(*action));
+      const bool rule = origin != ActionOrigin::Partner;
+      if (rule) m.by = std::string(ToString(origin));
+      m.mark = rule ? Mark::RuleAction : Mark::Action;
+      const std::string shortname = *action == ScheduledActionType::RenewToExtendedServiceTerm ? "EST" : name;
+      m.label = shortname + " (" + std::string(ToString(origin)) + ")";
+      m.text = "scheduled action " + name + " set by " + std::string(ToString(origin));
+      return m;
+    }
+    case JournalKind::NextTermScheduled:
+      m.label = e.detail != 0 ? "next term set" : "next term removed";
+      m.text = e.detail != 0 ? "next-term instructions set" : "next-term instructions removed";
+      return m;
+    case JournalKind::BillingPlanChangeScheduled:
+      m.label = "billing change";
+      m.text = "billing plan change scheduled for the next cycle";
+      return m;
+    case JournalKind::TermChanged:
+      m.label = "term changed";
+      m.text = "term changed: a new term starts";
+      return m;
+    case JournalKind::TrialConverted:
+      m.label = "trial converted";
+      m.text = "trial converted to a paid subscription";
+      return m;
+    case JournalKind::Upgraded:
+      m.label = "upgraded";
+      m.text = "upgraded (transition)";
+      return m;
+    default: return std::nullopt;
+  }
+}
+
+// The lanes, each ledger line's wire form and explanation, the marks of
+// the journal, and the totals by lane and by currency.
 ScenarioData Gather(const ScenarioResult& r, const Sandbox& sandbox) {
   ScenarioData data;
   data.result = &r;
   data.sandbox = &sandbox;
   data.lanes = LanesOf(r, sandbox);
+  const auto& journal = sandbox.journal();
+  for (size_t i = 0; i < journal.size(); ++i) {
+    if (journal[i].subject >= data.lanes.size() || journal[i].kind == JournalKind::Charged) continue;
+    if (std::optional<EventMark> mark = MarkOf(sandbox, i)) data.lanes[journal[i].subject].events.push_back(*mark);
+  }
   const Ledger& ledger = sandbox.ledger();
   data.wire.reserve(ledger.lines().size());
   for (size_t i = 0; i < ledger.lines().size(); ++i) {
     const ChargeLine& line = ledger.line(static_cast<uint32_t>(i));
     data.wire.push_back(api::LineItemJson(sandbox, line));
+    data.explanations.push_back(sandbox.ExplainCharge(line));
+    data.term_texts.push_back(sandbox.TermAndBillingCycleText(line));
     const std::string currency = WireField(data.wire.back(), "currency");
     data.totals[currency] += line.total;
     if (line.subscription < data.lanes.size()) {

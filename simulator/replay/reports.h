@@ -7,6 +7,7 @@
 // byte-identical files.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -19,10 +20,20 @@ namespace pcsim::replay {
 // DIR/scenarios/<name>.html per scenario (created as needed).
 Status WriteReports(const std::vector<ScenarioResult>& results, const std::string& dir);
 
+// How long a replay took on the wall clock, measured by the command that
+// ran it (replay_command.cc), never by the simulator: each scenario's run,
+// and the whole run (less than their sum with --jobs N).
+struct JUnitTimes {
+  std::vector<int64_t> scenario_micros;  // one per result, in order
+  int64_t total_micros = 0;
+};
+
 // One testsuite "pcsim replay", one testcase per scenario (classname = file,
 // name = title); a failure's text is the diff, an invalid file an error.
-// time="0.000" on the testsuite and each testcase: nothing reads the wall
-// clock, so two replays give the same bytes.
-std::string JUnitXml(const std::vector<ScenarioResult>& results);
+// `time` on the testsuites, the testsuite and each testcase, in seconds with
+// three decimals: from `times`, or time="0.000" everywhere when `times` is
+// null (pcsim replay --junit-time zero), so that two replays give the same
+// bytes.
+std::string JUnitXml(const std::vector<ScenarioResult>& results, const JUnitTimes* times = nullptr);
 
 }  // namespace pcsim::replay

@@ -81,12 +81,30 @@ std::string ScenarioRef(const ScenarioResult& r, const std::string& subscription
 // The status of a subscription over time, as the timeline colours it.
 enum class Band { Active, Suspended, Expired, Disabled, Deleted, Est };
 
+// The changes of a subscription the timeline marks, from the journal.
+enum class Mark {
+  Seats,       // a seat change
+  AutoRenew,   // auto-renew turned on or off
+  Action,      // a scheduled action set or removed by the partner
+  RuleAction,  // a scheduled action set by a rule of 2026 (backfill, autoRenewOffRule)
+  Change,      // next-term instructions, a billing plan or term change, an upgrade, a trial conversion
+};
+
+struct EventMark {
+  int64_t t = 0;  // seconds
+  Mark mark = Mark::Change;
+  std::string label;  // short, on the timeline: "seats 10→12", "Cancel (partner)"
+  std::string text;   // the whole sentence: tooltip and table
+  std::string by;     // "partner (user@example.com)", "backfill", "autoRenewOffRule", "pcsim"
+};
+
 // Everything a scenario page needs about one subscription.
 struct Lane {
   const Subscription* sub = nullptr;
   std::string ref;
   std::vector<uint32_t> lines;                        // ledger indexes, in ledger order
   std::vector<std::pair<int64_t, Band>> transitions;  // (seconds, band after)
+  std::vector<EventMark> events;                      // in journal order
   std::map<std::string, Decimal> totals;              // by currency
   Decimal total;
 };
@@ -97,6 +115,10 @@ struct ScenarioData {
   const Sandbox* sandbox = nullptr;
   std::vector<Lane> lanes;                 // one per subscription, in the sandbox's order
   std::vector<api::Json> wire;             // api::LineItemJson of each ledger line
+  // Per ledger line: how its amount is computed (Sandbox::ExplainCharge) and
+  // its termAndBillingCycle (Sandbox::TermAndBillingCycleText).
+  std::vector<std::string> explanations;
+  std::vector<std::string> term_texts;
   std::map<std::string, Decimal> totals;   // of every line, by currency
 };
 
@@ -110,8 +132,8 @@ void AppendLinesCsvRows(const ScenarioData& data, std::string& csv);
 // One row per subscription, in the sandbox's order.
 void AppendSubscriptionsCsvRows(const ScenarioData& data, std::string& csv);
 
-// timeline_svg.cc: the SVG of the lanes and its legend (a <p>).
-std::string TimelineSvg(const Sandbox& sandbox, const std::vector<Lane>& lanes);
+// timeline_svg.cc: the SVG of the steps and the lanes, and its legend (a <p>).
+std::string TimelineSvg(const ScenarioData& data);
 std::string TimelineLegend();
 
 // reports_html.cc

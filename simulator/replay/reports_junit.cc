@@ -1,4 +1,6 @@
 // JUnit XML of a replay (reports.h).
+#include <algorithm>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,15 +16,17 @@ using report::Xml;
 
 namespace {
 
-// Every testsuite and testcase says time="0.000": JUnit's time is the run
-// time in seconds, and a replay never reads the wall clock (two replays give
-// byte-identical files), so the time is not measured. The attribute is there
-// because some consumers want it; 0.000 is valid for all of them.
-constexpr std::string_view kTime = " time=\"0.000\"";
+// JUnit's time: seconds, three decimals ("1.234"), from microseconds rounded
+// to the millisecond.
+std::string Time(int64_t micros) {
+  const int64_t millis = (std::max<int64_t>(micros, 0) + 500) / 1000;
+  std::string frac = std::to_string(millis % 1000);
+  return " time=\"" + std::to_string(millis / 1000) + "." + std::string(3 - frac.size(), '0') + frac + "\"";
+}
 
 }  // namespace
 
-std::string JUnitXml(const std::vector<ScenarioResult>& results) {
+std::string JUnitXml(const std::vector<ScenarioResult>& results, const JUnitTimes* times) {
   size_t failures = 0, errors = 0;
   for (const ScenarioResult& r : results) {
     if (r.outcome == Outcome::Failed) ++failures;
@@ -30,12 +34,15 @@ std::string JUnitXml(const std::vector<ScenarioResult>& results) {
   }
   const std::string counts = "tests=\"" + std::to_string(results.size()) + "\" failures=\"" +
                              std::to_string(failures) + "\" errors=\"" + std::to_string(errors) + "\"";
+  const std::string total = Time(times != nullptr ? times->total_micros : 0);
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  out += "<testsuites name=\"pcsim replay\" " + counts + ">\n";
-  out += "  <testsuite name=\"pcsim replay\" " + counts + " skipped=\"0\"" + std::string(kTime) + ">\n";
-  for (const ScenarioResult& r : results) {
+  out += "<testsuites name=\"pcsim replay\" " + counts + total + ">\n";
+  out += "  <testsuite name=\"pcsim replay\" " + counts + " skipped=\"0\"" + total + ">\n";
+  for (size_t i = 0; i < results.size(); ++i) {
+    const ScenarioResult& r = results[i];
+    const int64_t micros = times != nullptr && i < times->scenario_micros.size() ? times->scenario_micros[i] : 0;
     out += "    <testcase classname=\"" + Xml(r.file, true) + "\" name=\"" + Xml(DisplayTitle(r), true) + "\"" +
-           std::string(kTime);
+           Time(micros);
     switch (r.outcome) {
       case Outcome::Passed: out += "/>\n"; continue;
       case Outcome::Failed:

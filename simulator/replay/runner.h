@@ -30,6 +30,19 @@ struct RunOptions {
 
 enum class Outcome { Passed, Failed, Invalid };
 
+// A step as it ran, for the reports (the markers of the timeline and the
+// table of steps): recorded once its clock is set, before its request.
+struct StepRecord {
+  size_t number = 0;        // from 1, in file order
+  std::string action;       // "set-quantity"
+  std::string summary;      // "set-quantity sub1: 12 seats"
+  SourceLocation where;     // the step's line
+  Instant at;               // the simulated instant its request was sent
+  std::string subscription;  // the ref of the subscription it names (a purchase's own), or empty
+  int status = 0;           // the status of its answer (0: none came)
+  bool ok = false;          // it ended as the scenario says
+};
+
 struct ScenarioResult {
   std::string file;
   std::string title;
@@ -42,6 +55,7 @@ struct ScenarioResult {
   std::map<std::string, std::string> subscription_refs;  // ref -> id
   std::map<std::string, std::string> customer_refs;      // ref -> id
   std::map<std::string, std::string> azure_refs;         // ref -> Azure subscription (entitlement) id
+  std::vector<StepRecord> steps;                          // the steps that started, in order
 };
 
 ScenarioResult RunScenario(const Scenario& scenario, const RunOptions& options = {});

@@ -3,6 +3,9 @@
 // the step must end.
 #include <algorithm>
 #include <functional>
+#include <string>
+#include <type_traits>
+#include <vector>
 
 #include "simulator/api/resources.h"
 #include "simulator/replay/run_context.h"
@@ -256,6 +259,53 @@ void CheckOutcome(const RunContext& run, const Step& step, const api::Response& 
   if (r.status >= 300) FailStep(run, step, "failed with " + std::to_string(r.status) + ": " + r.body.substr(0, 400));
 }
 
+// What a step does, in a few words, for the reports ("set-quantity sub1: 12 seats").
+struct Summary {
+  std::string operator()(const steps::Purchase& p) const {
+    return "purchase " + p.ref + ": " + std::to_string(p.quantity) + " seats, " +
+           (p.term ? std::string(ToString(*p.term)) + "/" : std::string()) + std::string(ToString(p.billing));
+  }
+  std::string operator()(const steps::SetQuantity& s) const {
+    return "set-quantity " + s.subscription + ": " + std::to_string(s.quantity) + " seats";
+  }
+  std::string operator()(const steps::Cancel& s) const { return "cancel " + s.subscription; }
+  std::string operator()(const steps::Suspend& s) const { return "suspend " + s.subscription; }
+  std::string operator()(const steps::Reactivate& s) const { return "reactivate " + s.subscription; }
+  std::string operator()(const steps::SetAutoRenew& s) const {
+    return "set-auto-renew " + s.subscription + ": " + (s.enabled ? "on" : "off");
+  }
+  std::string operator()(const steps::ChangeBilling& s) const {
+    return "change-billing " + s.subscription + ": " + std::string(ToString(s.billing));
+  }
+  std::string operator()(const steps::ScheduleNextTerm& s) const { return "schedule-next-term " + s.subscription; }
+  std::string operator()(const steps::ScheduleAction& s) const {
+    return "schedule-action " + s.subscription + ": " + s.action;
+  }
+  std::string operator()(const steps::Upgrade& s) const { return "upgrade " + s.subscription + " to " + s.to; }
+  std::string operator()(const steps::ConvertTrial& s) const { return "convert-trial " + s.subscription; }
+  std::string operator()(const steps::AttestMca& s) const { return "attest-mca " + s.customer; }
+  std::string operator()(const steps::Request& s) const { return "request " + s.method + " " + s.path; }
+  std::string operator()(const steps::Advance& s) const {
+    return s.to ? "advance to " + s.to->ToString() : "advance by " + s.by.value_or("");
+  }
+  std::string operator()(const steps::AddAzureSubscription& s) const { return "add-azure-subscription " + s.ref; }
+  std::string operator()(const steps::AzureUsage& s) const {
+    return "azure-usage " + s.azure + ": " + s.quantity.ToString() + " " + s.meter;
+  }
+  std::string operator()(const steps::SetAzureRole& s) const { return "set-azure-role " + s.azure + ": " + s.role; }
+};
+
+// The subscription a step names: its `subscription`, or a purchase's `ref`.
+std::string SubscriptionOf(const StepAction& action) {
+  return std::visit(
+      [](const auto& a) -> std::string {
+        if constexpr (requires { a.subscription; }) return a.subscription;
+        else if constexpr (std::is_same_v<std::decay_t<decltype(a)>, steps::Purchase>) return a.ref;
+        else return std::string();
+      },
+      action);
+}
+
 }  // namespace
 
 void RunStep(RunContext& run, const Step& step) {
@@ -263,10 +313,16 @@ void RunStep(RunContext& run, const Step& step) {
     api::Response r = run.Send("POST", "/_sim/clock/advance", Dump(json{{"to", step.at->ToString()}}));
     if (r.status != 200) FailStep(run, step, "advancing to " + step.at->ToString() + " failed: " + r.body);
   }
+  std::vector<StepRecord>& records = run.result().steps;
+  const size_t record = records.size();
+  records.push_back({run.step_index + 1, std::string(ActionName(step.action)), std::visit(Summary{}, step.action),
+                     step.where, run.sandbox().Now(), SubscriptionOf(step.action), 0, false});
   Performer performer(run, step);
   api::Response r = std::visit(performer, step.action);
+  records[record].status = r.status;
   CheckOutcome(run, step, r);
   if (performer.names_ref && r.status < 300) RecordRef(run, step, performer, r);
+  records[record].ok = true;
 }
 
 }  // namespace pcsim::replay

@@ -1,6 +1,8 @@
 // The SVG timeline of a scenario page (reports_internal.h): an axis with month
-// (or day) ticks, then a lane per subscription with its status bands, terms,
-// charge cycles and a marker per charge with its amount.
+// (or day) ticks, a row of the scenario's steps, then a lane per subscription
+// with its status bands, terms, the changes the journal records (seats,
+// auto-renew, scheduled actions and who set them), charge cycles and a marker
+// per charge with its amount (EST charges ringed).
 #include <algorithm>
 #include <cstdint>
 #include <limits>
@@ -95,6 +97,19 @@ std::vector<Tick> Ticks(const Axis& axis) {
 class RowPacker {
  public:
   explicit RowPacker(int rows) : rows_(static_cast<size_t>(rows)) {}
+  // The first row where [l, r) fits, or -1 (nothing is placed).
+  int TryPlace(int64_t l, int64_t r) {
+    for (size_t i = 0; i < rows_.size(); ++i) {
+      bool free = true;
+      for (const auto& [a, b] : rows_[i])
+        if (l < b && a < r) { free = false; break; }
+      if (free) {
+        rows_[i].push_back({l, r});
+        return static_cast<int>(i);
+      }
+    }
+    return -1;
+  }
   int Place(int64_t l, int64_t r) {
     for (size_t i = 0; i < rows_.size(); ++i) {
       bool free = true;
@@ -117,7 +132,26 @@ class RowPacker {
 };
 
 constexpr int64_t kAxisHeight = 36;
-constexpr int64_t kLaneHeight = 136;
+constexpr int64_t kStepRows = 3;
+constexpr int64_t kStepRowHeight = 18;
+// The steps' row, below the axis (none when the scenario has no steps).
+int64_t StepsHeight(const ScenarioResult& r) { return r.steps.empty() ? 0 : 8 + kStepRows * kStepRowHeight + 4; }
+// A lane, from its top y: label (y+14), status (y+20), term (y+34), marks of
+// changes (two rows, y+60 and y+76), charge cycles (y+88, four rows) and
+// charge markers (y+118, three rows).
+constexpr int64_t kLaneHeight = 170;
+constexpr int64_t kMarkRowsY = 60;
+constexpr int64_t kCyclesY = 88;
+constexpr int64_t kChargesY = 118;
+
+// Colours of the marks (the legend repeats them).
+constexpr const char* kStepColor = "#24292f";
+constexpr const char* kStepFailedColor = "#cf222e";
+constexpr const char* kSeatsColor = "#8250df";
+constexpr const char* kAutoRenewColor = "#bc4c00";
+constexpr const char* kActionColor = "#0550ae";
+constexpr const char* kChangeColor = "#57606a";
+constexpr const char* kEstRing = "#0969da";
 
 std::string Rect(int64_t x0, int64_t x1, int64_t y, int64_t h, const std::string& attrs) {
   int64_t w = std::max<int64_t>(x1 - x0, 100);  // at least one pixel wide
@@ -127,12 +161,22 @@ std::string Rect(int64_t x0, int64_t x1, int64_t y, int64_t h, const std::string
 
 // The time range of the picture: from the first creation, term start,
 // transition or charge to the clock at the end or the last charge's end.
-Axis AxisOf(const Sandbox& sandbox, const std::vector<Lane>& lanes) {
+Axis AxisOf(const ScenarioData& data) {
+  const Sandbox& sandbox = *data.sandbox;
+  const std::vector<Lane>& lanes = data.lanes;
   const Ledger& ledger = sandbox.ledger();
   Axis axis;
   axis.t0 = std::numeric_limits<int64_t>::max();
   axis.t1 = Seconds(sandbox.Now());
+  for (const StepRecord& step : data.result->steps) {
+    axis.t0 = std::min(axis.t0, Seconds(step.at));
+    axis.t1 = std::max(axis.t1, Seconds(step.at));
+  }
   for (const Lane& lane : lanes) {
+    for (const EventMark& m : lane.events) {
+      axis.t0 = std::min(axis.t0, m.t);
+      axis.t1 = std::max(axis.t1, m.t);
+    }
     axis.t0 = std::min(axis.t0, Seconds(lane.sub->created));
     axis.t0 = std::min(axis.t0, Seconds(lane.sub->term_start));
     for (const auto& [t, band] : lane.transitions) {
@@ -152,7 +196,9 @@ Axis AxisOf(const Sandbox& sandbox, const std::vector<Lane>& lanes) {
 // The opening <svg> tag and its <title>.
 void DrawFrame(std::string& out, const Axis& axis, int64_t height) {
   out += "<svg class=\"timeline\" viewBox=\"0 0 " + Int(Axis::kWidth) + " " +
-         Int(height) + "\" role=\"img\" aria-label=\"Timeline of the subscriptions: terms, charge cycles, status and charges\"" +
+         Int(height) +
+         "\" role=\"img\" aria-label=\"Timeline of the steps and the subscriptions: terms, status, changes, charge "
+         "cycles and charges\"" +
          " font-family=\"system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif\">\n";
   out += "<title>Timeline from " + Html(Instant::FromMicros(axis.t0 * 1'000'000).ToString()) + " to " +
          Html(Instant::FromMicros(axis.t1 * 1'000'000).ToString()) + "</title>\n";
@@ -280,7 +326,7 @@ void DrawChargeCycles(std::string& out, const Ledger& ledger, const Lane& lane, 
     int64_t x0 = axis.X(Seconds(line.charge_start)), x1 = axis.X(Seconds(line.charge_end.AddDays(1)));
     int row = cycles.Place(x0, std::max(x1, x0 + 100));
     if (x1 - x0 > 400) x1 -= 100;  // a one-pixel gap shows where one cycle ends and the next begins
-    out += Rect(x0, x1, y + 52 + row * 5, 3,
+    out += Rect(x0, x1, y + kCyclesY + row * 5, 3,
                 "class=\"cycle\" fill=\"" + std::string(AmountColor(line.total)) + "\" fill-opacity=\"0.75\"><title>" +
                     Html(std::string(ToString(line.charge_type)) + " cycle " + line.charge_start.ToString() +
                          " \xE2\x80\x93 " + line.charge_end.ToString()) +
@@ -288,57 +334,187 @@ void DrawChargeCycles(std::string& out, const Ledger& ledger, const Lane& lane, 
   }
 }
 
-// The tooltip of a charge marker, with the line's termAndBillingCycle.
-std::string ChargeTip(const Sandbox& sandbox, const ChargeLine& line, const std::string& amount) {
+// The tooltip of a charge marker: the line, its termAndBillingCycle and how
+// its amount is computed.
+std::string ChargeTip(const ScenarioData& data, uint32_t index, const std::string& amount) {
+  const Sandbox& sandbox = *data.sandbox;
+  const ChargeLine& line = sandbox.ledger().line(index);
   const std::string currency = sandbox.catalog().OfferAt(line.offer)->market->currency;
   return std::string(ToString(line.charge_type)) + " " + line.order_date.ToString() + ": " + amount + " " + currency +
-         "\n" + sandbox.TermAndBillingCycleText(line) + "\n" + std::to_string(line.quantity) + " \xC3\x97 " + Money(line.effective_unit_price) + " (unit price " +
-         Money(line.unit_price) + ")\ncharge " + line.charge_start.ToString() + " \xE2\x80\x93 " +
-         line.charge_end.ToString();
+         "\n" + data.term_texts[index] + "\n" + data.explanations[index] + "\ncharge " +
+         line.charge_start.ToString() + " \xE2\x80\x93 " + line.charge_end.ToString();
 }
 
-// One marker per charge line, at its order date, with its amount.
-void DrawChargeMarkers(std::string& out, const Sandbox& sandbox, const Lane& lane, const Axis& axis, int64_t y) {
-  const Ledger& ledger = sandbox.ledger();
+// One marker per charge line, at its order date, with its amount; an EST
+// charge is ringed and its amount reads "EST +445.00".
+void DrawChargeMarkers(std::string& out, const ScenarioData& data, const Lane& lane, const Axis& axis, int64_t y) {
+  const Ledger& ledger = data.sandbox->ledger();
   RowPacker markers(3);
   for (uint32_t i : lane.lines) {
     const ChargeLine& line = ledger.line(i);
+    const bool est = (line.flags & kLineExtendedServiceTerm) != 0;
     const std::string amount = SignedMoney(line.total);
+    const std::string text = est ? "EST " + amount : amount;
     const char* color = AmountColor(line.total);
     int64_t x = axis.X(Seconds(line.order_date));
-    int64_t text_width = static_cast<int64_t>(amount.size()) * 600;
+    int64_t text_width = static_cast<int64_t>(text.size()) * 600;
     bool left = x + 800 + text_width > (Axis::kWidth - 4) * 100;
     int64_t l = left ? x - 800 - text_width : x - 600;
     int64_t r = left ? x + 600 : x + 800 + text_width;
     int row = markers.Place(l, r);
-    int64_t cy = y + 84 + row * 18;
-    out += "<circle class=\"charge\" data-subscription=\"" + Html(lane.ref) + "\" data-total=\"" + Html(amount) +
-           "\" data-charge-type=\"" + Html(ToString(line.charge_type)) + "\" data-line=\"" + std::to_string(i) +
-           "\" cx=\"" + Px(x) + "\" cy=\"" + Int(cy) + "\" r=\"5\" fill=\"" + color +
-           "\" stroke=\"#fff\" stroke-width=\"1\"><title>" + Html(ChargeTip(sandbox, line, amount)) +
-           "</title></circle>\n";
+    int64_t cy = y + kChargesY + row * 18;
+    out += "<circle class=\"charge" + std::string(est ? " est" : "") + "\" data-subscription=\"" + Html(lane.ref) +
+           "\" data-total=\"" + Html(amount) + "\" data-charge-type=\"" + Html(ToString(line.charge_type)) +
+           "\" data-line=\"" + std::to_string(i) + "\" data-explanation=\"" + Html(data.explanations[i]) +
+           "\" cx=\"" + Px(x) + "\" cy=\"" + Int(cy) + "\" r=\"5\" fill=\"" + color + "\" stroke=\"" +
+           (est ? kEstRing : "#fff") + "\" stroke-width=\"" + (est ? "2" : "1") + "\"><title>" +
+           Html(ChargeTip(data, i, amount)) + "</title></circle>\n";
     out += "<text class=\"amount\" x=\"" + Px(left ? x - 800 : x + 800) + "\" y=\"" + Int(cy + 4) +
-           "\" font-size=\"10\" fill=\"" + color + "\"" + (left ? " text-anchor=\"end\"" : "") + ">" + Html(amount) +
-           "</text>\n";
+           "\" font-size=\"10\" fill=\"" + color + "\"" + (left ? " text-anchor=\"end\"" : "") +
+           (est ? " font-weight=\"600\"" : "") + ">" + Html(text) + "</text>\n";
   }
+}
+
+// The shape of a mark, centred on (x, cy), in hundredths of a pixel for x.
+std::string MarkShape(Mark mark, int64_t x, int64_t cy, const std::string& title, const std::string& attrs) {
+  auto point = [&](int64_t dx, int64_t dy) { return Px(x + dx * 100) + "," + Int(cy + dy); };
+  std::string shape;
+  switch (mark) {
+    case Mark::Seats:
+      shape = "<polygon points=\"" + point(0, -6) + " " + point(6, 5) + " " + point(-6, 5) + "\" fill=\"" +
+              kSeatsColor + "\"";
+      break;
+    case Mark::AutoRenew:
+      shape = "<rect x=\"" + Px(x - 500) + "\" y=\"" + Int(cy - 5) + "\" width=\"10\" height=\"10\" fill=\"" +
+              kAutoRenewColor + "\"";
+      break;
+    case Mark::Action:
+    case Mark::RuleAction:
+      shape = "<polygon points=\"" + point(0, -6) + " " + point(6, 0) + " " + point(0, 6) + " " + point(-6, 0) +
+              "\" fill=\"" + (mark == Mark::Action ? kActionColor : "#fff") + "\" stroke=\"" + kActionColor +
+              "\" stroke-width=\"2\"";
+      break;
+    case Mark::Change:
+      shape = "<rect x=\"" + Px(x - 400) + "\" y=\"" + Int(cy - 4) +
+              "\" width=\"8\" height=\"8\" fill=\"#fff\" stroke=\"" + kChangeColor + "\" stroke-width=\"2\"";
+      break;
+  }
+  return shape + " " + attrs + "><title>" + Html(title) + "</title></" +
+         (mark == Mark::AutoRenew || mark == Mark::Change ? "rect" : "polygon") + ">\n";
+}
+
+const char* MarkName(Mark m) {
+  switch (m) {
+    case Mark::Seats: return "seats";
+    case Mark::AutoRenew: return "auto-renew";
+    case Mark::Action: return "action";
+    case Mark::RuleAction: return "rule-action";
+    case Mark::Change: return "change";
+  }
+  return "change";
+}
+
+const char* MarkColor(Mark m) {
+  switch (m) {
+    case Mark::Seats: return kSeatsColor;
+    case Mark::AutoRenew: return kAutoRenewColor;
+    case Mark::Action:
+    case Mark::RuleAction: return kActionColor;
+    case Mark::Change: return kChangeColor;
+  }
+  return kChangeColor;
+}
+
+// The changes the journal records for the lane's subscription: a mark each,
+// labelled when the label fits beside it (two rows); the tooltip has it all.
+void DrawEventMarks(std::string& out, const Lane& lane, const Axis& axis, int64_t y) {
+  RowPacker rows(2);
+  for (const EventMark& m : lane.events) {
+    const int64_t x = axis.X(m.t);
+    const int64_t text_width = static_cast<int64_t>(m.label.size()) * 560;
+    const bool left = x + 900 + text_width > (Axis::kWidth - 4) * 100;
+    const int64_t l = left ? x - 900 - text_width : x - 700;
+    const int64_t r = left ? x + 700 : x + 900 + text_width;
+    int row = rows.TryPlace(l, r);
+    const bool labelled = row >= 0;
+    if (!labelled) row = rows.Place(x - 700, x + 700);
+    const int64_t cy = y + kMarkRowsY + row * 16;
+    const std::string title = m.text + "\n" + Instant::FromMicros(m.t * 1'000'000).ToString() + "\nby " + m.by;
+    out += MarkShape(m.mark, x, cy, title,
+                     "class=\"mark mark-" + std::string(MarkName(m.mark)) + "\" data-subscription=\"" +
+                         Html(lane.ref) + "\" data-label=\"" + Html(m.label) + "\" data-by=\"" + Html(m.by) + "\"");
+    if (labelled)
+      out += "<text class=\"mark-label\" x=\"" + Px(left ? x - 900 : x + 900) + "\" y=\"" + Int(cy + 4) +
+             "\" font-size=\"10\" fill=\"" + MarkColor(m.mark) + "\"" + (left ? " text-anchor=\"end\"" : "") + ">" +
+             Html(m.label) + "</text>\n";
+  }
+}
+
+// The scenario's steps: a numbered marker each at the instant its request
+// was sent (red when the step did not end as written), labelled with its
+// action when the label fits (three rows), and a faint line down the lanes.
+void DrawSteps(std::string& out, const ScenarioResult& r, const Axis& axis, int64_t y, int64_t plot_bottom) {
+  if (r.steps.empty()) return;
+  out += "<g class=\"steps\">\n";
+  out += "<text x=\"" + Int(Axis::kLeft) + "\" y=\"" + Int(y + 2) +
+         "\" font-size=\"10\" fill=\"#57606a\">steps</text>\n";
+  RowPacker rows(static_cast<int>(kStepRows));
+  for (const StepRecord& step : r.steps) {
+    const int64_t x = axis.X(Seconds(step.at));
+    const std::string number = std::to_string(step.number);
+    const int64_t text_width = static_cast<int64_t>(step.action.size()) * 560;
+    const int64_t badge = static_cast<int64_t>(number.size()) * 600 + 800;  // the numbered marker's width
+    const bool left = x + badge / 2 + 300 + text_width > (Axis::kWidth - 4) * 100;
+    const int64_t l = left ? x - badge / 2 - 300 - text_width : x - badge / 2;
+    const int64_t rt = left ? x + badge / 2 : x + badge / 2 + 300 + text_width;
+    int row = rows.TryPlace(l, rt);
+    const bool labelled = row >= 0;
+    if (!labelled) row = rows.Place(x - badge / 2, x + badge / 2);
+    const int64_t cy = y + 12 + row * kStepRowHeight;
+    const char* color = step.ok ? kStepColor : kStepFailedColor;
+    const std::string title = "step " + number + " (line " + std::to_string(step.where.line) + "): " + step.summary +
+                              "\n" + step.at.ToString() + "\n" +
+                              (step.ok ? "ended as written" : "did not end as written") +
+                              (step.status != 0 ? " (HTTP " + std::to_string(step.status) + ")" : std::string());
+    out += "<line class=\"step-line\" x1=\"" + Px(x) + "\" y1=\"" + Int(cy + 7) + "\" x2=\"" + Px(x) + "\" y2=\"" +
+           Int(plot_bottom) + "\" stroke=\"" + color + "\" stroke-opacity=\"0.18\" stroke-width=\"1\"/>\n";
+    out += "<g class=\"step" + std::string(step.ok ? "" : " failed") + "\" data-step=\"" + number +
+           "\" data-action=\"" + Html(step.action) + "\"><title>" + Html(title) + "</title>";
+    out += "<rect x=\"" + Px(x - badge / 2) + "\" y=\"" + Int(cy - 7) + "\" width=\"" + Px(badge) +
+           "\" height=\"14\" rx=\"7\" fill=\"" + color + "\"/>";
+    out += "<text x=\"" + Px(x) + "\" y=\"" + Int(cy + 4) +
+           "\" font-size=\"10\" font-weight=\"600\" fill=\"#fff\" text-anchor=\"middle\">" + number + "</text>";
+    if (labelled)
+      out += "<text class=\"step-label\" x=\"" + Px(left ? x - badge / 2 - 300 : x + badge / 2 + 300) + "\" y=\"" +
+             Int(cy + 4) + "\" font-size=\"10\" fill=\"" + color + "\"" + (left ? " text-anchor=\"end\"" : "") +
+             ">" + Html(step.action) + "</text>";
+    out += "</g>\n";
+  }
+  out += "</g>\n";
 }
 
 }  // namespace
 
-std::string TimelineSvg(const Sandbox& sandbox, const std::vector<Lane>& lanes) {
-  const Axis axis = AxisOf(sandbox, lanes);
-  const int64_t height = kAxisHeight + kLaneHeight * static_cast<int64_t>(lanes.size()) + 8;
+std::string TimelineSvg(const ScenarioData& data) {
+  const Sandbox& sandbox = *data.sandbox;
+  const std::vector<Lane>& lanes = data.lanes;
+  const Axis axis = AxisOf(data);
+  const int64_t steps_height = StepsHeight(*data.result);
+  const int64_t lanes_top = kAxisHeight + steps_height;
+  const int64_t height = lanes_top + kLaneHeight * static_cast<int64_t>(lanes.size()) + 8;
   std::string out;
   DrawFrame(out, axis, height);
   DrawAxis(out, axis, sandbox.Now(), height - 8);
+  DrawSteps(out, *data.result, axis, kAxisHeight, height - 8);
   for (size_t li = 0; li < lanes.size(); ++li) {
     const Lane& lane = lanes[li];
-    const int64_t y = kAxisHeight + kLaneHeight * static_cast<int64_t>(li);
+    const int64_t y = lanes_top + kLaneHeight * static_cast<int64_t>(li);
     DrawLaneHeading(out, lane, li, y);
     DrawStatusBands(out, lane, axis, y);
     DrawTerms(out, sandbox.ledger(), lane, axis, y);
+    DrawEventMarks(out, lane, axis, y);
     DrawChargeCycles(out, sandbox.ledger(), lane, axis, y);
-    DrawChargeMarkers(out, sandbox, lane, axis, y);
+    DrawChargeMarkers(out, data, lane, axis, y);
     out += "</g>\n";
   }
   out += "</svg>\n";
@@ -353,6 +529,18 @@ std::string TimelineLegend() {
   out += "<span><i class=\"sw\" style=\"background:#6e7781;height:4px\"></i>charge cycle</span>";
   out += std::string("<span><i class=\"dot\" style=\"background:") + kPositive + "\"></i>charge (+)</span>";
   out += std::string("<span><i class=\"dot\" style=\"background:") + kNegative + "\"></i>refund (\xE2\x88\x92)</span>";
+  out += std::string("<span><i class=\"dot\" style=\"background:") + kPositive + ";box-shadow:0 0 0 2px " + kEstRing +
+         "\"></i>EST charge</span>";
+  out += std::string("<span><i class=\"sw\" style=\"background:") + kStepColor +
+         ";width:16px;border-radius:6px\"></i>step (red: did not end as written)</span>";
+  out += std::string("<span><i class=\"tri\" style=\"border-bottom-color:") + kSeatsColor + "\"></i>seat change</span>";
+  out += std::string("<span><i class=\"sw\" style=\"background:") + kAutoRenewColor + "\"></i>auto-renew on/off</span>";
+  out += std::string("<span><i class=\"dia\" style=\"background:") + kActionColor +
+         "\"></i>scheduled action set by the partner</span>";
+  out += std::string("<span><i class=\"dia\" style=\"background:#fff;border:2px solid ") + kActionColor +
+         "\"></i>set by a rule (backfill, autoRenewOffRule)</span>";
+  out += std::string("<span><i class=\"sw\" style=\"background:#fff;border:2px solid ") + kChangeColor +
+         ";width:8px;height:8px\"></i>other change (next term, billing, term, upgrade, trial)</span>";
   out += "<span>dashed line: clock at the end</span>";
   out += "</p>\n";
   return out;

@@ -138,7 +138,7 @@ const std::vector<Command>& Commands() {
         "--webhook-timeout", "--webhook-max-pause",
         "--max-advance-events", "--max-advance-years", "--rate-limit", "--control-token", "--allow-host",
         "pcsim listening on"}},
-      {{"replay"}, {"PATH", "--junit", "--report", "--tag", "--jobs", "--policy-override"}},
+      {{"replay"}, {"PATH", "--junit", "--junit-time", "--report", "--tag", "--jobs", "--policy-override"}},
       {{"est-report"}, {"SCENARIO", "--at", "--compare-to-renewal", "--policy-override"}},
       {{"policy"}, {"POLICY", "microsoft"}},
       {{"check-catalog"}, {"FILE"}},

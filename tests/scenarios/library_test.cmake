@@ -7,8 +7,10 @@
 # (b) every file in SOURCE/tests/scenarios/broken is rejected: exit code 2, and stderr names
 #     "FILE:LINE:" and the substring promised by the file's first line,
 #     "# expect: LINE: SUBSTRING";
-# (c) replays are deterministic: the library run with --report into two folders, once with
-#     --jobs 2 and once with --jobs 1, gives byte-identical report folders and identical stdout;
+# (c) replays are deterministic: the library run with --report and --junit (--junit-time zero)
+#     into two folders, once with --jobs 2 and once with --jobs 1, gives byte-identical report
+#     folders and identical stdout; (c2) without --junit-time zero, JUnit's time attributes are
+#     the wall time in seconds;
 # (d) a scenario path that does not exist is exit 2, named with "no such file" and no ":0".
 cmake_minimum_required(VERSION 3.16)
 
@@ -97,12 +99,12 @@ set(report_b "${WORK_DIR}/report-jobs1")
 file(REMOVE_RECURSE "${report_a}" "${report_b}")
 file(MAKE_DIRECTORY "${WORK_DIR}")
 execute_process(
-  COMMAND "${PCSIM}" replay "${LIBRARY}" --report "${report_a}" --jobs 2
+  COMMAND "${PCSIM}" replay "${LIBRARY}" --report "${report_a}" --jobs 2 --junit "${report_a}.xml" --junit-time zero
   RESULT_VARIABLE rc_a
   OUTPUT_VARIABLE out_a
   ERROR_VARIABLE err_a)
 execute_process(
-  COMMAND "${PCSIM}" replay "${LIBRARY}" --report "${report_b}" --jobs 1
+  COMMAND "${PCSIM}" replay "${LIBRARY}" --report "${report_b}" --jobs 1 --junit "${report_b}.xml" --junit-time zero
   RESULT_VARIABLE rc_b
   OUTPUT_VARIABLE out_b
   ERROR_VARIABLE err_b)
@@ -141,9 +143,36 @@ if(NOT differing STREQUAL "")
   message(FATAL_ERROR
     "(c) report files differ between --jobs 2 (${report_a}) and --jobs 1 (${report_b}):${differing}")
 endif()
+execute_process(
+  COMMAND "${CMAKE_COMMAND}" -E compare_files "${report_a}.xml" "${report_b}.xml"
+  RESULT_VARIABLE same)
+if(NOT same EQUAL 0)
+  message(FATAL_ERROR "(c) JUnit files differ between --jobs 2 and --jobs 1 with --junit-time zero")
+endif()
 list(LENGTH files_a report_count)
-message(STATUS "(c) ${report_count} report files byte-identical across --jobs 2 and --jobs 1; stdout identical")
-file(REMOVE_RECURSE "${report_a}" "${report_b}")
+message(STATUS "(c) ${report_count} report files and the JUnit file byte-identical across --jobs 2 and 1; stdout identical")
+file(REMOVE_RECURSE "${report_a}" "${report_b}" "${report_a}.xml" "${report_b}.xml")
+
+# --- (c2) by default JUnit's time is the wall time the replay took -------------------------
+set(junit "${WORK_DIR}/junit-wall.xml")
+file(REMOVE "${junit}")
+execute_process(
+  COMMAND "${PCSIM}" replay "${LIBRARY}/nce" --junit "${junit}"
+  RESULT_VARIABLE rc
+  OUTPUT_VARIABLE out
+  ERROR_VARIABLE err)
+file(READ "${junit}" junit_text)
+# (the testcases, the testsuite and the testsuites each have one)
+string(REGEX MATCHALL " time=\"[0-9]+\\.[0-9][0-9][0-9]\"" timed "${junit_text}")
+string(REGEX MATCHALL "<testcase " cases "${junit_text}")
+list(LENGTH timed timed_count)
+list(LENGTH cases case_count)
+math(EXPR expected_timed "${case_count} + 2")
+if(NOT rc EQUAL 0 OR case_count EQUAL 0 OR NOT timed_count EQUAL expected_timed)
+  message(FATAL_ERROR "(c2) --junit must give every testcase and the testsuite a time in seconds\n"
+                      "exit code: ${rc}\n${junit_text}\n${err}")
+endif()
+message(STATUS "(c2) JUnit: ${case_count} testcases timed on the wall clock")
 
 # --- (d) a missing file is named, without a line -------------------------------------------
 set(missing "${WORK_DIR}/no-such-scenario.yaml")

@@ -457,6 +457,74 @@ TEST_F(ReportTest, EstLinesShowTheirTermAndBillingCycle) {
   EXPECT_THAT(page, HasSubstr("data-status=\"est\""));
 }
 
+// The EST lines are marked (a tinted row badged EST, a ringed marker reading
+// "EST +445.00"); every line says how its total is computed; the steps and
+// the changes of the journal are marked on the timeline, the scheduled
+// action with who set it.
+TEST_F(ReportTest, ScenarioPageMarksStepsChangesAndEstLinesAndExplainsEveryTotal) {
+  std::vector<ScenarioResult> results;
+  results.push_back(RunText(kEst, "scenarios/est.yaml"));
+  results.push_back(RunText(kAddSeats, "scenarios/add_seats.yaml"));
+  ASSERT_EQ(results[0].outcome, Outcome::Passed) << results[0].message;
+  ASSERT_EQ(results[1].outcome, Outcome::Passed) << results[1].message;
+  ASSERT_TRUE(WriteReports(results, dir_.string()).ok());
+  const std::string est = ReadFile(dir_ / "scenarios" / "scenarios_est.html");
+  const std::string seats = ReadFile(dir_ / "scenarios" / "scenarios_add_seats.html");
+
+  // Steps: a numbered marker each, labelled with its action, and a row each.
+  ASSERT_EQ(results[0].steps.size(), 3u);
+  EXPECT_EQ(results[0].steps[1].summary, "set-auto-renew e3: off");
+  EXPECT_EQ(results[0].steps[1].at, Instant::StartOf(Date::Ymd(2026, 5, 10)));
+  EXPECT_TRUE(results[0].steps[2].ok);
+  EXPECT_THAT(AttributeValues(est, "<g class=\"step\"", "data-action"),
+              ::testing::ElementsAre("purchase", "set-auto-renew", "advance"));
+  EXPECT_EQ(Count(est, "<tr class=\"step-row\""), 3u);
+  EXPECT_THAT(est, HasSubstr(">set-auto-renew e3: off</td>"));
+
+  // Changes: auto-renew off by the partner, then the EST action the 24-hour
+  // rule sets (docs/decisions.md, section 9).
+  EXPECT_THAT(AttributeValues(est, "class=\"mark ", "data-label"),
+              ::testing::ElementsAre("auto-renew off", "EST (autoRenewOffRule)"));
+  const std::vector<std::string> by = AttributeValues(est, "class=\"mark ", "data-by");
+  ASSERT_EQ(by.size(), 2u);
+  EXPECT_EQ(by[0].rfind("partner", 0), 0u) << by[0];
+  EXPECT_EQ(by[1], "autoRenewOffRule");
+  EXPECT_THAT(est, HasSubstr("class=\"mark mark-rule-action\""));
+  EXPECT_THAT(est, HasSubstr("<td class=\"wrap\">scheduled action RenewToExtendedServiceTerm set by "
+                             "autoRenewOffRule</td><td>autoRenewOffRule</td>"));
+
+  // EST lines: two months, marked in the table and on the timeline.
+  EXPECT_EQ(Count(est, "<tr class=\"charge-row est\""), 2u);
+  EXPECT_EQ(Count(est, "<span class=\"badge est\">EST</span>"), 2u);
+  EXPECT_EQ(Count(est, "<circle class=\"charge est\""), 2u);
+  EXPECT_THAT(est, HasSubstr(">EST +445.00</text>"));
+  EXPECT_THAT(est, HasSubstr("<td class=\"term-text\">Extended Service Term</td>"));
+
+  // Every line explained, in the table and in its marker.
+  for (size_t k = 0; k < results.size(); ++k) {
+    const std::string& html = k == 0 ? est : seats;
+    const Sandbox& sandbox = results[k].router->sandbox();
+    for (const ChargeLine& line : sandbox.ledger().lines()) {
+      std::string text = sandbox.ExplainCharge(line);
+      for (size_t pos; (pos = text.find('>')) != std::string::npos;) text.replace(pos, 1, "&gt;");
+      EXPECT_THAT(html, HasSubstr("class=\"explain\">" + text + "</td>"));
+      EXPECT_THAT(html, HasSubstr("data-explanation=\"" + text + "\""));
+    }
+  }
+  EXPECT_THAT(est, HasSubstr("class=\"explain\">43.20 x 10 = 432.00 (whole cycle)</td>"));
+  EXPECT_THAT(est, HasSubstr("<tr class=\"explain-row est\"><td></td><td colspan=\"12\" class=\"explain\">"
+                             "44.50 x 10 = 445.00 (whole cycle)</td></tr>"));
+  EXPECT_THAT(seats, HasSubstr("class=\"explain\">10.08 / 30 x 28 x 12 = 112.896 -&gt; 112.89 "
+                               "(28 of 30 days; billing.rounding.addQuantity: truncate-total)</td>"));
+  EXPECT_THAT(AttributeValues(seats, "class=\"mark ", "data-label"),
+              ::testing::ElementsAre("seats 10\xE2\x86\x92" "12"));
+
+  // The legend names every kind of mark.
+  for (const char* name : {"EST charge", "step (red: did not end as written)", "seat change", "auto-renew on/off",
+                           "scheduled action set by the partner", "set by a rule (backfill, autoRenewOffRule)"})
+    EXPECT_THAT(est, HasSubstr(name));
+}
+
 // --- subscriptions.csv -------------------------------------------------------------
 
 TEST_F(ReportTest, SubscriptionsCsvHasOneRowPerSubscription) {
@@ -737,15 +805,18 @@ TEST_F(ReportTest, IndexListsFailuresFirstAndWrapsLongFailureTexts) {
   EXPECT_EQ(Count(index, "</th>"), 6u);  // no failure column to widen the table
 
   // The CSS that wraps them: pre-wrap keeps the diff's lines, overflow-wrap
-  // breaks a word wherever it must, nothing wider than the table; the page is
-  // at most 1,120 px wide (fits a 1,400 px window).
+  // breaks a word wherever it must, nothing wider than the table, and no
+  // height limit (no text hidden behind a scroll bar); the page is at most
+  // 1,360 px wide (fits a 1,400 px window; report_browser checks it in
+  // Chromium).
   const std::string failure_css = CssRule(index, "pre.failure");
   EXPECT_THAT(failure_css, HasSubstr("white-space:pre-wrap"));
   EXPECT_THAT(failure_css, HasSubstr("overflow-wrap:anywhere"));
   EXPECT_THAT(failure_css, HasSubstr("max-width:100%"));
+  EXPECT_THAT(failure_css, Not(HasSubstr("max-height")));
   EXPECT_THAT(CssRule(index, ".wrap"), HasSubstr("overflow-wrap:anywhere"));
   EXPECT_THAT(CssRule(index, ".wrap"), HasSubstr("white-space:normal"));
-  EXPECT_THAT(CssRule(index, "main"), HasSubstr("max-width:1120px"));
+  EXPECT_THAT(CssRule(index, "main"), HasSubstr("max-width:1360px"));
   EXPECT_THAT(CssRule(index, "h1"), HasSubstr("overflow-wrap:anywhere"));
 
   // No unbreakable line: every visible word longer than 60 characters is in
@@ -825,8 +896,9 @@ TEST(JUnitXmlTest, IsWellFormedAndEscapesEverything) {
   EXPECT_EQ(JUnitXml(results), xml);  // deterministic
 }
 
-// Every testcase and the testsuite carry time="0.000": a replay never reads
-// the wall clock, so two replays give the same bytes (docs/scenario-format.md).
+// Without times (pcsim replay --junit-time zero) the testsuites, the
+// testsuite and every testcase carry time="0.000", so that two replays give
+// the same bytes (docs/scenario-format.md).
 TEST(JUnitXmlTest, EveryTestcaseHasATime) {
   std::vector<ScenarioResult> results;
   results.push_back(RunText(kMinimal, "scenarios/minimal.yaml"));
@@ -838,15 +910,38 @@ TEST(JUnitXmlTest, EveryTestcaseHasATime) {
   ASSERT_EQ(CheckXml(xml, &elements), "") << xml;
   size_t cases = 0, suites = 0;
   for (const Element& e : elements) {
-    if (e.name != "testcase" && e.name != "testsuite") continue;
+    if (e.name != "testcase" && e.name != "testsuite" && e.name != "testsuites") continue;
     (e.name == "testcase" ? cases : suites) += 1;
     ASSERT_TRUE(e.attributes.count("time")) << e.name << " " << e.attributes.at("name");
     EXPECT_EQ(e.attributes.at("time"), "0.000") << e.name;
   }
   EXPECT_EQ(cases, 3u);
-  EXPECT_EQ(suites, 1u);
-  EXPECT_EQ(Count(xml, "<testcase "), Count(xml, " time=\"0.000\"") - 1);
+  EXPECT_EQ(suites, 2u);
+  EXPECT_EQ(Count(xml, "<testcase "), Count(xml, " time=\"0.000\"") - 2);
   EXPECT_EQ(JUnitXml(results), xml);
+}
+
+// With times (pcsim replay measures them on the wall clock, in the command)
+// each testcase has its scenario's and the suites the whole run's, in
+// seconds with three decimals.
+TEST(JUnitXmlTest, MeasuredTimesAreSecondsWithThreeDecimals) {
+  std::vector<ScenarioResult> results;
+  results.push_back(RunText(kMinimal, "scenarios/minimal.yaml"));
+  results.push_back(RunText(kFailing, "scenarios/failing.yaml"));
+  results.push_back(InvalidResult("scenarios/broken.yaml", "scenarios/broken.yaml:1: bad"));
+  JUnitTimes times;
+  times.scenario_micros = {1'234'567, 499, 12'000'500};
+  times.total_micros = 13'250'000;
+  const std::string xml = JUnitXml(results, &times);
+  std::vector<Element> elements;
+  ASSERT_EQ(CheckXml(xml, &elements), "") << xml;
+  std::vector<std::string> case_times, suite_times;
+  for (const Element& e : elements) {
+    if (e.name == "testcase") case_times.push_back(e.attributes.at("time"));
+    if (e.name == "testsuite" || e.name == "testsuites") suite_times.push_back(e.attributes.at("time"));
+  }
+  EXPECT_THAT(case_times, ::testing::ElementsAre("1.235", "0.000", "12.001"));
+  EXPECT_THAT(suite_times, ::testing::ElementsAre("13.250", "13.250"));
 }
 
 TEST(JUnitXmlTest, EmptyRunIsAnEmptySuite) {

@@ -360,6 +360,14 @@ void AddReplay(CLI::App* app, replay::ReplayRequest* r) {
     r->junit = v;
     return std::string();
   });
+  AddOption(replay, "--junit-time", "wall|zero",
+            "JUnit's time attributes: the wall time each scenario took (wall, the default),\n"
+            "or 0.000 everywhere (zero: identical input, byte-identical JUnit)",
+            [r](const std::string& v) {
+              if (v != "wall" && v != "zero") return "--junit-time must be wall or zero, got " + Quoted(v);
+              r->junit_wall_time = v == "wall";
+              return std::string();
+            });
   AddOption(replay, "--report", "DIR", "write the audit report: CSV files and HTML timelines",
             [r](const std::string& v) {
               r->report_dir = v;
