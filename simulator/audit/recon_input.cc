@@ -17,6 +17,7 @@
 #include "simulator/api/compression.h"
 #include "simulator/api/recon_rows.h"
 #include "simulator/audit/csv_reader.h"
+#include "simulator/model/csv.h"
 #include "simulator/model/errors.h"
 
 namespace pcsim::audit {
@@ -491,19 +492,6 @@ Status CheckReconRows(const ReconInput& input, const Interner& texts) {
 
 namespace {
 
-void AppendCsvField(std::string& out, std::string_view v) {
-  if (v.find_first_of(",\"\r\n") == std::string_view::npos) {
-    out += v;
-    return;
-  }
-  out.push_back('"');
-  for (char c : v) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  out.push_back('"');
-}
-
 // "2026-01-15T00:00:00Z" as 1/15/2026; other text as it is.
 void AppendCsvValue(std::string& out, std::string_view key, std::string_view v) {
   if (key.size() > 4 && key.substr(key.size() - 4) == "Date" && !v.empty()) {
@@ -521,7 +509,7 @@ void AppendCsvValue(std::string& out, std::string_view key, std::string_view v) 
       return;
     }
   }
-  AppendCsvField(out, v);
+  out += pcsim::CsvField(v);
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "simulator/api/recon_rows.h"
+#include "simulator/model/csv.h"
 #include "simulator/model/errors.h"
 
 namespace pcsim::audit {
@@ -352,19 +353,6 @@ StatusOr<ReconcileResult> Reconcile(const Book& book, const std::vector<std::str
 
 namespace {
 
-void CsvField(std::string& out, std::string_view v) {
-  if (v.find_first_of(",\"\r\n") == std::string_view::npos) {
-    out += v;
-    return;
-  }
-  out.push_back('"');
-  for (char c : v) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  out.push_back('"');
-}
-
 void Html(std::string& out, std::string_view v) {
   for (char c : v) {
     switch (c) {
@@ -420,10 +408,10 @@ Status WriteReconcileReport(const ReconcileResult& result, const std::string& di
   auto csv_line = [&](const Line& l) {
     for (const std::string* f : {&l.kind, &l.outcome, &l.customer, &l.invoice, &l.subscription, &l.charge_type,
                                  &l.start, &l.end, &l.eq, &l.aq, &l.es, &l.as, &l.diff, &l.row}) {
-      CsvField(csv, *f);
+      csv += pcsim::CsvField(*f);
       csv.push_back(',');
     }
-    CsvField(csv, l.why);
+    csv += pcsim::CsvField(l.why);
     csv += "\r\n";
   };
   for (const ReconPair& p : result.pairs) csv_line(LineOf(result, p));

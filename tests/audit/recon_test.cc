@@ -20,38 +20,16 @@
 #include "simulator/audit/book_import.h"
 #include "simulator/audit/reconcile.h"
 #include "simulator/commerce/sandbox.h"
+#include "tests/api/small_book.h"
 
 namespace pcsim::audit {
 namespace {
 
-constexpr const char* kE3 = "CFQ7TTC0LFLZ:0001:CFQ7TTC0K5F7";
-constexpr const char* kE5 = "CFQ7TTC0LFLX:0001:CFQ7TTC0K5DK";
-constexpr const char* kExchange = "CFQ7TTC0LH16:0001:CFQ7TTC0K9FW";
-
-std::string MakeCustomer(Sandbox& sandbox, int n) {
-  CustomerSpec spec;
-  spec.company_name = "Customer " + std::to_string(n);
-  spec.domain = "customer" + std::to_string(n) + ".onmicrosoft.com";
-  spec.address = {"Ada", "Lovelace", "1 Main Street", "", "", "Redmond", "WA", "98052", "US", "", ""};
-  auto c = sandbox.CreateCustomer(spec);
-  EXPECT_TRUE(c.ok()) << c.status().description();
-  AgreementRecord mca{std::string(kMcaTemplateId), "MicrosoftCustomerAgreement", sandbox.Now(), "Ada", "Lovelace",
-                      "ada@example.com", "", ""};
-  EXPECT_TRUE(sandbox.RecordAgreement((*c)->id, mca).ok());
-  return (*c)->id;
-}
-
-std::string Buy(Sandbox& sandbox, const std::string& customer, const char* item, int seats, Term term, Billing billing) {
-  PurchaseRequest r;
-  r.customer_id = customer;
-  r.catalog_item_id = item;
-  r.quantity = seats;
-  r.term = term;
-  r.billing = billing;
-  auto sub = sandbox.Purchase(r);
-  EXPECT_TRUE(sub.ok()) << sub.status().description();
-  return (*sub)->id;
-}
+using api::Buy;
+using api::kE3;
+using api::kE5;
+using api::kExchange;
+using api::MakeCustomer;
 
 // Two customers, monthly, annual and triennial terms, a seat change.
 std::unique_ptr<Sandbox> Book() {

@@ -36,8 +36,8 @@ int main(int argc, char** argv) {
     SandboxOptions options;  // January 1, 2026
     options.seed = 3;
     Sandbox sandbox(options);
-    // About 20 lines a subscription over the 23 months that follow.
-    BuyBook(sandbox, static_cast<int>(rows / 20 + 10));
+    // About 14 lines a subscription over the 23 months that follow.
+    BuyBook(sandbox, static_cast<int>(rows / 14 + 10));
     const Instant as_of = sandbox.Now();
     std::ofstream(book_path, std::ios::binary) << api::BookJsonLines(api::BookOf(sandbox));
     sandbox.AdvanceTo(Instant::StartOf(Date::Ymd(2028, 1, 1)));
