@@ -24,46 +24,6 @@ double SecondsSince(std::chrono::steady_clock::time_point t) {
 
 Decimal Abs(Decimal d) { return d.IsNegative() ? -d : d; }
 
-// The policy's rounding key for a prorated line of `type`.
-std::pair<PolicyKey, const char*> RoundingKeyOf(uint32_t type) {
-  switch (static_cast<ChargeType>(type)) {
-    case ChargeType::AddQuantity: return {PolicyKey::kRoundingAddQuantity, "billing.rounding.addQuantity"};
-    case ChargeType::RemoveQuantity: return {PolicyKey::kRoundingRemoveQuantity, "billing.rounding.removeQuantity"};
-    case ChargeType::CancelImmediate:
-      return {PolicyKey::kRoundingCancelImmediate, "billing.rounding.cancelImmediate"};
-    case ChargeType::Convert: return {PolicyKey::kRoundingConvert, "billing.rounding.convert"};
-    case ChargeType::MoveQuantity: return {PolicyKey::kRoundingMoveQuantity, "billing.rounding.moveQuantity"};
-    case ChargeType::ChangeBillingPlan:
-      return {PolicyKey::kRoundingChangeBillingPlan, "billing.rounding.changeBillingPlan"};
-    default: return {PolicyKey::kRoundingShortenedCycle, "billing.rounding.shortenedCycle"};
-  }
-}
-
-// How pcsim came to an expected line's subtotal (Sandbox::Charge).
-std::string Derivation(const ReconRow& e, const Policy& policy) {
-  std::string d = "pcsim: UnitPrice " + Decimal(e.unit_price).Normalized().ToString();
-  const bool refund = e.subtotal.IsNegative();
-  if (Abs(e.effective_unit_price) == e.unit_price) {
-    d += " for the whole cycle " + e.charge_start.ToString() + ".." + e.charge_end.ToString() + " x Quantity " +
-         std::to_string(e.quantity) + (refund ? ", refunded" : "") + " = " + Decimal(e.subtotal).Normalized().ToString() +
-         " (a whole cycle: no rounding)";
-    return d;
-  }
-  auto [key, name] = RoundingKeyOf(e.charge_type);
-  if (e.charge_type >= kOtherChargeType) name = "billing.rounding.shortenedCycle";
-  const Date day = e.order_date;
-  const bool truncate_total = policy.RoundingOf(key, day) == Rounding::TruncateTotal;
-  d += " x the share of the cycle left from " + e.charge_start.ToString() + " to " + e.charge_end.ToString() + " (" +
-       std::to_string(e.charge_end - e.charge_start + 1) + " days; long cycles prorated by " +
-       policy.Str(PolicyKey::kLongCycleProration, day) + ") = EffectiveUnitPrice " +
-       Decimal(e.effective_unit_price).Normalized().ToString() + " x Quantity " + std::to_string(e.quantity) +
-       (refund ? ", refunded" : "") + " = " + Decimal(e.subtotal).Normalized().ToString() + "; rounding " +
-       (truncate_total ? "truncate-total (ROUNDDOWN(unit price x share x quantity, 2))"
-                       : "truncate-unit-price (ROUNDDOWN(unit price x share, 2) x quantity)") +
-       " by policy key " + name;
-  return d;
-}
-
 struct Key {
   uint32_t sub, type;
   Date start, end;
@@ -177,6 +137,13 @@ StatusOr<ReconcileResult> Reconcile(const Book& book, const std::vector<std::str
   auto t_expected = std::chrono::steady_clock::now();
   sandbox.AdvanceTo(Instant::StartOf(result.to.AddDays(1)));
   Interner& texts = result.texts;
+  // The ledger line of each expected row, in the order they are read back.
+  std::vector<uint32_t> expected_lines;
+  // How pcsim came to an expected row's amount: the simulator's own
+  // derivation of the line (Sandbox::ExplainCharge).
+  auto derivation = [&](uint32_t expected) {
+    return "pcsim: " + sandbox.ExplainCharge(sandbox.ledger().line(expected_lines[expected]));
+  };
   {
     std::string chunk;
     constexpr size_t kChunkBytes = size_t{32} << 20;
@@ -192,6 +159,7 @@ StatusOr<ReconcileResult> Reconcile(const Book& book, const std::vector<std::str
       Date day = line.order_date.date();
       if (day < result.from || day > result.to) continue;
       api::AppendReconciliationRow(sandbox, line, api::AttributeSet::Full, false, chunk);
+      expected_lines.push_back(static_cast<uint32_t>(i));
       if (chunk.size() > kChunkBytes) flush();
     }
     flush();
@@ -240,7 +208,6 @@ StatusOr<ReconcileResult> Reconcile(const Book& book, const std::vector<std::str
   }
   const auto& E = result.expected.rows;
   const auto& A = result.actual.rows;
-  const Policy& policy = sandbox.policy();
   std::vector<std::pair<int64_t, int64_t>> matched_pairs;  // for the totals
   matched_pairs.reserve(left_a.size());
   for (Pass pass : {Pass::kExact, Pass::kSameStart, Pass::kSameEnd, Pass::kSameType}) {
@@ -267,7 +234,7 @@ StatusOr<ReconcileResult> Reconcile(const Book& book, const std::vector<std::str
             if (e.effective_unit_price != a.effective_unit_price)
               p.why += "; EffectiveUnitPrice expected " + Money(e.effective_unit_price) + ", actual " +
                        Money(a.effective_unit_price);
-            p.why += ". " + Derivation(e, policy);
+            p.why += ". " + derivation(left_e[i]);
           }
         } else if (pass == Pass::kSameStart && e.charge_end == a.charge_end) {
           p.outcome = ReconOutcome::kQuantityDiffers;
@@ -304,7 +271,7 @@ StatusOr<ReconcileResult> Reconcile(const Book& book, const std::vector<std::str
                             "pcsim expects " + std::string(texts.Text(r.charge_type_text)) + " " +
                                 r.charge_start.ToString() + ".." + r.charge_end.ToString() + " x " +
                                 std::to_string(r.quantity) + " = " + Money(r.subtotal) + " (" +
-                                Derivation(r, policy) + ")"});
+                                derivation(e) + ")"});
     ++result.counts[static_cast<int>(ReconOutcome::kMissing)];
   }
   for (uint32_t a : left_a) {
