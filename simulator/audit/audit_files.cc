@@ -209,6 +209,16 @@ std::string MonthChart(const std::string& currency, const std::vector<AuditRun>&
     svg += "<polyline fill=\"none\" stroke-width=\"2\" stroke=\"" + std::string(kColours[(r - 1) % 5]) +
            "\" points=\"" + points + "\"><title>" + Html(runs[r].name) + "</title></polyline>\n";
   }
+  // The legend: the bars, their EST part, and each what-if's line.
+  int x = 300;
+  auto legend = [&](const std::string& colour, const std::string& label) {
+    svg += "<rect x=\"" + std::to_string(x) + "\" y=\"5\" width=\"12\" height=\"12\" fill=\"" + colour +
+           "\"/><text x=\"" + std::to_string(x + 16) + "\" y=\"15\" font-size=\"12\">" + Html(label) + "</text>\n";
+    x += 24 + 7 * static_cast<int>(label.size());
+  };
+  legend("#4c78a8", "baseline");
+  legend("#f58518", "of which EST");
+  for (size_t r = 1; r < runs.size(); ++r) legend(kColours[(r - 1) % 5], "what-if " + runs[r].name);
   svg += "</svg>\n";
   return svg;
 }
