@@ -3,6 +3,7 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <functional>
 #include <set>
 #include <sstream>
@@ -55,13 +56,14 @@ class Members {
     for (auto field : object_) {
       std::string_view key;
       if (field.unescaped_key().get(key)) Fail(path_, "a key is not a complete string");
-      if (!seen_.insert(std::string(key)).second) Fail(Child(path_, key), "the key is given twice");
+      if (Has(key)) Fail(Child(path_, key), "the key is given twice");
+      seen_.push_back(key);
       if (field.value().get(value_)) Fail(Child(path_, key), "the value is not complete");
       key_ = key;
       on(key);
     }
   }
-  bool Has(std::string_view key) const { return seen_.count(std::string(key)) != 0; }
+  bool Has(std::string_view key) const { return std::find(seen_.begin(), seen_.end(), key) != seen_.end(); }
   void Require(std::initializer_list<const char*> keys) const {
     for (const char* k : keys)
       if (!Has(k)) Fail(Child(path_, k), "missing required key");
@@ -113,7 +115,9 @@ class Members {
   simdjson::ondemand::value value_;
   std::string path_;
   std::string_view key_;
-  std::set<std::string> seen_;
+  // The keys so far (views into the parser's buffer, valid for the document):
+  // an object has a score of keys, so a list beats a set.
+  std::vector<std::string_view> seen_;
 };
 
 template <typename T>

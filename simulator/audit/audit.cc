@@ -270,7 +270,22 @@ StatusOr<AuditData> RunAudit(Book book, const AuditOptions& options) {
   AuditData data;
   data.as_of = as_of;
   data.to = options.to;
-  for (const auto& sub : sandbox.subscriptions()) {
+  // In the files' order, customer id then subscription id: indexes are
+  // sorted, not the rows.
+  std::vector<uint32_t> by_id(sandbox.customers().size());
+  for (uint32_t i = 0; i < by_id.size(); ++i) by_id[i] = i;
+  std::sort(by_id.begin(), by_id.end(),
+            [&](uint32_t x, uint32_t y) { return sandbox.CustomerAt(x).id < sandbox.CustomerAt(y).id; });
+  std::vector<const Subscription*> ordered;
+  ordered.reserve(sandbox.subscriptions().size());
+  for (uint32_t customer : by_id) {
+    size_t first = ordered.size();
+    for (uint32_t i : sandbox.SubscriptionsOf(sandbox.CustomerAt(customer))) ordered.push_back(&sandbox.SubscriptionAt(i));
+    std::sort(ordered.begin() + static_cast<std::ptrdiff_t>(first), ordered.end(),
+              [](const Subscription* x, const Subscription* y) { return x->id < y->id; });
+  }
+  data.subscriptions.reserve(ordered.size());
+  for (const Subscription* sub : ordered) {
     const Customer& c = sandbox.CustomerAt(sub->customer);
     SubscriptionAudit a;
     a.customer_id = c.id;
@@ -298,14 +313,7 @@ StatusOr<AuditData> RunAudit(Book book, const AuditOptions& options) {
     a.quantity = sub->quantity;
     data.subscriptions.push_back(std::move(a));
   }
-  std::stable_sort(data.subscriptions.begin(), data.subscriptions.end(), [](const auto& x, const auto& y) {
-    return std::tie(x.customer_id, x.subscription_id) < std::tie(y.customer_id, y.subscription_id);
-  });
   // Customer-months in the files' order: customer id, month, currency.
-  std::vector<uint32_t> by_id(sandbox.customers().size());
-  for (uint32_t i = 0; i < by_id.size(); ++i) by_id[i] = i;
-  std::sort(by_id.begin(), by_id.end(),
-            [&](uint32_t x, uint32_t y) { return sandbox.CustomerAt(x).id < sandbox.CustomerAt(y).id; });
   for (uint32_t customer : by_id) {
     const Customer& c = sandbox.CustomerAt(customer);
     for (int month = 0; month < month_count; ++month) {

@@ -22,6 +22,16 @@ StatusOr<std::unique_ptr<Sandbox>> Sandbox::FromBook(const Book& book, SandboxOp
                                     std::to_string(kBookFormatVersion) + ".");
   options.start = book.as_of;
   auto sandbox = std::make_unique<Sandbox>(std::move(options));
+  size_t subscriptions = 0;
+  for (const BookCustomer& c : book.customers) subscriptions += c.subscriptions.size();
+  sandbox->customer_index_.reserve(book.customers.size());
+  sandbox->live_domains_.reserve(book.customers.size());
+  sandbox->customers_.reserve(book.customers.size());
+  sandbox->subscriptions_of_customer_.reserve(book.customers.size());
+  sandbox->subscription_index_.reserve(subscriptions);
+  sandbox->subscriptions_.reserve(subscriptions);
+  sandbox->order_index_.reserve(subscriptions);
+  sandbox->orders_.reserve(subscriptions);
   std::set<std::string> resellers;
   for (const BookReseller& r : book.resellers)
     if (r.id.empty() || !resellers.insert(r.id).second)
@@ -76,8 +86,7 @@ Status Sandbox::LoadBookCustomer(const Book& book, const BookCustomer& r) {
 // Long on purpose: every field of a subscription record is checked, then the
 // subscription is built in one place, in the order AddPurchase builds one.
 Status Sandbox::LoadBookSubscription(const Customer& customer, const BookSubscription& r) {
-  const std::string what = "subscription " + r.id;
-  auto fail = [&](const std::string& reason) { return BookError(r.source, what, reason); };
+  auto fail = [&](const std::string& reason) { return BookError(r.source, "subscription " + r.id, reason); };
   const Date today = Today();
   if (r.id.empty()) return BookError(r.source, "subscription", "id is required");
   if (subscription_index_.count(r.id) != 0) return fail("the id appears twice in the book");
