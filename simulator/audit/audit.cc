@@ -2,6 +2,8 @@
 #include "simulator/audit/audit.h"
 
 #include <algorithm>
+#include <malloc.h>
+
 #include <charconv>
 #include <cstdio>
 #include <unordered_map>
@@ -313,20 +315,32 @@ StatusOr<AuditData> RunAudit(Book book, const AuditOptions& options) {
     a.quantity = sub->quantity;
     data.subscriptions.push_back(std::move(a));
   }
-  // Customer-months in the files' order: customer id, month, currency.
+  // Customer-months in the files' order: customer id, month, currency. The
+  // sandbox goes first (its customers' ids and names, and the catalog, are
+  // all the rows need): the rows and the sandbox are never in memory together.
+  std::vector<std::pair<std::string, std::string>> names(sandbox.customers().size());
+  for (uint32_t i = 0; i < names.size(); ++i) names[i] = {sandbox.CustomerAt(i).id, sandbox.CustomerAt(i).company_name};
+  const std::shared_ptr<const Catalog> catalog = sandbox.catalog_ptr();
+  loaded->reset();
+  // glibc keeps the sandbox's freed small blocks; hand their pages back
+  // before the rows take memory of their own.
+  malloc_trim(0);
+  size_t month_rows = other_currencies.size();
+  for (const Cell& cell : cells) month_rows += cell.offer != kNoIndex;
+  data.months.reserve(month_rows);
   for (uint32_t customer : by_id) {
-    const Customer& c = sandbox.CustomerAt(customer);
+    const auto& [id, name] = names[customer];
     for (int month = 0; month < month_count; ++month) {
       // The cell's currency and any other, in currency order.
       std::map<std::string, std::pair<Decimal, Decimal>> amounts;
       const Cell& cell = cells[static_cast<size_t>(customer) * static_cast<size_t>(month_count) + static_cast<size_t>(month)];
       if (cell.offer != kNoIndex)
-        amounts[sandbox.catalog().OfferAt(cell.offer)->market->currency] = {cell.charges, cell.est};
+        amounts[catalog->OfferAt(cell.offer)->market->currency] = {cell.charges, cell.est};
       for (auto it = other_currencies.lower_bound({customer, month, std::string()});
            it != other_currencies.end() && std::get<0>(it->first) == customer && std::get<1>(it->first) == month; ++it)
         amounts[std::get<2>(it->first)] = it->second;
       for (const auto& [currency, sums] : amounts)
-        data.months.push_back(CustomerMonth{c.id, c.company_name, MonthText(first, month), currency, sums.first, sums.second});
+        data.months.push_back(CustomerMonth{id, name, MonthText(first, month), currency, sums.first, sums.second});
     }
   }
   return data;
