@@ -3,16 +3,21 @@
 // passes: exact keys first, then looser ones for what is left.
 #include "simulator/audit/reconcile.h"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <thread>
 #include <unistd.h>
 
 #include "simulator/api/recon_rows.h"
+#include "simulator/audit/csv_reader.h"
 #include "simulator/model/csv.h"
+#include "simulator/model/data_file.h"
 #include "simulator/model/errors.h"
 
 namespace pcsim::audit {
@@ -80,17 +85,24 @@ std::string_view ToString(ReconOutcome o) {
   return "";
 }
 
-bool ReconcileResult::AllMatched() const {
-  for (int i = 1; i < kReconOutcomeCount; ++i)
-    if (counts[i] != 0) return false;
-  for (const auto* totals : {&invoices, &customers})
-    for (const ReconTotal& t : *totals)
-      if (Abs(t.expected - t.actual) > tolerance) return false;
-  return true;
-}
+bool ReconcileResult::AllMatched() const { return ReportOf(*this).AllMatched(); }
 
-StatusOr<ReconcileResult> Reconcile(const Book& book, const std::vector<std::string>& actual_files,
+StatusOr<ReconcileResult> Reconcile(const Book& whole_book, const std::vector<std::string>& actual_files,
                                     const ReconcileOptions& options) {
+  const bool sharded = options.shard.count > 1;
+  if (sharded && (!options.from || !options.to))
+    return Error<Err::InvalidInput>("a shard needs --from and --to: every shard reconciles the same period");
+  // A shard's customers only (Shard::Holds, as pcsim audit splits a book).
+  Book shard_book;
+  if (sharded) {
+    shard_book.version = whole_book.version;
+    shard_book.as_of = whole_book.as_of;
+    shard_book.partner_tenant_id = whole_book.partner_tenant_id;
+    shard_book.resellers = whole_book.resellers;
+    for (const BookCustomer& c : whole_book.customers)
+      if (options.shard.Holds(c.id)) shard_book.customers.push_back(c);
+  }
+  const Book& book = sharded ? shard_book : whole_book;
   SandboxOptions sandbox_options;
   sandbox_options.seed = options.seed;
   auto loaded = Sandbox::FromBook(book, sandbox_options);
@@ -109,6 +121,9 @@ StatusOr<ReconcileResult> Reconcile(const Book& book, const std::vector<std::str
       if (!actual_status.ok()) return;
     }
     actual_status = CheckReconRows(result.actual, actual_texts);
+    if (sharded)
+      std::erase_if(result.actual.rows,
+                    [&](const ReconRow& r) { return !options.shard.Holds(actual_texts.Text(r.customer)); });
     actual_seconds = SecondsSince(t);
   };
 
@@ -332,16 +347,11 @@ void Html(std::string& out, std::string_view v) {
   }
 }
 
-struct Line {
-  std::string kind, outcome, customer, invoice, subscription, charge_type, start, end, eq, aq, es, as, diff, row, why;
-};
-
-Line LineOf(const ReconcileResult& r, const ReconPair& p) {
+ReconReportLine LineOf(const ReconcileResult& r, const ReconPair& p) {
   const ReconRow* e = p.expected >= 0 ? &r.expected.rows[p.expected] : nullptr;
   const ReconRow* a = p.actual >= 0 ? &r.actual.rows[p.actual] : nullptr;
   const ReconRow& any = a != nullptr ? *a : *e;
-  Line l;
-  l.kind = "line";
+  ReconReportLine l;
   l.outcome = std::string(ToString(p.outcome));
   l.customer = std::string(r.texts.Text(any.customer));
   l.invoice = std::string(r.texts.Text(any.invoice));
@@ -349,11 +359,15 @@ Line LineOf(const ReconcileResult& r, const ReconPair& p) {
   l.charge_type = std::string(r.texts.Text(any.charge_type_text));
   l.start = any.charge_start.ToString();
   l.end = any.charge_end.ToString();
-  if (e) l.eq = std::to_string(e->quantity), l.es = Money(e->subtotal);
-  if (a) l.aq = std::to_string(a->quantity), l.as = Money(a->subtotal), l.row = r.actual.Where(*a);
-  l.diff = Money((a ? Decimal(a->subtotal) : Decimal()) - (e ? Decimal(e->subtotal) : Decimal()));
+  if (e) l.expected_quantity = std::to_string(e->quantity), l.expected_subtotal = Money(e->subtotal);
+  if (a) l.actual_quantity = std::to_string(a->quantity), l.actual_subtotal = Money(a->subtotal), l.actual_row = r.actual.Where(*a);
+  l.difference = Money((a ? Decimal(a->subtotal) : Decimal()) - (e ? Decimal(e->subtotal) : Decimal()));
   l.why = p.why;
   return l;
+}
+
+auto LineKey(const ReconReportLine& l) {
+  return std::tie(l.customer, l.subscription, l.charge_type, l.start, l.end, l.outcome, l.actual_row, l.why);
 }
 
 Status WriteFile(const std::filesystem::path& path, const std::string& text) {
@@ -364,37 +378,92 @@ Status WriteFile(const std::filesystem::path& path, const std::string& text) {
   return OkStatus();
 }
 
+const char* kCsvHeader =
+    "kind,outcome,customer_id,invoice,subscription_id,charge_type,charge_start,charge_end,expected_quantity,"
+    "actual_quantity,expected_subtotal,actual_subtotal,difference,actual_row,detail";
+
+void CsvLine(std::string& csv, const std::string& kind, const ReconReportLine& l) {
+  for (const std::string* f : {&kind, &l.outcome, &l.customer, &l.invoice, &l.subscription, &l.charge_type, &l.start,
+                               &l.end, &l.expected_quantity, &l.actual_quantity, &l.expected_subtotal,
+                               &l.actual_subtotal, &l.difference, &l.actual_row}) {
+    csv += pcsim::CsvField(*f);
+    csv.push_back(',');
+  }
+  csv += pcsim::CsvField(l.why);
+  csv += "\r\n";
+}
+
+nlohmann::ordered_json TotalsJson(const std::vector<ReconTotal>& list) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  for (const ReconTotal& t : list)
+    out.push_back({{"key", t.key}, {"name", t.name}, {"currency", t.currency}, {"expected", Money(t.expected)},
+                   {"actual", Money(t.actual)}, {"lines", t.lines}});
+  return out;
+}
+
+nlohmann::ordered_json SummaryJson(const ReconReport& r) {
+  nlohmann::ordered_json j;
+  j["pcsimReconcile"] = 1;
+  j["from"] = r.from.ToString();
+  j["to"] = r.to.ToString();
+  j["tolerance"] = Money(r.tolerance);
+  j["expectedLines"] = r.expected_lines;
+  j["actualRows"] = r.actual_rows;
+  j["actualOutside"] = r.actual_outside;
+  nlohmann::ordered_json counts = nlohmann::ordered_json::object();
+  for (int i = 0; i < kReconOutcomeCount; ++i) counts[std::string(ToString(static_cast<ReconOutcome>(i)))] = r.counts[i];
+  j["counts"] = std::move(counts);
+  j["invoices"] = TotalsJson(r.invoices);
+  j["customers"] = TotalsJson(r.customers);
+  return j;
+}
+
 }  // namespace
 
-Status WriteReconcileReport(const ReconcileResult& result, const std::string& dir) {
+bool ReconReport::AllMatched() const {
+  for (int i = 1; i < kReconOutcomeCount; ++i)
+    if (counts[i] != 0) return false;
+  for (const auto* totals : {&invoices, &customers})
+    for (const ReconTotal& t : *totals)
+      if (Abs(t.expected - t.actual) > tolerance) return false;
+  return true;
+}
+
+ReconReport ReportOf(const ReconcileResult& result) {
+  ReconReport r;
+  r.from = result.from;
+  r.to = result.to;
+  r.tolerance = result.tolerance;
+  r.expected_lines = result.expected.rows.size();
+  r.actual_rows = result.actual.rows.size() - result.actual_outside;
+  r.actual_outside = result.actual_outside;
+  r.counts = result.counts;
+  r.lines.reserve(result.pairs.size());
+  for (const ReconPair& p : result.pairs) r.lines.push_back(LineOf(result, p));
+  std::sort(r.lines.begin(), r.lines.end(), [](const auto& x, const auto& y) { return LineKey(x) < LineKey(y); });
+  r.invoices = result.invoices;
+  for (ReconTotal& t : r.invoices) t.name.clear();  // an invoice is the partner's, of many customers
+  r.customers = result.customers;
+  return r;
+}
+
+Status WriteReconcileReport(const ReconReport& report, const std::string& dir, const Shard& shard) {
   namespace fs = std::filesystem;
   // The CSV: every line that is not a match, then the totals.
-  std::string csv =
-      "kind,outcome,customer_id,invoice,subscription_id,charge_type,charge_start,charge_end,expected_quantity,"
-      "actual_quantity,expected_subtotal,actual_subtotal,difference,actual_row,detail\r\n";
-  auto csv_line = [&](const Line& l) {
-    for (const std::string* f : {&l.kind, &l.outcome, &l.customer, &l.invoice, &l.subscription, &l.charge_type,
-                                 &l.start, &l.end, &l.eq, &l.aq, &l.es, &l.as, &l.diff, &l.row}) {
-      csv += pcsim::CsvField(*f);
-      csv.push_back(',');
-    }
-    csv += pcsim::CsvField(l.why);
-    csv += "\r\n";
-  };
-  for (const ReconPair& p : result.pairs) csv_line(LineOf(result, p));
+  std::string csv = std::string(kCsvHeader) + "\r\n";
+  for (const ReconReportLine& l : report.lines) CsvLine(csv, "line", l);
   auto total_line = [&](const char* kind, const ReconTotal& t, bool invoice) {
-    Line l;
-    l.kind = kind;
-    l.outcome = Abs(t.expected - t.actual) <= result.tolerance ? "matched" : "amount differs";
+    ReconReportLine l;
+    l.outcome = Abs(t.expected - t.actual) <= report.tolerance ? "matched" : "amount differs";
     (invoice ? l.invoice : l.customer) = t.key;
-    l.es = Money(t.expected);
-    l.as = Money(t.actual);
-    l.diff = Money(t.actual - t.expected);
-    l.why = t.name + " " + t.currency + ", " + std::to_string(t.lines) + " line(s)";
-    csv_line(l);
+    l.expected_subtotal = Money(t.expected);
+    l.actual_subtotal = Money(t.actual);
+    l.difference = Money(t.actual - t.expected);
+    l.why = (t.name.empty() ? "" : t.name + " ") + t.currency + ", " + std::to_string(t.lines) + " line(s)";
+    CsvLine(csv, kind, l);
   };
-  for (const ReconTotal& t : result.invoices) total_line("invoice", t, true);
-  for (const ReconTotal& t : result.customers) total_line("customer", t, false);
+  for (const ReconTotal& t : report.invoices) total_line("invoice", t, true);
+  for (const ReconTotal& t : report.customers) total_line("customer", t, false);
 
   // The HTML: self-contained, no script, no outside reference.
   std::string html =
@@ -402,21 +471,21 @@ Status WriteReconcileReport(const ReconcileResult& result, const std::string& di
       "body{font:14px system-ui,sans-serif;margin:2em}table{border-collapse:collapse;margin:1em 0}"
       "td,th{border:1px solid #ccc;padding:2px 6px;text-align:left;vertical-align:top}"
       ".ok{color:#176117}.bad{color:#a11}td.n{text-align:right}</style></head><body>\n";
-  html += "<h1>Reconciliation " + result.from.ToString() + " to " + result.to.ToString() + "</h1>\n";
-  html += std::string("<p class=\"") + (result.AllMatched() ? "ok\">Everything matches" : "bad\">Differences found") +
-          " within a tolerance of " + Money(result.tolerance) + ". Expected lines: " +
-          std::to_string(result.expected.rows.size()) + "; actual rows in the period: " +
-          std::to_string(result.actual.rows.size() - result.actual_outside) + " (" +
-          std::to_string(result.actual_outside) + " outside it).</p>\n<table><tr><th>Outcome</th><th>Lines</th></tr>";
+  html += "<h1>Reconciliation " + report.from.ToString() + " to " + report.to.ToString() + "</h1>\n";
+  html += std::string("<p class=\"") + (report.AllMatched() ? "ok\">Everything matches" : "bad\">Differences found") +
+          " within a tolerance of " + Money(report.tolerance) + ". Expected lines: " +
+          std::to_string(report.expected_lines) + "; actual rows in the period: " + std::to_string(report.actual_rows) +
+          " (" + std::to_string(report.actual_outside) +
+          " outside it).</p>\n<table><tr><th>Outcome</th><th>Lines</th></tr>";
   for (int i = 0; i < kReconOutcomeCount; ++i)
     html += "<tr><td>" + std::string(ToString(static_cast<ReconOutcome>(i))) + "</td><td class=\"n\">" +
-            std::to_string(result.counts[i]) + "</td></tr>";
+            std::to_string(report.counts[i]) + "</td></tr>";
   html += "</table>\n";
   auto totals = [&](const char* title, const std::vector<ReconTotal>& list) {
     html += std::string("<h2>") + title + "</h2><table><tr><th>Id</th><th>Customer</th><th>Currency</th>"
             "<th>Expected</th><th>Actual</th><th>Difference</th><th>Lines</th></tr>";
     for (const ReconTotal& t : list) {
-      bool ok = Abs(t.expected - t.actual) <= result.tolerance;
+      bool ok = Abs(t.expected - t.actual) <= report.tolerance;
       html += std::string("<tr class=\"") + (ok ? "ok" : "bad") + "\"><td>";
       Html(html, t.key);
       html += "</td><td>";
@@ -427,30 +496,31 @@ Status WriteReconcileReport(const ReconcileResult& result, const std::string& di
     }
     html += "</table>\n";
   };
-  totals("Per invoice", result.invoices);
-  totals("Per customer", result.customers);
+  totals("Per invoice", report.invoices);
+  totals("Per customer", report.customers);
   html += "<h2>Lines that differ</h2><table><tr><th>Outcome</th><th>Customer</th><th>Subscription</th>"
           "<th>Charge</th><th>Period</th><th>Qty exp.</th><th>Qty act.</th><th>Expected</th><th>Actual</th>"
           "<th>Row</th><th>Why</th></tr>";
   constexpr size_t kHtmlLines = 10000;
-  for (size_t i = 0; i < result.pairs.size() && i < kHtmlLines; ++i) {
-    Line l = LineOf(result, result.pairs[i]);
+  for (size_t i = 0; i < report.lines.size() && i < kHtmlLines; ++i) {
+    const ReconReportLine& l = report.lines[i];
     html += "<tr><td class=\"bad\">" + l.outcome + "</td>";
     for (const std::string* f : {&l.customer, &l.subscription, &l.charge_type}) {
       html += "<td>";
       Html(html, *f);
       html += "</td>";
     }
-    html += "<td>" + l.start + ".." + l.end + "</td><td class=\"n\">" + l.eq + "</td><td class=\"n\">" + l.aq +
-            "</td><td class=\"n\">" + l.es + "</td><td class=\"n\">" + l.as + "</td><td>";
-    Html(html, l.row);
+    html += "<td>" + l.start + ".." + l.end + "</td><td class=\"n\">" + l.expected_quantity + "</td><td class=\"n\">" +
+            l.actual_quantity + "</td><td class=\"n\">" + l.expected_subtotal + "</td><td class=\"n\">" +
+            l.actual_subtotal + "</td><td>";
+    Html(html, l.actual_row);
     html += "</td><td>";
     Html(html, l.why);
     html += "</td></tr>\n";
   }
   html += "</table>\n";
-  if (result.pairs.size() > kHtmlLines)
-    html += "<p>" + std::to_string(result.pairs.size() - kHtmlLines) + " more in reconcile.csv.</p>\n";
+  if (report.lines.size() > kHtmlLines)
+    html += "<p>" + std::to_string(report.lines.size() - kHtmlLines) + " more in reconcile.csv.</p>\n";
   html += "</body></html>\n";
 
   // Into a new folder, which then takes DIR's place.
@@ -464,6 +534,10 @@ Status WriteReconcileReport(const ReconcileResult& result, const std::string& di
     return Error<Err::InvalidInput>(tmp.string() + ": cannot be created: " + ec.message());
   Status written = WriteFile(tmp / "reconcile.csv", csv);
   if (written.ok()) written = WriteFile(tmp / "reconcile.html", html);
+  if (written.ok()) written = WriteFile(tmp / "reconcile.json", SummaryJson(report).dump(2) + "\n");
+  if (written.ok() && shard.count > 1)
+    written = WriteFile(tmp / "shard.json", "{\"index\": " + std::to_string(shard.index) +
+                                                ", \"count\": " + std::to_string(shard.count) + "}\n");
   if (!written.ok()) {
     fs::remove_all(tmp, ec);
     return written;
@@ -483,6 +557,85 @@ Status WriteReconcileReport(const ReconcileResult& result, const std::string& di
   }
   if (had) fs::remove_all(old, ec);
   return OkStatus();
+}
+
+
+Status MergeReconcileReports(const std::vector<std::string>& dirs, const std::string& out_dir) {
+  namespace fs = std::filesystem;
+  if (dirs.empty()) return Error<Err::InvalidInput>("pcsim merge needs the shards' folders");
+  ReconReport merged;
+  std::optional<nlohmann::json> period;  // from, to, tolerance: the same in every shard
+  std::set<int> seen;
+  int count = 0;
+  std::map<std::string, ReconTotal> invoices, customers;
+  for (const std::string& dir : dirs) {
+    auto summary_text = ReadDataFile((fs::path(dir) / "reconcile.json").string());
+    auto shard_text = ReadDataFile((fs::path(dir) / "shard.json").string());
+    if (!summary_text.ok() || !shard_text.ok()) return Error<Err::InvalidInput>(dir + ": not the folder of a reconcile shard");
+    auto summary = nlohmann::json::parse(*summary_text, nullptr, false);
+    auto shard = nlohmann::json::parse(*shard_text, nullptr, false);
+    if (summary.is_discarded() || shard.is_discarded() || !shard.value("index", nlohmann::json()).is_number_integer() ||
+        !shard.value("count", nlohmann::json()).is_number_integer() || !summary.contains("counts"))
+      return Error<Err::InvalidInput>(dir + ": reconcile.json or shard.json is damaged");
+    nlohmann::json this_period = {{"from", summary.value("from", "")}, {"to", summary.value("to", "")},
+                                  {"tolerance", summary.value("tolerance", "")}};
+    if (period && *period != this_period) return Error<Err::InvalidInput>(dir + ": a shard of another period or tolerance");
+    const int index = shard["index"].get<int>(), n = shard["count"].get<int>();
+    if (count != 0 && n != count)
+      return Error<Err::InvalidInput>(dir + ": a shard of " + std::to_string(n) + ", not " + std::to_string(count));
+    count = n;
+    if (!seen.insert(index).second) return Error<Err::InvalidInput>(dir + ": shard " + std::to_string(index) + " given twice");
+    if (!period) {
+      period = this_period;
+      auto from = Date::Parse(this_period["from"].get<std::string>()), to = Date::Parse(this_period["to"].get<std::string>());
+      auto tolerance = Decimal::Parse(this_period["tolerance"].get<std::string>());
+      if (!from || !to || !tolerance) return Error<Err::InvalidInput>(dir + ": reconcile.json lacks its period");
+      merged.from = *from;
+      merged.to = *to;
+      merged.tolerance = *tolerance;
+    }
+    try {
+      merged.expected_lines += summary.at("expectedLines").get<size_t>();
+      merged.actual_rows += summary.at("actualRows").get<size_t>();
+      merged.actual_outside += summary.at("actualOutside").get<size_t>();
+      for (int i = 0; i < kReconOutcomeCount; ++i)
+        merged.counts[i] += summary.at("counts").at(std::string(ToString(static_cast<ReconOutcome>(i)))).get<size_t>();
+      for (auto [list, into] : {std::pair{"invoices", &invoices}, std::pair{"customers", &customers}})
+        for (const auto& t : summary.at(list)) {
+          ReconTotal& total = (*into)[t.at("key").get<std::string>()];
+          auto expected = Decimal::Parse(t.at("expected").get<std::string>());
+          auto actual = Decimal::Parse(t.at("actual").get<std::string>());
+          if (!expected || !actual) return Error<Err::InvalidInput>(dir + ": reconcile.json holds a bad amount");
+          total.key = t.at("key").get<std::string>();
+          total.name = t.at("name").get<std::string>();
+          total.currency = t.at("currency").get<std::string>();
+          total.expected += *expected;
+          total.actual += *actual;
+          total.lines += t.at("lines").get<size_t>();
+        }
+    } catch (const nlohmann::json::exception&) {
+      return Error<Err::InvalidInput>(dir + ": reconcile.json is damaged");
+    }
+    auto csv = ReadDataFile((fs::path(dir) / "reconcile.csv").string(), size_t{8} << 30);
+    if (!csv.ok()) return Error<Err::InvalidInput>(dir + "/reconcile.csv: " + csv.status().description());
+    Status rows = ReadCsv(*csv, [&](size_t record, const std::vector<std::string_view>& f) {
+      if (record == 1 || f.size() != 15 || f[0] != "line") return true;
+      merged.lines.push_back(ReconReportLine{std::string(f[1]), std::string(f[2]), std::string(f[3]), std::string(f[4]),
+                                             std::string(f[5]), std::string(f[6]), std::string(f[7]), std::string(f[8]),
+                                             std::string(f[9]), std::string(f[10]), std::string(f[11]),
+                                             std::string(f[12]), std::string(f[13]), std::string(f[14])});
+      return true;
+    });
+    if (!rows.ok()) return Error<Err::InvalidInput>(dir + "/reconcile.csv: " + rows.description());
+  }
+  if (static_cast<int>(seen.size()) != count)
+    return Error<Err::InvalidInput>("shards " + std::to_string(seen.size()) + " of " + std::to_string(count) +
+                                    " given: every shard 0.." + std::to_string(count - 1) + " is needed");
+  std::sort(merged.lines.begin(), merged.lines.end(), [](const auto& x, const auto& y) { return LineKey(x) < LineKey(y); });
+  for (auto& [key, t] : invoices) merged.invoices.push_back(t);
+  for (auto& [key, t] : customers) merged.customers.push_back(t);
+  if (std::filesystem::exists(out_dir)) return Error<Err::InvalidInput>(out_dir + " exists: the merge writes a new folder");
+  return WriteReconcileReport(merged, out_dir);
 }
 
 }  // namespace pcsim::audit

@@ -4,10 +4,12 @@
 // docs/reconcile.md describes the keys, the outcomes and the report.
 #pragma once
 
+#include <array>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "simulator/audit/audit.h"
 #include "simulator/audit/recon_input.h"
 #include "simulator/commerce/book.h"
 #include "simulator/commerce/sandbox.h"
@@ -29,6 +31,9 @@ struct ReconcileOptions {
   std::optional<Date> from, to;  // OrderDate bounds, inclusive
   Decimal tolerance;             // on each line's Subtotal (and each total)
   uint64_t seed = 1;
+  // Only the customers of this shard, on both sides (from and to are then
+  // required: every shard reconciles the same period).
+  Shard shard;
 };
 
 struct ReconPair {
@@ -67,8 +72,33 @@ struct ReconcileResult {
 StatusOr<ReconcileResult> Reconcile(const Book& book, const std::vector<std::string>& actual_files,
                                     const ReconcileOptions& options);
 
-// DIR/reconcile.csv and DIR/reconcile.html, written into a new folder next
-// to DIR that then replaces it: nothing partial is left on failure.
-Status WriteReconcileReport(const ReconcileResult& result, const std::string& dir);
+// What a reconcile writes: the lines that differ (in the order of customer,
+// subscription, charge type, dates, outcome, actual row), the totals and the
+// counts. Shards' reports add up into the whole period's.
+struct ReconReportLine {
+  std::string outcome, customer, invoice, subscription, charge_type, start, end, expected_quantity,
+      actual_quantity, expected_subtotal, actual_subtotal, difference, actual_row, why;
+};
+struct ReconReport {
+  Date from, to;
+  Decimal tolerance;
+  size_t expected_lines = 0, actual_rows = 0, actual_outside = 0;
+  std::array<size_t, kReconOutcomeCount> counts{};
+  std::vector<ReconReportLine> lines;
+  std::vector<ReconTotal> invoices, customers;  // by key; an invoice's name is empty
+  bool AllMatched() const;
+};
+ReconReport ReportOf(const ReconcileResult& result);
+
+// DIR/reconcile.csv, DIR/reconcile.html and DIR/reconcile.json (the counts
+// and totals, which `pcsim merge` reads back), written into a new folder next
+// to DIR that then replaces it: nothing partial is left on failure. A
+// shard's folder also holds shard.json.
+Status WriteReconcileReport(const ReconReport& report, const std::string& dir, const Shard& shard = {});
+
+// Merges the folders of reconcile shards 0..n-1 of one period into `out_dir`:
+// the bytes an unsharded reconcile writes. Refused naming the folder when a
+// shard is missing or repeated, or the shards are of different periods.
+Status MergeReconcileReports(const std::vector<std::string>& dirs, const std::string& out_dir);
 
 }  // namespace pcsim::audit

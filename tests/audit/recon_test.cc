@@ -194,7 +194,7 @@ TEST(ReconcileTest, UnalteredRowsMatch) {
   auto from_csv = Reconcile(s.book, {dir + "/actual.csv"}, s.options);
   ASSERT_TRUE(from_csv.ok()) << from_csv.status().description();
   EXPECT_TRUE(from_csv->AllMatched());
-  ASSERT_TRUE(WriteReconcileReport(*from_csv, dir + "/report").ok());
+  ASSERT_TRUE(WriteReconcileReport(ReportOf(*from_csv), dir + "/report").ok());
   EXPECT_TRUE(std::filesystem::exists(dir + "/report/reconcile.html"));
 }
 
@@ -250,6 +250,43 @@ TEST(ReconcileTest, EachAlteredRowIsFoundWithItsReason) {
   bool invoice_differs = false;
   for (const ReconTotal& t : result->invoices) invoice_differs |= t.expected != t.actual;
   EXPECT_TRUE(invoice_differs);
+}
+
+TEST(ReconcileTest, ShardsMergeIntoTheBytesOfOneRun) {
+  PeriodSetup s = Period();
+  std::vector<std::string> rows = Lines(s.actual);
+  // Differences in both customers' lines: one line dropped, one doubled.
+  rows.push_back(rows[1]);
+  rows.erase(rows.begin() + 2);
+  std::string dir = TempDir();
+  Write(dir + "/actual.jsonl", Join(rows));
+  auto single = Reconcile(s.book, {dir + "/actual.jsonl"}, s.options);
+  ASSERT_TRUE(single.ok()) << single.status().description();
+  ASSERT_FALSE(single->AllMatched());
+  ASSERT_TRUE(WriteReconcileReport(ReportOf(*single), dir + "/single").ok());
+  std::vector<std::string> shards;
+  for (int i = 0; i < 2; ++i) {
+    ReconcileOptions o = s.options;
+    o.shard = Shard{i, 2};
+    auto part = Reconcile(s.book, {dir + "/actual.jsonl"}, o);
+    ASSERT_TRUE(part.ok()) << part.status().description();
+    shards.push_back(dir + "/shard" + std::to_string(i));
+    ASSERT_TRUE(WriteReconcileReport(ReportOf(*part), shards.back(), o.shard).ok());
+  }
+  ASSERT_TRUE(MergeReconcileReports(shards, dir + "/merged").ok());
+  for (const char* file : {"reconcile.csv", "reconcile.html", "reconcile.json"}) {
+    std::ifstream a(dir + "/single/" + file, std::ios::binary), b(dir + "/merged/" + file, std::ios::binary);
+    std::stringstream x, y;
+    x << a.rdbuf();
+    y << b.rdbuf();
+    EXPECT_FALSE(x.str().empty());
+    EXPECT_EQ(y.str(), x.str()) << file;
+  }
+  EXPECT_FALSE(MergeReconcileReports({shards[0]}, dir + "/partial").ok()) << "a shard is missing";
+  ReconcileOptions no_period = s.options;
+  no_period.to.reset();
+  no_period.shard = Shard{0, 2};
+  EXPECT_FALSE(Reconcile(s.book, {dir + "/actual.jsonl"}, no_period).ok()) << "a shard needs --from and --to";
 }
 
 // A bad file: the reason and where.
@@ -342,6 +379,17 @@ TEST(ReconCliTest, ExitCodes) {
   EXPECT_TRUE(api::ReadBookFile(dir + "/imported.jsonl").ok());
   EXPECT_EQ(RunPcsim("book import " + dir + "/bad.jsonl --as-of 2026-03-15T12:00:00Z --out " + dir + "/no.jsonl"), 2);
   EXPECT_FALSE(std::filesystem::exists(dir + "/no.jsonl"));
+  // Two processes, one shard each, then pcsim merge: the single run's files.
+  const std::string rec = "reconcile --book " + dir + "/book.jsonl --actual " + dir + "/short.jsonl" + period;
+  EXPECT_EQ(RunPcsim(rec + " --out " + dir + "/whole"), 1);
+  EXPECT_EQ(RunPcsim(rec + " --shard 0/2 --out " + dir + "/s0"), 1);
+  EXPECT_NE(RunPcsim(rec + " --shard 1/2 --out " + dir + "/s1"), 2);
+  EXPECT_EQ(RunPcsim("merge " + dir + "/s0 " + dir + "/s1 --out " + dir + "/merged"), 0);
+  EXPECT_EQ(std::system(("cmp -s " + dir + "/whole/reconcile.csv " + dir + "/merged/reconcile.csv").c_str()), 0);
+  EXPECT_EQ(RunPcsim("reconcile --book " + dir + "/book.jsonl --actual " + dir + "/short.jsonl --shard 0/2 --out " +
+                     dir + "/nope"),
+            2)
+      << "a shard needs --from and --to";
 }
 
 }  // namespace

@@ -1,10 +1,12 @@
 // pcsim audit and pcsim merge (audit_command.h).
 #include "tools/pcsim/audit_command.h"
 
+#include <filesystem>
 #include <iostream>
 
 #include "simulator/api/book_codec.h"
 #include "simulator/audit/audit_files.h"
+#include "simulator/audit/reconcile.h"
 
 namespace pcsim::tools {
 
@@ -57,7 +59,11 @@ int Audit(const AuditFlags& flags) {
 }
 
 int Merge(const MergeFlags& flags) {
-  if (Status s = audit::MergeAuditFolders(flags.dirs, flags.out); !s.ok()) {
+  // The shards of a reconcile hold reconcile.json; an audit's, audit.json.
+  const bool reconcile = !flags.dirs.empty() && std::filesystem::exists(flags.dirs.front() + "/reconcile.json");
+  if (Status s = reconcile ? audit::MergeReconcileReports(flags.dirs, flags.out)
+                           : audit::MergeAuditFolders(flags.dirs, flags.out);
+      !s.ok()) {
     std::cerr << "pcsim merge: " << s.description() << "\n";
     return 2;
   }

@@ -440,7 +440,7 @@ void AddAudit(CLI::App* app, AuditFlags* f, MergeFlags* m) {
   audit->add_flag("--subscription-months", f->subscription_months,
                   "also write each subscription's charges per month (subscription-months.csv)");
   AddPolicyOverride(audit, &f->overrides);
-  CLI::App* merge = app->add_subcommand("merge", "merge the folders of pcsim audit --shard 0/N .. N-1/N into one");
+  CLI::App* merge = app->add_subcommand("merge", "merge the folders of pcsim audit or reconcile --shard 0/N .. N-1/N into one");
   merge->add_option("DIRS", m->dirs, "the shards' folders")->required()->type_name("");
   AddOption(merge, "--out", "DIR", "the merged folder (must not exist)", [m](const std::string& v) {
     m->out = v;

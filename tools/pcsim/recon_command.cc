@@ -84,12 +84,15 @@ int Reconcile(const ReconFlags& f) {
   if (!tolerance || tolerance->IsNegative())
     return Fail("reconcile", "--tolerance expects a non-negative decimal, got \"" + f.tolerance + "\"");
   options.tolerance = *tolerance;
+  auto shard = audit::Shard::Parse(f.shard);
+  if (!shard) return Fail("reconcile", "--shard expects i/n with 0 <= i < n <= 4096, got \"" + f.shard + "\"");
+  options.shard = *shard;
   auto book = api::ReadBookFile(f.book);
   if (!book.ok()) return Fail("reconcile", Reason(book.status()));
   auto t = std::chrono::steady_clock::now();
   auto result = audit::Reconcile(*book, f.actual, options);
   if (!result.ok()) return Fail("reconcile", Reason(result.status()));
-  if (Status written = audit::WriteReconcileReport(*result, f.out_dir); !written.ok())
+  if (Status written = audit::WriteReconcileReport(audit::ReportOf(*result), f.out_dir, *shard); !written.ok())
     return Fail("reconcile", Reason(written));
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
   std::cout << "pcsim reconcile " << result->from.ToString() << ".." << result->to.ToString() << ": "
@@ -124,6 +127,8 @@ CLI::App* AddReconCommands(CLI::App& app, ReconFlags* f) {
   rec->add_option("--tolerance", f->tolerance, "allowed difference per line and total (default 0.00)")
       ->type_name("AMOUNT");
   rec->add_option("--out", f->out_dir, "the report folder (default reconcile)")->type_name("DIR");
+  rec->add_option("--shard", f->shard, "only the customers of shard I of N (needs --from and --to; pcsim merge joins them)")
+      ->type_name("I/N");
   rec->footer("Writes DIR/reconcile.csv and DIR/reconcile.html. Exit 0: everything matches within the\n"
               "tolerance; 1: differences; 2: bad input (file, line or row, and the reason), nothing written.");
   return book;

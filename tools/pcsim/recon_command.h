@@ -18,7 +18,7 @@ struct ReconFlags {
   std::vector<std::string> import_files;
   std::string as_of, import_out;
   // reconcile
-  std::string book, from, to, tolerance = "0.00", out_dir = "reconcile";
+  std::string book, from, to, tolerance = "0.00", out_dir = "reconcile", shard = "0/1";
   std::vector<std::string> actual;
 };
 
