@@ -1,12 +1,13 @@
 // Running a book forward (audit.h).
 #include "simulator/audit/audit.h"
 
-#include <algorithm>
 #include <malloc.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
-#include <unordered_map>
+#include <map>
+#include <tuple>
 
 #include "simulator/commerce/est_report.h"
 #include "simulator/model/errors.h"
