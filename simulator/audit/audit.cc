@@ -3,6 +3,8 @@
 
 #include <malloc.h>
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
@@ -10,6 +12,7 @@
 #include <tuple>
 
 #include "simulator/commerce/est_report.h"
+#include "simulator/model/data_file.h"
 #include "simulator/model/errors.h"
 
 namespace pcsim::audit {
@@ -126,6 +129,32 @@ std::optional<Shard> Shard::Parse(std::string_view text) {
     return std::nullopt;
   if (s.count < 1 || s.count > 4096 || s.index < 0 || s.index >= s.count) return std::nullopt;
   return s;
+}
+
+std::string ShardFolders::Json(const Shard& shard) {
+  return "{\"index\": " + std::to_string(shard.index) + ", \"count\": " + std::to_string(shard.count) + "}\n";
+}
+
+Status ShardFolders::Add(const std::string& dir) {
+  auto text = ReadDataFile(dir + "/shard.json");
+  if (!text.ok()) return Error<Err::InvalidInput>(dir + ": not the folder of a shard (no shard.json)");
+  auto j = nlohmann::json::parse(*text, nullptr, false);
+  if (j.is_discarded() || !j.value("index", nlohmann::json()).is_number_integer() ||
+      !j.value("count", nlohmann::json()).is_number_integer())
+    return Error<Err::InvalidInput>(dir + ": shard.json is damaged");
+  const int index = j["index"].get<int>(), n = j["count"].get<int>();
+  if (count_ != 0 && n != count_)
+    return Error<Err::InvalidInput>(dir + ": a shard of " + std::to_string(n) + ", not " + std::to_string(count_));
+  count_ = n;
+  if (!seen_.insert(index).second)
+    return Error<Err::InvalidInput>(dir + ": shard " + std::to_string(index) + " given twice");
+  return OkStatus();
+}
+
+Status ShardFolders::Complete() const {
+  if (static_cast<int>(seen_.size()) == count_) return OkStatus();
+  return Error<Err::InvalidInput>("shards " + std::to_string(seen_.size()) + " of " + std::to_string(count_) +
+                                  " given: every shard 0.." + std::to_string(count_ - 1) + " is needed");
 }
 
 StatusOr<WhatIf> WhatIf::Parse(std::string_view text) {

@@ -8,6 +8,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -25,6 +26,23 @@ struct Shard {
   bool Holds(std::string_view customer_id) const;
   // "i/n" with 0 <= i < n <= 4096; nullopt otherwise.
   static std::optional<Shard> Parse(std::string_view text);
+};
+
+// The shard folders a merge is given (`pcsim merge`): each folder's
+// shard.json read and checked against the others.
+class ShardFolders {
+ public:
+  // What a shard writes to its folder's shard.json.
+  static std::string Json(const Shard& shard);
+  // Reads DIR/shard.json. Refused, naming DIR, when it is missing or
+  // damaged, of another count than the folders before, or a repeated index.
+  Status Add(const std::string& dir);
+  // Refused unless every shard 0..n-1 was added.
+  Status Complete() const;
+
+ private:
+  std::set<int> seen_;
+  int count_ = 0;
 };
 
 // A named variant of the rules: policy keys replaced ("est.enforcementDate"

@@ -15,6 +15,7 @@
 #include "simulator/model/csv.h"
 #include "simulator/model/data_file.h"
 #include "simulator/model/errors.h"
+#include "simulator/model/html_text.h"
 
 namespace pcsim::audit {
 namespace fs = std::filesystem;
@@ -134,20 +135,6 @@ nlohmann::ordered_json SummaryJson(const std::vector<AuditRun>& runs) {
   return j;
 }
 
-std::string Html(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
 
 // Monthly charges of one currency: a bar per month (its EST part darker),
 // and a line per what-if.
@@ -175,9 +162,9 @@ std::string MonthChart(const std::string& currency, const std::vector<AuditRun>&
     return static_cast<int>(a * plot_h / b);
   };
   std::string svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + std::to_string(width) + "\" height=\"" +
-                    std::to_string(height) + "\" role=\"img\" aria-label=\"charges per month in " + Html(currency) +
+                    std::to_string(height) + "\" role=\"img\" aria-label=\"charges per month in " + HtmlText(currency) +
                     "\">\n";
-  svg += "<text x=\"4\" y=\"14\" font-size=\"12\">" + Html(currency) + " per month (max " + Money(top) +
+  svg += "<text x=\"4\" y=\"14\" font-size=\"12\">" + HtmlText(currency) + " per month (max " + Money(top) +
          ")</text>\n";
   for (int i = 0; i < n; ++i) {
     auto it = base.find(months[static_cast<size_t>(i)]);
@@ -187,7 +174,7 @@ std::string MonthChart(const std::string& currency, const std::vector<AuditRun>&
       int y = height - bottom - h;
       svg += "<rect class=\"all\" x=\"" + std::to_string(x + 1) + "\" y=\"" + std::to_string(y) + "\" width=\"" +
              std::to_string(std::max(1, slot - 2)) + "\" height=\"" + std::to_string(h) + "\"><title>" +
-             Html(months[static_cast<size_t>(i)]) + ": " + Money(it->second.first) + " (EST " +
+             HtmlText(months[static_cast<size_t>(i)]) + ": " + Money(it->second.first) + " (EST " +
              Money(it->second.second) + ")</title></rect>\n";
       if (e > 0)
         svg += "<rect class=\"est\" x=\"" + std::to_string(x + 1) + "\" y=\"" + std::to_string(height - bottom - e) +
@@ -195,7 +182,7 @@ std::string MonthChart(const std::string& currency, const std::vector<AuditRun>&
     }
     if (i % std::max(1, n / 12) == 0)
       svg += "<text x=\"" + std::to_string(x) + "\" y=\"" + std::to_string(height - bottom + 14) +
-             "\" font-size=\"10\">" + Html(months[static_cast<size_t>(i)]) + "</text>\n";
+             "\" font-size=\"10\">" + HtmlText(months[static_cast<size_t>(i)]) + "</text>\n";
   }
   static const char* kColours[] = {"#d62728", "#2ca02c", "#9467bd", "#8c564b", "#e377c2"};
   for (size_t r = 1; r < runs.size(); ++r) {
@@ -207,13 +194,13 @@ std::string MonthChart(const std::string& currency, const std::vector<AuditRun>&
         points += std::to_string(left + i * slot + slot / 2) + "," +
                   std::to_string(height - bottom - scaled(m->second.first)) + " ";
     svg += "<polyline fill=\"none\" stroke-width=\"2\" stroke=\"" + std::string(kColours[(r - 1) % 5]) +
-           "\" points=\"" + points + "\"><title>" + Html(runs[r].name) + "</title></polyline>\n";
+           "\" points=\"" + points + "\"><title>" + HtmlText(runs[r].name) + "</title></polyline>\n";
   }
   // The legend: the bars, their EST part, and each what-if's line.
   int x = 300;
   auto legend = [&](const std::string& colour, const std::string& label) {
     svg += "<rect x=\"" + std::to_string(x) + "\" y=\"5\" width=\"12\" height=\"12\" fill=\"" + colour +
-           "\"/><text x=\"" + std::to_string(x + 16) + "\" y=\"15\" font-size=\"12\">" + Html(label) + "</text>\n";
+           "\"/><text x=\"" + std::to_string(x + 16) + "\" y=\"15\" font-size=\"12\">" + HtmlText(label) + "</text>\n";
     x += 24 + 7 * static_cast<int>(label.size());
   };
   legend("#4c78a8", "baseline");
@@ -228,13 +215,13 @@ std::string ReportHtml(const std::vector<AuditRun>& runs) {
   std::vector<Totals> totals;
   for (const AuditRun& r : runs) totals.push_back(TotalsOf(r.data));
   std::string h = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>pcsim audit " +
-                  Html(base.as_of.ToString()) + " to " + Html(base.to.ToString()) + "</title>\n<style>\n"
+                  HtmlText(base.as_of.ToString()) + " to " + HtmlText(base.to.ToString()) + "</title>\n<style>\n"
                   "body{font-family:system-ui,sans-serif;margin:1.5em;max-width:1400px}"
                   "table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;padding:.25em .5em;"
                   "text-align:left;vertical-align:top}td.n{text-align:right;font-variant-numeric:tabular-nums}"
                   "code{font-size:.85em;word-break:break-all}.all{fill:#4c78a8}.est{fill:#f58518}"
                   "</style></head><body>\n";
-  h += "<h1>Audit of the book from " + Html(base.as_of.ToString()) + " to " + Html(base.to.ToString()) + "</h1>\n";
+  h += "<h1>Audit of the book from " + HtmlText(base.as_of.ToString()) + " to " + HtmlText(base.to.ToString()) + "</h1>\n";
   h += "<p>" + std::to_string(base.subscriptions.size()) +
        " subscriptions. Charges are the lines pcsim makes for the book in this period; EST lines are the paid "
        "Extended Service Term months (orange in the chart).</p>\n";
@@ -243,12 +230,12 @@ std::string ReportHtml(const std::vector<AuditRun>& runs) {
        "<th>subscriptions going into EST</th></tr>\n";
   for (size_t r = 0; r < runs.size(); ++r)
     for (const auto& [currency, amount] : totals[r].charges)
-      h += "<tr><td>" + Html(runs[r].name.empty() ? "baseline" : runs[r].name) + "</td><td>" + Html(currency) +
+      h += "<tr><td>" + HtmlText(runs[r].name.empty() ? "baseline" : runs[r].name) + "</td><td>" + HtmlText(currency) +
            "</td><td class=\"n\">" + Money(amount) + "</td><td class=\"n\">" + Money(totals[r].est[currency]) +
            "</td><td class=\"n\">" + std::to_string(totals[r].est_subscriptions) + "</td></tr>\n";
   h += "</table>\n<h2>Term-end outcomes</h2>\n<table><tr><th>outcome</th><th>subscriptions</th></tr>\n";
   for (const auto& [outcome, count] : totals.front().outcomes)
-    h += "<tr><td>" + Html(outcome) + "</td><td class=\"n\">" + std::to_string(count) + "</td></tr>\n";
+    h += "<tr><td>" + HtmlText(outcome) + "</td><td class=\"n\">" + std::to_string(count) + "</td></tr>\n";
   h += "</table>\n<h2>Charges per month</h2>\n";
   for (const auto& [currency, months] : totals.front().months) h += MonthChart(currency, runs, totals);
   // The subscriptions that go into EST, costliest first.
@@ -267,12 +254,12 @@ std::string ReportHtml(const std::vector<AuditRun>& runs) {
        "</tr>\n";
   for (size_t i = 0; i < est.size() && i < kShown; ++i) {
     const SubscriptionAudit& s = *est[i];
-    h += "<tr><td>" + Html(s.customer_name) + "</td><td><code>" + Html(s.subscription_id) + "</code></td><td>" +
-         Html(s.product_name) + "</td><td class=\"n\">" + std::to_string(s.quantity) + "</td><td>" +
-         s.term_end.ToString() + "</td><td>" + Html(s.decided_by) + "</td><td class=\"n\">" +
-         std::to_string(s.est_months) + "</td><td class=\"n\">" + Money(s.est_cost) + " " + Html(s.currency) +
+    h += "<tr><td>" + HtmlText(s.customer_name) + "</td><td><code>" + HtmlText(s.subscription_id) + "</code></td><td>" +
+         HtmlText(s.product_name) + "</td><td class=\"n\">" + std::to_string(s.quantity) + "</td><td>" +
+         s.term_end.ToString() + "</td><td>" + HtmlText(s.decided_by) + "</td><td class=\"n\">" +
+         std::to_string(s.est_months) + "</td><td class=\"n\">" + Money(s.est_cost) + " " + HtmlText(s.currency) +
          "</td><td class=\"n\">" + (s.renewal_cost ? Money(*s.renewal_cost) : std::string()) +
-         "</td><td><code>" + Html(s.avoid_call) + "</code></td></tr>\n";
+         "</td><td><code>" + HtmlText(s.avoid_call) + "</code></td></tr>\n";
   }
   h += "</table>\n";
   // Customers, largest first.
@@ -290,8 +277,8 @@ std::string ReportHtml(const std::vector<AuditRun>& runs) {
   if (customers.size() > kShown) h += "<p>The " + std::to_string(kShown) + " largest; customer-months.csv has all.</p>\n";
   h += "<table><tr><th>customer</th><th>id</th><th>charges</th></tr>\n";
   for (size_t i = 0; i < customers.size() && i < kShown; ++i)
-    h += "<tr><td>" + Html(customers[i].second.first) + "</td><td><code>" + Html(customers[i].first.first) +
-         "</code></td><td class=\"n\">" + Money(customers[i].second.second) + " " + Html(customers[i].first.second) +
+    h += "<tr><td>" + HtmlText(customers[i].second.first) + "</td><td><code>" + HtmlText(customers[i].first.first) +
+         "</code></td><td class=\"n\">" + Money(customers[i].second.second) + " " + HtmlText(customers[i].first.second) +
          "</td></tr>\n";
   h += "</table>\n</body></html>\n";
   return h;
@@ -431,8 +418,7 @@ Status WriteAuditFolder(const std::vector<AuditRun>& runs, const std::string& ou
   auto written = [&]() -> Status {
     PCSIM_RETURN_IF_ERROR(WriteFile(temp / "audit.json", MetaJson(runs, subscription_months).dump(2) + "\n"));
     if (shard.count > 1)
-      PCSIM_RETURN_IF_ERROR(WriteFile(temp / "shard.json", "{\"index\": " + std::to_string(shard.index) +
-                                                               ", \"count\": " + std::to_string(shard.count) + "}\n"));
+      PCSIM_RETURN_IF_ERROR(WriteFile(temp / "shard.json", ShardFolders::Json(shard)));
     for (const AuditRun& run : runs) {
       fs::path dir = run.name.empty() ? temp : temp / "what-if" / run.name;
       fs::create_directories(dir, ec);
@@ -462,23 +448,15 @@ Status WriteAuditFolder(const std::vector<AuditRun>& runs, const std::string& ou
 Status MergeAuditFolders(const std::vector<std::string>& dirs, const std::string& out_dir) {
   if (dirs.empty()) return Error<Err::InvalidInput>("pcsim merge needs the shards' folders");
   std::optional<nlohmann::json> meta;
-  std::set<int> seen;
-  int count = 0;
+  ShardFolders shards;
   std::vector<AuditRun> runs;
   for (const std::string& dir : dirs) {
     auto meta_text = ReadDataFile((fs::path(dir) / "audit.json").string());
-    auto shard_text = ReadDataFile((fs::path(dir) / "shard.json").string());
-    if (!meta_text.ok() || !shard_text.ok()) return Error<Err::InvalidInput>(dir + ": not the folder of an audit shard");
+    if (!meta_text.ok()) return Error<Err::InvalidInput>(dir + ": not the folder of an audit shard");
+    PCSIM_RETURN_IF_ERROR(shards.Add(dir));
     auto m = nlohmann::json::parse(*meta_text, nullptr, false);
-    auto s = nlohmann::json::parse(*shard_text, nullptr, false);
-    if (m.is_discarded() || s.is_discarded() || !s.contains("index") || !s.contains("count") ||
-        !s["index"].is_number_integer() || !s["count"].is_number_integer())
-      return Error<Err::InvalidInput>(dir + ": audit.json or shard.json is damaged");
+    if (m.is_discarded()) return Error<Err::InvalidInput>(dir + ": audit.json is damaged");
     if (meta && *meta != m) return Error<Err::InvalidInput>(dir + ": a shard of another audit (audit.json differs)");
-    int index = s["index"].get<int>(), n = s["count"].get<int>();
-    if (count != 0 && n != count) return Error<Err::InvalidInput>(dir + ": a shard of " + std::to_string(n) + ", not " + std::to_string(count));
-    count = n;
-    if (!seen.insert(index).second) return Error<Err::InvalidInput>(dir + ": shard " + std::to_string(index) + " given twice");
     if (!meta) {
       meta = m;
       runs.push_back({"", {}});
@@ -494,9 +472,7 @@ Status MergeAuditFolders(const std::vector<std::string>& dirs, const std::string
     for (AuditRun& run : runs)
       PCSIM_RETURN_IF_ERROR(ReadRun(run.name.empty() ? fs::path(dir) : fs::path(dir) / "what-if" / run.name, months, run.data));
   }
-  if (static_cast<int>(seen.size()) != count)
-    return Error<Err::InvalidInput>("shards " + std::to_string(seen.size()) + " of " + std::to_string(count) +
-                                    " given: every shard 0.." + std::to_string(count - 1) + " is needed");
+  PCSIM_RETURN_IF_ERROR(shards.Complete());
   for (AuditRun& run : runs) {
     std::stable_sort(run.data.subscriptions.begin(), run.data.subscriptions.end(), [](const auto& x, const auto& y) {
       return std::tie(x.customer_id, x.subscription_id) < std::tie(y.customer_id, y.subscription_id);

@@ -19,6 +19,7 @@
 #include "simulator/model/csv.h"
 #include "simulator/model/data_file.h"
 #include "simulator/model/errors.h"
+#include "simulator/model/html_text.h"
 
 namespace pcsim::audit {
 namespace {
@@ -335,17 +336,6 @@ StatusOr<ReconcileResult> Reconcile(const Book& whole_book, const std::vector<st
 
 namespace {
 
-void Html(std::string& out, std::string_view v) {
-  for (char c : v) {
-    switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      default: out.push_back(c);
-    }
-  }
-}
 
 ReconReportLine LineOf(const ReconcileResult& r, const ReconPair& p) {
   const ReconRow* e = p.expected >= 0 ? &r.expected.rows[p.expected] : nullptr;
@@ -487,9 +477,9 @@ Status WriteReconcileReport(const ReconReport& report, const std::string& dir, c
     for (const ReconTotal& t : list) {
       bool ok = Abs(t.expected - t.actual) <= report.tolerance;
       html += std::string("<tr class=\"") + (ok ? "ok" : "bad") + "\"><td>";
-      Html(html, t.key);
+      html += HtmlText(t.key);
       html += "</td><td>";
-      Html(html, t.name);
+      html += HtmlText(t.name);
       html += "</td><td>" + t.currency + "</td><td class=\"n\">" + Money(t.expected) + "</td><td class=\"n\">" +
               Money(t.actual) + "</td><td class=\"n\">" + Money(t.actual - t.expected) + "</td><td class=\"n\">" +
               std::to_string(t.lines) + "</td></tr>";
@@ -507,15 +497,15 @@ Status WriteReconcileReport(const ReconReport& report, const std::string& dir, c
     html += "<tr><td class=\"bad\">" + l.outcome + "</td>";
     for (const std::string* f : {&l.customer, &l.subscription, &l.charge_type}) {
       html += "<td>";
-      Html(html, *f);
+      html += HtmlText(*f);
       html += "</td>";
     }
     html += "<td>" + l.start + ".." + l.end + "</td><td class=\"n\">" + l.expected_quantity + "</td><td class=\"n\">" +
             l.actual_quantity + "</td><td class=\"n\">" + l.expected_subtotal + "</td><td class=\"n\">" +
             l.actual_subtotal + "</td><td>";
-    Html(html, l.actual_row);
+    html += HtmlText(l.actual_row);
     html += "</td><td>";
-    Html(html, l.why);
+    html += HtmlText(l.why);
     html += "</td></tr>\n";
   }
   html += "</table>\n";
@@ -536,8 +526,7 @@ Status WriteReconcileReport(const ReconReport& report, const std::string& dir, c
   if (written.ok()) written = WriteFile(tmp / "reconcile.html", html);
   if (written.ok()) written = WriteFile(tmp / "reconcile.json", SummaryJson(report).dump(2) + "\n");
   if (written.ok() && shard.count > 1)
-    written = WriteFile(tmp / "shard.json", "{\"index\": " + std::to_string(shard.index) +
-                                                ", \"count\": " + std::to_string(shard.count) + "}\n");
+    written = WriteFile(tmp / "shard.json", ShardFolders::Json(shard));
   if (!written.ok()) {
     fs::remove_all(tmp, ec);
     return written;
@@ -565,26 +554,18 @@ Status MergeReconcileReports(const std::vector<std::string>& dirs, const std::st
   if (dirs.empty()) return Error<Err::InvalidInput>("pcsim merge needs the shards' folders");
   ReconReport merged;
   std::optional<nlohmann::json> period;  // from, to, tolerance: the same in every shard
-  std::set<int> seen;
-  int count = 0;
+  ShardFolders shards;
   std::map<std::string, ReconTotal> invoices, customers;
   for (const std::string& dir : dirs) {
     auto summary_text = ReadDataFile((fs::path(dir) / "reconcile.json").string());
-    auto shard_text = ReadDataFile((fs::path(dir) / "shard.json").string());
-    if (!summary_text.ok() || !shard_text.ok()) return Error<Err::InvalidInput>(dir + ": not the folder of a reconcile shard");
+    if (!summary_text.ok()) return Error<Err::InvalidInput>(dir + ": not the folder of a reconcile shard");
+    PCSIM_RETURN_IF_ERROR(shards.Add(dir));
     auto summary = nlohmann::json::parse(*summary_text, nullptr, false);
-    auto shard = nlohmann::json::parse(*shard_text, nullptr, false);
-    if (summary.is_discarded() || shard.is_discarded() || !shard.value("index", nlohmann::json()).is_number_integer() ||
-        !shard.value("count", nlohmann::json()).is_number_integer() || !summary.contains("counts"))
-      return Error<Err::InvalidInput>(dir + ": reconcile.json or shard.json is damaged");
+    if (summary.is_discarded() || !summary.contains("counts"))
+      return Error<Err::InvalidInput>(dir + ": reconcile.json is damaged");
     nlohmann::json this_period = {{"from", summary.value("from", "")}, {"to", summary.value("to", "")},
                                   {"tolerance", summary.value("tolerance", "")}};
     if (period && *period != this_period) return Error<Err::InvalidInput>(dir + ": a shard of another period or tolerance");
-    const int index = shard["index"].get<int>(), n = shard["count"].get<int>();
-    if (count != 0 && n != count)
-      return Error<Err::InvalidInput>(dir + ": a shard of " + std::to_string(n) + ", not " + std::to_string(count));
-    count = n;
-    if (!seen.insert(index).second) return Error<Err::InvalidInput>(dir + ": shard " + std::to_string(index) + " given twice");
     if (!period) {
       period = this_period;
       auto from = Date::Parse(this_period["from"].get<std::string>()), to = Date::Parse(this_period["to"].get<std::string>());
@@ -628,9 +609,7 @@ Status MergeReconcileReports(const std::vector<std::string>& dirs, const std::st
     });
     if (!rows.ok()) return Error<Err::InvalidInput>(dir + "/reconcile.csv: " + rows.description());
   }
-  if (static_cast<int>(seen.size()) != count)
-    return Error<Err::InvalidInput>("shards " + std::to_string(seen.size()) + " of " + std::to_string(count) +
-                                    " given: every shard 0.." + std::to_string(count - 1) + " is needed");
+  PCSIM_RETURN_IF_ERROR(shards.Complete());
   std::sort(merged.lines.begin(), merged.lines.end(), [](const auto& x, const auto& y) { return LineKey(x) < LineKey(y); });
   for (auto& [key, t] : invoices) merged.invoices.push_back(t);
   for (auto& [key, t] : customers) merged.customers.push_back(t);

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "simulator/model/html_text.h"
 #include "simulator/replay/reports_internal.h"
 
 namespace pcsim::replay::report {
@@ -62,22 +63,7 @@ std::string CleanText(std::string_view in) {
 }
 
 // Text for HTML content and attribute values.
-std::string Html(std::string_view in) {
-  std::string clean = CleanText(in);
-  std::string out;
-  out.reserve(clean.size());
-  for (char c : clean) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
+std::string Html(std::string_view in) { return HtmlText(CleanText(in)); }
 
 // Text for XML: in an attribute, whitespace other than the space is written
 // as a character reference so attribute normalisation keeps it; in content,

@@ -110,16 +110,9 @@ class RowPacker {
     }
     return -1;
   }
+  // The first row where [l, r) fits, else the least crowded row.
   int Place(int64_t l, int64_t r) {
-    for (size_t i = 0; i < rows_.size(); ++i) {
-      bool free = true;
-      for (const auto& [a, b] : rows_[i])
-        if (l < b && a < r) { free = false; break; }
-      if (free) {
-        rows_[i].push_back({l, r});
-        return static_cast<int>(i);
-      }
-    }
+    if (int row = TryPlace(l, r); row >= 0) return row;
     size_t best = 0;
     for (size_t i = 1; i < rows_.size(); ++i)
       if (rows_[i].size() < rows_[best].size()) best = i;
